@@ -1,0 +1,255 @@
+// Package model holds the resolved, typed fabric: devices, ports, links,
+// BGP sessions and route policies, with every address as a netip value.
+//
+// A Fabric is produced by package resolve from the raw intent plus the lock
+// file and is read-only afterwards. Every slice in it is sorted (devices by
+// name, ports by natural port order, sessions by local port), so consumers
+// that iterate in order produce byte-deterministic output.
+package model
+
+import (
+	"net/netip"
+)
+
+// Fabric is one resolved leaf-spine fabric.
+type Fabric struct {
+	Name      string
+	Namespace string // Kubernetes namespace of the rendered ConfigMaps
+	BGP       BGP
+	Devices   []*Device // sorted by name
+	Links     []*Link   // sorted by A endpoint, then B endpoint
+	// LoopbackPools are the loopback pools of the fabric (IPv4 and IPv6);
+	// host import policies accept addresses from them.
+	LoopbackPools []netip.Prefix
+}
+
+// BGP holds fabric-wide BGP settings after per-device overrides are applied.
+type BGP struct {
+	MultipathRelax bool
+	MaximumPaths   int
+	Keepalive      int // seconds
+	Hold           int // seconds
+}
+
+// Device is one switch or host.
+type Device struct {
+	Name     string
+	Role     Role
+	Platform Platform
+	ASN      ASN
+	Pod      int // 5-stage pod number; 0 for superspines and 3-stage fabrics
+	RouterID netip.Addr
+	// Loopbacks are host prefixes (/32, /128) on the loopback interface; the
+	// first IPv4 one is the router ID.
+	Loopbacks []netip.Prefix
+	Subnets   []Subnet
+	BGP       BGP        // fabric settings with this device's overrides applied
+	Ports     []*Port    // ports used by links, natural order (swp2 < swp10)
+	Sessions  []*Session // one per BGP neighbor, in port order
+	// Originated is what this device announces itself: loopbacks and
+	// subnets, sorted.
+	Originated []netip.Prefix
+	// Policies are the named prefix filters sessions refer to, sorted by name.
+	Policies []*Policy
+	Sonic    SonicSettings
+}
+
+// Subnet is a server subnet a leaf announces. When Port is set, the leaf
+// holds Gateway (an address inside Prefix) on that port; otherwise the
+// prefix is anchored by a blackhole static route, as aggregates are.
+type Subnet struct {
+	Prefix  netip.Prefix
+	Port    string
+	Gateway netip.Prefix // address with the subnet's length; invalid if Port == ""
+}
+
+// SonicSettings are SONiC DEVICE_METADATA values that depend on hardware.
+type SonicSettings struct {
+	HWSKU    string
+	Platform string
+	MAC      string
+}
+
+// Port is one interface of a device that a link uses.
+type Port struct {
+	Name       string
+	MTU        int
+	Unnumbered bool
+	// Addrs are the port's interface addresses (IPv4 /31, IPv6 /127), empty
+	// when the link is unnumbered.
+	Addrs []netip.Prefix
+	Link  *Link
+	// Peer is the device and port at the other end.
+	Peer     *Device
+	PeerPort string
+	// Index is the port's position in the device's natural port order.
+	Index int
+}
+
+// Link connects two ports.
+type Link struct {
+	A, B       Endpoint
+	Unnumbered bool
+	MTU        int
+	V4, V6     netip.Prefix // the link's /31 and /127; invalid when unused
+}
+
+// Endpoint is one end of a link.
+type Endpoint struct {
+	Device *Device
+	Port   string
+	V4, V6 netip.Prefix // this end's address with the link's length
+}
+
+// String returns "device:port".
+func (e Endpoint) String() string { return e.Device.Name + ":" + e.Port }
+
+// Family is an address family.
+type Family string
+
+// Address families.
+const (
+	IPv4 Family = "ipv4"
+	IPv6 Family = "ipv6"
+)
+
+// Session is one BGP neighbor as configured on Local.
+//
+// An unnumbered session peers over the IPv6 link-local address of Port and
+// carries every family the fabric uses (IPv4 with extended next hop). A
+// numbered session peers with PeerAddr from LocalAddr and carries only the
+// family of those addresses.
+type Session struct {
+	Local      *Device
+	Port       string
+	Peer       *Device
+	PeerPort   string
+	PeerASN    ASN
+	Unnumbered bool
+	LocalAddr  netip.Addr // invalid when unnumbered
+	PeerAddr   netip.Addr // invalid when unnumbered
+	Families   []Family   // sorted; ipv4 before ipv6
+	// Import and Export name entries of Local.Policies; nil means accept
+	// or announce everything.
+	Import *Policy
+	Export *Policy
+}
+
+// Carries reports whether the session exchanges routes of family f.
+func (s *Session) Carries(f Family) bool {
+	for _, x := range s.Families {
+		if x == f {
+			return true
+		}
+	}
+	return false
+}
+
+// Policy is a prefix filter: a prefix passes when it matches any rule.
+// Everything else is denied.
+type Policy struct {
+	Name  string
+	Rules []PrefixRule // sorted: IPv4 before IPv6, then by address and length
+}
+
+// PrefixRule matches Prefix exactly or, when MaxLen > Prefix.Bits(), any
+// more specific prefix inside Prefix up to MaxLen bits.
+type PrefixRule struct {
+	Prefix netip.Prefix
+	MaxLen int // 0 means exact match
+}
+
+// Matches reports whether p passes the rule.
+func (r PrefixRule) Matches(p netip.Prefix) bool {
+	if p.Addr().Is4() != r.Prefix.Addr().Is4() {
+		return false
+	}
+	if r.MaxLen == 0 {
+		return p == r.Prefix
+	}
+	return p.Bits() >= r.Prefix.Bits() && p.Bits() <= r.MaxLen && r.Prefix.Contains(p.Addr())
+}
+
+// Permits reports whether p passes the policy. A nil policy permits all.
+func (pol *Policy) Permits(p netip.Prefix) bool {
+	if pol == nil {
+		return true
+	}
+	for _, r := range pol.Rules {
+		if r.Matches(p) {
+			return true
+		}
+	}
+	return false
+}
+
+// Families returns the families of the given prefixes, IPv4 first.
+func Families(ps []netip.Prefix) []Family {
+	var v4, v6 bool
+	for _, p := range ps {
+		if p.Addr().Is4() {
+			v4 = true
+		} else {
+			v6 = true
+		}
+	}
+	var fs []Family
+	if v4 {
+		fs = append(fs, IPv4)
+	}
+	if v6 {
+		fs = append(fs, IPv6)
+	}
+	return fs
+}
+
+// Device helpers used by several renderers.
+
+// LoopbacksOf returns the device's loopbacks of family f.
+func (d *Device) LoopbacksOf(f Family) []netip.Prefix {
+	var out []netip.Prefix
+	for _, p := range d.Loopbacks {
+		if p.Addr().Is4() == (f == IPv4) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// OriginatedOf returns the prefixes of family f the device announces.
+func (d *Device) OriginatedOf(f Family) []netip.Prefix {
+	var out []netip.Prefix
+	for _, p := range d.Originated {
+		if p.Addr().Is4() == (f == IPv4) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// Port returns the named port or nil.
+func (d *Device) Port(name string) *Port {
+	for _, p := range d.Ports {
+		if p.Name == name {
+			return p
+		}
+	}
+	return nil
+}
+
+// FabricFamilies returns the families any session of the device carries.
+func (d *Device) FabricFamilies() []Family {
+	var v4, v6 bool
+	for _, s := range d.Sessions {
+		v4 = v4 || s.Carries(IPv4)
+		v6 = v6 || s.Carries(IPv6)
+	}
+	var fs []Family
+	if v4 {
+		fs = append(fs, IPv4)
+	}
+	if v6 {
+		fs = append(fs, IPv6)
+	}
+	return fs
+}
