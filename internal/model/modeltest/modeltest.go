@@ -7,6 +7,7 @@ import (
 	"sort"
 
 	"underlay.dev/underlay/internal/model"
+	"underlay.dev/underlay/internal/resolve"
 )
 
 var defaultBGP = model.BGP{MultipathRelax: true, MaximumPaths: 64, Keepalive: 3, Hold: 9}
@@ -95,77 +96,16 @@ func Unnumbered() *model.Fabric {
 	return f
 }
 
-// finish sorts and adds the standard policies: leaves and hosts export only
-// what they (and hosts behind them) originate; leaves accept from a host only
-// its own prefixes; hosts accept only fabric loopbacks and subnets.
+// finish sorts what resolve would sort and adds the standard policies.
 func finish(f *model.Fabric) {
-	var subnets []netip.Prefix
 	for _, d := range f.Devices {
-		for _, s := range d.Subnets {
-			subnets = append(subnets, s.Prefix)
-		}
+		sort.Slice(d.Originated, func(i, j int) bool {
+			a, b := d.Originated[i], d.Originated[j]
+			if c := a.Addr().Compare(b.Addr()); c != 0 {
+				return c < 0
+			}
+			return a.Bits() < b.Bits()
+		})
 	}
-	for _, d := range f.Devices {
-		sortPrefixes(d.Originated)
-		switch d.Role {
-		case model.RoleLeaf:
-			leafPolicies(d)
-		case model.RoleHost:
-			hostPolicies(f, d, subnets)
-		}
-		sort.Slice(d.Policies, func(i, j int) bool { return d.Policies[i].Name < d.Policies[j].Name })
-	}
-}
-
-func leafPolicies(d *model.Device) {
-	up := &model.Policy{Name: "UNDERLAY-EXPORT-UPLINK", Rules: exact(d.Originated)}
-	d.Policies = append(d.Policies, up)
-	for _, s := range d.Sessions {
-		switch s.Peer.Role {
-		case model.RoleHost:
-			in := &model.Policy{Name: "UNDERLAY-IMPORT-" + s.Peer.Name, Rules: exact(s.Peer.Originated)}
-			d.Policies = append(d.Policies, in)
-			s.Import = in
-			up.Rules = append(up.Rules, exact(s.Peer.Originated)...)
-		default:
-			s.Export = up
-		}
-	}
-	sortRules(up.Rules)
-}
-
-func hostPolicies(f *model.Fabric, d *model.Device, subnets []netip.Prefix) {
-	out := &model.Policy{Name: "UNDERLAY-EXPORT-UPLINK", Rules: exact(d.Originated)}
-	in := &model.Policy{Name: "UNDERLAY-IMPORT-FABRIC", Rules: exact(subnets)}
-	for _, p := range f.LoopbackPools {
-		in.Rules = append(in.Rules, model.PrefixRule{Prefix: p, MaxLen: p.Addr().BitLen()})
-	}
-	sortRules(in.Rules)
-	d.Policies = append(d.Policies, out, in)
-	for _, s := range d.Sessions {
-		s.Import, s.Export = in, out
-	}
-}
-
-func exact(ps []netip.Prefix) []model.PrefixRule {
-	var rs []model.PrefixRule
-	for _, p := range ps {
-		rs = append(rs, model.PrefixRule{Prefix: p})
-	}
-	return rs
-}
-
-func sortPrefixes(ps []netip.Prefix) {
-	sort.Slice(ps, func(i, j int) bool { return comparePrefix(ps[i], ps[j]) < 0 })
-}
-
-func sortRules(rs []model.PrefixRule) {
-	sort.Slice(rs, func(i, j int) bool { return comparePrefix(rs[i].Prefix, rs[j].Prefix) < 0 })
-}
-
-func comparePrefix(a, b netip.Prefix) int {
-	if c := a.Addr().Compare(b.Addr()); c != 0 {
-		return c
-	}
-	return a.Bits() - b.Bits()
+	resolve.ApplyPolicies(f)
 }

@@ -1,0 +1,151 @@
+// Package v1alpha1 holds the user-facing intent types of underlay: the
+// Fabric document a network team keeps in Git.
+//
+// These are raw types: strings as the user wrote them. Package intent loads
+// them strictly (unknown fields are errors with their line) and validates
+// them; package resolve turns them into the typed model.
+package v1alpha1
+
+// APIVersion and Kind of the intent document.
+const (
+	APIVersion = "underlay.dev/v1alpha1"
+	KindFabric = "Fabric"
+	KindLock   = "FabricLock"
+)
+
+// Fabric is the whole intent of one leaf-spine fabric.
+type Fabric struct {
+	APIVersion string     `yaml:"apiVersion" json:"apiVersion"`
+	Kind       string     `yaml:"kind" json:"kind"`
+	Metadata   Metadata   `yaml:"metadata" json:"metadata"`
+	Spec       FabricSpec `yaml:"spec" json:"spec"`
+}
+
+// Metadata names the fabric and the namespace its ConfigMaps go to.
+type Metadata struct {
+	Name string `yaml:"name" json:"name"`
+	// Namespace of the rendered ConfigMaps; default "underlay-system".
+	Namespace string `yaml:"namespace,omitempty" json:"namespace,omitempty"`
+}
+
+// FabricSpec is the fabric's intent.
+type FabricSpec struct {
+	Pools   Pools    `yaml:"pools,omitempty" json:"pools,omitempty"`
+	BGP     BGP      `yaml:"bgp,omitempty" json:"bgp,omitempty"`
+	Devices []Device `yaml:"devices" json:"devices"`
+	Links   []Link   `yaml:"links,omitempty" json:"links,omitempty"`
+}
+
+// Pools are the ranges values left open are allocated from.
+type Pools struct {
+	// ASN ranges per role, "first-last" (asplain or asdot).
+	ASN ASNPools `yaml:"asn,omitempty" json:"asn,omitempty"`
+	// Loopback pools hand out one /32 (/128) per device.
+	LoopbackIPv4 string `yaml:"loopbackIPv4,omitempty" json:"loopbackIPv4,omitempty"`
+	LoopbackIPv6 string `yaml:"loopbackIPv6,omitempty" json:"loopbackIPv6,omitempty"`
+	// Link pools hand out one /31 (/127) per numbered link.
+	LinkIPv4 string `yaml:"linkIPv4,omitempty" json:"linkIPv4,omitempty"`
+	LinkIPv6 string `yaml:"linkIPv6,omitempty" json:"linkIPv6,omitempty"`
+}
+
+// ASNPools holds one ASN range per role.
+type ASNPools struct {
+	Superspine string `yaml:"superspine,omitempty" json:"superspine,omitempty"`
+	Spine      string `yaml:"spine,omitempty" json:"spine,omitempty"`
+	Leaf       string `yaml:"leaf,omitempty" json:"leaf,omitempty"`
+	Host       string `yaml:"host,omitempty" json:"host,omitempty"`
+}
+
+// BGP holds fabric-wide BGP settings; devices may override some of them.
+type BGP struct {
+	// MultipathRelax lets ECMP span paths through different neighbour ASNs;
+	// default true.
+	MultipathRelax *bool `yaml:"multipathRelax,omitempty" json:"multipathRelax,omitempty"`
+	// MaximumPaths is the ECMP width; default 64.
+	MaximumPaths int `yaml:"maximumPaths,omitempty" json:"maximumPaths,omitempty"`
+	// Timers in seconds; default keepalive 3, hold 9 (data-centre values).
+	Timers *Timers `yaml:"timers,omitempty" json:"timers,omitempty"`
+	// SharedSpineASN gives all spines of a pod one ASN (RFC 7938 §5.2.1);
+	// default true. Superspines always share one ASN.
+	SharedSpineASN *bool `yaml:"sharedSpineASN,omitempty" json:"sharedSpineASN,omitempty"`
+	// Unnumbered makes links BGP unnumbered (IPv6 link-local, extended next
+	// hop) unless a device or link says otherwise; default false.
+	Unnumbered bool `yaml:"unnumbered,omitempty" json:"unnumbered,omitempty"`
+}
+
+// Timers are BGP keepalive and hold times in seconds.
+type Timers struct {
+	Keepalive int `yaml:"keepalive" json:"keepalive"`
+	Hold      int `yaml:"hold" json:"hold"`
+}
+
+// Device is one switch or host.
+type Device struct {
+	Name     string `yaml:"name" json:"name"`
+	Role     string `yaml:"role" json:"role"`
+	Platform string `yaml:"platform" json:"platform"`
+	// Pod is the 5-stage pod of a spine or leaf (1-based); omit in 3-stage.
+	Pod int `yaml:"pod,omitempty" json:"pod,omitempty"`
+	// ASN is allocated from the role's pool when empty.
+	ASN string `yaml:"asn,omitempty" json:"asn,omitempty"`
+	// Loopbacks are host addresses (/32, /128); the first IPv4 one is the
+	// router ID. Families left out are allocated when a pool exists.
+	Loopbacks []string `yaml:"loopbacks,omitempty" json:"loopbacks,omitempty"`
+	// Subnets are server subnets a leaf announces.
+	Subnets []Subnet `yaml:"subnets,omitempty" json:"subnets,omitempty"`
+	// MTU of this device's links unless the link sets one.
+	MTU int `yaml:"mtu,omitempty" json:"mtu,omitempty"`
+	// Unnumbered overrides spec.bgp.unnumbered for this device's links.
+	Unnumbered *bool `yaml:"unnumbered,omitempty" json:"unnumbered,omitempty"`
+	// BGP overrides fabric-wide settings on this device.
+	BGP *DeviceBGP `yaml:"bgp,omitempty" json:"bgp,omitempty"`
+	// Sonic holds hardware values for SONiC's DEVICE_METADATA.
+	Sonic *Sonic `yaml:"sonic,omitempty" json:"sonic,omitempty"`
+}
+
+// DeviceBGP are per-device BGP overrides.
+type DeviceBGP struct {
+	MaximumPaths int     `yaml:"maximumPaths,omitempty" json:"maximumPaths,omitempty"`
+	Timers       *Timers `yaml:"timers,omitempty" json:"timers,omitempty"`
+}
+
+// Sonic are hardware values SONiC needs in DEVICE_METADATA.
+type Sonic struct {
+	HWSKU    string `yaml:"hwsku,omitempty" json:"hwsku,omitempty"`
+	Platform string `yaml:"platform,omitempty" json:"platform,omitempty"`
+	MAC      string `yaml:"mac,omitempty" json:"mac,omitempty"`
+}
+
+// Subnet is a server subnet announced by a leaf.
+type Subnet struct {
+	Prefix string `yaml:"prefix" json:"prefix"`
+	// Port holds the gateway (first address of the subnet). Without it the
+	// subnet is announced as an aggregate anchored by a blackhole route.
+	Port string `yaml:"port,omitempty" json:"port,omitempty"`
+}
+
+// Link connects two ports. In YAML a link is either the string
+// "leaf1:swp1 -- spine:Ethernet0" or a map with that string as endpoints.
+type Link struct {
+	Endpoints  string `yaml:"endpoints" json:"endpoints"`
+	Unnumbered *bool  `yaml:"unnumbered,omitempty" json:"unnumbered,omitempty"`
+	MTU        int    `yaml:"mtu,omitempty" json:"mtu,omitempty"`
+	// IPv4 and IPv6 pin the link's /31 and /127; the first endpoint takes
+	// the lower address.
+	IPv4 string `yaml:"ipv4,omitempty" json:"ipv4,omitempty"`
+	IPv6 string `yaml:"ipv6,omitempty" json:"ipv6,omitempty"`
+}
+
+// Lock records every allocated value so that no later change renumbers.
+type Lock struct {
+	APIVersion string `yaml:"apiVersion" json:"apiVersion"`
+	Kind       string `yaml:"kind" json:"kind"`
+	// ASNs by ASN group: a device name, "superspine", or "spine" /
+	// "spine@pod<N>" when spines share an ASN.
+	ASNs         map[string]uint32 `yaml:"asns,omitempty" json:"asns,omitempty"`
+	LoopbackIPv4 map[string]string `yaml:"loopbackIPv4,omitempty" json:"loopbackIPv4,omitempty"`
+	LoopbackIPv6 map[string]string `yaml:"loopbackIPv6,omitempty" json:"loopbackIPv6,omitempty"`
+	// Link prefixes by link key "a:port--b:port" (endpoints sorted).
+	LinkIPv4 map[string]string `yaml:"linkIPv4,omitempty" json:"linkIPv4,omitempty"`
+	LinkIPv6 map[string]string `yaml:"linkIPv6,omitempty" json:"linkIPv6,omitempty"`
+}

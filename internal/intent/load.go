@@ -1,0 +1,111 @@
+// Package intent loads a fabric intent file strictly and maps validation
+// errors back to the file and line they are about.
+//
+// Loading never stops at the first problem: YAML syntax errors stop the
+// parse, but every unknown field is reported, and the resolver's field
+// errors are all placed on lines by Document.Locate.
+package intent
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"reflect"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"underlay.dev/underlay/api/v1alpha1"
+)
+
+// Document is a loaded intent file.
+type Document struct {
+	Path   string
+	Fabric *v1alpha1.Fabric
+	src    []byte
+	lines  map[string]int // field path → line, built on first use
+}
+
+// Load reads and strictly decodes the intent at path.
+func Load(path string) (*Document, error) {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("reading intent: %w", err)
+	}
+	return Parse(path, src)
+}
+
+// Parse strictly decodes src; path is only used in messages.
+func Parse(path string, src []byte) (*Document, error) {
+	doc := &Document{Path: path, Fabric: &v1alpha1.Fabric{}, src: src}
+	dec := yaml.NewDecoder(bytes.NewReader(src))
+	dec.KnownFields(true)
+	err := dec.Decode(doc.Fabric)
+	if errors.Is(err, io.EOF) {
+		return nil, Errors{{File: path, Line: 1, Msg: "file is empty: want a Fabric document (apiVersion: " + v1alpha1.APIVersion + ")"}}
+	}
+	if err != nil {
+		return nil, decodeErrors(path, err)
+	}
+	return doc, nil
+}
+
+var (
+	lineMsg      = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
+	unknownField = regexp.MustCompile(`^field (\S+) not found in type v1alpha1\.(\w+)$`)
+)
+
+// decodeErrors turns yaml.v3 errors into file:line diagnostics.
+func decodeErrors(path string, err error) error {
+	var msgs []string
+	var te *yaml.TypeError
+	if errors.As(err, &te) {
+		msgs = te.Errors
+	} else {
+		msgs = []string{err.Error()}
+	}
+	var out Errors
+	for _, m := range msgs {
+		e := Error{File: path, Msg: strings.TrimPrefix(m, "yaml: ")}
+		if sub := lineMsg.FindStringSubmatch(m); sub != nil {
+			e.Line, _ = strconv.Atoi(sub[1])
+			e.Msg = sub[2]
+		}
+		if sub := unknownField.FindStringSubmatch(e.Msg); sub != nil {
+			e.Msg = fmt.Sprintf("unknown field %q in %s; known fields: %s", sub[1], sub[2], strings.Join(knownFields(sub[2]), ", "))
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+var intentTypes = map[string]reflect.Type{}
+
+func init() {
+	for _, v := range []any{v1alpha1.Fabric{}, v1alpha1.Metadata{}, v1alpha1.FabricSpec{}, v1alpha1.Pools{},
+		v1alpha1.ASNPools{}, v1alpha1.BGP{}, v1alpha1.Timers{}, v1alpha1.Device{}, v1alpha1.DeviceBGP{},
+		v1alpha1.Sonic{}, v1alpha1.Subnet{}, v1alpha1.Link{}} {
+		t := reflect.TypeOf(v)
+		intentTypes[t.Name()] = t
+	}
+}
+
+// knownFields lists the YAML keys of an intent type, for "did you mean" help.
+func knownFields(typeName string) []string {
+	t, ok := intentTypes[typeName]
+	if !ok {
+		return nil
+	}
+	var names []string
+	for i := range t.NumField() {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("yaml"), ",")
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	return names
+}

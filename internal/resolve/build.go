@@ -1,0 +1,139 @@
+package resolve
+
+import (
+	"net/netip"
+	"sort"
+	"strconv"
+
+	"underlay.dev/underlay/internal/model"
+)
+
+// build fills ports, sessions, originated prefixes and policies, and sorts
+// everything so renderers can iterate without sorting again.
+func (r *resolver) build() {
+	v6 := false
+	for _, d := range r.order {
+		for _, lo := range d.m.Loopbacks {
+			v6 = v6 || lo.Addr().Is6()
+		}
+		for _, s := range d.m.Subnets {
+			v6 = v6 || s.Prefix.Addr().Is6()
+		}
+	}
+	for _, l := range r.links {
+		addressEnds(l.m)
+		addSide(l.m, &l.m.A, &l.m.B, v6)
+		addSide(l.m, &l.m.B, &l.m.A, v6)
+	}
+	for _, d := range sortedDevices(r.order) {
+		m := d.m
+		sort.SliceStable(m.Loopbacks, func(i, j int) bool { return m.Loopbacks[i].Addr().Is4() && !m.Loopbacks[j].Addr().Is4() })
+		m.RouterID = m.Loopbacks[0].Addr() // allocation guarantees an IPv4 loopback
+		sort.Slice(m.Ports, func(i, j int) bool { return NaturalLess(m.Ports[i].Name, m.Ports[j].Name) })
+		for i, p := range m.Ports {
+			p.Index = i
+		}
+		sort.SliceStable(m.Sessions, func(i, j int) bool {
+			a, b := m.Sessions[i], m.Sessions[j]
+			if a.Port != b.Port {
+				return NaturalLess(a.Port, b.Port)
+			}
+			return a.Families[0] < b.Families[0]
+		})
+		m.Originated = append(append([]netip.Prefix(nil), m.Loopbacks...), subnetPrefixes(m)...)
+		sortPrefixes(m.Originated)
+		r.out.Devices = append(r.out.Devices, m)
+	}
+	ApplyPolicies(r.out)
+}
+
+func subnetPrefixes(d *model.Device) []netip.Prefix {
+	var out []netip.Prefix
+	for _, s := range d.Subnets {
+		out = append(out, s.Prefix)
+	}
+	return out
+}
+
+// addressEnds gives endpoint A the lower address of each link prefix.
+func addressEnds(l *model.Link) {
+	if l.V4.IsValid() {
+		l.A.V4 = l.V4
+		l.B.V4 = netip.PrefixFrom(l.V4.Addr().Next(), l.V4.Bits())
+	}
+	if l.V6.IsValid() {
+		l.A.V6 = l.V6
+		l.B.V6 = netip.PrefixFrom(l.V6.Addr().Next(), l.V6.Bits())
+	}
+}
+
+// addSide adds me's port and its BGP sessions to me's device. Numbered
+// links get one session per family with an address; unnumbered ones one
+// session carrying IPv4 (extended next hop) and IPv6 when the fabric has
+// IPv6 prefixes.
+func addSide(l *model.Link, me, peer *model.Endpoint, v6 bool) {
+	d := me.Device
+	p := &model.Port{Name: me.Port, MTU: l.MTU, Unnumbered: l.Unnumbered, Link: l, Peer: peer.Device, PeerPort: peer.Port}
+	d.Ports = append(d.Ports, p)
+	base := model.Session{Local: d, Port: me.Port, Peer: peer.Device, PeerPort: peer.Port, PeerASN: peer.Device.ASN}
+	if l.Unnumbered {
+		s := base
+		s.Unnumbered = true
+		s.Families = []model.Family{model.IPv4}
+		if v6 {
+			s.Families = append(s.Families, model.IPv6)
+		}
+		d.Sessions = append(d.Sessions, &s)
+		return
+	}
+	for _, pair := range [][2]netip.Prefix{{me.V4, peer.V4}, {me.V6, peer.V6}} {
+		if !pair[0].IsValid() {
+			continue
+		}
+		p.Addrs = append(p.Addrs, pair[0])
+		s := base
+		s.LocalAddr, s.PeerAddr = pair[0].Addr(), pair[1].Addr()
+		s.Families = model.Families(pair[:1])
+		d.Sessions = append(d.Sessions, &s)
+	}
+}
+
+func sortPrefixes(ps []netip.Prefix) {
+	sort.Slice(ps, func(i, j int) bool { return comparePrefix(ps[i], ps[j]) < 0 })
+}
+
+func comparePrefix(a, b netip.Prefix) int {
+	if c := a.Addr().Compare(b.Addr()); c != 0 {
+		return c
+	}
+	return a.Bits() - b.Bits()
+}
+
+// NaturalLess orders port names as people do: swp2 before swp10.
+func NaturalLess(a, b string) bool {
+	for a != "" && b != "" {
+		da, db := digitRun(a), digitRun(b)
+		if da > 0 && db > 0 {
+			na, _ := strconv.ParseUint(a[:da], 10, 64)
+			nb, _ := strconv.ParseUint(b[:db], 10, 64)
+			if na != nb {
+				return na < nb
+			}
+			a, b = a[da:], b[db:]
+			continue
+		}
+		if a[0] != b[0] {
+			return a[0] < b[0]
+		}
+		a, b = a[1:], b[1:]
+	}
+	return len(a) < len(b)
+}
+
+func digitRun(s string) int {
+	n := 0
+	for n < len(s) && s[n] >= '0' && s[n] <= '9' {
+		n++
+	}
+	return n
+}

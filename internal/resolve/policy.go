@@ -1,0 +1,118 @@
+package resolve
+
+import (
+	"net/netip"
+	"sort"
+
+	"underlay.dev/underlay/internal/model"
+)
+
+// Policy names, the same on every device so operators learn them once.
+const (
+	PolicyExportUplink = "UNDERLAY-EXPORT-UPLINK"
+	PolicyImportFabric = "UNDERLAY-IMPORT-FABRIC"
+	PolicyImportHost   = "UNDERLAY-IMPORT-" // + host name
+)
+
+// ApplyPolicies attaches the route policy every device gets:
+//   - a leaf announces to its spines only its own prefixes and those of the
+//     hosts behind it (a leaf is never transit between spines), and accepts
+//     from each host only that host's own prefixes;
+//   - a host announces only its own prefixes and accepts only fabric
+//     loopbacks and server subnets ("router on the host");
+//   - spines and superspines pass everything: eBGP loop prevention with
+//     shared spine/superspine ASNs stops valley paths.
+//
+// It expects Originated to be filled and replaces any existing policies.
+func ApplyPolicies(f *model.Fabric) {
+	var fabricRules []model.PrefixRule
+	for _, p := range f.LoopbackPools {
+		fabricRules = append(fabricRules, model.PrefixRule{Prefix: p, MaxLen: p.Addr().BitLen()})
+	}
+	for _, d := range f.Devices {
+		for _, p := range d.Originated {
+			if !inPools(f.LoopbackPools, p) {
+				fabricRules = append(fabricRules, model.PrefixRule{Prefix: p})
+			}
+		}
+	}
+	sortRules(fabricRules)
+	for _, d := range f.Devices {
+		d.Policies = nil
+		switch d.Role {
+		case model.RoleLeaf:
+			leafPolicies(d)
+		case model.RoleHost:
+			hostPolicies(d, fabricRules)
+		}
+		sort.Slice(d.Policies, func(i, j int) bool { return d.Policies[i].Name < d.Policies[j].Name })
+	}
+}
+
+func inPools(pools []netip.Prefix, p netip.Prefix) bool {
+	for _, pool := range pools {
+		if pool.Contains(p.Addr()) && p.Bits() >= pool.Bits() {
+			return true
+		}
+	}
+	return false
+}
+
+func leafPolicies(d *model.Device) {
+	up := &model.Policy{Name: PolicyExportUplink, Rules: exact(d.Originated)}
+	d.Policies = append(d.Policies, up)
+	imports := map[string]*model.Policy{}
+	for _, s := range d.Sessions {
+		if s.Peer.Role != model.RoleHost {
+			s.Export = up
+			continue
+		}
+		in := imports[s.Peer.Name]
+		if in == nil {
+			in = &model.Policy{Name: PolicyImportHost + s.Peer.Name, Rules: exact(s.Peer.Originated)}
+			imports[s.Peer.Name] = in
+			d.Policies = append(d.Policies, in)
+			up.Rules = append(up.Rules, in.Rules...)
+		}
+		s.Import = in
+	}
+	sortRules(up.Rules)
+	up.Rules = dedupRules(up.Rules)
+}
+
+func hostPolicies(d *model.Device, fabricRules []model.PrefixRule) {
+	out := &model.Policy{Name: PolicyExportUplink, Rules: exact(d.Originated)}
+	in := &model.Policy{Name: PolicyImportFabric, Rules: fabricRules}
+	d.Policies = append(d.Policies, out, in)
+	for _, s := range d.Sessions {
+		s.Import, s.Export = in, out
+	}
+}
+
+func exact(ps []netip.Prefix) []model.PrefixRule {
+	rs := make([]model.PrefixRule, 0, len(ps))
+	for _, p := range ps {
+		rs = append(rs, model.PrefixRule{Prefix: p})
+	}
+	return rs
+}
+
+func sortRules(rs []model.PrefixRule) {
+	sort.Slice(rs, func(i, j int) bool {
+		a, b := rs[i].Prefix, rs[j].Prefix
+		if a.Addr().Is4() != b.Addr().Is4() {
+			return a.Addr().Is4()
+		}
+		return comparePrefix(a, b) < 0
+	})
+}
+
+func dedupRules(rs []model.PrefixRule) []model.PrefixRule {
+	out := rs[:0]
+	for i, r := range rs {
+		if i == 0 || r != rs[i-1] {
+			out = append(out, r)
+		}
+	}
+	return out
+}

@@ -1,0 +1,86 @@
+// Package resolve turns a raw, strictly-loaded intent plus its lock file
+// into the typed model, allocating what the intent leaves open.
+//
+// Resolution never stops at the first problem: each step records field
+// errors with their path (spec.devices[leaf1].asn) and later steps skip only
+// what depends on a broken value, so a user sees every error in one run.
+// The steps are: settings (metadata, pools, BGP) → devices → links →
+// allocation (ASNs, loopbacks, link prefixes, against the lock) → overlap
+// checks → ports, sessions and policies.
+package resolve
+
+import (
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"underlay.dev/underlay/api/v1alpha1"
+	"underlay.dev/underlay/internal/model"
+)
+
+// Result is a resolved fabric and the lock file that records its
+// allocations.
+type Result struct {
+	Fabric *model.Fabric
+	Lock   *v1alpha1.Lock
+}
+
+type resolver struct {
+	in    *v1alpha1.Fabric
+	lock  *v1alpha1.Lock
+	errs  field.ErrorList
+	out   *model.Fabric
+	pools pools
+	devs  map[string]*device
+	order []*device // intent order
+	links []*link
+	next  *v1alpha1.Lock
+}
+
+// device is a device being resolved.
+type device struct {
+	m     *model.Device
+	in    *v1alpha1.Device
+	path  *field.Path
+	ports map[string]*field.Path // port → where it is used
+	// explicit marks which values the user wrote (they win over the lock).
+	explicitASN bool
+	hasLo4      bool
+	hasLo6      bool
+	broken      bool // an error makes further checks on it pointless
+}
+
+// link is a link being resolved.
+type link struct {
+	m    *model.Link
+	in   *v1alpha1.Link
+	path *field.Path
+	key  string
+	a, b *device
+}
+
+// Resolve validates the intent and resolves it against lock (nil when
+// there is no lock file yet). On any error the result is nil.
+func Resolve(in *v1alpha1.Fabric, lock *v1alpha1.Lock) (*Result, field.ErrorList) {
+	if lock == nil {
+		lock = &v1alpha1.Lock{}
+	}
+	r := &resolver{in: in, lock: lock, devs: map[string]*device{}, out: &model.Fabric{}}
+	r.next = &v1alpha1.Lock{APIVersion: v1alpha1.APIVersion, Kind: v1alpha1.KindLock,
+		ASNs: map[string]uint32{}, LoopbackIPv4: map[string]string{}, LoopbackIPv6: map[string]string{},
+		LinkIPv4: map[string]string{}, LinkIPv6: map[string]string{}}
+	// Each phase needs the previous one sound: allocation needs valid
+	// devices and links, the model needs every value allocated.
+	phases := [][]func(){
+		{r.settings, r.devices, r.resolveLinks},
+		{r.allocate, r.checkOverlaps},
+		{r.build},
+	}
+	for _, phase := range phases {
+		for _, step := range phase {
+			step()
+		}
+		if len(r.errs) > 0 {
+			return nil, r.errs
+		}
+	}
+	return &Result{Fabric: r.out, Lock: r.next}, nil
+}
