@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+
 	"os"
 	"reflect"
 	"regexp"
@@ -46,7 +47,7 @@ func Parse(path string, src []byte) (*Document, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(src))
 	dec.KnownFields(true)
 	err := dec.Decode(doc.Fabric)
-	if errors.Is(err, io.EOF) {
+	if errors.Is(err, errEOF) {
 		return nil, Errors{{File: path, Line: 1, Msg: "file is empty: want a Fabric document (apiVersion: " + v1alpha1.APIVersion + ")"}}
 	}
 	if err != nil {
@@ -109,3 +110,5 @@ func knownFields(typeName string) []string {
 	sort.Strings(names)
 	return names
 }
+
+var errEOF = io.EOF

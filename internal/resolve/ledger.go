@@ -35,15 +35,10 @@ func (lg *ledger[V]) claim(r *resolver, v V, h holding) bool {
 }
 
 func (lg *ledger[V]) collision(prev, cur holding) string {
-	from := func(h holding) string {
-		if h.locked {
-			return "allocated in the lock file"
-		}
-		return "set at " + h.path.String()
+	if cur.locked {
+		return fmt.Sprintf("%s of %s in the lock file collides with %s, which sets it explicitly at %s; "+
+			"pick another value for %s, or delete %s's entry from the lock file to give it a new one",
+			lg.what, cur.owner, prev.owner, prev.path, prev.owner, cur.owner)
 	}
-	msg := fmt.Sprintf("%s collides with %s (%s)", lg.what, prev.owner, from(prev))
-	if prev.locked && !cur.locked {
-		msg += fmt.Sprintf("; pick another value, or delete %s's entry from the lock file to renumber it", prev.owner)
-	}
-	return msg
+	return fmt.Sprintf("%s collides with %s (set at %s)", lg.what, prev.owner, prev.path)
 }

@@ -1,0 +1,118 @@
+// Package gen writes intents for standard Clos fabrics: 3-stage leaf-spine
+// and 5-stage pods under superspines, for users starting a new fabric, for
+// tests and for benchmarks.
+package gen
+
+import (
+	"fmt"
+	"io"
+	"math/bits"
+	"strings"
+
+	"underlay.dev/underlay/api/v1alpha1"
+)
+
+// Clos describes the fabric to generate.
+type Clos struct {
+	Name          string
+	Spines        int // per pod when Pods > 0
+	Leaves        int // per pod when Pods > 0
+	HostsPerLeaf  int
+	Superspines   int
+	Pods          int
+	Unnumbered    bool
+	Platform      string // leaves and spines
+	SpinePlatform string // overrides Platform for spines and superspines
+}
+
+// Validate reports the first impossible combination of counts.
+func (c Clos) Validate() error {
+	switch {
+	case c.Spines < 1 || c.Leaves < 1:
+		return fmt.Errorf("--spines and --leaves must be at least 1")
+	case c.HostsPerLeaf < 0:
+		return fmt.Errorf("--hosts-per-leaf must not be negative")
+	case (c.Superspines > 0) != (c.Pods > 0):
+		return fmt.Errorf("a 5-stage fabric needs both --superspines and --pods")
+	case c.Superspines < 0 || c.Pods < 0:
+		return fmt.Errorf("--superspines and --pods must not be negative")
+	}
+	return nil
+}
+
+type writer struct {
+	b strings.Builder
+	c Clos
+}
+
+func (w *writer) f(format string, args ...any) { fmt.Fprintf(&w.b, format, args...) }
+
+// Write writes the intent as YAML.
+func (c Clos) Write(out io.Writer) error {
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	if c.Platform == "" {
+		c.Platform = "cumulus"
+	}
+	if c.SpinePlatform == "" {
+		c.SpinePlatform = c.Platform
+	}
+	w := &writer{c: c}
+	w.header()
+	w.devices()
+	w.links()
+	_, err := io.WriteString(out, w.b.String())
+	return err
+}
+
+func (c Clos) pods() int { return max(c.Pods, 1) }
+
+func (c Clos) leaves() int { return c.pods() * c.Leaves }
+
+func (c Clos) devices() int {
+	return c.Superspines + c.pods()*(c.Spines+c.Leaves) + c.leaves()*c.HostsPerLeaf
+}
+
+func (c Clos) linkCount() int {
+	up := c.Superspines
+	if c.Superspines%c.Spines == 0 {
+		up = c.Superspines / c.Spines
+	}
+	return c.leaves()*c.Spines + c.pods()*c.Spines*up + c.leaves()*c.HostsPerLeaf
+}
+
+// poolBits returns the prefix length of a pool with n slots of slotBits.
+func poolBits(n, slotBits, minBits int) int {
+	need := bits.Len(uint(n + 1))
+	return min(slotBits-need, minBits)
+}
+
+func (w *writer) header() {
+	c := w.c
+	name := c.Name
+	if name == "" {
+		name = "fabric"
+	}
+	w.f("# underlay gen clos: %d devices, %d links\n", c.devices(), c.linkCount())
+	w.f("apiVersion: %s\nkind: %s\nmetadata:\n  name: %s\nspec:\n", v1alpha1.APIVersion, v1alpha1.KindFabric, name)
+	w.f("  pools:\n    asn:\n")
+	if c.Superspines > 0 {
+		w.f("      superspine: 65000-65009\n")
+	}
+	w.f("      spine: 65100-65999\n      leaf: 4200000000-4200999999\n")
+	if c.HostsPerLeaf > 0 {
+		w.f("      host: 4201000000-4209999999\n")
+	}
+	w.f("    loopbackIPv4: 10.0.0.0/%d\n", poolBits(c.devices(), 32, 24))
+	if c.Unnumbered {
+		w.f("    loopbackIPv6: fd00::/64\n")
+	} else {
+		w.f("    linkIPv4: 10.128.0.0/%d\n", poolBits(2*c.linkCount(), 32, 24))
+	}
+	w.f("  bgp:\n    maximumPaths: %d\n", min(64, max(c.Spines, 2)))
+	if c.Unnumbered {
+		w.f("    unnumbered: true\n")
+	}
+	w.f("  devices:\n")
+}

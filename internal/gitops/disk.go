@@ -1,0 +1,155 @@
+package gitops
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"golang.org/x/sys/unix"
+)
+
+// Write replaces dir with files atomically: the tree is written to a
+// sibling temporary directory and swapped in with one rename exchange, so
+// a reader (or a crash) sees the old tree or the new one, never a mix.
+// Write refuses to replace a non-empty directory that underlay did not
+// write, so a mistyped -o cannot wipe unrelated files.
+func Write(dir string, files map[string][]byte) error {
+	dir = filepath.Clean(dir)
+	if err := checkReplaceable(dir); err != nil {
+		return err
+	}
+	tmp, err := os.MkdirTemp(filepath.Dir(dir), "."+filepath.Base(dir)+".render-")
+	if err != nil {
+		return fmt.Errorf("creating staging directory: %w", err)
+	}
+	defer os.RemoveAll(tmp)
+	if err := writeAll(tmp, files); err != nil {
+		return err
+	}
+	if err := os.Chmod(tmp, 0o755); err != nil {
+		return fmt.Errorf("staging directory: %w", err)
+	}
+	if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
+		if err := os.Rename(tmp, dir); err != nil {
+			return fmt.Errorf("moving tree into place: %w", err)
+		}
+		return syncDir(filepath.Dir(dir))
+	}
+	// tmp now holds the old tree and is removed by the deferred RemoveAll.
+	if err := unix.Renameat2(unix.AT_FDCWD, tmp, unix.AT_FDCWD, dir, unix.RENAME_EXCHANGE); err != nil {
+		return fmt.Errorf("swapping tree into place: %w", err)
+	}
+	return syncDir(filepath.Dir(dir))
+}
+
+func checkReplaceable(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) || (err == nil && len(entries) == 0) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("output directory: %w", err)
+	}
+	root, err := os.ReadFile(filepath.Join(dir, KustomizationFile))
+	if err != nil || !bytes.HasPrefix(root, []byte(header)) {
+		return fmt.Errorf("output directory %s is not empty and was not written by underlay render; "+
+			"refusing to replace it (choose a new or empty directory)", dir)
+	}
+	return nil
+}
+
+func writeAll(root string, files map[string][]byte) error {
+	names := sortedKeys(files)
+	for _, name := range names {
+		p := filepath.Join(root, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			return fmt.Errorf("creating %s: %w", filepath.Dir(p), err)
+		}
+		if err := os.WriteFile(p, files[name], 0o644); err != nil {
+			return fmt.Errorf("writing %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+func syncDir(dir string) error {
+	f, err := os.Open(dir)
+	if err != nil {
+		return fmt.Errorf("syncing %s: %w", dir, err)
+	}
+	defer f.Close()
+	if err := f.Sync(); err != nil {
+		return fmt.Errorf("syncing %s: %w", dir, err)
+	}
+	return nil
+}
+
+// Difference is one file that differs between the rendered tree and disk.
+type Difference struct {
+	Path string
+	Kind string // "missing", "extra", "changed"
+	Want []byte // rendered content; nil when extra
+	Got  []byte // content on disk; nil when missing
+}
+
+// Compare lists how dir differs from files, sorted by path.
+func Compare(dir string, files map[string][]byte) ([]Difference, error) {
+	var diffs []Difference
+	seen := map[string]bool{}
+	err := filepath.WalkDir(dir, func(p string, e fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if e.IsDir() {
+			return nil
+		}
+		rel, _ := filepath.Rel(dir, p)
+		rel = filepath.ToSlash(rel)
+		got, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		seen[rel] = true
+		want, ok := files[rel]
+		switch {
+		case !ok:
+			diffs = append(diffs, Difference{Path: rel, Kind: "extra", Got: got})
+		case !bytes.Equal(want, got):
+			diffs = append(diffs, Difference{Path: rel, Kind: "changed", Want: want, Got: got})
+		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("reading %s: %w", dir, err)
+	}
+	for _, name := range sortedKeys(files) {
+		if !seen[name] {
+			diffs = append(diffs, Difference{Path: name, Kind: "missing", Want: files[name]})
+		}
+	}
+	sort.Slice(diffs, func(i, j int) bool { return diffs[i].Path < diffs[j].Path })
+	return diffs, nil
+}
+
+func sortedKeys(m map[string][]byte) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// DeviceOf returns the device directory of a tree path ("" for root files).
+func DeviceOf(p string) string {
+	d, _, ok := strings.Cut(p, "/")
+	if !ok {
+		return ""
+	}
+	return d
+}
