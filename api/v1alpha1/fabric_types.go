@@ -34,6 +34,21 @@ type FabricSpec struct {
 	BGP     BGP      `yaml:"bgp,omitempty" json:"bgp,omitempty"`
 	Devices []Device `yaml:"devices" json:"devices"`
 	Links   []Link   `yaml:"links,omitempty" json:"links,omitempty"`
+	// Checks are routing expectations `underlay verify` proves.
+	Checks []Check `yaml:"checks,omitempty" json:"checks,omitempty"`
+}
+
+// Check is a routing expectation proven before merge.
+type Check struct {
+	Name string `yaml:"name" json:"name"`
+	// From is a device name or "role:<role>" (every device of that role).
+	From string `yaml:"from" json:"from"`
+	// To is a prefix or a device name (its loopbacks and subnets).
+	To string `yaml:"to" json:"to"`
+	// MinPaths is the least ECMP width accepted; default 1.
+	MinPaths int `yaml:"minPaths,omitempty" json:"minPaths,omitempty"`
+	// Expect is "reach" (default) or "isolated".
+	Expect string `yaml:"expect,omitempty" json:"expect,omitempty"`
 }
 
 // Pools are the ranges values left open are allocated from.

@@ -18,6 +18,8 @@ type Fabric struct {
 	BGP       BGP
 	Devices   []*Device // sorted by name
 	Links     []*Link   // sorted by A endpoint, then B endpoint
+	// Checks are the user's routing expectations, proven by verify.
+	Checks []Check
 	// LoopbackPools are the loopback pools of the fabric (IPv4 and IPv6);
 	// host import policies accept addresses from them.
 	LoopbackPools []netip.Prefix
@@ -252,4 +254,15 @@ func (d *Device) FabricFamilies() []Family {
 		fs = append(fs, IPv6)
 	}
 	return fs
+}
+
+// Check is a user-declared routing expectation: from every device in From,
+// each prefix in To is reachable over at least MinPaths ECMP next hops
+// (Reach), or not reachable at all (!Reach).
+type Check struct {
+	Name     string
+	From     []*Device
+	To       []netip.Prefix
+	MinPaths int
+	Reach    bool
 }

@@ -72,7 +72,7 @@ func Resolve(in *v1alpha1.Fabric, lock *v1alpha1.Lock) (*Result, field.ErrorList
 	phases := [][]func(){
 		{r.settings, r.devices, r.resolveLinks},
 		{r.allocate, r.checkOverlaps},
-		{r.build},
+		{r.build, r.checks},
 	}
 	for _, phase := range phases {
 		for _, step := range phase {

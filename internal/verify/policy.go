@@ -1,0 +1,165 @@
+package verify
+
+import (
+	"net/netip"
+	"sort"
+	"strconv"
+	"strings"
+
+	"underlay.dev/underlay/internal/model"
+)
+
+// policyTable gives every distinct policy (by content: hosts' identical
+// import filters share one id) a dense id, and answers "which policies
+// permit this prefix" through an index instead of scanning every rule.
+type policyTable struct {
+	ids    map[*model.Policy]int32
+	byKey  map[string]int32
+	exact  map[netip.Prefix][]int32
+	ranges []rangeRule
+	n      int32
+}
+
+type rangeRule struct {
+	id   int32
+	rule model.PrefixRule
+}
+
+func newPolicyTable(f *model.Fabric) *policyTable {
+	t := &policyTable{ids: map[*model.Policy]int32{}, byKey: map[string]int32{}, exact: map[netip.Prefix][]int32{}}
+	for _, d := range f.Devices {
+		for _, p := range d.Policies {
+			t.add(p)
+		}
+		for _, s := range d.Sessions {
+			t.add(s.Import)
+			t.add(s.Export)
+		}
+	}
+	return t
+}
+
+func (t *policyTable) add(p *model.Policy) {
+	if p == nil {
+		return
+	}
+	if _, done := t.ids[p]; done {
+		return
+	}
+	var b strings.Builder
+	for _, r := range p.Rules {
+		b.WriteString(r.Prefix.String())
+		b.WriteByte(byte('0' + r.MaxLen%64))
+		b.WriteByte(',')
+	}
+	key := b.String()
+	if id, ok := t.byKey[key]; ok {
+		t.ids[p] = id
+		return
+	}
+	id := t.n
+	t.n++
+	t.byKey[key] = id
+	t.ids[p] = id
+	for _, r := range p.Rules {
+		if r.MaxLen == 0 {
+			t.exact[r.Prefix] = append(t.exact[r.Prefix], id)
+		} else {
+			t.ranges = append(t.ranges, rangeRule{id, r})
+		}
+	}
+}
+
+func (t *policyTable) id(p *model.Policy) int32 {
+	if p == nil {
+		return -1
+	}
+	return t.ids[p]
+}
+
+// permitting returns the sorted ids of the policies that permit p.
+func (t *policyTable) permitting(p netip.Prefix) []int32 {
+	ids := append([]int32(nil), t.exact[p]...)
+	for _, r := range t.ranges {
+		if r.rule.Matches(p) {
+			ids = append(ids, r.id)
+		}
+	}
+	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+	out := ids[:0]
+	for i, id := range ids {
+		if i == 0 || id != ids[i-1] {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// class is a set of prefixes with one origin that every policy treats
+// alike: they spread identically, so one simulation covers them all.
+type class struct {
+	origin   int32
+	fam      uint8
+	prefixes []netip.Prefix
+	permits  []int32 // sorted policy ids that permit these prefixes
+	loopback bool    // holds a loopback of the origin
+	subnet   bool    // holds a server subnet of the origin
+}
+
+func (c *class) permitted(id int32) bool {
+	if id < 0 {
+		return true
+	}
+	for _, x := range c.permits {
+		if x == id {
+			return true
+		}
+		if x > id {
+			return false
+		}
+	}
+	return false
+}
+
+// classes groups every originated prefix of the fabric.
+func (g *Graph) classes() []*class {
+	var out []*class
+	for i, d := range g.Devs {
+		byKey := map[string]*class{}
+		for _, p := range d.Originated {
+			permits := g.pols.permitting(p)
+			fam := famV4
+			if p.Addr().Is6() {
+				fam = famV6
+			}
+			var kb strings.Builder
+			kb.WriteByte(fam)
+			for _, id := range permits {
+				kb.WriteString(",")
+				kb.WriteString(strconv.Itoa(int(id)))
+			}
+			c := byKey[kb.String()]
+			if c == nil {
+				c = &class{origin: int32(i), fam: fam, permits: permits}
+				byKey[kb.String()] = c
+				out = append(out, c)
+			}
+			c.prefixes = append(c.prefixes, p)
+			if isLoopback(d, p) {
+				c.loopback = true
+			} else {
+				c.subnet = true
+			}
+		}
+	}
+	return out
+}
+
+func isLoopback(d *model.Device, p netip.Prefix) bool {
+	for _, lo := range d.Loopbacks {
+		if lo == p {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,64 @@
+package verify
+
+import (
+	"fmt"
+	"net/netip"
+	"strings"
+)
+
+// Trace explains how device reaches prefix: each hop with its next hops,
+// the AS path it chose and why, following every ECMP branch once.
+func (g *Graph) Trace(device string, prefix netip.Prefix) (string, error) {
+	d, ok := g.byName[device]
+	if !ok {
+		return "", fmt.Errorf("no device %q in the fabric", device)
+	}
+	c := g.classOf(prefix)
+	if c == nil {
+		return "", fmt.Errorf("no device originates %s", prefix)
+	}
+	s := newSim(g)
+	s.run(c)
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s is originated by %s (%s)\n", prefix, g.Devs[c.origin].Name, g.Devs[c.origin].Role)
+	seen := map[int32]bool{}
+	s.traceHop(&b, g.index[d], 0, seen)
+	return b.String(), nil
+}
+
+func (s *sim) traceHop(b *strings.Builder, v int32, depth int, seen map[int32]bool) {
+	g := s.g
+	pad := strings.Repeat("  ", depth)
+	name := g.Devs[v].Name
+	switch {
+	case v == s.origin:
+		fmt.Fprintf(b, "%s%s: originates it\n", pad, name)
+		return
+	case s.dist[v] < 0:
+		fmt.Fprintf(b, "%s%s: no route: %s\n", pad, name, s.explain(v))
+		return
+	case seen[v]:
+		fmt.Fprintf(b, "%s%s: (see above)\n", pad, name)
+		return
+	}
+	seen[v] = true
+	path := s.asPath(v)
+	parts := make([]string, len(path))
+	for i, a := range path {
+		parts[i] = a.String()
+	}
+	nhs := s.routeNextHops(v)
+	why := fmt.Sprintf("shortest AS path (%d hops), best via %s (lowest router ID)", len(path), g.Devs[s.rep[v]].Name)
+	if len(nhs) > 1 {
+		why += fmt.Sprintf(", ECMP over %d equal-length paths", len(nhs))
+	}
+	fmt.Fprintf(b, "%s%s: AS path %s; %s\n", pad, name, strings.Join(parts, " "), why)
+	for _, nh := range nhs {
+		via := nh.Interface
+		if nh.Address != "" {
+			via += " " + nh.Address
+		}
+		fmt.Fprintf(b, "%s  via %s → %s\n", pad, via, nh.Peer)
+		s.traceHop(b, g.index[g.byName[nh.Peer]], depth+2, seen)
+	}
+}
