@@ -86,13 +86,15 @@ func (w *writer) superspineLinks(p int) {
 		plane = c.Superspines / c.Spines
 	}
 	for s := 1; s <= c.Spines; s++ {
-		first := 0
+		first, down := 0, p // a superspine meets one spine per pod in a plane...
 		if plane != c.Superspines {
 			first = (s - 1) * plane
+		} else {
+			down = (p-1)*c.Spines + s // ...and every spine of every pod in a full mesh
 		}
 		for j := 0; j < plane; j++ {
 			w.f("  - %s:%s -- superspine%d:%s\n", spineName(c, p, s), port(c.SpinePlatform, c.Leaves+1+j),
-				first+j+1, port(c.SpinePlatform, p))
+				first+j+1, port(c.SpinePlatform, down))
 		}
 	}
 }
