@@ -1,0 +1,32 @@
+// Package cumulus renders Cumulus Linux in its classic form: FRR for
+// routing (frr.conf, applied with frr-reload.py) and ifupdown2 for
+// interfaces and addresses (interfaces, applied with ifreload -a).
+package cumulus
+
+import (
+	"underlay.dev/underlay/internal/model"
+	"underlay.dev/underlay/internal/render"
+	"underlay.dev/underlay/internal/render/frr"
+	"underlay.dev/underlay/internal/render/ifupdown2"
+)
+
+// Renderer renders platform cumulus.
+type Renderer struct{}
+
+var _ render.Renderer = Renderer{}
+
+// Platform is cumulus.
+func (Renderer) Platform() model.Platform { return model.PlatformCumulus }
+
+// Render returns frr.conf and interfaces.
+func (Renderer) Render(f *model.Fabric, d *model.Device) ([]render.File, error) {
+	conf, err := frr.Render(f, d, frr.Options{})
+	if err != nil {
+		return nil, err
+	}
+	ifaces, err := ifupdown2.Render(f, d)
+	if err != nil {
+		return nil, err
+	}
+	return []render.File{{Name: "frr.conf", Content: conf}, {Name: "interfaces", Content: ifaces}}, nil
+}

@@ -1,0 +1,147 @@
+package nvue
+
+// The NVUE object model, limited to what underlay renders. Field names and
+// nesting follow NVIDIA's NVUE reference (nv set ... commands map 1:1 to
+// this tree). Empty maps render as {} because NVUE keys such as addresses
+// are themselves the values.
+
+type empty struct{}
+
+type root struct {
+	System    *system           `json:"system,omitempty"`
+	Interface map[string]*iface `json:"interface,omitempty"`
+	Router    *router           `json:"router,omitempty"`
+	VRF       map[string]*vrf   `json:"vrf,omitempty"`
+}
+
+type system struct {
+	Hostname string `json:"hostname"`
+}
+
+type iface struct {
+	Type string   `json:"type"`
+	Link *link    `json:"link,omitempty"`
+	IP   *ifaceIP `json:"ip,omitempty"`
+}
+
+type link struct {
+	MTU int `json:"mtu,omitempty"`
+}
+
+type ifaceIP struct {
+	Address map[string]empty `json:"address,omitempty"`
+}
+
+type router struct {
+	BGP    *globalBGP `json:"bgp,omitempty"`
+	Policy *policy    `json:"policy,omitempty"`
+}
+
+type globalBGP struct {
+	Enable           string `json:"enable"`
+	AutonomousSystem uint32 `json:"autonomous-system"`
+	RouterID         string `json:"router-id"`
+}
+
+type policy struct {
+	PrefixList map[string]*prefixList `json:"prefix-list,omitempty"`
+	RouteMap   map[string]*routeMap   `json:"route-map,omitempty"`
+}
+
+type prefixList struct {
+	Type string                     `json:"type"`
+	Rule map[string]*prefixListRule `json:"rule"`
+}
+
+type prefixListRule struct {
+	Action string                      `json:"action"`
+	Match  map[string]*prefixListMatch `json:"match"`
+}
+
+type prefixListMatch struct {
+	MaxPrefixLen int `json:"max-prefix-len,omitempty"`
+}
+
+type routeMap struct {
+	Rule map[string]*routeMapRule `json:"rule"`
+}
+
+type routeMapRule struct {
+	Match  *routeMapMatch   `json:"match,omitempty"`
+	Action map[string]empty `json:"action"`
+}
+
+type routeMapMatch struct {
+	Type         string `json:"type"`
+	IPPrefixList string `json:"ip-prefix-list"`
+}
+
+type vrf struct {
+	Router *vrfRouter `json:"router"`
+}
+
+type vrfRouter struct {
+	BGP    *vrfBGP                 `json:"bgp,omitempty"`
+	Static map[string]*staticRoute `json:"static,omitempty"`
+}
+
+type staticRoute struct {
+	Via map[string]*staticVia `json:"via"`
+}
+
+type staticVia struct {
+	Type string `json:"type"`
+}
+
+type vrfBGP struct {
+	Enable        string            `json:"enable"`
+	PathSelection *pathSelection    `json:"path-selection,omitempty"`
+	AddressFamily map[string]*vrfAF `json:"address-family"`
+	Peer          map[string]*peer  `json:"peer,omitempty"`
+}
+
+type pathSelection struct {
+	RouterIDCompare string     `json:"routerid-compare"`
+	Multipath       *multipath `json:"multipath,omitempty"`
+}
+
+type multipath struct {
+	ASPathIgnore string `json:"aspath-ignore"`
+}
+
+type vrfAF struct {
+	Enable     string           `json:"enable"`
+	Network    map[string]empty `json:"network,omitempty"`
+	Multipaths *multipaths      `json:"multipaths,omitempty"`
+}
+
+type multipaths struct {
+	EBGP int `json:"ebgp"`
+}
+
+type peer struct {
+	Type          string             `json:"type"`
+	RemoteAS      uint32             `json:"remote-as"`
+	Description   string             `json:"description,omitempty"`
+	Timers        *timers            `json:"timers,omitempty"`
+	AddressFamily map[string]*peerAF `json:"address-family"`
+}
+
+type timers struct {
+	Keepalive int `json:"keepalive"`
+	Hold      int `json:"hold"`
+}
+
+type peerAF struct {
+	Enable string      `json:"enable"`
+	Policy *peerPolicy `json:"policy,omitempty"`
+}
+
+type peerPolicy struct {
+	Inbound  *routeMapRef `json:"inbound,omitempty"`
+	Outbound *routeMapRef `json:"outbound,omitempty"`
+}
+
+type routeMapRef struct {
+	RouteMap string `json:"route-map"`
+}

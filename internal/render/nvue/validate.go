@@ -1,0 +1,172 @@
+package nvue
+
+import (
+	"fmt"
+	"net/netip"
+	"regexp"
+	"sort"
+	"strings"
+
+	"sigs.k8s.io/yaml"
+)
+
+var swpName = regexp.MustCompile(`^swp[0-9]+(s[0-9]+)?$`)
+
+// Validate checks an NVUE startup document against the part of NVIDIA's
+// documented object model that underlay relies on: a list of `header` /
+// `set` items; interfaces named and typed consistently with valid
+// addresses; a BGP ASN in range and an IPv4 router ID; peers that are
+// addresses or existing interfaces; and route maps and prefix lists that
+// exist where they are referenced. It reports every problem, by path.
+// The device agent and the NVUE emulator use it before applying.
+func Validate(doc []byte) error {
+	var items []map[string]any
+	if err := yaml.UnmarshalStrict(doc, &items); err != nil {
+		return fmt.Errorf("nvue document is not a list of header/set items: %w", err)
+	}
+	v := &validator{}
+	for i, item := range items {
+		for k, tree := range item {
+			switch k {
+			case "header":
+			case "set":
+				m, _ := tree.(map[string]any)
+				v.set(fmt.Sprintf("[%d].set", i), m)
+			default:
+				v.fail("[%d].%s: unknown item (want header or set)", i, k)
+			}
+		}
+	}
+	if len(v.errs) > 0 {
+		sort.Strings(v.errs)
+		return fmt.Errorf("invalid NVUE document:\n%s", strings.Join(v.errs, "\n"))
+	}
+	return nil
+}
+
+type validator struct {
+	errs       []string
+	interfaces map[string]bool
+	routeMaps  map[string]bool
+}
+
+func (v *validator) fail(format string, args ...any) {
+	v.errs = append(v.errs, fmt.Sprintf(format, args...))
+}
+
+func obj(m map[string]any, keys ...string) map[string]any {
+	for _, k := range keys {
+		next, _ := m[k].(map[string]any)
+		if next == nil {
+			return nil
+		}
+		m = next
+	}
+	return m
+}
+
+func (v *validator) set(path string, root map[string]any) {
+	v.interfaces, v.routeMaps = map[string]bool{}, map[string]bool{}
+	for name, raw := range obj(root, "interface") {
+		v.iface(path+".interface."+name, name, raw)
+	}
+	v.policy(path+".router.policy", obj(root, "router", "policy"))
+	if b := obj(root, "router", "bgp"); b != nil {
+		asn, ok := b["autonomous-system"].(float64)
+		if !ok || asn < 1 || asn > 4294967295 || asn != float64(int64(asn)) {
+			v.fail("%s.router.bgp.autonomous-system: want 1-4294967295, got %v", path, b["autonomous-system"])
+		}
+		if a, err := netip.ParseAddr(fmt.Sprint(b["router-id"])); err != nil || !a.Is4() {
+			v.fail("%s.router.bgp.router-id: want an IPv4 address, got %v", path, b["router-id"])
+		}
+	}
+	for name, raw := range obj(root, "vrf") {
+		vb := obj(map[string]any{"x": raw}, "x", "router", "bgp")
+		v.vrfBGP(path+".vrf."+name+".router.bgp", vb)
+	}
+}
+
+func (v *validator) iface(path, name string, raw any) {
+	m, _ := raw.(map[string]any)
+	typ := fmt.Sprint(m["type"])
+	switch {
+	case name == "lo" && typ != "loopback":
+		v.fail("%s.type: lo is type loopback, got %q", path, typ)
+	case name != "lo" && typ == "swp" && !swpName.MatchString(name):
+		v.fail("%s: %q is not a swp port name", path, name)
+	case name != "lo" && typ != "swp":
+		v.fail("%s.type: unsupported interface type %q", path, typ)
+	}
+	if mtu, ok := obj(m, "link")["mtu"].(float64); ok && (mtu < 552 || mtu > 9216) {
+		v.fail("%s.link.mtu: want 552-9216, got %v", path, mtu)
+	}
+	for a := range obj(m, "ip", "address") {
+		if _, err := netip.ParsePrefix(a); err != nil {
+			v.fail("%s.ip.address: %q is not an address/length", path, a)
+		}
+	}
+	v.interfaces[name] = true
+}
+
+func (v *validator) policy(path string, p map[string]any) {
+	lists := map[string]string{}
+	for name, raw := range obj(p, "prefix-list") {
+		m, _ := raw.(map[string]any)
+		typ := fmt.Sprint(m["type"])
+		if typ != "ipv4" && typ != "ipv6" {
+			v.fail("%s.prefix-list.%s.type: want ipv4 or ipv6, got %q", path, name, typ)
+		}
+		lists[name] = typ
+		for rule, rr := range obj(m, "rule") {
+			for pfx := range obj(map[string]any{"x": rr}, "x", "match") {
+				q, err := netip.ParsePrefix(pfx)
+				if err != nil || q.Addr().Is4() != (typ == "ipv4") {
+					v.fail("%s.prefix-list.%s.rule.%s.match: %q is not an %s prefix", path, name, rule, pfx, typ)
+				}
+			}
+		}
+	}
+	for name, raw := range obj(p, "route-map") {
+		v.routeMaps[name] = true
+		for rule, rr := range obj(map[string]any{"x": raw}, "x", "rule") {
+			match := obj(map[string]any{"x": rr}, "x", "match")
+			if match == nil {
+				continue
+			}
+			ref := fmt.Sprint(match["ip-prefix-list"])
+			if typ, ok := lists[ref]; !ok || typ != fmt.Sprint(match["type"]) {
+				v.fail("%s.route-map.%s.rule.%s.match: prefix list %q of type %v does not exist", path, name, rule, ref, match["type"])
+			}
+		}
+	}
+}
+
+func (v *validator) vrfBGP(path string, b map[string]any) {
+	for name, raw := range obj(b, "peer") {
+		m, _ := raw.(map[string]any)
+		_, addrErr := netip.ParseAddr(name)
+		switch typ := fmt.Sprint(m["type"]); {
+		case typ == "numbered" && addrErr != nil:
+			v.fail("%s.peer.%s: a numbered peer is an address", path, name)
+		case typ == "unnumbered" && !v.interfaces[name]:
+			v.fail("%s.peer.%s: an unnumbered peer is an interface of this document", path, name)
+		case typ != "numbered" && typ != "unnumbered":
+			v.fail("%s.peer.%s.type: want numbered or unnumbered, got %q", path, name, typ)
+		}
+		for af, raw := range obj(m, "address-family") {
+			pol := obj(map[string]any{"x": raw}, "x", "policy")
+			for _, dir := range []string{"inbound", "outbound"} {
+				if rm, ok := obj(pol, dir)["route-map"]; ok && !v.routeMaps[fmt.Sprint(rm)] {
+					v.fail("%s.peer.%s.address-family.%s.policy.%s: route map %v does not exist", path, name, af, dir, rm)
+				}
+			}
+		}
+	}
+	for af, raw := range obj(b, "address-family") {
+		for n := range obj(map[string]any{"x": raw}, "x", "network") {
+			if _, err := netip.ParsePrefix(n); err != nil {
+				v.fail("%s.address-family.%s.network: %q is not a prefix", path, af, n)
+			}
+		}
+	}
+}
