@@ -44,10 +44,10 @@ func TestLocate(t *testing.T) {
 	}
 	devs := field.NewPath("spec", "devices")
 	for path, want := range map[*field.Path]int{
-		devs.Key("leaf1").Child("role"): 7,
-		devs.Key("leaf2").Child("asn"):  9,
-		devs.Key("leaf2").Child("pod"):  8, // absent: the device's line
-		devs.Index(1):                   8,
+		devs.Key("leaf1").Child("role"):         7,
+		devs.Key("leaf2").Child("asn"):          9,
+		devs.Key("leaf2").Child("pod"):          8, // absent: the device's line
+		devs.Index(1):                           8,
 		field.NewPath("spec", "links").Index(0): 11,
 		field.NewPath("nowhere"):                1,
 	} {

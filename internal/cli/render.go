@@ -1,0 +1,162 @@
+package cli
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"underlay.dev/underlay/internal/gitops"
+	"underlay.dev/underlay/internal/intent"
+	"underlay.dev/underlay/internal/platform"
+)
+
+type renderOptions struct {
+	out   string
+	check bool
+	quiet bool
+}
+
+func newRender() *cobra.Command {
+	var o renderOptions
+	cmd := &cobra.Command{
+		Use:   "render FABRIC -o DIR",
+		Short: "Write every device's native config as a Kustomize tree",
+		Long: "render resolves FABRIC, allocates what is left open (recording it in the lock file next to\n" +
+			"FABRIC), and replaces DIR atomically with one directory and ConfigMap per device. On invalid\n" +
+			"input nothing is written. With --check nothing is written either: exit 1 when DIR or the lock\n" +
+			"file differ from what FABRIC renders (for CI).",
+		Args: exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if o.out == "" {
+				return usage(errors.New("render needs the output directory: -o DIR"))
+			}
+			return runRender(cmd, args[0], o)
+		},
+	}
+	cmd.Flags().StringVarP(&o.out, "output", "o", "", "output directory (replaced as a whole)")
+	cmd.Flags().BoolVar(&o.check, "check", false, "write nothing; exit 1 if DIR or the lock file are out of date")
+	cmd.Flags().BoolVarP(&o.quiet, "quiet", "q", false, "print nothing on success")
+	return cmd
+}
+
+func runRender(cmd *cobra.Command, path string, o renderOptions) error {
+	start := time.Now()
+	l, err := load(path)
+	if err != nil {
+		return reportErrors(cmd, err)
+	}
+	tree, err := gitops.Build(l.result.Fabric, platform.Renderer)
+	if err != nil {
+		return failed(err)
+	}
+	files, err := tree.Files()
+	if err != nil {
+		return failed(err)
+	}
+	lock, err := intent.MarshalLock(l.result.Lock)
+	if err != nil {
+		return failed(err)
+	}
+	if o.check {
+		return checkRendered(cmd.OutOrStdout(), o.out, files, l.lockPath, lock)
+	}
+	if err := gitops.Write(o.out, files); err != nil {
+		return failed(err)
+	}
+	if err := writeIfChanged(l.lockPath, lock); err != nil {
+		return failed(err)
+	}
+	if !o.quiet {
+		printSummary(cmd.ErrOrStderr(), tree, o.out, len(files), time.Since(start))
+	}
+	return nil
+}
+
+func printSummary(w io.Writer, t *gitops.Tree, out string, nfiles int, took time.Duration) {
+	count := map[string]int{}
+	for _, d := range t.Fabric.Devices {
+		count[string(d.Platform)]++
+	}
+	var parts []string
+	for p, n := range count {
+		parts = append(parts, fmt.Sprintf("%s %d", p, n))
+	}
+	sort.Strings(parts)
+	fmt.Fprintf(w, "rendered fabric %s: %d devices (%s), %d links, %d files into %s in %s\n",
+		t.Fabric.Name, len(t.Devices), strings.Join(parts, ", "), len(t.Fabric.Links), nfiles, out, took.Round(time.Millisecond))
+}
+
+// checkRendered reports every out-of-date file with a diff and exits 1.
+func checkRendered(w io.Writer, dir string, files map[string][]byte, lockPath string, lock []byte) error {
+	diffs, err := gitops.Compare(dir, files)
+	if err != nil {
+		return failed(err)
+	}
+	onDisk, err := os.ReadFile(lockPath)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return failed(err)
+	}
+	for _, d := range diffs {
+		fmt.Fprintf(w, "%s: %s\n", filepath.Join(dir, d.Path), d.Kind)
+		if d.Kind == "changed" {
+			fmt.Fprint(w, unified(d.Path, d.Got, d.Want))
+		}
+	}
+	stale := !bytes.Equal(onDisk, lock)
+	if stale {
+		fmt.Fprintf(w, "%s: out of date\n", lockPath)
+	}
+	if len(diffs) > 0 || stale {
+		return failed(fmt.Errorf("%d file(s) out of date; run: underlay render %s -o %s",
+			len(diffs)+btoi(stale), strings.TrimSuffix(lockPath, ".lock.yaml")+".yaml", dir))
+	}
+	fmt.Fprintf(w, "%s is up to date\n", dir)
+	return nil
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// writeIfChanged writes path atomically (temp file, fsync, rename) unless
+// it already holds content.
+func writeIfChanged(path string, content []byte) error {
+	if old, err := os.ReadFile(path); err == nil && bytes.Equal(old, content) {
+		return nil
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-")
+	if err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(content); err != nil {
+		tmp.Close()
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	return nil
+}

@@ -1,0 +1,179 @@
+// Package sonic renders a SONiC switch: a complete config_db.json (it is
+// loaded with `config reload` or diffed into `config apply-patch`, so
+// nothing may be left out) and, in split routing mode, frr.conf.
+//
+// Routing mode: config_db's BGP_NEIGHBOR, rendered into FRR by bgpcfgd,
+// covers numbered IPv4 eBGP without route policy — the seed lab's spine.
+// Anything more (BGP unnumbered, IPv6 sessions, the generated prefix
+// filters, server subnets) cannot be expressed there, so the device runs
+// in split mode (DEVICE_METADATA docker_routing_config_mode: split) with an
+// frr.conf of ours, while config_db still owns ports and addresses.
+package sonic
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"underlay.dev/underlay/internal/model"
+	"underlay.dev/underlay/internal/render"
+	"underlay.dev/underlay/internal/render/frr"
+)
+
+// Renderer renders platform sonic.
+type Renderer struct{}
+
+var _ render.Renderer = Renderer{}
+
+// Platform is sonic.
+func (Renderer) Platform() model.Platform { return model.PlatformSONiC }
+
+// DefaultSpeed is the port speed written to PORT (Mb/s) for four-lane
+// ports; real hardware's port_config decides, so keep it overridable later.
+const DefaultSpeed = "100000"
+
+// Split reports whether d needs split routing mode (see package doc).
+func Split(d *model.Device) bool {
+	if d.Role == model.RoleLeaf || d.Role == model.RoleHost || len(d.Subnets) > 0 || len(d.Policies) > 0 {
+		return true
+	}
+	for _, s := range d.Sessions {
+		if s.Unnumbered || !s.Carries(model.IPv4) || len(s.Families) != 1 || s.Import != nil || s.Export != nil {
+			return true
+		}
+	}
+	for _, lo := range d.Loopbacks {
+		if lo.Addr().Is6() {
+			return true
+		}
+	}
+	return false
+}
+
+// Render returns config_db.json, plus frr.conf in split mode.
+func (Renderer) Render(f *model.Fabric, d *model.Device) ([]render.File, error) {
+	split := Split(d)
+	db, err := ConfigDB(d, split)
+	if err != nil {
+		return nil, err
+	}
+	files := []render.File{{Name: "config_db.json", Content: db}}
+	if split {
+		conf, err := frr.Render(f, d, frr.Options{})
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, render.File{Name: "frr.conf", Content: conf})
+	}
+	return files, nil
+}
+
+type row = map[string]string
+
+// ConfigDB builds the config_db.json of d. encoding/json sorts map keys,
+// so the output is deterministic.
+func ConfigDB(d *model.Device, split bool) ([]byte, error) {
+	db := map[string]map[string]row{
+		"DEVICE_METADATA":    {"localhost": metadata(d, split)},
+		"PORT":               {},
+		"INTERFACE":          {},
+		"LOOPBACK_INTERFACE": {"Loopback0": {}},
+		"DEVICE_NEIGHBOR":    {},
+	}
+	for _, p := range d.Ports {
+		if err := addPort(db, p.Name, p.MTU); err != nil {
+			return nil, fmt.Errorf("device %s: %w", d.Name, err)
+		}
+		db["DEVICE_NEIGHBOR"][p.Name] = row{"name": p.Peer.Name, "port": p.PeerPort}
+		iface := row{}
+		if p.Unnumbered {
+			iface["ipv6_use_link_local_only"] = "enable"
+		}
+		db["INTERFACE"][p.Name] = iface
+		for _, a := range p.Addrs {
+			db["INTERFACE"][p.Name+"|"+a.String()] = row{}
+		}
+	}
+	for _, lo := range d.Loopbacks {
+		db["LOOPBACK_INTERFACE"]["Loopback0|"+lo.String()] = row{}
+	}
+	if err := addSubnets(db, d); err != nil {
+		return nil, err
+	}
+	if !split {
+		db["BGP_NEIGHBOR"] = neighbors(d)
+	}
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetIndent("", "    ")
+	if err := enc.Encode(db); err != nil {
+		return nil, fmt.Errorf("encoding config_db.json of %s: %w", d.Name, err)
+	}
+	return b.Bytes(), nil
+}
+
+var routerType = map[model.Role]string{
+	model.RoleLeaf: "ToRRouter", model.RoleSpine: "LeafRouter", model.RoleSuperspine: "SpineRouter",
+}
+
+func metadata(d *model.Device, split bool) row {
+	mode := "unified"
+	if split {
+		mode = "split"
+	}
+	return row{
+		"hostname": d.Name, "bgp_asn": d.ASN.String(), "type": routerType[d.Role],
+		"hwsku": d.Sonic.HWSKU, "platform": d.Sonic.Platform, "mac": d.Sonic.MAC,
+		"docker_routing_config_mode": mode,
+	}
+}
+
+// addPort adds a PORT row; lanes follow SONiC's convention that
+// EthernetN starts at lane N with four lanes.
+func addPort(db map[string]map[string]row, name string, mtu int) error {
+	n, err := strconv.Atoi(strings.TrimPrefix(name, "Ethernet"))
+	if err != nil || !strings.HasPrefix(name, "Ethernet") {
+		return fmt.Errorf("port %q is not a SONiC EthernetN port", name)
+	}
+	r := row{"lanes": fmt.Sprintf("%d,%d,%d,%d", n, n+1, n+2, n+3), "alias": fmt.Sprintf("etp%d", n/4+1),
+		"index": strconv.Itoa(n / 4), "speed": DefaultSpeed, "admin_status": "up"}
+	if mtu > 0 {
+		r["mtu"] = strconv.Itoa(mtu)
+	}
+	db["PORT"][name] = r
+	return nil
+}
+
+func addSubnets(db map[string]map[string]row, d *model.Device) error {
+	for _, s := range d.Subnets {
+		if s.Port == "" {
+			if db["STATIC_ROUTE"] == nil {
+				db["STATIC_ROUTE"] = map[string]row{}
+			}
+			db["STATIC_ROUTE"][s.Prefix.String()] = row{"blackhole": "true"}
+			continue
+		}
+		if _, ok := db["PORT"][s.Port]; !ok {
+			if err := addPort(db, s.Port, 0); err != nil {
+				return fmt.Errorf("device %s: %w", d.Name, err)
+			}
+			db["INTERFACE"][s.Port] = row{}
+		}
+		db["INTERFACE"][s.Port+"|"+s.Gateway.String()] = row{}
+	}
+	return nil
+}
+
+func neighbors(d *model.Device) map[string]row {
+	out := map[string]row{}
+	for _, s := range d.Sessions {
+		out[s.PeerAddr.String()] = row{
+			"asn": s.PeerASN.String(), "name": s.Peer.Name, "local_addr": s.LocalAddr.String(),
+			"holdtime": strconv.Itoa(d.BGP.Hold), "keepalive": strconv.Itoa(d.BGP.Keepalive),
+			"admin_status": "up", "nhopself": "0", "rrclient": "0",
+		}
+	}
+	return out
+}

@@ -1,0 +1,106 @@
+package sonic
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"sync"
+	"testing"
+
+	"underlay.dev/underlay/internal/checker"
+	"underlay.dev/underlay/internal/checker/sonicyang"
+	"underlay.dev/underlay/internal/model"
+	"underlay.dev/underlay/internal/model/modeltest"
+	"underlay.dev/underlay/internal/testutil/golden"
+)
+
+var (
+	once   sync.Once
+	schema *sonicyang.Schema
+	errLd  error
+)
+
+func yangSchema(t *testing.T) *sonicyang.Schema {
+	t.Helper()
+	once.Do(func() {
+		dir, err := sonicyang.Find()
+		if err == nil {
+			schema, err = sonicyang.Load(dir)
+		}
+		errLd = err
+	})
+	if errLd != nil {
+		if os.Getenv("UNDERLAY_REQUIRE_CHECKERS") == "1" {
+			t.Fatal(errLd)
+		}
+		t.Skip(errLd)
+	}
+	return schema
+}
+
+func TestGolden(t *testing.T) {
+	for name, f := range map[string]*model.Fabric{"seedlab": modeltest.SeedLab(), "unnumbered": modeltest.Unnumbered()} {
+		for _, d := range f.Devices {
+			if d.Platform != model.PlatformSONiC {
+				continue
+			}
+			files, err := Renderer{}.Render(f, d)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, file := range files {
+				golden.Assert(t, "TestGolden/"+name+"-"+d.Name+"-"+file.Name, file.Content)
+				if file.Name == "frr.conf" {
+					if err := checker.FRR(context.Background(), file.Content); err != nil && !errorsIsNotInstalled(err) {
+						t.Errorf("%s/%s frr.conf: %v", name, d.Name, err)
+					}
+					continue
+				}
+				if testing.Short() {
+					continue
+				}
+				if err := yangSchema(t).Check(context.Background(), file.Content); err != nil {
+					t.Errorf("%s/%s config_db.json: %v", name, d.Name, err)
+				}
+			}
+		}
+	}
+}
+
+// TestSeedSpineMatchesReference compares the routing tables with the
+// original demo's hand-written file, whose two mistakes are fixed here:
+// the hostname was left as "sonic", and the leaf2 session named
+// local_addr 10.0.0.0, an address of the other link.
+func TestSeedSpineMatchesReference(t *testing.T) {
+	f := modeltest.SeedLab()
+	db, err := ConfigDB(f.Devices[2], Split(f.Devices[2]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got map[string]map[string]map[string]string
+	if err := json.Unmarshal(db, &got); err != nil {
+		t.Fatal(err)
+	}
+	md := got["DEVICE_METADATA"]["localhost"]
+	if md["hostname"] != "spine" || md["bgp_asn"] != "65100" || md["docker_routing_config_mode"] != "unified" {
+		t.Errorf("DEVICE_METADATA: %v", md)
+	}
+	for _, key := range []string{"Loopback0|192.0.2.100/32", "Ethernet0|10.0.0.0/31", "Ethernet4|10.0.0.2/31"} {
+		if _, ok := got["LOOPBACK_INTERFACE"][key]; !ok {
+			if _, ok := got["INTERFACE"][key]; !ok {
+				t.Errorf("missing %s", key)
+			}
+		}
+	}
+	for peer, want := range map[string][2]string{"10.0.0.1": {"65001", "10.0.0.0"}, "10.0.0.3": {"65002", "10.0.0.2"}} {
+		n := got["BGP_NEIGHBOR"][peer]
+		if n["asn"] != want[0] || n["local_addr"] != want[1] {
+			t.Errorf("BGP_NEIGHBOR %s: %v, want asn %s local_addr %s", peer, n, want[0], want[1])
+		}
+	}
+}
+
+func errorsIsNotInstalled(err error) bool {
+	return os.Getenv("UNDERLAY_REQUIRE_CHECKERS") != "1" && errors.Is(err, checker.ErrNotInstalled)
+}
