@@ -46,7 +46,8 @@ func TestValidateReportsEveryError(t *testing.T) {
 	}
 	for _, want := range []string{
 		p + `:8: spec.devices[leaf2].platform: Unsupported value: "arista": supported values: "cumulus", "linux-frr", "nvue", "sonic"`,
-		"3 error(s)",
+		p + `:6: spec.devices[spine].asn: Invalid value: "65100": asn collides with leaf1 (set at spec.devices[leaf1].asn)`,
+		"4 error(s)",
 	} {
 		if !strings.Contains(stderr, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, stderr)
@@ -63,7 +64,7 @@ func TestValidateReportsAllocationErrors(t *testing.T) {
 		t.Fatalf("exit %d, want 1", code)
 	}
 	for _, want := range []string{
-		p + `:7: spec.devices[spine].asn: Invalid value: "65100": asn collides with spine (set at spec.devices[spine].asn)`,
+		p + `:6: spec.devices[spine].asn: Invalid value: "65100": asn collides with leaf1 (set at spec.devices[leaf1].asn)`,
 		p + `:7: spec.devices[leaf1].loopbacks[0]: Invalid value: "192.0.2.100/32": loopback collides with spine`,
 		p + `:10: spec.links[0]: Required value: numbered link spine:Ethernet0 -- leaf1:swp1 has no address`,
 	} {

@@ -49,6 +49,9 @@ func (r *resolver) asnGroups() []*asnGroup {
 	byKey := map[string]*asnGroup{}
 	var groups []*asnGroup
 	for _, d := range r.order {
+		if d.broken {
+			continue
+		}
 		k := r.asnGroup(d)
 		g := byKey[k]
 		if g == nil {
@@ -146,7 +149,7 @@ func (r *resolver) allocateLoopbacks(f model.Family) {
 	}
 	var want []*device
 	for _, d := range sortedDevices(r.order) {
-		if _, has := chosen[d]; has || pool == nil {
+		if _, has := chosen[d]; has || pool == nil || d.broken {
 			continue
 		}
 		if s, ok := lock[d.m.Name]; ok {
@@ -159,7 +162,7 @@ func (r *resolver) allocateLoopbacks(f model.Family) {
 	}
 	if f == model.IPv4 && pool == nil {
 		for _, d := range r.order {
-			if _, has := chosen[d]; !has {
+			if _, has := chosen[d]; !has && !d.hasLo4 && !d.broken {
 				r.errs = append(r.errs, field.Required(d.path.Child("loopbacks"),
 					"needs an IPv4 loopback (it is the BGP router ID): add one, or set spec.pools.loopbackIPv4"))
 			}

@@ -33,6 +33,9 @@ type resolver struct {
 	order []*device // intent order
 	links []*link
 	next  *v1alpha1.Lock
+	// poolsOverlap makes allocation pointless: every value it handed out
+	// could collide, and the user must fix the pools first.
+	poolsOverlap bool
 }
 
 // device is a device being resolved.
@@ -67,20 +70,23 @@ func Resolve(in *v1alpha1.Fabric, lock *v1alpha1.Lock) (*Result, field.ErrorList
 	r.next = &v1alpha1.Lock{APIVersion: v1alpha1.APIVersion, Kind: v1alpha1.KindLock,
 		ASNs: map[string]uint32{}, LoopbackIPv4: map[string]string{}, LoopbackIPv6: map[string]string{},
 		LinkIPv4: map[string]string{}, LinkIPv6: map[string]string{}}
-	// Each phase needs the previous one sound: allocation needs valid
-	// devices and links, the model needs every value allocated.
-	phases := [][]func(){
-		{r.settings, r.devices, r.resolveLinks},
-		{r.allocate, r.checkOverlaps},
-		{r.build, r.checks},
+	// Allocation runs even after validation errors (it skips broken
+	// devices and links), so collisions show up in the same run; the
+	// model is only built from a fully valid intent.
+	for _, step := range []func(){r.settings, r.devices, r.resolveLinks} {
+		step()
 	}
-	for _, phase := range phases {
-		for _, step := range phase {
-			step()
-		}
-		if len(r.errs) > 0 {
-			return nil, r.errs
-		}
+	if !r.poolsOverlap {
+		r.allocate()
+		r.checkOverlaps()
+	}
+	if len(r.errs) > 0 {
+		return nil, r.errs
+	}
+	r.build()
+	r.checks()
+	if len(r.errs) > 0 {
+		return nil, r.errs
 	}
 	return &Result{Fabric: r.out, Lock: r.next}, nil
 }

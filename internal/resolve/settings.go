@@ -106,6 +106,7 @@ func (r *resolver) checkASNPoolOverlap() {
 		for _, b := range model.Roles[i+1:] {
 			ra, rb := r.pools.asn[a], r.pools.asn[b]
 			if ra != nil && rb != nil && ra.Overlaps(*rb) {
+				r.poolsOverlap = true
 				r.errs = append(r.errs, field.Invalid(r.pools.asnPath[b], rb.String(),
 					fmt.Sprintf("overlaps spec.pools.asn.%s %s; ASN pools of different roles must not share ASNs", a, ra)))
 			}
@@ -143,6 +144,7 @@ func (r *resolver) checkPrefixPoolOverlap(p *field.Path) {
 	for i, a := range named {
 		for _, b := range named[i+1:] {
 			if a.pool != nil && b.pool != nil && a.pool.Prefix.Overlaps(b.pool.Prefix) {
+				r.poolsOverlap = true
 				r.errs = append(r.errs, field.Invalid(p.Child(b.name), b.pool.Prefix.String(),
 					fmt.Sprintf("overlaps spec.pools.%s %s; pools must be disjoint", a.name, a.pool.Prefix)))
 			}

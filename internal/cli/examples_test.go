@@ -1,0 +1,168 @@
+package cli
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"sigs.k8s.io/kustomize/api/krusty"
+	"sigs.k8s.io/kustomize/kyaml/filesys"
+
+	"underlay.dev/underlay/internal/checker"
+	"underlay.dev/underlay/internal/checker/sonicyang"
+	"underlay.dev/underlay/internal/gitops"
+	"underlay.dev/underlay/internal/render/nvue"
+	"underlay.dev/underlay/internal/testutil/golden"
+)
+
+var examples = []string{"seed-lab", "seed-lab-update", "unnumbered"}
+
+func examplePath(name string) (intent, rendered string) {
+	dir := filepath.Join("..", "..", "examples", name)
+	return filepath.Join(dir, "fabric.yaml"), filepath.Join(dir, "rendered")
+}
+
+// TestExamplesAreCurrent: the committed trees and lock files are exactly
+// what the intents render (run with -update to re-render them).
+func TestExamplesAreCurrent(t *testing.T) {
+	for _, ex := range examples {
+		intent, rendered := examplePath(ex)
+		args := []string{"render", intent, "-o", rendered, "--check"}
+		if golden.Updating() {
+			args = []string{"render", "-q", intent, "-o", rendered}
+		}
+		if code, stdout, stderr := run(t, args...); code != 0 {
+			t.Errorf("%s: exit %d\n%s%s", ex, code, stdout, stderr)
+		}
+	}
+}
+
+var (
+	yangOnce   sync.Once
+	yangSchema *sonicyang.Schema
+	yangErr    error
+)
+
+func sonicSchema(t *testing.T) *sonicyang.Schema {
+	yangOnce.Do(func() {
+		dir, err := sonicyang.Find()
+		if err == nil {
+			yangSchema, err = sonicyang.Load(dir)
+		}
+		yangErr = err
+	})
+	if yangErr != nil {
+		golden.Checked(t, "sonic yang", yangErr)
+	}
+	return yangSchema
+}
+
+// TestExamplesPassRealCheckers feeds every rendered file of every example
+// to the real parser or schema of its platform.
+func TestExamplesPassRealCheckers(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs vtysh, ifupdown2 and yanglint")
+	}
+	ctx := context.Background()
+	checked := 0
+	for _, ex := range examples {
+		_, rendered := examplePath(ex)
+		files, _ := filepath.Glob(filepath.Join(rendered, "*", "*"))
+		for _, file := range files {
+			content, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var cerr error
+			switch filepath.Base(file) {
+			case "frr.conf":
+				cerr = checker.FRR(ctx, content)
+			case "interfaces":
+				cerr = checker.Ifupdown2(ctx, content)
+			case "config_db.json":
+				if s := sonicSchema(t); s != nil {
+					cerr = s.Check(ctx, content)
+				}
+			case "nvue.yaml":
+				cerr = nvue.Validate(content)
+			case gitops.KustomizationFile:
+				continue
+			default:
+				t.Errorf("%s: no checker for this file", file)
+			}
+			golden.Checked(t, file, cerr)
+			checked++
+		}
+	}
+	if checked < 27 {
+		t.Errorf("checked only %d files", checked)
+	}
+}
+
+// TestExamplesBuildWithKustomize builds each tree as Flux's
+// kustomize-controller would and checks the ConfigMaps it yields.
+func TestExamplesBuildWithKustomize(t *testing.T) {
+	k := krusty.MakeKustomizer(krusty.MakeDefaultOptions())
+	for _, ex := range examples {
+		_, rendered := examplePath(ex)
+		resMap, err := k.Run(filesys.MakeFsOnDisk(), rendered)
+		if err != nil {
+			t.Fatalf("%s: kustomize build: %v", ex, err)
+		}
+		dirs, _ := filepath.Glob(filepath.Join(rendered, "*", gitops.KustomizationFile))
+		if resMap.Size() != len(dirs) {
+			t.Errorf("%s: %d resources, want one ConfigMap per device (%d)", ex, resMap.Size(), len(dirs))
+		}
+		for _, r := range resMap.Resources() {
+			dev := r.GetLabels()[gitops.LabelDevice]
+			if r.GetKind() != "ConfigMap" || r.GetName() != gitops.ConfigMapName(dev) || r.GetNamespace() == "" ||
+				r.GetLabels()[gitops.LabelFabric] == "" || !strings.HasPrefix(r.GetAnnotations()[gitops.AnnotationHash], "sha256:") {
+				t.Errorf("%s: unexpected resource %s %s/%s labels %v", ex, r.GetKind(), r.GetNamespace(), r.GetName(), r.GetLabels())
+			}
+		}
+	}
+	if _, err := k.Run(filesys.MakeFsOnDisk(), filepath.Join("..", "..", "deploy", "flux")); err != nil {
+		t.Errorf("deploy/flux: %v", err)
+	}
+}
+
+// TestSeedLabChange738 is the demo's canonical change: the diff must show
+// the new loopback on each device and its announcement, nothing else.
+func TestSeedLabChange738(t *testing.T) {
+	before, _ := examplePath("seed-lab")
+	after, _ := examplePath("seed-lab-update")
+	code, stdout, stderr := run(t, "diff", "--exit-code", before, after)
+	if code != ExitFailed {
+		t.Fatalf("diff --exit-code: exit %d, want 1: %s", code, stderr)
+	}
+	golden.Assert(t, "TestSeedLabChange738.diff", []byte(stdout))
+	for _, line := range strings.Split(stdout, "\n") {
+		changed := (strings.HasPrefix(line, "+") || strings.HasPrefix(line, "-")) &&
+			!strings.HasPrefix(line, "+++") && !strings.HasPrefix(line, "---")
+		if changed && !strings.Contains(line, "198.51.100.") && strings.TrimSpace(line[1:]) != `"20":` &&
+			!strings.Contains(line, "action: permit") && !strings.Contains(line, "match:") &&
+			strings.TrimSpace(line) != `-        "Loopback0|192.0.2.100/32": {}` && strings.TrimSpace(line) != `+        "Loopback0|192.0.2.100/32": {},` {
+			t.Errorf("unexpected change: %s", line)
+		}
+	}
+	if code, _, _ := run(t, "diff", "--exit-code", before, before); code != 0 {
+		t.Errorf("diff of an intent with itself: exit %d", code)
+	}
+}
+
+func TestVerifyExamples(t *testing.T) {
+	for _, ex := range examples {
+		intent, _ := examplePath(ex)
+		if code, stdout, _ := run(t, "verify", intent); code != 0 {
+			t.Errorf("%s: exit %d\n%s", ex, code, stdout)
+		}
+	}
+	intent, _ := examplePath("unnumbered")
+	code, stdout, _ := run(t, "verify", intent, "--trace", "leaf1-host1", "10.255.0.12/32")
+	if code != 0 || !strings.Contains(stdout, "leaf1-host1: AS path") || !strings.Contains(stdout, "originates it") {
+		t.Errorf("trace: exit %d\n%s", code, stdout)
+	}
+}
