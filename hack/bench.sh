@@ -1,28 +1,33 @@
 #!/usr/bin/env bash
-# Reproducible end-to-end timings of the CLI: validate + render to disk of
-# the 200-device fabric (8 spines x 192 leaves) and the 10,000-device
-# 5-stage fabric, with peak memory (GNU time's max RSS when available).
+# Reproducible end-to-end timings of the CLI with peak memory (GNU time):
+#   render: validate + render to disk, 200 devices (8 spines x 192 leaves)
+#           and 10,000 devices (5-stage: 16 superspines, 64 pods x (4 + 152));
+#   verify: all checks at 200, ~2,000 and 10,000 devices, and every single
+#           link and device failure at 200.
+# BENCH_DIR picks where trees are written (file creation speed is the
+# file system's: compare a disk with /dev/shm).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=${BIN:-bin/underlay}
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+base=${BENCH_DIR:-out}
+mkdir -p "$base"
+work=$(mktemp -d "$base/bench.XXXXXX")
+trace() { rm -rf "$work"; }
+trap trace EXIT
 
-run() { # name, gen flags...
-	local name=$1
+timed() { # label, command...
+	local label=$1
 	shift
-	"$bin" gen clos "$@" >"$work/$name.yaml"
-	local t0 t1
-	t0=$(date +%s.%N)
-	if [ -x /usr/bin/time ]; then
-		/usr/bin/time -f "$name: peak RSS %M KiB" "$bin" render -q "$work/$name.yaml" -o "$work/$name.out"
-	else
-		"$bin" render -q "$work/$name.yaml" -o "$work/$name.out"
-	fi
-	t1=$(date +%s.%N)
-	printf '%s: validate + render to disk: %.3f s (%s files)\n' "$name" "$(echo "$t1 - $t0" | bc)" \
-		"$(find "$work/$name.out" -type f | wc -l)"
+	/usr/bin/time -f "$label: %e s wall, %M KiB peak RSS" "$@" >/dev/null
 }
 
-run clos-200 --spines 8 --leaves 192
-run clos-10000 --superspines 16 --pods 64 --spines 4 --leaves 152
+"$bin" gen clos --spines 8 --leaves 192 >"$work/c200.yaml"
+"$bin" gen clos --superspines 16 --pods 13 --spines 4 --leaves 148 >"$work/c2000.yaml"
+"$bin" gen clos --superspines 16 --pods 64 --spines 4 --leaves 152 >"$work/c10000.yaml"
+
+timed "render 200 devices (601 files) into $base" "$bin" render -q "$work/c200.yaml" -o "$work/r200"
+timed "render 10000 devices (30001 files) into $base" "$bin" render -q "$work/c10000.yaml" -o "$work/r10000"
+timed "verify 200 devices" "$bin" verify "$work/c200.yaml"
+timed "verify 2000 devices" "$bin" verify "$work/c2000.yaml"
+timed "verify 10000 devices" "$bin" verify "$work/c10000.yaml"
+timed "verify 200 devices, every single link and device failure" "$bin" verify "$work/c200.yaml" --failures all || true

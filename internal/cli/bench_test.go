@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -13,13 +14,22 @@ import (
 )
 
 // benchRender measures the whole of `underlay render` on a generated
-// fabric: parse, validate, allocate, render every device, write the tree.
-func benchRender(b *testing.B, c gen.Clos) {
+// fabric: parse, validate, allocate, render every device and, with
+// write, write the tree into a directory under $UNDERLAY_BENCH_DIR (default
+// the system temp dir; file creation speed depends on that file system).
+func benchRender(b *testing.B, c gen.Clos, write bool) {
 	var src bytes.Buffer
 	if err := c.Write(&src); err != nil {
 		b.Fatal(err)
 	}
 	dir := b.TempDir()
+	if d := os.Getenv("UNDERLAY_BENCH_DIR"); d != "" {
+		var err error
+		if dir, err = os.MkdirTemp(d, "bench-"); err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { os.RemoveAll(dir) })
+	}
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
 		doc, err := intent.Parse("gen.yaml", src.Bytes())
@@ -38,6 +48,9 @@ func benchRender(b *testing.B, c gen.Clos) {
 		if err != nil {
 			b.Fatal(err)
 		}
+		if !write {
+			continue
+		}
 		if err := gitops.Write(filepath.Join(dir, "out"), files); err != nil {
 			b.Fatal(err)
 		}
@@ -46,12 +59,18 @@ func benchRender(b *testing.B, c gen.Clos) {
 
 // BenchmarkRender200 is the fabric size where netlab create takes 40 s
 // here: 8 spines x 192 leaves, 1,536 links. Target: under 0.2 s.
-func BenchmarkRender200(b *testing.B) {
-	benchRender(b, gen.Clos{Spines: 8, Leaves: 192})
-}
+func BenchmarkRender200(b *testing.B) { benchRender(b, gen.Clos{Spines: 8, Leaves: 192}, false) }
+
+// BenchmarkRender200Write adds writing the 601 files to disk.
+func BenchmarkRender200Write(b *testing.B) { benchRender(b, gen.Clos{Spines: 8, Leaves: 192}, true) }
 
 // BenchmarkRender10000 is the 5-stage 10,000-device fabric. Target: under
 // 5 s and 2 GiB.
 func BenchmarkRender10000(b *testing.B) {
-	benchRender(b, gen.Clos{Superspines: 16, Pods: 64, Spines: 4, Leaves: 152})
+	benchRender(b, gen.Clos{Superspines: 16, Pods: 64, Spines: 4, Leaves: 152}, false)
+}
+
+// BenchmarkRender10000Write adds writing the 30,001 files to disk.
+func BenchmarkRender10000Write(b *testing.B) {
+	benchRender(b, gen.Clos{Superspines: 16, Pods: 64, Spines: 4, Leaves: 152}, true)
 }

@@ -6,9 +6,12 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 
 	"golang.org/x/sys/unix"
 )
@@ -63,18 +66,46 @@ func checkReplaceable(dir string) error {
 	return nil
 }
 
+// writeAll creates the directories, then writes the files from several
+// goroutines: writing thousands of small files is bound by syscall
+// latency, not by CPU.
 func writeAll(root string, files map[string][]byte) error {
 	names := sortedKeys(files)
+	made := map[string]bool{}
 	for _, name := range names {
-		p := filepath.Join(root, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			return fmt.Errorf("creating %s: %w", filepath.Dir(p), err)
-		}
-		if err := os.WriteFile(p, files[name], 0o644); err != nil {
-			return fmt.Errorf("writing %s: %w", name, err)
+		if d := path.Dir(name); d != "." && !made[d] {
+			if err := os.MkdirAll(filepath.Join(root, filepath.FromSlash(d)), 0o755); err != nil {
+				return fmt.Errorf("creating %s: %w", d, err)
+			}
+			made[d] = true
 		}
 	}
-	return nil
+	work := make(chan string)
+	errs := make(chan error, 1)
+	var wg sync.WaitGroup
+	for range 4 * runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for name := range work {
+				if err := os.WriteFile(filepath.Join(root, filepath.FromSlash(name)), files[name], 0o644); err != nil {
+					select {
+					case errs <- fmt.Errorf("writing %s: %w", name, err):
+					default:
+					}
+				}
+			}
+		})
+	}
+	for _, name := range names {
+		work <- name
+	}
+	close(work)
+	wg.Wait()
+	select {
+	case err := <-errs:
+		return err
+	default:
+		return nil
+	}
 }
 
 func syncDir(dir string) error {

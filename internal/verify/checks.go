@@ -164,6 +164,9 @@ func (s *sim) explainAt(v int32) string {
 // sessions to spines that have a route not learned from v.
 func (s *sim) ecmpShortfall(v int32, fam uint8) string {
 	g := s.g
+	if s.down == nil && int(s.nhLen[v]) >= g.spineUplinks(v, fam) {
+		return "" // every uplink is in use: the common case, no scan needed
+	}
 	usable := 0
 	lo, hi := g.edgesOf(v)
 	for ei := lo; ei < hi; ei++ {

@@ -28,9 +28,10 @@ type Graph struct {
 	rid    []netip.Addr
 	rank   []int32 // position in router-ID order: the best-path tie-break
 	// off[u]:off[u+1] are u's edges in edges.
-	off   []int32
-	edges []edge
-	pols  *policyTable
+	off     []int32
+	edges   []edge
+	pols    *policyTable
+	uplinks [2][]int32 // per family: sessions to spines
 	// Broken are sessions whose two ends do not match; they carry nothing.
 	Broken []SessionProblem
 }
@@ -108,6 +109,7 @@ func NewGraph(f *model.Fabric) *Graph {
 		}
 	}
 	g.off = append(g.off, int32(len(g.edges)))
+	defer g.countUplinks()
 	for i := range g.edges {
 		e := &g.edges[i]
 		peer, fams, _ := g.match(e.sess)
@@ -163,4 +165,27 @@ func routerIDRanks(rids []netip.Addr) []int32 {
 		rank[i] = int32(pos)
 	}
 	return rank
+}
+
+// spineUplinks counts v's sessions to spines carrying fam (cached).
+func (g *Graph) spineUplinks(v int32, fam uint8) int {
+	i := 0
+	if fam == famV6 {
+		i = 1
+	}
+	return int(g.uplinks[i][v])
+}
+
+func (g *Graph) countUplinks() {
+	for i, fam := range []uint8{famV4, famV6} {
+		g.uplinks[i] = make([]int32, len(g.Devs))
+		for v := range int32(len(g.Devs)) {
+			lo, hi := g.edgesOf(v)
+			for ei := lo; ei < hi; ei++ {
+				if e := &g.edges[ei]; e.fams&fam != 0 && g.Devs[e.to].Role == model.RoleSpine {
+					g.uplinks[i][v]++
+				}
+			}
+		}
+	}
 }

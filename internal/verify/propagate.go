@@ -82,10 +82,11 @@ func (s *sim) run(c *class) {
 func (s *sim) offer(c *class, u, ei int32, level int16) {
 	e := &s.g.edges[ei]
 	v := e.to
-	if e.fams&c.fam == 0 || (s.down != nil && s.down[e.link]) || v == s.dead {
+	// Most offers reach devices settled at a lower level: test that first.
+	if d := s.dist[v]; d >= 0 && d < level {
 		return
 	}
-	if d := s.dist[v]; d >= 0 && d < level {
+	if e.fams&c.fam == 0 || (s.down != nil && s.down[e.link]) || v == s.dead {
 		return
 	}
 	r := reasonNone
