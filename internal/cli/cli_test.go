@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -147,4 +148,36 @@ func seedLab(t *testing.T) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+func TestVerifyUserChecksAndJSON(t *testing.T) {
+	src, err := os.ReadFile("../../examples/unnumbered/fabric.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	strict := strings.Replace(string(src), "to: leaf4, minPaths: 2", "to: leaf4, minPaths: 3", 1)
+	p := writeFile(t, dir, "fabric.yaml", strict)
+	code, stdout, _ := run(t, "verify", p)
+	if code != ExitFailed || !strings.Contains(stdout, "FAIL  check:leaf1-to-leaf4-over-both-spines") ||
+		!strings.Contains(stdout, "10.255.0.10/32 (leaf4) on leaf1: 2 ECMP path(s), want at least 3") {
+		t.Fatalf("exit %d:\n%s", code, stdout)
+	}
+	code, stdout, _ = run(t, "verify", "-o", "json", "../../examples/unnumbered/fabric.yaml")
+	var rep struct {
+		Checks []struct {
+			Name string
+			Pass bool
+		}
+	}
+	if err := json.Unmarshal([]byte(stdout), &rep); err != nil || code != 0 || len(rep.Checks) != 6 {
+		t.Fatalf("json: exit %d, %v, %+v", code, err, rep)
+	}
+	code, stdout, _ = run(t, "verify", "--rib", "leaf1", "-o", "json", "../../examples/unnumbered/fabric.yaml")
+	if code != 0 || !strings.Contains(stdout, `"interface": "swp49"`) {
+		t.Fatalf("rib: exit %d\n%s", code, stdout)
+	}
+	if code, _, _ := run(t, "verify", "--failures", "some", p); code != ExitUsage {
+		t.Errorf("--failures some: exit %d, want 2", code)
+	}
 }
