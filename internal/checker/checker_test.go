@@ -8,9 +8,10 @@ import (
 	"testing"
 )
 
-// Require fails or skips a test whose checker program is missing: CI sets
+// require fails or skips a test whose checker program is missing: CI sets
 // UNDERLAY_REQUIRE_CHECKERS=1 so a missing checker is a failure there.
-func Require(t testing.TB, err error) {
+// (golden.Checked does the same for other packages; it imports this one.)
+func require(t testing.TB, err error) {
 	t.Helper()
 	if errors.Is(err, ErrNotInstalled) {
 		if os.Getenv("UNDERLAY_REQUIRE_CHECKERS") == "1" {
@@ -23,7 +24,7 @@ func Require(t testing.TB, err error) {
 func TestFRR(t *testing.T) {
 	good := "hostname r1\nrouter bgp 65001\n bgp router-id 192.0.2.1\n neighbor 10.0.0.1 remote-as 65002\nexit\n"
 	err := FRR(context.Background(), []byte(good))
-	Require(t, err)
+	require(t, err)
 	if err != nil {
 		t.Fatalf("valid config rejected: %v", err)
 	}
@@ -40,7 +41,7 @@ func TestFRR(t *testing.T) {
 func TestIfupdown2IsStrict(t *testing.T) {
 	good := "auto lo\niface lo inet loopback\n    address 192.0.2.1/32\n\nauto swp1\niface swp1\n    mtu 9216\n    address 10.0.0.1/31\n"
 	err := Ifupdown2(context.Background(), []byte(good))
-	Require(t, err)
+	require(t, err)
 	if err != nil {
 		t.Fatalf("valid file rejected: %v", err)
 	}

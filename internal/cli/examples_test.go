@@ -5,7 +5,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"sigs.k8s.io/kustomize/api/krusty"
@@ -40,26 +39,6 @@ func TestExamplesAreCurrent(t *testing.T) {
 	}
 }
 
-var (
-	yangOnce   sync.Once
-	yangSchema *sonicyang.Schema
-	yangErr    error
-)
-
-func sonicSchema(t *testing.T) *sonicyang.Schema {
-	yangOnce.Do(func() {
-		dir, err := sonicyang.Find()
-		if err == nil {
-			yangSchema, err = sonicyang.Load(dir)
-		}
-		yangErr = err
-	})
-	if yangErr != nil {
-		golden.Checked(t, "sonic yang", yangErr)
-	}
-	return yangSchema
-}
-
 // TestExamplesPassRealCheckers feeds every rendered file of every example
 // to the real parser or schema of its platform.
 func TestExamplesPassRealCheckers(t *testing.T) {
@@ -83,7 +62,8 @@ func TestExamplesPassRealCheckers(t *testing.T) {
 			case "interfaces":
 				cerr = checker.Ifupdown2(ctx, content)
 			case "config_db.json":
-				if s := sonicSchema(t); s != nil {
+				var s *sonicyang.Schema
+				if s, cerr = sonicyang.Shared(); cerr == nil {
 					cerr = s.Check(ctx, content)
 				}
 			case "nvue.yaml":

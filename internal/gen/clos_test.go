@@ -1,31 +1,12 @@
 package gen_test
 
 import (
-	"bytes"
 	"testing"
 
 	"underlay.dev/underlay/internal/gen"
-	"underlay.dev/underlay/internal/intent"
 	"underlay.dev/underlay/internal/model"
-	"underlay.dev/underlay/internal/resolve"
+	"underlay.dev/underlay/internal/testutil/fabrics"
 )
-
-func resolveClos(t testing.TB, c gen.Clos) *model.Fabric {
-	t.Helper()
-	var b bytes.Buffer
-	if err := c.Write(&b); err != nil {
-		t.Fatal(err)
-	}
-	doc, err := intent.Parse("gen.yaml", b.Bytes())
-	if err != nil {
-		t.Fatalf("generated intent does not parse: %v", err)
-	}
-	res, errs := resolve.Resolve(doc.Fabric, nil)
-	if len(errs) > 0 {
-		t.Fatalf("generated intent is invalid:\n%v", doc.Locate(errs))
-	}
-	return res.Fabric
-}
 
 func TestClosIsValid(t *testing.T) {
 	tests := []struct {
@@ -42,7 +23,7 @@ func TestClosIsValid(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f := resolveClos(t, tt.clos)
+			f := fabrics.Clos(t, tt.clos)
 			if len(f.Devices) != tt.devices || len(f.Links) != tt.links {
 				t.Errorf("got %d devices, %d links; want %d, %d", len(f.Devices), len(f.Links), tt.devices, tt.links)
 			}
@@ -59,7 +40,7 @@ func TestClosTenThousand(t *testing.T) {
 	if testing.Short() {
 		t.Skip("resolves a 10,000-device fabric")
 	}
-	f := resolveClos(t, gen.Clos{Superspines: 16, Pods: 64, Spines: 4, Leaves: 152})
+	f := fabrics.Clos(t, gen.Clos{Superspines: 16, Pods: 64, Spines: 4, Leaves: 152})
 	if len(f.Devices) != 10000 {
 		t.Errorf("got %d devices, want 10000", len(f.Devices))
 	}

@@ -208,20 +208,15 @@ func Families(ps []netip.Prefix) []Family {
 // Device helpers used by several renderers.
 
 // LoopbacksOf returns the device's loopbacks of family f.
-func (d *Device) LoopbacksOf(f Family) []netip.Prefix {
-	var out []netip.Prefix
-	for _, p := range d.Loopbacks {
-		if p.Addr().Is4() == (f == IPv4) {
-			out = append(out, p)
-		}
-	}
-	return out
-}
+func (d *Device) LoopbacksOf(f Family) []netip.Prefix { return OfFamily(d.Loopbacks, f) }
 
 // OriginatedOf returns the prefixes of family f the device announces.
-func (d *Device) OriginatedOf(f Family) []netip.Prefix {
+func (d *Device) OriginatedOf(f Family) []netip.Prefix { return OfFamily(d.Originated, f) }
+
+// OfFamily returns the prefixes of family f, in order.
+func OfFamily(ps []netip.Prefix, f Family) []netip.Prefix {
 	var out []netip.Prefix
-	for _, p := range d.Originated {
+	for _, p := range ps {
 		if p.Addr().Is4() == (f == IPv4) {
 			out = append(out, p)
 		}

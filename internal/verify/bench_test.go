@@ -1,31 +1,11 @@
 package verify
 
 import (
-	"bytes"
 	"testing"
 
 	"underlay.dev/underlay/internal/gen"
-	"underlay.dev/underlay/internal/intent"
-	"underlay.dev/underlay/internal/model"
-	"underlay.dev/underlay/internal/resolve"
+	"underlay.dev/underlay/internal/testutil/fabrics"
 )
-
-func closFabric(tb testing.TB, c gen.Clos) *model.Fabric {
-	tb.Helper()
-	var b bytes.Buffer
-	if err := c.Write(&b); err != nil {
-		tb.Fatal(err)
-	}
-	doc, err := intent.Parse("gen.yaml", b.Bytes())
-	if err != nil {
-		tb.Fatal(err)
-	}
-	res, errs := resolve.Resolve(doc.Fabric, nil)
-	if len(errs) > 0 {
-		tb.Fatal(doc.Locate(errs))
-	}
-	return res.Fabric
-}
 
 func TestGeneratedFabricsPass(t *testing.T) {
 	for _, c := range []gen.Clos{
@@ -33,7 +13,7 @@ func TestGeneratedFabricsPass(t *testing.T) {
 		{Superspines: 4, Pods: 3, Spines: 2, Leaves: 4},
 		{Superspines: 3, Pods: 2, Spines: 2, Leaves: 3, HostsPerLeaf: 1},
 	} {
-		r := Verify(closFabric(t, c), Options{})
+		r := Verify(fabrics.Clos(t, c), Options{})
 		for _, chk := range r.Checks {
 			if !chk.Pass {
 				t.Errorf("%+v: %s fails: %+v", c, chk.Name, chk.Findings[:min(3, len(chk.Findings))])
@@ -43,7 +23,7 @@ func TestGeneratedFabricsPass(t *testing.T) {
 }
 
 func benchVerify(b *testing.B, c gen.Clos, failures string) {
-	f := closFabric(b, c)
+	f := fabrics.Clos(b, c)
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {

@@ -13,8 +13,11 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/openconfig/goyang/pkg/yang"
+
+	"underlay.dev/underlay/internal/checker"
 )
 
 // Schema is the loaded SONiC YANG models: table name → its module and
@@ -105,3 +108,24 @@ func children(e *yang.Entry) map[string]*yang.Entry {
 }
 
 func keys(list *yang.Entry) []string { return strings.Fields(list.Key) }
+
+var shared struct {
+	once   sync.Once
+	schema *Schema
+	err    error
+}
+
+// Shared finds and loads the models once per process (loading all 146
+// modules takes a while). When they cannot be found the error wraps
+// checker.ErrNotInstalled, like a missing checker program.
+func Shared() (*Schema, error) {
+	shared.once.Do(func() {
+		dir, err := Find()
+		if err != nil {
+			shared.err = fmt.Errorf("%w: %w", checker.ErrNotInstalled, err)
+			return
+		}
+		shared.schema, shared.err = Load(dir)
+	})
+	return shared.schema, shared.err
+}

@@ -6,33 +6,19 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
-)
-
-var (
-	once   sync.Once
-	schema *Schema
-	errLd  error
 )
 
 func load(t *testing.T) *Schema {
 	t.Helper()
-	once.Do(func() {
-		dir, err := Find()
-		if err != nil {
-			errLd = err
-			return
-		}
-		schema, errLd = Load(dir)
-	})
-	if errLd != nil {
+	s, err := Shared()
+	if err != nil {
 		if os.Getenv("UNDERLAY_REQUIRE_CHECKERS") == "1" {
-			t.Fatal(errLd)
+			t.Fatal(err)
 		}
-		t.Skip(errLd)
+		t.Skip(err)
 	}
-	return schema
+	return s
 }
 
 func TestUpstreamSampleValidates(t *testing.T) {

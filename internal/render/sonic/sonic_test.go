@@ -3,9 +3,6 @@ package sonic
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"os"
-	"sync"
 	"testing"
 
 	"underlay.dev/underlay/internal/checker"
@@ -14,30 +11,6 @@ import (
 	"underlay.dev/underlay/internal/model/modeltest"
 	"underlay.dev/underlay/internal/testutil/golden"
 )
-
-var (
-	once   sync.Once
-	schema *sonicyang.Schema
-	errLd  error
-)
-
-func yangSchema(t *testing.T) *sonicyang.Schema {
-	t.Helper()
-	once.Do(func() {
-		dir, err := sonicyang.Find()
-		if err == nil {
-			schema, err = sonicyang.Load(dir)
-		}
-		errLd = err
-	})
-	if errLd != nil {
-		if os.Getenv("UNDERLAY_REQUIRE_CHECKERS") == "1" {
-			t.Fatal(errLd)
-		}
-		t.Skip(errLd)
-	}
-	return schema
-}
 
 func TestGolden(t *testing.T) {
 	for name, f := range map[string]*model.Fabric{"seedlab": modeltest.SeedLab(), "unnumbered": modeltest.Unnumbered()} {
@@ -52,17 +25,17 @@ func TestGolden(t *testing.T) {
 			for _, file := range files {
 				golden.Assert(t, "TestGolden/"+name+"-"+d.Name+"-"+file.Name, file.Content)
 				if file.Name == "frr.conf" {
-					if err := checker.FRR(context.Background(), file.Content); err != nil && !errorsIsNotInstalled(err) {
-						t.Errorf("%s/%s frr.conf: %v", name, d.Name, err)
-					}
+					golden.Checked(t, name+"/"+d.Name+"/frr.conf", checker.FRR(context.Background(), file.Content))
 					continue
 				}
 				if testing.Short() {
 					continue
 				}
-				if err := yangSchema(t).Check(context.Background(), file.Content); err != nil {
-					t.Errorf("%s/%s config_db.json: %v", name, d.Name, err)
+				schema, err := sonicyang.Shared()
+				if err == nil {
+					err = schema.Check(context.Background(), file.Content)
 				}
+				golden.Checked(t, name+"/"+d.Name+"/config_db.json", err)
 			}
 		}
 	}
@@ -99,8 +72,4 @@ func TestSeedSpineMatchesReference(t *testing.T) {
 			t.Errorf("BGP_NEIGHBOR %s: %v, want asn %s local_addr %s", peer, n, want[0], want[1])
 		}
 	}
-}
-
-func errorsIsNotInstalled(err error) bool {
-	return os.Getenv("UNDERLAY_REQUIRE_CHECKERS") != "1" && errors.Is(err, checker.ErrNotInstalled)
 }
