@@ -8,6 +8,7 @@ import (
 	"github.com/pmezard/go-difflib/difflib"
 	"github.com/spf13/cobra"
 
+	"underlay.dev/underlay/internal/expect"
 	"underlay.dev/underlay/internal/gitops"
 	"underlay.dev/underlay/internal/platform"
 )
@@ -35,8 +36,8 @@ func newDiff() *cobra.Command {
 	return cmd
 }
 
-// nativeFiles renders an intent and returns device → file → content,
-// leaving out the kustomization files (they only carry the hash).
+// nativeFiles renders an intent and returns device → file → content:
+// the native configs (expectations and kustomizations follow from them).
 func nativeFiles(path string) (map[string]map[string][]byte, error) {
 	l, err := load(path)
 	if err != nil {
@@ -50,7 +51,9 @@ func nativeFiles(path string) (map[string]map[string][]byte, error) {
 	for _, d := range tree.Devices {
 		out[d.Name] = map[string][]byte{}
 		for _, f := range d.Files {
-			out[d.Name][f.Name] = f.Content
+			if f.Name != expect.FileName {
+				out[d.Name][f.Name] = f.Content
+			}
 		}
 	}
 	return out, nil

@@ -12,6 +12,7 @@ import (
 
 	"underlay.dev/underlay/internal/checker"
 	"underlay.dev/underlay/internal/checker/sonicyang"
+	"underlay.dev/underlay/internal/expect"
 	"underlay.dev/underlay/internal/gitops"
 	"underlay.dev/underlay/internal/render/nvue"
 	"underlay.dev/underlay/internal/testutil/golden"
@@ -68,7 +69,7 @@ func TestExamplesPassRealCheckers(t *testing.T) {
 				}
 			case "nvue.yaml":
 				cerr = nvue.Validate(content)
-			case gitops.KustomizationFile:
+			case gitops.KustomizationFile, expect.FileName:
 				continue
 			default:
 				t.Errorf("%s: no checker for this file", file)

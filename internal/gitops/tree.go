@@ -14,6 +14,7 @@ import (
 
 	"sigs.k8s.io/yaml"
 
+	"underlay.dev/underlay/internal/expect"
 	"underlay.dev/underlay/internal/model"
 	"underlay.dev/underlay/internal/render"
 )
@@ -79,6 +80,11 @@ func renderDevice(f *model.Fabric, d *model.Device, lookup Lookup) (Device, erro
 	if err != nil {
 		return Device{}, fmt.Errorf("rendering %s (%s): %w", d.Name, d.Platform, err)
 	}
+	exp, err := expect.File(d)
+	if err != nil {
+		return Device{}, err
+	}
+	files = append(files, exp)
 	sort.Slice(files, func(i, j int) bool { return files[i].Name < files[j].Name })
 	return Device{Name: d.Name, Files: files, Hash: contentHash(files)}, nil
 }
