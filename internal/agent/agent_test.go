@@ -1,0 +1,134 @@
+package agent
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"underlay.dev/underlay/internal/agent/driver"
+	"underlay.dev/underlay/internal/agent/store"
+)
+
+// fakeDevice records applies and reports sessions as Established unless
+// its config contains "break".
+type fakeDevice struct {
+	mu      sync.Mutex
+	running []byte
+	applies int
+	block   chan struct{}
+}
+
+func (f *fakeDevice) Files() []string { return []string{"frr.conf"} }
+
+func (f *fakeDevice) Precheck(_ context.Context, cfg store.Files) error {
+	if strings.Contains(string(cfg["frr.conf"]), "syntax error") {
+		return driver.ErrRejected
+	}
+	return nil
+}
+
+func (f *fakeDevice) Apply(_ context.Context, cfg store.Files) error {
+	if f.block != nil {
+		<-f.block
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.running = cfg["frr.conf"]
+	f.applies++
+	return nil
+}
+
+func (f *fakeDevice) Probe(context.Context) (driver.State, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	state := "Established"
+	if strings.Contains(string(f.running), "break") {
+		state = "Active"
+	}
+	return driver.State{Sessions: map[string]string{"swp1": state}, Prefixes: map[string]bool{"10.0.0.1/32": true}}, nil
+}
+
+const exp = `{"device":"d","sessions":[{"neighbor":"swp1","peer":"s","families":["ipv4"]}],"prefixes":["10.0.0.1/32"]}`
+
+func cfg(conf string) store.Files {
+	return store.Files{"frr.conf": []byte(conf), "expect.json": []byte(exp)}
+}
+
+func newEngine(t *testing.T, dev *fakeDevice) *Engine {
+	st, err := store.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &Engine{Driver: dev, Prober: dev, Store: st, HealthTimeout: 300 * time.Millisecond, PollInterval: 20 * time.Millisecond}
+}
+
+func TestApplySteps(t *testing.T) {
+	dev := &fakeDevice{}
+	e := newEngine(t, dev)
+	ctx := context.Background()
+	steps := []struct {
+		rev     string
+		files   store.Files
+		want    Outcome
+		running string
+	}{
+		{"r1", cfg("good 1"), Applied, "good 1"},
+		{"r1", cfg("good 1"), Unchanged, "good 1"},
+		{"r2", store.Files{"frr.conf": []byte("x"), "../../etc/shadow": []byte("x")}, Rejected, "good 1"},
+		{"r3", store.Files{"frr.conf": []byte("x"), "daemons": []byte("x")}, Rejected, "good 1"},
+		{"r4", cfg("syntax error"), Rejected, "good 1"},
+		{"r5", store.Files{"frr.conf": []byte("x"), "expect.json": []byte("{")}, Rejected, "good 1"},
+		{"r6", cfg("break the sessions"), RolledBack, "good 1"},
+		{"r7", cfg("good 2"), Applied, "good 2"},
+	}
+	for _, s := range steps {
+		res := e.Apply(ctx, s.rev, s.files)
+		if res.Outcome != s.want || string(dev.running) != s.running {
+			t.Fatalf("%s: outcome %s (%v), running %q; want %s, %q", s.rev, res.Outcome, res.Err, dev.running, s.want, s.running)
+		}
+		if s.want == Rejected && !errors.Is(res.Err, driver.ErrRejected) {
+			t.Errorf("%s: rejection not marked: %v", s.rev, res.Err)
+		}
+	}
+	if rev, _, _ := e.Store.Good(); rev != "r7" {
+		t.Errorf("last-known-good is %s", rev)
+	}
+}
+
+func TestFirstApplyUnhealthyHasNothingToRollBackTo(t *testing.T) {
+	e := newEngine(t, &fakeDevice{})
+	res := e.Apply(context.Background(), "r1", cfg("break"))
+	if res.Outcome != Failed || !strings.Contains(res.Err.Error(), "no last-known-good") {
+		t.Fatalf("got %s: %v", res.Outcome, res.Err)
+	}
+}
+
+func TestRunnerCoalescesBursts(t *testing.T) {
+	dev := &fakeDevice{block: make(chan struct{})}
+	results := make(chan Result, 10)
+	r := &Runner{Engine: newEngine(t, dev), OnResult: func(res Result) { results <- res }}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go r.Run(ctx)
+	r.Submit("r1", cfg("v1"))
+	time.Sleep(50 * time.Millisecond) // r1 is now blocked inside Apply
+	for i := 2; i <= 9; i++ {
+		r.Submit("r"+string(rune('0'+i)), cfg("v"+string(rune('0'+i))))
+	}
+	close(dev.block)
+	got := []string{(<-results).Revision, (<-results).Revision}
+	if got[0] != "r1" || got[1] != "r9" {
+		t.Fatalf("applied %v, want [r1 r9]", got)
+	}
+	select {
+	case res := <-results:
+		t.Fatalf("extra apply of %s", res.Revision)
+	case <-time.After(100 * time.Millisecond):
+	}
+	if dev.applies != 2 {
+		t.Errorf("%d applies, want 2", dev.applies)
+	}
+}

@@ -1,0 +1,208 @@
+// Package agent applies a device's desired configuration safely: one apply
+// at a time, each step small and reported — validate, pre-check, apply,
+// health gate, then commit as last-known-good or roll back to it.
+//
+// A device is never left worse than before: a configuration that fails
+// validation or the pre-check never reaches it, and one that breaks its
+// sessions is replaced by the last-known-good within the health timeout.
+package agent
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sort"
+	"strings"
+	"time"
+
+	"underlay.dev/underlay/internal/agent/driver"
+	"underlay.dev/underlay/internal/agent/store"
+	"underlay.dev/underlay/internal/expect"
+)
+
+// Outcome is how an apply ended; it becomes the device's condition reason.
+type Outcome string
+
+// Outcomes.
+const (
+	Applied    Outcome = "Applied"    // healthy and committed as last-known-good
+	Unchanged  Outcome = "Unchanged"  // already the last-known-good revision
+	Rejected   Outcome = "Rejected"   // invalid or refused by the pre-check; device untouched
+	RolledBack Outcome = "RolledBack" // failed to apply or unhealthy; last-known-good restored
+	Failed     Outcome = "Failed"     // failed and could not be rolled back
+)
+
+// Result reports one apply.
+type Result struct {
+	Revision string
+	Outcome  Outcome
+	Err      error
+	Took     time.Duration
+}
+
+// Engine applies revisions to one device.
+type Engine struct {
+	Driver driver.Driver
+	Prober driver.Prober
+	Store  *store.Store
+	// HealthTimeout bounds the wait for sessions and prefixes.
+	HealthTimeout time.Duration
+	// PollInterval is how often health is probed (default 200 ms).
+	PollInterval time.Duration
+	Log          *slog.Logger
+}
+
+// Apply runs the steps for one revision.
+func (e *Engine) Apply(ctx context.Context, rev string, files store.Files) Result {
+	start := time.Now()
+	res := Result{Revision: rev}
+	finish := func(o Outcome, err error) Result {
+		res.Outcome, res.Err, res.Took = o, err, time.Since(start)
+		e.log().Info("apply finished", "revision", rev, "outcome", o, "error", err, "took", res.Took)
+		return res
+	}
+	if good, _, err := e.Store.Good(); err == nil && good == rev && e.Store.Interrupted() == "" {
+		return finish(Unchanged, nil)
+	}
+	exp, err := e.validate(files)
+	if err != nil {
+		return finish(Rejected, err)
+	}
+	if err := e.Driver.Precheck(ctx, files); err != nil {
+		return finish(Rejected, err)
+	}
+	if err := e.Store.Begin(rev); err != nil {
+		return finish(Failed, err)
+	}
+	err = e.Driver.Apply(ctx, files)
+	if err == nil {
+		err = e.healthGate(ctx, exp)
+	}
+	if err == nil {
+		if err := e.Store.Commit(rev, files); err != nil {
+			return finish(Failed, err)
+		}
+		return finish(Applied, nil)
+	}
+	if rbErr := e.rollback(ctx); rbErr != nil {
+		return finish(Failed, fmt.Errorf("%w; rollback failed too: %w", err, rbErr))
+	}
+	return finish(RolledBack, err)
+}
+
+func (e *Engine) log() *slog.Logger {
+	if e.Log == nil {
+		return slog.Default()
+	}
+	return e.Log
+}
+
+// validate accepts only the keys the driver consumes plus expect.json,
+// each a plain file name, and parses the expectations.
+func (e *Engine) validate(files store.Files) (expect.Expectations, error) {
+	var exp expect.Expectations
+	allowed := map[string]bool{expect.FileName: true}
+	for _, f := range e.Driver.Files() {
+		allowed[f] = true
+	}
+	var bad []string
+	for name := range files {
+		if !store.ValidName(name) || !allowed[name] {
+			bad = append(bad, fmt.Sprintf("%q", name))
+		}
+	}
+	if len(bad) > 0 {
+		sort.Strings(bad)
+		return exp, fmt.Errorf("%w: unexpected keys %s (this device takes %s)", driver.ErrRejected,
+			strings.Join(bad, ", "), strings.Join(e.Driver.Files(), ", ")+", "+expect.FileName)
+	}
+	if raw, ok := files[expect.FileName]; ok {
+		if err := json.Unmarshal(raw, &exp); err != nil {
+			return exp, fmt.Errorf("%w: %s: %w", driver.ErrRejected, expect.FileName, err)
+		}
+	}
+	return exp, nil
+}
+
+// healthGate waits until every expected session is Established and every
+// expected prefix is installed, or the timeout passes.
+func (e *Engine) healthGate(ctx context.Context, exp expect.Expectations) error {
+	if e.Prober == nil {
+		return nil
+	}
+	timeout, poll := e.HealthTimeout, e.PollInterval
+	if timeout == 0 {
+		timeout = 30 * time.Second
+	}
+	if poll == 0 {
+		poll = 200 * time.Millisecond
+	}
+	deadline := time.Now().Add(timeout)
+	for {
+		st, err := e.Prober.Probe(ctx)
+		missing := unmet(exp, st)
+		if err == nil && len(missing) == 0 {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			if err != nil {
+				return fmt.Errorf("health gate: %w", err)
+			}
+			return fmt.Errorf("health gate: after %s still %s", timeout, strings.Join(missing, "; "))
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(poll):
+		}
+	}
+}
+
+// unmet lists what the state lacks, briefly.
+func unmet(exp expect.Expectations, st driver.State) []string {
+	var out []string
+	for _, s := range exp.Sessions {
+		if st.Sessions[s.Neighbor] != "Established" {
+			out = append(out, fmt.Sprintf("session %s (%s) is %s", s.Neighbor, s.Peer, orNone(st.Sessions[s.Neighbor])))
+		}
+	}
+	missing := 0
+	first := ""
+	for _, p := range exp.Prefixes {
+		if !st.Prefixes[p] {
+			if missing == 0 {
+				first = p
+			}
+			missing++
+		}
+	}
+	if missing > 0 {
+		out = append(out, fmt.Sprintf("%d expected prefix(es) missing, e.g. %s", missing, first))
+	}
+	return out
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "not configured"
+	}
+	return s
+}
+
+// rollback re-applies the last-known-good revision, if there is one.
+func (e *Engine) rollback(ctx context.Context) error {
+	rev, files, err := e.Store.Good()
+	if err != nil {
+		return err
+	}
+	if rev == "" {
+		return errors.New("no last-known-good configuration to roll back to")
+	}
+	e.log().Warn("rolling back", "to", rev)
+	if err := e.Driver.Apply(ctx, files); err != nil {
+		return err
+	}
+	return e.Store.Done()
+}

@@ -1,0 +1,39 @@
+// Package driver applies a device's files to its network operating system.
+// Each platform is one small Driver; health is read back through a Prober.
+// Drivers run commands with argument lists only, never through a shell.
+package driver
+
+import (
+	"context"
+	"errors"
+
+	"underlay.dev/underlay/internal/agent/store"
+)
+
+// Driver applies one platform's files.
+type Driver interface {
+	// Files lists the ConfigMap keys the driver consumes.
+	Files() []string
+	// Precheck validates cfg against the real parser without touching the
+	// device.
+	Precheck(ctx context.Context, cfg store.Files) error
+	// Apply makes the device run cfg, without restarting what cfg does not
+	// change.
+	Apply(ctx context.Context, cfg store.Files) error
+}
+
+// State is what a device reports about its routing.
+type State struct {
+	// Sessions maps a BGP neighbor (as FRR names it) to its state.
+	Sessions map[string]string
+	// Prefixes are the BGP routes installed in the RIB.
+	Prefixes map[string]bool
+}
+
+// Prober reads the device's routing state for the health gate.
+type Prober interface {
+	Probe(ctx context.Context) (State, error)
+}
+
+// ErrRejected marks a configuration refused before it reached the device.
+var ErrRejected = errors.New("configuration rejected")

@@ -1,0 +1,158 @@
+package driver
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+
+	"underlay.dev/underlay/internal/agent/atomicfile"
+	"underlay.dev/underlay/internal/agent/store"
+	"underlay.dev/underlay/internal/checker"
+)
+
+// FRR applies frr.conf with frr-reload.py, which computes the difference
+// from the running config and applies only that: untouched sessions stay
+// up. Pathspace selects a namespaced FRR instance (vtysh -N), as in the
+// lab and in tests.
+type FRR struct {
+	ConfPath  string // default /etc/frr/frr.conf, or /etc/frr/<pathspace>/frr.conf
+	Pathspace string
+	Reload    string // default /usr/lib/frr/frr-reload.py
+}
+
+var (
+	_ Driver = (*FRR)(nil)
+	_ Prober = (*FRR)(nil)
+)
+
+// Files is frr.conf.
+func (f *FRR) Files() []string { return []string{"frr.conf"} }
+
+func (f *FRR) confPath() string {
+	switch {
+	case f.ConfPath != "":
+		return f.ConfPath
+	case f.Pathspace != "":
+		return filepath.Join("/etc/frr", f.Pathspace, "frr.conf")
+	}
+	return "/etc/frr/frr.conf"
+}
+
+func (f *FRR) reloadArgs(mode, file string) []string {
+	script := f.Reload
+	if script == "" {
+		script = "/usr/lib/frr/frr-reload.py"
+	}
+	args := []string{script, mode, "--stdout"}
+	if f.Pathspace != "" {
+		args = append(args, "--pathspace", f.Pathspace)
+	}
+	return append(args, file)
+}
+
+// Precheck runs vtysh's parser and frr-reload.py --test against the
+// running daemons: both must accept the file.
+func (f *FRR) Precheck(ctx context.Context, cfg store.Files) error {
+	conf, ok := cfg["frr.conf"]
+	if !ok {
+		return fmt.Errorf("%w: no frr.conf", ErrRejected)
+	}
+	if err := checker.FRR(ctx, conf); err != nil {
+		return fmt.Errorf("%w: %w", ErrRejected, err)
+	}
+	tmp, err := os.CreateTemp("", "underlay-frr-*.conf")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(conf); err != nil {
+		tmp.Close()
+		return err
+	}
+	tmp.Close()
+	if out, err := run(ctx, f.reloadArgs("--test", tmp.Name())); err != nil {
+		return fmt.Errorf("%w: frr-reload.py --test: %v: %s", ErrRejected, err, lastLines(out, 5))
+	}
+	return nil
+}
+
+// Apply writes frr.conf atomically and reloads it.
+func (f *FRR) Apply(ctx context.Context, cfg store.Files) error {
+	path := f.confPath()
+	if err := atomicfile.WriteFile(path, cfg["frr.conf"], 0o640); err != nil {
+		return err
+	}
+	if out, err := run(ctx, f.reloadArgs("--reload", path)); err != nil {
+		return fmt.Errorf("frr-reload.py --reload: %v: %s", err, lastLines(out, 5))
+	}
+	return nil
+}
+
+// Probe reads BGP session states and BGP routes from vtysh's JSON.
+func (f *FRR) Probe(ctx context.Context) (State, error) {
+	st := State{Sessions: map[string]string{}, Prefixes: map[string]bool{}}
+	var sum map[string]struct {
+		Peers map[string]struct {
+			State string `json:"state"`
+		} `json:"peers"`
+	}
+	if err := f.vtyshJSON(ctx, "show bgp summary json", &sum); err != nil {
+		return st, err
+	}
+	for _, af := range sum {
+		for peer, p := range af.Peers {
+			st.Sessions[peer] = p.State
+		}
+	}
+	for _, cmd := range []string{"show ip route bgp json", "show ipv6 route bgp json"} {
+		var routes map[string][]struct {
+			Selected bool `json:"selected"`
+		}
+		if err := f.vtyshJSON(ctx, cmd, &routes); err != nil {
+			return st, err
+		}
+		for prefix, rs := range routes {
+			for _, r := range rs {
+				st.Prefixes[prefix] = st.Prefixes[prefix] || r.Selected
+			}
+		}
+	}
+	return st, nil
+}
+
+func (f *FRR) vtyshJSON(ctx context.Context, command string, v any) error {
+	args := []string{"vtysh"}
+	if f.Pathspace != "" {
+		args = append(args, "-N", f.Pathspace)
+	}
+	out, err := run(ctx, append(args, "-c", command))
+	if err != nil {
+		return fmt.Errorf("vtysh -c %q: %v: %s", command, err, lastLines(out, 3))
+	}
+	if err := json.Unmarshal(out, v); err != nil {
+		return fmt.Errorf("vtysh -c %q: %w", command, err)
+	}
+	return nil
+}
+
+// run executes an argument list (no shell) and returns combined output.
+func run(ctx context.Context, args []string) ([]byte, error) {
+	cmd := exec.CommandContext(ctx, args[0], args[1:]...)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	err := cmd.Run()
+	return out.Bytes(), err
+}
+
+func lastLines(b []byte, n int) string {
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
+}
