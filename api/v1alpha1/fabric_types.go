@@ -3,7 +3,10 @@
 //
 // These are raw types: strings as the user wrote them. Package intent loads
 // them strictly (unknown fields are errors with their line) and validates
-// them; package resolve turns them into the typed model.
+// them; package resolve turns them into the typed model. The package also
+// holds NetworkDevice, the Kubernetes resource the device agents report to.
+//
+// +groupName=underlay.dev
 package v1alpha1
 
 // APIVersion and Kind of the intent document.

@@ -4,58 +4,17 @@ import (
 	"context"
 	"errors"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"underlay.dev/underlay/internal/agent/agenttest"
 	"underlay.dev/underlay/internal/agent/driver"
 	"underlay.dev/underlay/internal/agent/store"
 )
 
-// fakeDevice records applies and reports sessions as Established unless
-// its config contains "break".
-type fakeDevice struct {
-	mu      sync.Mutex
-	running []byte
-	applies int
-	block   chan struct{}
-}
+type fakeDevice = agenttest.Device
 
-func (f *fakeDevice) Files() []string { return []string{"frr.conf"} }
-
-func (f *fakeDevice) Precheck(_ context.Context, cfg store.Files) error {
-	if strings.Contains(string(cfg["frr.conf"]), "syntax error") {
-		return driver.ErrRejected
-	}
-	return nil
-}
-
-func (f *fakeDevice) Apply(_ context.Context, cfg store.Files) error {
-	if f.block != nil {
-		<-f.block
-	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.running = cfg["frr.conf"]
-	f.applies++
-	return nil
-}
-
-func (f *fakeDevice) Probe(context.Context) (driver.State, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	state := "Established"
-	if strings.Contains(string(f.running), "break") {
-		state = "Active"
-	}
-	return driver.State{Sessions: map[string]string{"swp1": state}, Prefixes: map[string]bool{"10.0.0.1/32": true}}, nil
-}
-
-const exp = `{"device":"d","sessions":[{"neighbor":"swp1","peer":"s","families":["ipv4"]}],"prefixes":["10.0.0.1/32"]}`
-
-func cfg(conf string) store.Files {
-	return store.Files{"frr.conf": []byte(conf), "expect.json": []byte(exp)}
-}
+var cfg = agenttest.Files
 
 func newEngine(t *testing.T, dev *fakeDevice) *Engine {
 	st, err := store.Open(t.TempDir())
@@ -86,8 +45,8 @@ func TestApplySteps(t *testing.T) {
 	}
 	for _, s := range steps {
 		res := e.Apply(ctx, s.rev, s.files)
-		if res.Outcome != s.want || string(dev.running) != s.running {
-			t.Fatalf("%s: outcome %s (%v), running %q; want %s, %q", s.rev, res.Outcome, res.Err, dev.running, s.want, s.running)
+		if res.Outcome != s.want || dev.Running() != s.running {
+			t.Fatalf("%s: outcome %s (%v), running %q; want %s, %q", s.rev, res.Outcome, res.Err, dev.Running(), s.want, s.running)
 		}
 		if s.want == Rejected && !errors.Is(res.Err, driver.ErrRejected) {
 			t.Errorf("%s: rejection not marked: %v", s.rev, res.Err)
@@ -107,7 +66,7 @@ func TestFirstApplyUnhealthyHasNothingToRollBackTo(t *testing.T) {
 }
 
 func TestRunnerCoalescesBursts(t *testing.T) {
-	dev := &fakeDevice{block: make(chan struct{})}
+	dev := &fakeDevice{Block: make(chan struct{})}
 	results := make(chan Result, 10)
 	r := &Runner{Engine: newEngine(t, dev), OnResult: func(res Result) { results <- res }}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -118,7 +77,7 @@ func TestRunnerCoalescesBursts(t *testing.T) {
 	for i := 2; i <= 9; i++ {
 		r.Submit("r"+string(rune('0'+i)), cfg("v"+string(rune('0'+i))))
 	}
-	close(dev.block)
+	close(dev.Block)
 	got := []string{(<-results).Revision, (<-results).Revision}
 	if got[0] != "r1" || got[1] != "r9" {
 		t.Fatalf("applied %v, want [r1 r9]", got)
@@ -128,7 +87,7 @@ func TestRunnerCoalescesBursts(t *testing.T) {
 		t.Fatalf("extra apply of %s", res.Revision)
 	case <-time.After(100 * time.Millisecond):
 	}
-	if dev.applies != 2 {
-		t.Errorf("%d applies, want 2", dev.applies)
+	if dev.Applies() != 2 {
+		t.Errorf("%d applies, want 2", dev.Applies())
 	}
 }

@@ -112,3 +112,10 @@ func File(d *model.Device) (render.File, error) {
 	}
 	return render.File{Name: FileName, Content: append(b, '\n')}, nil
 }
+
+// Parse reads expect.json; invalid or missing content expects nothing.
+func Parse(b []byte) Expectations {
+	var e Expectations
+	_ = json.Unmarshal(b, &e)
+	return e
+}

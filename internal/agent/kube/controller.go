@@ -1,0 +1,100 @@
+// Package kube connects the agent to the Kubernetes API: it watches the
+// device's own ConfigMap (and nothing else), hands each new revision to
+// the apply runner, and reports every outcome in the device's
+// NetworkDevice status and as Events.
+package kube
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"sort"
+
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/tools/events"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/builder"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/predicate"
+
+	"underlay.dev/underlay/internal/agent"
+	"underlay.dev/underlay/internal/agent/store"
+	"underlay.dev/underlay/internal/gitops"
+)
+
+// Controller reconciles one device's ConfigMap.
+type Controller struct {
+	Client    client.Client
+	Device    string
+	Namespace string
+	Runner    *agent.Runner
+	Status    *Reporter
+}
+
+// ConfigMapKey is the ConfigMap the device's agent watches.
+func (c *Controller) ConfigMapKey() types.NamespacedName {
+	return types.NamespacedName{Namespace: c.Namespace, Name: gitops.ConfigMapName(c.Device)}
+}
+
+// SetupWithManager registers the controller; the manager's cache must be
+// limited to this ConfigMap (see CacheOptions).
+func (c *Controller) SetupWithManager(mgr ctrl.Manager) error {
+	key := c.ConfigMapKey()
+	return ctrl.NewControllerManagedBy(mgr).
+		Named("underlay-agent").
+		For(&corev1.ConfigMap{}, builder.WithPredicates(predicate.NewPredicateFuncs(func(o client.Object) bool {
+			return o.GetNamespace() == key.Namespace && o.GetName() == key.Name
+		}))).
+		Complete(c)
+}
+
+// Reconcile submits the ConfigMap's current content to the runner. A
+// missing ConfigMap never wipes the device: it keeps its last config and
+// the status says why nothing is applied.
+func (c *Controller) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
+	var cm corev1.ConfigMap
+	err := c.Client.Get(ctx, req.NamespacedName, &cm)
+	if apierrors.IsNotFound(err) {
+		c.Status.ConfigMissing(ctx)
+		return ctrl.Result{}, nil
+	}
+	if err != nil {
+		return ctrl.Result{}, fmt.Errorf("reading ConfigMap: %w", err)
+	}
+	rev, files := Revision(&cm)
+	c.Status.Desired(ctx, rev)
+	c.Runner.Submit(rev, files)
+	return ctrl.Result{}, nil
+}
+
+// Revision returns the ConfigMap's revision (its content-hash annotation,
+// or a hash of its data when the annotation is missing) and its files.
+func Revision(cm *corev1.ConfigMap) (string, store.Files) {
+	files := store.Files{}
+	for k, v := range cm.Data {
+		files[k] = []byte(v)
+	}
+	for k, v := range cm.BinaryData {
+		files[k] = v
+	}
+	if rev := cm.Annotations[gitops.AnnotationHash]; rev != "" {
+		return rev, files
+	}
+	names := make([]string, 0, len(files))
+	for n := range files {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	h := sha256.New()
+	for _, n := range names {
+		fmt.Fprintf(h, "%s\x00%d\x00", n, len(files[n]))
+		h.Write(files[n])
+	}
+	return "sha256:" + hex.EncodeToString(h.Sum(nil)), files
+}
+
+// recorder is the part of events.EventRecorder the reporter uses.
+type recorder = events.EventRecorder

@@ -1,0 +1,117 @@
+package kube
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/fields"
+	"k8s.io/apimachinery/pkg/runtime"
+	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
+	"k8s.io/client-go/rest"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/cache"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/healthz"
+	"sigs.k8s.io/controller-runtime/pkg/manager"
+	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
+
+	"underlay.dev/underlay/api/v1alpha1"
+	"underlay.dev/underlay/internal/agent"
+	"underlay.dev/underlay/internal/expect"
+	"underlay.dev/underlay/internal/gitops"
+)
+
+// Config is how one agent runs.
+type Config struct {
+	Rest      *rest.Config
+	Device    string
+	Namespace string
+	Fabric    string
+	Platform  string
+	Engine    *agent.Engine
+	// MetricsAddr and HealthAddr serve /metrics and /healthz ("0" disables).
+	MetricsAddr string
+	HealthAddr  string
+	Log         *slog.Logger
+}
+
+// Scheme knows core types and NetworkDevice.
+func Scheme() (*runtime.Scheme, error) {
+	s := runtime.NewScheme()
+	if err := clientgoscheme.AddToScheme(s); err != nil {
+		return nil, err
+	}
+	if err := v1alpha1.AddToScheme(s); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// CacheOptions limit the agent's watches to its own ConfigMap and
+// NetworkDevice, by name: that is all its RBAC allows, and all it needs.
+func CacheOptions(device, namespace string) cache.Options {
+	byName := func(name string) cache.ByObject {
+		return cache.ByObject{Field: fields.OneTermEqualSelector("metadata.name", name)}
+	}
+	return cache.Options{
+		DefaultNamespaces: map[string]cache.Config{namespace: {}},
+		ByObject: map[client.Object]cache.ByObject{
+			&corev1.ConfigMap{}:        byName(gitops.ConfigMapName(device)),
+			&v1alpha1.NetworkDevice{}: byName(device),
+		},
+	}
+}
+
+// Run runs the agent until ctx ends.
+func Run(ctx context.Context, cfg Config) error {
+	scheme, err := Scheme()
+	if err != nil {
+		return err
+	}
+	mgr, err := ctrl.NewManager(cfg.Rest, ctrl.Options{
+		Scheme:                 scheme,
+		Cache:                  CacheOptions(cfg.Device, cfg.Namespace),
+		Metrics:                metricsserver.Options{BindAddress: cfg.MetricsAddr},
+		HealthProbeBindAddress: cfg.HealthAddr,
+	})
+	if err != nil {
+		return fmt.Errorf("creating manager: %w", err)
+	}
+	if err := mgr.AddHealthzCheck("ping", healthz.Ping); err != nil {
+		return err
+	}
+	rep := &Reporter{Client: mgr.GetClient(), Device: cfg.Device, Namespace: cfg.Namespace, Fabric: cfg.Fabric,
+		Platform: cfg.Platform, Events: mgr.GetEventRecorder("underlay-agent"), Log: cfg.Log}
+	runner := &agent.Runner{Engine: cfg.Engine, OnResult: func(res agent.Result) {
+		report(ctx, rep, cfg.Engine, res)
+	}}
+	if err := mgr.Add(manager.RunnableFunc(func(ctx context.Context) error { runner.Run(ctx); return nil })); err != nil {
+		return err
+	}
+	c := &Controller{Client: mgr.GetClient(), Device: cfg.Device, Namespace: cfg.Namespace, Runner: runner, Status: rep}
+	if err := c.SetupWithManager(mgr); err != nil {
+		return err
+	}
+	return mgr.Start(ctx)
+}
+
+// report writes a result with the session count read back from the device.
+func report(ctx context.Context, rep *Reporter, e *agent.Engine, res agent.Result) {
+	agent.Observe(res)
+	expected := 0
+	if _, files, err := e.Store.Good(); err == nil {
+		expected = len(expect.Parse(files[expect.FileName]).Sessions)
+	}
+	if e.Prober == nil {
+		rep.Result(ctx, res, nil, expected)
+		return
+	}
+	st, err := e.Prober.Probe(ctx)
+	if err != nil {
+		rep.Result(ctx, res, nil, expected)
+		return
+	}
+	rep.Result(ctx, res, &st, expected)
+}

@@ -1,0 +1,158 @@
+package kube
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"underlay.dev/underlay/api/v1alpha1"
+	"underlay.dev/underlay/internal/agent"
+	"underlay.dev/underlay/internal/agent/driver"
+)
+
+// Reporter writes the device's NetworkDevice status. It keeps the status
+// in memory and writes it whole after every change, so a write that fails
+// while the API server is away is repeated by the next one.
+type Reporter struct {
+	Client    client.Client
+	Device    string
+	Namespace string
+	Platform  string
+	Fabric    string
+	Events    recorder
+	Log       *slog.Logger
+
+	mu     sync.Mutex
+	status v1alpha1.NetworkDeviceStatus
+}
+
+// Desired records a new desired revision: Progressing.
+func (r *Reporter) Desired(ctx context.Context, rev string) {
+	r.update(ctx, func(s *v1alpha1.NetworkDeviceStatus) {
+		s.DesiredRevision = rev
+		if rev != s.AppliedRevision {
+			setCondition(s, v1alpha1.ConditionProgressing, true, v1alpha1.ReasonApplying, "applying "+rev)
+		}
+	})
+}
+
+// ConfigMissing records that the ConfigMap is gone; the device keeps its
+// last-known-good configuration.
+func (r *Reporter) ConfigMissing(ctx context.Context) {
+	r.update(ctx, func(s *v1alpha1.NetworkDeviceStatus) {
+		s.DesiredRevision = ""
+		setCondition(s, v1alpha1.ConditionDegraded, true, v1alpha1.ReasonConfigMissing,
+			"the device's ConfigMap is missing; the device keeps its last applied configuration")
+		setCondition(s, v1alpha1.ConditionProgressing, false, v1alpha1.ReasonConfigMissing, "nothing to apply")
+	})
+}
+
+// Result records how an apply ended, with an Event when it failed.
+func (r *Reporter) Result(ctx context.Context, res agent.Result, st *driver.State, expected int) {
+	r.update(ctx, func(s *v1alpha1.NetworkDeviceStatus) {
+		s.LastApplyDuration = res.Took.Round(time.Millisecond).String()
+		setCondition(s, v1alpha1.ConditionProgressing, false, string(res.Outcome), "")
+		if st != nil {
+			s.Sessions = fmt.Sprintf("%d/%d", established(st), expected)
+		}
+		switch res.Outcome {
+		case agent.Applied, agent.Unchanged:
+			if s.AppliedRevision != res.Revision {
+				now := metav1.Now()
+				s.LastAppliedTime = &now
+			}
+			s.AppliedRevision, s.LastError = res.Revision, ""
+			setCondition(s, v1alpha1.ConditionReady, true, v1alpha1.ReasonApplied, "running "+res.Revision)
+			setCondition(s, v1alpha1.ConditionDegraded, false, v1alpha1.ReasonApplied, "")
+		default:
+			if res.Outcome == agent.RolledBack {
+				s.RollbackCount++
+			}
+			s.LastError = errString(res.Err)
+			ready := s.AppliedRevision != "" && s.AppliedRevision == s.DesiredRevision
+			setCondition(s, v1alpha1.ConditionReady, ready, string(res.Outcome), s.LastError)
+			setCondition(s, v1alpha1.ConditionDegraded, true, string(res.Outcome), s.LastError)
+		}
+	})
+	if res.Outcome != agent.Applied && res.Outcome != agent.Unchanged && r.Events != nil {
+		r.Events.Eventf(r.object(), nil, corev1.EventTypeWarning, string(res.Outcome), "Apply",
+			"revision %s: %s", res.Revision, errString(res.Err))
+	}
+}
+
+func established(st *driver.State) int {
+	n := 0
+	for _, s := range st.Sessions {
+		if s == "Established" {
+			n++
+		}
+	}
+	return n
+}
+
+func errString(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}
+
+func setCondition(s *v1alpha1.NetworkDeviceStatus, typ string, status bool, reason, msg string) {
+	c := metav1.Condition{Type: typ, Status: metav1.ConditionFalse, Reason: reason, Message: msg}
+	if status {
+		c.Status = metav1.ConditionTrue
+	}
+	meta.SetStatusCondition(&s.Conditions, c)
+}
+
+func (r *Reporter) object() *v1alpha1.NetworkDevice {
+	return &v1alpha1.NetworkDevice{ObjectMeta: metav1.ObjectMeta{Name: r.Device, Namespace: r.Namespace}}
+}
+
+// update applies fn to the in-memory status and writes it. Errors are
+// logged, not returned: the device keeps running without the API server.
+func (r *Reporter) update(ctx context.Context, fn func(*v1alpha1.NetworkDeviceStatus)) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	fn(&r.status)
+	if err := r.write(ctx); err != nil {
+		r.log().Warn("writing status", "device", r.Device, "error", err)
+	}
+}
+
+func (r *Reporter) write(ctx context.Context) error {
+	var nd v1alpha1.NetworkDevice
+	err := r.Client.Get(ctx, client.ObjectKeyFromObject(r.object()), &nd)
+	if apierrors.IsNotFound(err) {
+		nd = *r.object()
+		nd.Spec = v1alpha1.NetworkDeviceSpec{Fabric: r.Fabric, Platform: r.Platform}
+		err = r.Client.Create(ctx, &nd)
+	}
+	if err != nil {
+		return fmt.Errorf("NetworkDevice %s/%s: %w", r.Namespace, r.Device, err)
+	}
+	nd.Status = *r.status.DeepCopy()
+	if err := r.Client.Status().Update(ctx, &nd); err != nil {
+		if apierrors.IsConflict(err) {
+			return errors.New("status changed meanwhile; the next update rewrites it")
+		}
+		return err
+	}
+	return nil
+}
+
+func (r *Reporter) log() *slog.Logger {
+	if r.Log == nil {
+		return slog.Default()
+	}
+	return r.Log
+}

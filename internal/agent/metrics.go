@@ -1,0 +1,45 @@
+package agent
+
+import (
+	"github.com/prometheus/client_golang/prometheus"
+	ctrlmetrics "sigs.k8s.io/controller-runtime/pkg/metrics"
+)
+
+var (
+	appliesTotal = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "underlay_agent_applies_total",
+		Help: "Applies by outcome (Applied, Unchanged, Rejected, RolledBack, Failed).",
+	}, []string{"outcome"})
+	rollbacksTotal = prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "underlay_agent_rollbacks_total",
+		Help: "Automatic rollbacks to the last-known-good configuration.",
+	})
+	failuresTotal = prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "underlay_agent_apply_failures_total",
+		Help: "Applies that did not end with the desired revision running.",
+	})
+	applySeconds = prometheus.NewHistogram(prometheus.HistogramOpts{
+		Name:    "underlay_agent_apply_duration_seconds",
+		Help:    "Time from the start of an apply to its outcome, health gate included.",
+		Buckets: []float64{.05, .1, .25, .5, 1, 2.5, 5, 10, 30, 60},
+	})
+)
+
+func init() {
+	ctrlmetrics.Registry.MustRegister(appliesTotal, rollbacksTotal, failuresTotal, applySeconds)
+}
+
+// Observe records an apply in the agent's Prometheus metrics.
+func Observe(res Result) {
+	appliesTotal.WithLabelValues(string(res.Outcome)).Inc()
+	switch res.Outcome {
+	case RolledBack:
+		rollbacksTotal.Inc()
+		failuresTotal.Inc()
+	case Rejected, Failed:
+		failuresTotal.Inc()
+	}
+	if res.Outcome != Unchanged {
+		applySeconds.Observe(res.Took.Seconds())
+	}
+}
