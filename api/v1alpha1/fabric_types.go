@@ -39,6 +39,19 @@ type FabricSpec struct {
 	Links   []Link   `yaml:"links,omitempty" json:"links,omitempty"`
 	// Checks are routing expectations `underlay verify` proves.
 	Checks []Check `yaml:"checks,omitempty" json:"checks,omitempty"`
+	// Agent, when set, adds to every device's directory the resources its
+	// underlay-agent needs: a DaemonSet pinned to the device's node, a
+	// ServiceAccount whose Role reaches only the device's own ConfigMap and
+	// NetworkDevice, and the NetworkDevice itself.
+	Agent *Agent `yaml:"agent,omitempty" json:"agent,omitempty"`
+}
+
+// Agent configures the rendered agent workloads.
+type Agent struct {
+	// Image of underlay-agent.
+	Image string `yaml:"image" json:"image"`
+	// HealthTimeout in seconds; default 60.
+	HealthTimeout int `yaml:"healthTimeout,omitempty" json:"healthTimeout,omitempty"`
 }
 
 // Check is a routing expectation proven before merge.

@@ -112,6 +112,13 @@ func (t *Tree) Files() (map[string][]byte, error) {
 			return nil, err
 		}
 		out[path.Join(d.Name, KustomizationFile)] = k
+		if t.Fabric.Agent != nil {
+			a, err := renderAgent(t.Fabric, t.Fabric.Devices[t.index(d.Name)])
+			if err != nil {
+				return nil, err
+			}
+			out[path.Join(d.Name, AgentFile)] = a
+		}
 	}
 	root, err := marshal(kustomization{APIVersion: kustAPIVersion, Kind: "Kustomization",
 		Namespace: t.Fabric.Namespace, Resources: dirs})
@@ -156,7 +163,11 @@ func (t *Tree) deviceKustomization(d Device) ([]byte, error) {
 	for _, f := range d.Files {
 		g.Files = append(g.Files, f.Name)
 	}
-	return marshal(kustomization{APIVersion: kustAPIVersion, Kind: "Kustomization", ConfigMapGenerator: []generator{g}})
+	k := kustomization{APIVersion: kustAPIVersion, Kind: "Kustomization", ConfigMapGenerator: []generator{g}}
+	if t.Fabric.Agent != nil {
+		k.Resources = []string{AgentFile}
+	}
+	return marshal(k)
 }
 
 func marshal(k kustomization) ([]byte, error) {
@@ -165,4 +176,9 @@ func marshal(k kustomization) ([]byte, error) {
 		return nil, fmt.Errorf("encoding kustomization: %w", err)
 	}
 	return append([]byte(header), b...), nil
+}
+
+// index finds a device of the fabric by name (devices are sorted).
+func (t *Tree) index(name string) int {
+	return sort.Search(len(t.Fabric.Devices), func(i int) bool { return t.Fabric.Devices[i].Name >= name })
 }

@@ -90,7 +90,7 @@ var intentTypes = map[string]reflect.Type{}
 func init() {
 	for _, v := range []any{v1alpha1.Fabric{}, v1alpha1.Metadata{}, v1alpha1.FabricSpec{}, v1alpha1.Pools{},
 		v1alpha1.ASNPools{}, v1alpha1.BGP{}, v1alpha1.Timers{}, v1alpha1.Device{}, v1alpha1.DeviceBGP{},
-		v1alpha1.Sonic{}, v1alpha1.Subnet{}, v1alpha1.Link{}, v1alpha1.Check{}} {
+		v1alpha1.Sonic{}, v1alpha1.Subnet{}, v1alpha1.Link{}, v1alpha1.Check{}, v1alpha1.Agent{}} {
 		t := reflect.TypeOf(v)
 		intentTypes[t.Name()] = t
 	}

@@ -20,6 +20,8 @@ type Fabric struct {
 	Links     []*Link   // sorted by A endpoint, then B endpoint
 	// Checks are the user's routing expectations, proven by verify.
 	Checks []Check
+	// Agent is how agent workloads are rendered; nil renders none.
+	Agent *Agent
 	// LoopbackPools are the loopback pools of the fabric (IPv4 and IPv6);
 	// host import policies accept addresses from them.
 	LoopbackPools []netip.Prefix
@@ -260,4 +262,10 @@ type Check struct {
 	To       []netip.Prefix
 	MinPaths int
 	Reach    bool
+}
+
+// Agent configures the rendered underlay-agent workloads.
+type Agent struct {
+	Image         string
+	HealthTimeout int // seconds
 }

@@ -51,6 +51,7 @@ func (r *resolver) settings() {
 	}
 	r.parsePools()
 	r.out.BGP = r.fabricBGP()
+	r.agent()
 }
 
 // checkLabel requires a DNS-1123 label: it becomes a hostname, a label
@@ -190,4 +191,22 @@ func (r *resolver) overrideBGP(b *model.BGP, p *field.Path, paths int, t *v1alph
 	default:
 		b.Keepalive, b.Hold = t.Keepalive, t.Hold
 	}
+}
+
+func (r *resolver) agent() {
+	in := r.in.Spec.Agent
+	if in == nil {
+		return
+	}
+	p := field.NewPath("spec", "agent")
+	a := &model.Agent{Image: in.Image, HealthTimeout: in.HealthTimeout}
+	if a.Image == "" {
+		r.errs = append(r.errs, field.Required(p.Child("image"), "the underlay-agent image, e.g. registry.example.com/underlay-agent:v0.1.0"))
+	}
+	if a.HealthTimeout == 0 {
+		a.HealthTimeout = 60
+	} else if a.HealthTimeout < 1 || a.HealthTimeout > 3600 {
+		r.errs = append(r.errs, field.Invalid(p.Child("healthTimeout"), in.HealthTimeout, "must be 1-3600 seconds"))
+	}
+	r.out.Agent = a
 }

@@ -18,12 +18,15 @@ import (
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/controller"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
 
 	"underlay.dev/underlay/internal/agent"
 	"underlay.dev/underlay/internal/agent/store"
 	"underlay.dev/underlay/internal/gitops"
 )
+
+var skipNameValidation = true
 
 // Controller reconciles one device's ConfigMap.
 type Controller struct {
@@ -45,6 +48,8 @@ func (c *Controller) SetupWithManager(mgr ctrl.Manager) error {
 	key := c.ConfigMapKey()
 	return ctrl.NewControllerManagedBy(mgr).
 		Named("underlay-agent").
+		// One agent per process in production; tests run several.
+		WithOptions(controller.Options{SkipNameValidation: &skipNameValidation}).
 		For(&corev1.ConfigMap{}, builder.WithPredicates(predicate.NewPredicateFuncs(func(o client.Object) bool {
 			return o.GetNamespace() == key.Namespace && o.GetName() == key.Name
 		}))).

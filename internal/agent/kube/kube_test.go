@@ -34,7 +34,7 @@ func startAPI(t *testing.T) (*envtest.Environment, client.Client) {
 	}
 	env := &envtest.Environment{
 		BinaryAssetsDirectory: assets,
-		CRDDirectoryPaths:     []string{filepath.Join("..", "..", "..", "config", "crd")},
+		CRDDirectoryPaths:     []string{filepath.Join("..", "..", "..", "deploy", "agent", "crd")},
 		ErrorIfCRDPathMissing: true,
 	}
 	cfg, err := env.Start()

@@ -58,7 +58,7 @@ func CacheOptions(device, namespace string) cache.Options {
 	return cache.Options{
 		DefaultNamespaces: map[string]cache.Config{namespace: {}},
 		ByObject: map[client.Object]cache.ByObject{
-			&corev1.ConfigMap{}:        byName(gitops.ConfigMapName(device)),
+			&corev1.ConfigMap{}:       byName(gitops.ConfigMapName(device)),
 			&v1alpha1.NetworkDevice{}: byName(device),
 		},
 	}

@@ -1,0 +1,67 @@
+// Command underlay-agent runs on a switch or host: it watches the device's
+// ConfigMap and applies it safely (pre-check, apply, health gate, commit
+// or roll back), reporting to the device's NetworkDevice status.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	ctrl "sigs.k8s.io/controller-runtime"
+
+	"underlay.dev/underlay/internal/agent"
+	"underlay.dev/underlay/internal/agent/driver"
+	"underlay.dev/underlay/internal/agent/kube"
+	"underlay.dev/underlay/internal/agent/store"
+	"underlay.dev/underlay/internal/model"
+)
+
+func main() {
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "underlay-agent:", err)
+		os.Exit(1)
+	}
+}
+
+func run() error {
+	var (
+		device    = flag.String("device", os.Getenv("NODE_NAME"), "device name (default: $NODE_NAME)")
+		namespace = flag.String("namespace", os.Getenv("POD_NAMESPACE"), "namespace of the device's ConfigMap")
+		fabric    = flag.String("fabric", "", "fabric name, recorded in the NetworkDevice")
+		platform  = flag.String("platform", "cumulus", "device platform: cumulus or linux-frr")
+		stateDir  = flag.String("state-dir", "/var/lib/underlay-agent", "where the last-known-good config is kept")
+		timeout   = flag.Duration("health-timeout", 60*time.Second, "how long sessions and prefixes may take after an apply")
+		metrics   = flag.String("metrics-addr", ":9469", "serve /metrics here (0 disables)")
+		health    = flag.String("health-addr", ":9470", "serve /healthz here (0 disables)")
+		pathspace = flag.String("frr-pathspace", "", "FRR pathspace (vtysh -N), for namespaced FRR")
+	)
+	flag.Parse()
+	if *device == "" || *namespace == "" {
+		return fmt.Errorf("--device and --namespace are required (or $NODE_NAME and $POD_NAMESPACE)")
+	}
+	log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
+	drv, prober, err := driver.For(model.Platform(*platform), driver.Options{FRRPathspace: *pathspace})
+	if err != nil {
+		return err
+	}
+	st, err := store.Open(*stateDir)
+	if err != nil {
+		return err
+	}
+	cfg, err := ctrl.GetConfig()
+	if err != nil {
+		return fmt.Errorf("kubernetes client config: %w", err)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	log.Info("starting", "device", *device, "namespace", *namespace, "platform", *platform)
+	return kube.Run(ctx, kube.Config{Rest: cfg, Device: *device, Namespace: *namespace, Fabric: *fabric, Platform: *platform,
+		Engine: &agent.Engine{Driver: drv, Prober: prober, Store: st, HealthTimeout: *timeout, Log: log},
+		MetricsAddr: *metrics, HealthAddr: *health, Log: log})
+}
