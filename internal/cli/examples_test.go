@@ -120,8 +120,10 @@ func TestExamplesBuildWithKustomize(t *testing.T) {
 			t.Errorf("%s: resources by kind (-want +got):\n%s", ex, diff)
 		}
 	}
-	if _, err := k.Run(filesys.MakeFsOnDisk(), filepath.Join("..", "..", "deploy", "flux")); err != nil {
-		t.Errorf("deploy/flux: %v", err)
+	for _, dir := range []string{"flux", "agent"} {
+		if _, err := k.Run(filesys.MakeFsOnDisk(), filepath.Join("..", "..", "deploy", dir)); err != nil {
+			t.Errorf("deploy/%s: %v", dir, err)
+		}
 	}
 }
 
