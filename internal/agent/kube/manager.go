@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"time"
 
+	"github.com/go-logr/logr"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/fields"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -70,6 +72,11 @@ func Run(ctx context.Context, cfg Config) error {
 	if err != nil {
 		return err
 	}
+	log := cfg.Log
+	if log == nil {
+		log = slog.Default()
+	}
+	ctrl.SetLogger(logr.FromSlogHandler(log.Handler()))
 	mgr, err := ctrl.NewManager(cfg.Rest, ctrl.Options{
 		Scheme:                 scheme,
 		Cache:                  CacheOptions(cfg.Device, cfg.Namespace),
@@ -82,12 +89,15 @@ func Run(ctx context.Context, cfg Config) error {
 	if err := mgr.AddHealthzCheck("ping", healthz.Ping); err != nil {
 		return err
 	}
-	rep := &Reporter{Client: mgr.GetClient(), Device: cfg.Device, Namespace: cfg.Namespace, Fabric: cfg.Fabric,
+	rep := &Reporter{Client: mgr.GetClient(), Reader: mgr.GetAPIReader(), Device: cfg.Device, Namespace: cfg.Namespace, Fabric: cfg.Fabric,
 		Platform: cfg.Platform, Events: mgr.GetEventRecorder("underlay-agent"), Log: cfg.Log}
 	runner := &agent.Runner{Engine: cfg.Engine, OnResult: func(res agent.Result) {
 		report(ctx, rep, cfg.Engine, res)
 	}}
 	if err := mgr.Add(manager.RunnableFunc(func(ctx context.Context) error { runner.Run(ctx); return nil })); err != nil {
+		return err
+	}
+	if err := mgr.Add(manager.RunnableFunc(func(ctx context.Context) error { rep.Resync(ctx, 2*time.Second); return nil })); err != nil {
 		return err
 	}
 	c := &Controller{Client: mgr.GetClient(), Device: cfg.Device, Namespace: cfg.Namespace, Runner: runner, Status: rep}

@@ -2,7 +2,6 @@ package kube
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -12,6 +11,7 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/util/retry"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"underlay.dev/underlay/api/v1alpha1"
@@ -23,7 +23,10 @@ import (
 // in memory and writes it whole after every change, so a write that fails
 // while the API server is away is repeated by the next one.
 type Reporter struct {
-	Client    client.Client
+	Client client.Client
+	// Reader reads uncached (the manager's API reader), so a write never
+	// starts from a stale resourceVersion; nil uses Client.
+	Reader    client.Reader
 	Device    string
 	Namespace string
 	Platform  string
@@ -33,6 +36,7 @@ type Reporter struct {
 
 	mu     sync.Mutex
 	status v1alpha1.NetworkDeviceStatus
+	dirty  bool // the last write failed; Resync repeats it
 }
 
 // Desired records a new desired revision: Progressing.
@@ -124,14 +128,44 @@ func (r *Reporter) update(ctx context.Context, fn func(*v1alpha1.NetworkDeviceSt
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	fn(&r.status)
-	if err := r.write(ctx); err != nil {
-		r.log().Warn("writing status", "device", r.Device, "error", err)
+	r.flush(ctx)
+}
+
+// flush writes the status, retrying conflicts; on failure it stays dirty.
+func (r *Reporter) flush(ctx context.Context) {
+	err := retry.RetryOnConflict(retry.DefaultBackoff, func() error { return r.write(ctx) })
+	r.dirty = err != nil
+	if err != nil {
+		r.log().Warn("writing status; will retry", "device", r.Device, "error", err)
+	}
+}
+
+// Resync rewrites a status whose last write failed (API server away),
+// every interval until ctx ends.
+func (r *Reporter) Resync(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			r.mu.Lock()
+			if r.dirty {
+				r.flush(ctx)
+			}
+			r.mu.Unlock()
+		}
 	}
 }
 
 func (r *Reporter) write(ctx context.Context) error {
 	var nd v1alpha1.NetworkDevice
-	err := r.Client.Get(ctx, client.ObjectKeyFromObject(r.object()), &nd)
+	reader := r.Reader
+	if reader == nil {
+		reader = r.Client
+	}
+	err := reader.Get(ctx, client.ObjectKeyFromObject(r.object()), &nd)
 	if apierrors.IsNotFound(err) {
 		nd = *r.object()
 		nd.Spec = v1alpha1.NetworkDeviceSpec{Fabric: r.Fabric, Platform: r.Platform}
@@ -141,13 +175,7 @@ func (r *Reporter) write(ctx context.Context) error {
 		return fmt.Errorf("NetworkDevice %s/%s: %w", r.Namespace, r.Device, err)
 	}
 	nd.Status = *r.status.DeepCopy()
-	if err := r.Client.Status().Update(ctx, &nd); err != nil {
-		if apierrors.IsConflict(err) {
-			return errors.New("status changed meanwhile; the next update rewrites it")
-		}
-		return err
-	}
-	return nil
+	return r.Client.Status().Update(ctx, &nd)
 }
 
 func (r *Reporter) log() *slog.Logger {

@@ -1,0 +1,206 @@
+// Package e2e runs the real underlay-agent binary against a real
+// kube-apiserver and real FRR routers in network namespaces.
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"net/netip"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/tools/clientcmd"
+	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/envtest"
+
+	"underlay.dev/underlay/api/v1alpha1"
+	"underlay.dev/underlay/internal/agent/driver"
+	"underlay.dev/underlay/internal/agent/kube"
+	"underlay.dev/underlay/internal/expect"
+	"underlay.dev/underlay/internal/gen"
+	"underlay.dev/underlay/internal/gitops"
+	"underlay.dev/underlay/internal/model"
+	"underlay.dev/underlay/internal/render/frr"
+	"underlay.dev/underlay/internal/resolve"
+	"underlay.dev/underlay/internal/testutil/fabrics"
+	"underlay.dev/underlay/internal/testutil/frrlab"
+)
+
+func kubeconfig(t *testing.T, env *envtest.Environment) string {
+	user, err := env.AddUser(envtest.User{Name: "agent", Groups: []string{"system:masters"}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := user.Config()
+	kc := clientcmdapi.NewConfig()
+	kc.Clusters["c"] = &clientcmdapi.Cluster{Server: cfg.Host, CertificateAuthorityData: cfg.CAData}
+	kc.AuthInfos["u"] = &clientcmdapi.AuthInfo{ClientCertificateData: cfg.CertData, ClientKeyData: cfg.KeyData, Token: cfg.BearerToken}
+	kc.Contexts["x"] = &clientcmdapi.Context{Cluster: "c", AuthInfo: "u"}
+	kc.CurrentContext = "x"
+	path := filepath.Join(t.TempDir(), "kubeconfig")
+	if err := clientcmd.WriteToFile(*kc, path); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func rendered(t *testing.T, f *model.Fabric, d *model.Device) (*corev1.ConfigMap, string) {
+	conf, err := frr.Render(f, d, frr.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	exp, _ := expect.File(d)
+	cm := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: gitops.ConfigMapName(d.Name), Namespace: "dc1"},
+		Data: map[string]string{"frr.conf": string(conf), exp.Name: string(exp.Content)}}
+	rev, _ := kube.Revision(cm)
+	return cm, rev
+}
+
+// TestAgentBinaryOnRealFRR measures ConfigMap update → change applied and
+// healthy on a real FRR router (status AppliedRevision), and the idle RSS
+// of the agent process.
+func TestAgentBinaryOnRealFRR(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the agent, starts FRR and a kube-apiserver")
+	}
+	assets := os.Getenv("KUBEBUILDER_ASSETS")
+	if assets == "" {
+		if os.Getenv("UNDERLAY_REQUIRE_CHECKERS") == "1" {
+			t.Fatal("KUBEBUILDER_ASSETS is not set: run hack/k8s-bins.sh")
+		}
+		t.Skip("KUBEBUILDER_ASSETS is not set")
+	}
+	lab := frrlab.New(t)
+	f := fabrics.Clos(t, gen.Clos{Spines: 1, Leaves: 1, Unnumbered: true})
+	for _, d := range f.Devices {
+		var addrs []string
+		for _, lo := range d.Loopbacks {
+			addrs = append(addrs, lo.String())
+		}
+		lab.AddRouter(d.Name, addrs...)
+	}
+	for _, l := range f.Links {
+		lab.Link(l.A.Device.Name, l.A.Port, l.B.Device.Name, l.B.Port)
+	}
+	spine, leaf := f.Devices[1], f.Devices[0]
+	ctx := context.Background()
+	spineFiles, _ := rendered(t, f, spine)
+	if err := (&driver.FRR{Pathspace: lab.Pathspace("spine1")}).Apply(ctx, storeFiles(spineFiles)); err != nil {
+		t.Fatal(err)
+	}
+
+	env := &envtest.Environment{BinaryAssetsDirectory: assets, ErrorIfCRDPathMissing: true,
+		CRDDirectoryPaths: []string{filepath.Join("..", "..", "..", "deploy", "agent", "crd")}}
+	if _, err := env.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer env.Stop()
+	scheme, _ := kube.Scheme()
+	c, _ := client.New(env.Config, client.Options{Scheme: scheme})
+	if err := c.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "dc1"}}); err != nil {
+		t.Fatal(err)
+	}
+	bin := filepath.Join(t.TempDir(), "underlay-agent")
+	if out, err := exec.Command("go", "build", "-o", bin, "underlay.dev/underlay/cmd/underlay-agent").CombinedOutput(); err != nil {
+		t.Fatalf("building the agent: %v\n%s", err, out)
+	}
+	agent := exec.Command(bin, "--device="+leaf.Name, "--namespace=dc1", "--platform=linux-frr",
+		"--frr-pathspace="+lab.Pathspace(leaf.Name), "--state-dir="+t.TempDir(), "--health-timeout=30s",
+		"--metrics-addr=127.0.0.1:0", "--health-addr=0")
+	agent.Env = append(os.Environ(), "KUBECONFIG="+kubeconfig(t, env))
+	logf, _ := os.Create(filepath.Join(t.TempDir(), "agent.log"))
+	agent.Stdout, agent.Stderr = logf, logf
+	if err := agent.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer agent.Process.Kill()
+
+	cm, rev := rendered(t, f, leaf)
+	start := time.Now()
+	if err := c.Create(ctx, cm); err != nil {
+		t.Fatal(err)
+	}
+	waitApplied(t, c, leaf.Name, rev, 60*time.Second)
+	t.Logf("first apply (BGP session establishment included): %s", time.Since(start).Round(time.Millisecond))
+	time.Sleep(3 * time.Second)
+	t.Logf("agent idle RSS: %d KiB", rssKiB(t, agent.Process.Pid))
+
+	var took []time.Duration
+	for i := 1; i <= 10; i++ {
+		p := netip.MustParsePrefix(fmt.Sprintf("198.51.100.%d/32", i))
+		lab.AddAddress(leaf.Name, p.String())
+		leaf.Originated = append(leaf.Originated, p)
+		resolve.ApplyPolicies(f)
+		next, rev := rendered(t, f, leaf)
+		var cur corev1.ConfigMap
+		if err := c.Get(ctx, client.ObjectKeyFromObject(next), &cur); err != nil {
+			t.Fatal(err)
+		}
+		cur.Data = next.Data
+		start := time.Now()
+		if err := c.Update(ctx, &cur); err != nil {
+			t.Fatal(err)
+		}
+		waitApplied(t, c, leaf.Name, rev, 30*time.Second)
+		took = append(took, time.Since(start))
+	}
+	sort.Slice(took, func(i, j int) bool { return took[i] < took[j] })
+	t.Logf("ConfigMap update → applied on real FRR and reported: p50 %s, p90 %s, max %s (n=%d)",
+		took[len(took)/2].Round(time.Millisecond), took[len(took)*9/10-1].Round(time.Millisecond),
+		took[len(took)-1].Round(time.Millisecond), len(took))
+	out, _ := lab.Vtysh("spine1", "show ip route 198.51.100.10/32 json")
+	if !strings.Contains(out, "198.51.100.10/32") {
+		t.Errorf("the last change did not reach the spine: %s", out)
+	}
+}
+
+func storeFiles(cm *corev1.ConfigMap) map[string][]byte {
+	out := map[string][]byte{}
+	for k, v := range cm.Data {
+		out[k] = []byte(v)
+	}
+	return out
+}
+
+func waitApplied(t *testing.T, c client.Client, device, rev string, within time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for {
+		var nd v1alpha1.NetworkDevice
+		if err := c.Get(context.Background(), client.ObjectKey{Namespace: "dc1", Name: device}, &nd); err == nil {
+			if nd.Status.AppliedRevision == rev {
+				return
+			}
+			if nd.Status.LastError != "" && nd.Status.DesiredRevision == rev {
+				t.Fatalf("apply of %s failed: %s", rev, nd.Status.LastError)
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s not applied within %s", rev, within)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func rssKiB(t *testing.T, pid int) int {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(line, "VmRSS:") {
+			n, _ := strconv.Atoi(strings.Fields(line)[1])
+			return n
+		}
+	}
+	return 0
+}
