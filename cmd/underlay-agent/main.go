@@ -31,17 +31,22 @@ func main() {
 
 func run() error {
 	var (
-		device    = flag.String("device", os.Getenv("NODE_NAME"), "device name (default: $NODE_NAME)")
-		namespace = flag.String("namespace", os.Getenv("POD_NAMESPACE"), "namespace of the device's ConfigMap")
-		fabric    = flag.String("fabric", "", "fabric name, recorded in the NetworkDevice")
-		platform  = flag.String("platform", "cumulus", "device platform: cumulus or linux-frr")
-		stateDir  = flag.String("state-dir", "/var/lib/underlay-agent", "where the last-known-good config is kept")
-		timeout   = flag.Duration("health-timeout", 60*time.Second, "how long sessions and prefixes may take after an apply")
-		metrics   = flag.String("metrics-addr", ":9469", "serve /metrics here (0 disables)")
-		health    = flag.String("health-addr", ":9470", "serve /healthz here (0 disables)")
-		pathspace = flag.String("frr-pathspace", "", "FRR pathspace (vtysh -N), for namespaced FRR")
+		device     = flag.String("device", os.Getenv("NODE_NAME"), "device name (default: $NODE_NAME)")
+		namespace  = flag.String("namespace", os.Getenv("POD_NAMESPACE"), "namespace of the device's ConfigMap")
+		fabric     = flag.String("fabric", "", "fabric name, recorded in the NetworkDevice")
+		platform   = flag.String("platform", "cumulus", "device platform: cumulus or linux-frr")
+		stateDir   = flag.String("state-dir", "/var/lib/underlay-agent", "where the last-known-good config is kept")
+		timeout    = flag.Duration("health-timeout", 60*time.Second, "how long sessions and prefixes may take after an apply")
+		metrics    = flag.String("metrics-addr", ":9469", "serve /metrics here (0 disables)")
+		health     = flag.String("health-addr", ":9470", "serve /healthz here (0 disables)")
+		pathspace  = flag.String("frr-pathspace", "", "FRR pathspace (vtysh -N), for namespaced FRR")
+		driftEvery = flag.Duration("drift-interval", 5*time.Minute, "compare the running config with the applied one this often (0 disables)")
+		driftPol   = flag.String("drift-policy", "correct", "on drift: correct (re-apply) or report")
 	)
 	flag.Parse()
+	if !agent.DriftPolicy(*driftPol).IsValid() {
+		return fmt.Errorf("--drift-policy %q: want correct or report", *driftPol)
+	}
 	if *device == "" || *namespace == "" {
 		return fmt.Errorf("--device and --namespace are required (or $NODE_NAME and $POD_NAMESPACE)")
 	}
@@ -63,5 +68,6 @@ func run() error {
 	log.Info("starting", "device", *device, "namespace", *namespace, "platform", *platform)
 	return kube.Run(ctx, kube.Config{Rest: cfg, Device: *device, Namespace: *namespace, Fabric: *fabric, Platform: *platform,
 		Engine:      &agent.Engine{Driver: drv, Prober: prober, Store: st, HealthTimeout: *timeout, Log: log},
-		MetricsAddr: *metrics, HealthAddr: *health, Log: log})
+		MetricsAddr: *metrics, HealthAddr: *health, Log: log,
+		DriftInterval: *driftEvery, DriftPolicy: agent.DriftPolicy(*driftPol)})
 }

@@ -18,6 +18,10 @@ var (
 		Name: "underlay_agent_apply_failures_total",
 		Help: "Applies that did not end with the desired revision running.",
 	})
+	driftTotal = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "underlay_agent_drift_total",
+		Help: "Times the running config differed from the last-known-good, by policy (correct, report).",
+	}, []string{"policy"})
 	applySeconds = prometheus.NewHistogram(prometheus.HistogramOpts{
 		Name:    "underlay_agent_apply_duration_seconds",
 		Help:    "Time from the start of an apply to its outcome, health gate included.",
@@ -26,7 +30,7 @@ var (
 )
 
 func init() {
-	ctrlmetrics.Registry.MustRegister(appliesTotal, rollbacksTotal, failuresTotal, applySeconds)
+	ctrlmetrics.Registry.MustRegister(appliesTotal, rollbacksTotal, failuresTotal, driftTotal, applySeconds)
 }
 
 // Observe records an apply in the agent's Prometheus metrics.

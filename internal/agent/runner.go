@@ -3,6 +3,7 @@ package agent
 import (
 	"context"
 	"sync"
+	"time"
 
 	"underlay.dev/underlay/internal/agent/store"
 )
@@ -13,6 +14,10 @@ import (
 type Runner struct {
 	Engine   *Engine
 	OnResult func(Result)
+	// DriftInterval, when set, checks for drift that often between
+	// applies (never during one), with DriftPolicy.
+	DriftInterval time.Duration
+	DriftPolicy   DriftPolicy
 
 	mu      sync.Mutex
 	pending *desired
@@ -42,10 +47,21 @@ func (r *Runner) Submit(rev string, files store.Files) {
 // Run applies until ctx ends.
 func (r *Runner) Run(ctx context.Context) {
 	r.init()
+	var drift <-chan time.Time
+	if r.DriftInterval > 0 {
+		t := time.NewTicker(r.DriftInterval)
+		defer t.Stop()
+		drift = t.C
+	}
 	for {
 		select {
 		case <-ctx.Done():
 			return
+		case <-drift:
+			if res := r.Engine.CheckDrift(ctx, r.DriftPolicy); res.Outcome != NoDrift && r.OnResult != nil {
+				r.OnResult(res)
+			}
+			continue
 		case <-r.wake:
 		}
 		r.mu.Lock()

@@ -37,3 +37,9 @@ type Prober interface {
 
 // ErrRejected marks a configuration refused before it reached the device.
 var ErrRejected = errors.New("configuration rejected")
+
+// Drifter compares a device's running configuration with cfg.
+type Drifter interface {
+	// Drift describes the differences, or returns "" when there are none.
+	Drift(ctx context.Context, cfg store.Files) (string, error)
+}

@@ -163,3 +163,43 @@ func lastLines(b []byte, n int) string {
 	}
 	return strings.Join(lines, "\n")
 }
+
+// Drift reports how the running configuration differs from cfg, as the
+// lines frr-reload.py would delete and add ("" when it matches).
+func (f *FRR) Drift(ctx context.Context, cfg store.Files) (string, error) {
+	tmp, err := os.CreateTemp("", "underlay-frr-*.conf")
+	if err != nil {
+		return "", err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(cfg["frr.conf"]); err != nil {
+		tmp.Close()
+		return "", err
+	}
+	tmp.Close()
+	out, err := run(ctx, f.reloadArgs("--test", tmp.Name()))
+	if err != nil {
+		return "", fmt.Errorf("frr-reload.py --test: %v: %s", err, lastLines(out, 5))
+	}
+	return reloadChanges(string(out)), nil
+}
+
+// reloadChanges keeps the change lines of frr-reload.py --test output,
+// marked "-" (to delete) and "+" (to add).
+func reloadChanges(out string) string {
+	var changes []string
+	mark := ""
+	for _, line := range strings.Split(out, "\n") {
+		t := strings.TrimSpace(line)
+		switch {
+		case t == "Lines To Delete":
+			mark = "-"
+		case t == "Lines To Add":
+			mark = "+"
+		case t == "" || strings.Trim(t, "=") == "" || mark == "":
+		default:
+			changes = append(changes, mark+" "+t)
+		}
+	}
+	return strings.Join(changes, "\n")
+}

@@ -123,6 +123,21 @@ func TestFRRDriverOnRealRouters(t *testing.T) {
 		t.Errorf("session reset by a change: before %+v, after %+v", before, after)
 	}
 
+	// Someone removes the announcement by hand: drift is reported, then
+	// corrected by re-applying the last-known-good.
+	if out, err := lab.Vtysh("leaf1", "configure terminal\nrouter bgp "+leaf1.ASN.String()+"\naddress-family ipv4 unicast\nno network 198.51.100.1/32"); err != nil {
+		t.Fatalf("hand-made change: %v: %s", err, out)
+	}
+	if res := eng.CheckDrift(ctx, agent.DriftReport); res.Outcome != agent.DriftDetected || !strings.Contains(res.Err.Error(), "+ network 198.51.100.1/32") {
+		t.Fatalf("drift report: %s: %v", res.Outcome, res.Err)
+	}
+	if res := eng.CheckDrift(ctx, agent.DriftCorrect); res.Outcome != agent.DriftCorrected {
+		t.Fatalf("drift correction: %s: %v", res.Outcome, res.Err)
+	}
+	if res := eng.CheckDrift(ctx, agent.DriftReport); res.Outcome != agent.NoDrift {
+		t.Fatalf("after correction: %s: %v", res.Outcome, res.Err) // residual diff shown
+	}
+
 	// Refused before it reaches the device.
 	bad := files(t, f, leaf1)
 	bad["frr.conf"] = append(bad["frr.conf"], []byte("router bgp 4294967296\n")...)

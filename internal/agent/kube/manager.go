@@ -36,7 +36,10 @@ type Config struct {
 	// MetricsAddr and HealthAddr serve /metrics and /healthz ("0" disables).
 	MetricsAddr string
 	HealthAddr  string
-	Log         *slog.Logger
+	// DriftInterval and DriftPolicy drive drift checks (0 disables).
+	DriftInterval time.Duration
+	DriftPolicy   agent.DriftPolicy
+	Log           *slog.Logger
 }
 
 // Scheme knows core types and NetworkDevice.
@@ -91,9 +94,8 @@ func Run(ctx context.Context, cfg Config) error {
 	}
 	rep := &Reporter{Client: mgr.GetClient(), Reader: mgr.GetAPIReader(), Device: cfg.Device, Namespace: cfg.Namespace, Fabric: cfg.Fabric,
 		Platform: cfg.Platform, Events: mgr.GetEventRecorder("underlay-agent"), Log: cfg.Log}
-	runner := &agent.Runner{Engine: cfg.Engine, OnResult: func(res agent.Result) {
-		report(ctx, rep, cfg.Engine, res)
-	}}
+	runner := &agent.Runner{Engine: cfg.Engine, DriftInterval: cfg.DriftInterval, DriftPolicy: cfg.DriftPolicy,
+		OnResult: func(res agent.Result) { report(ctx, rep, cfg.Engine, res) }}
 	if err := mgr.Add(manager.RunnableFunc(func(ctx context.Context) error { runner.Run(ctx); return nil })); err != nil {
 		return err
 	}

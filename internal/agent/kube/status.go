@@ -69,7 +69,7 @@ func (r *Reporter) Result(ctx context.Context, res agent.Result, st *driver.Stat
 			s.Sessions = fmt.Sprintf("%d/%d", established(st), expected)
 		}
 		switch res.Outcome {
-		case agent.Applied, agent.Unchanged:
+		case agent.Applied, agent.Unchanged, agent.DriftCorrected:
 			if s.AppliedRevision != res.Revision {
 				now := metav1.Now()
 				s.LastAppliedTime = &now
@@ -87,7 +87,15 @@ func (r *Reporter) Result(ctx context.Context, res agent.Result, st *driver.Stat
 			setCondition(s, v1alpha1.ConditionDegraded, true, string(res.Outcome), s.LastError)
 		}
 	})
-	if res.Outcome != agent.Applied && res.Outcome != agent.Unchanged && r.Events != nil {
+	if r.Events == nil {
+		return
+	}
+	switch res.Outcome {
+	case agent.Applied, agent.Unchanged:
+	case agent.DriftCorrected:
+		r.Events.Eventf(r.object(), nil, corev1.EventTypeNormal, string(res.Outcome), "Drift",
+			"re-applied %s over a hand-made change", res.Revision)
+	default:
 		r.Events.Eventf(r.object(), nil, corev1.EventTypeWarning, string(res.Outcome), "Apply",
 			"revision %s: %s", res.Revision, errString(res.Err))
 	}

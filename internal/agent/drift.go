@@ -1,0 +1,62 @@
+package agent
+
+import (
+	"context"
+	"fmt"
+
+	"underlay.dev/underlay/internal/agent/driver"
+)
+
+// DriftPolicy says what to do when the running config differs from the
+// last-known-good one (someone changed the device by hand).
+type DriftPolicy string
+
+// Drift policies.
+const (
+	DriftCorrect DriftPolicy = "correct" // re-apply the last-known-good
+	DriftReport  DriftPolicy = "report"  // only report it
+)
+
+// IsValid reports whether p is a known policy.
+func (p DriftPolicy) IsValid() bool { return p == DriftCorrect || p == DriftReport }
+
+// Outcomes of a drift check.
+const (
+	NoDrift        Outcome = "NoDrift"
+	DriftDetected  Outcome = "DriftDetected"
+	DriftCorrected Outcome = "DriftCorrected"
+)
+
+// CheckDrift compares the device with its last-known-good config and,
+// with DriftCorrect, re-applies it (health gate included).
+func (e *Engine) CheckDrift(ctx context.Context, policy DriftPolicy) Result {
+	d, ok := e.Driver.(driver.Drifter)
+	rev, files, err := e.Store.Good()
+	res := Result{Revision: rev, Outcome: NoDrift}
+	if !ok || err != nil || rev == "" {
+		res.Err = err
+		return res
+	}
+	diff, err := d.Drift(ctx, files)
+	if err != nil || diff == "" {
+		res.Err = err
+		return res
+	}
+	res.Outcome, res.Err = DriftDetected, fmt.Errorf("running config differs from %s:\n%s", rev, diff)
+	driftTotal.WithLabelValues(string(policy)).Inc()
+	if policy != DriftCorrect {
+		return res
+	}
+	if err := e.Driver.Apply(ctx, files); err != nil {
+		res.Err = fmt.Errorf("correcting drift: %w", err)
+		return res
+	}
+	exp, _ := e.validate(files)
+	if err := e.healthGate(ctx, exp); err != nil {
+		res.Err = fmt.Errorf("corrected drift, but %w", err)
+		return res
+	}
+	e.log().Warn("drift corrected", "revision", rev, "diff", diff)
+	res.Outcome, res.Err = DriftCorrected, nil
+	return res
+}
