@@ -34,12 +34,15 @@ func run() error {
 		device     = flag.String("device", os.Getenv("NODE_NAME"), "device name (default: $NODE_NAME)")
 		namespace  = flag.String("namespace", os.Getenv("POD_NAMESPACE"), "namespace of the device's ConfigMap")
 		fabric     = flag.String("fabric", "", "fabric name, recorded in the NetworkDevice")
-		platform   = flag.String("platform", "cumulus", "device platform: cumulus or linux-frr")
+		platform   = flag.String("platform", "cumulus", "device platform: cumulus, linux-frr or nvue")
 		stateDir   = flag.String("state-dir", "/var/lib/underlay-agent", "where the last-known-good config is kept")
 		timeout    = flag.Duration("health-timeout", 60*time.Second, "how long sessions and prefixes may take after an apply")
 		metrics    = flag.String("metrics-addr", ":9469", "serve /metrics here (0 disables)")
 		health     = flag.String("health-addr", ":9470", "serve /healthz here (0 disables)")
 		pathspace  = flag.String("frr-pathspace", "", "FRR pathspace (vtysh -N), for namespaced FRR")
+		nvueURL    = flag.String("nvue-url", "", "NVUE REST base URL (default: the local unix socket)")
+		nvueCreds  = flag.String("nvue-credentials", "", "file holding NVUE user:password (from a Secret)")
+		nvueCA     = flag.String("nvue-ca", "", "CA file to verify the NVUE certificate")
 		driftEvery = flag.Duration("drift-interval", 5*time.Minute, "compare the running config with the applied one this often (0 disables)")
 		driftPol   = flag.String("drift-policy", "correct", "on drift: correct (re-apply) or report")
 	)
@@ -51,7 +54,8 @@ func run() error {
 		return fmt.Errorf("--device and --namespace are required (or $NODE_NAME and $POD_NAMESPACE)")
 	}
 	log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
-	drv, prober, err := driver.For(model.Platform(*platform), driver.Options{FRRPathspace: *pathspace})
+	drv, prober, err := driver.For(model.Platform(*platform), driver.Options{FRRPathspace: *pathspace,
+		NVUEURL: *nvueURL, NVUECredentials: *nvueCreds, NVUECA: *nvueCA})
 	if err != nil {
 		return err
 	}

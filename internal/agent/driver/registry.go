@@ -10,6 +10,9 @@ import (
 type Options struct {
 	FRRPathspace   string
 	InterfacesPath string
+	// NVUE: the unix socket (default /var/run/nvue/nvue.sock) or an HTTPS
+	// URL with a credentials file and CA.
+	NVUESocket, NVUEURL, NVUECredentials, NVUECA string
 }
 
 // For returns the driver and prober of a platform: the one list of agent
@@ -21,7 +24,14 @@ func For(p model.Platform, o Options) (Driver, Prober, error) {
 		return Chain{&Ifupdown2{Path: o.InterfacesPath}, frr}, frr, nil
 	case model.PlatformLinuxFRR:
 		return frr, frr, nil
+	case model.PlatformNVUE:
+		// Cumulus 5.x routes with FRR under NVUE: health comes from vtysh.
+		n := &NVUE{BaseURL: o.NVUEURL, Socket: o.NVUESocket, CredentialsFile: o.NVUECredentials, CAFile: o.NVUECA}
+		if n.BaseURL == "" && n.Socket == "" {
+			n.Socket = "/var/run/nvue/nvue.sock"
+		}
+		return n, frr, nil
 	}
-	return nil, nil, fmt.Errorf("the agent has no driver for platform %q yet; it supports %q and %q",
-		p, model.PlatformCumulus, model.PlatformLinuxFRR)
+	return nil, nil, fmt.Errorf("the agent has no driver for platform %q yet; it supports %q, %q and %q",
+		p, model.PlatformCumulus, model.PlatformLinuxFRR, model.PlatformNVUE)
 }
