@@ -7,12 +7,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-logr/logr"
 	corev1 "k8s.io/api/core/v1"
 	eventsv1 "k8s.io/api/events/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
+	ctrllog "sigs.k8s.io/controller-runtime/pkg/log"
 
 	"underlay.dev/underlay/api/v1alpha1"
 	"underlay.dev/underlay/internal/agent"
@@ -21,9 +23,11 @@ import (
 	"underlay.dev/underlay/internal/gitops"
 )
 
+func init() { ctrllog.SetLogger(logr.Discard()) }
+
 // startAPI starts a real etcd and kube-apiserver (hack/k8s-bins.sh builds
 // them; KUBEBUILDER_ASSETS points at them).
-func startAPI(t *testing.T) (*envtest.Environment, client.Client) {
+func startAPI(t testing.TB) (*envtest.Environment, client.Client) {
 	t.Helper()
 	assets := os.Getenv("KUBEBUILDER_ASSETS")
 	if assets == "" {

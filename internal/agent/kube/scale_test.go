@@ -1,0 +1,104 @@
+package kube
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/fields"
+	"k8s.io/client-go/kubernetes"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"underlay.dev/underlay/api/v1alpha1"
+	"underlay.dev/underlay/internal/agent"
+	"underlay.dev/underlay/internal/agent/agenttest"
+	"underlay.dev/underlay/internal/agent/store"
+	"underlay.dev/underlay/internal/gitops"
+)
+
+// BenchmarkThousandAgents runs 1,000 agents' worth of watches against one
+// real API server: each agent is a field-selected watch on its own
+// ConfigMap feeding the real Runner, Engine (with an in-memory device) and
+// status Reporter. One iteration changes all 1,000 ConfigMaps and waits
+// until every NetworkDevice status acknowledges the new revision.
+func BenchmarkThousandAgents(b *testing.B) {
+	const n = 1000
+	env, c := startAPI(b)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	cs := kubernetes.NewForConfigOrDie(env.Config)
+	c.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "dc1"}})
+	var acked sync.Map
+	for i := range n {
+		dev := fmt.Sprintf("d%04d", i)
+		if err := c.Create(ctx, configMap("dc1", dev, "sha256:0", agenttest.Files("v0"))); err != nil {
+			b.Fatal(err)
+		}
+		st, _ := store.Open(b.TempDir())
+		d := &agenttest.Device{}
+		rep := &Reporter{Client: c, Device: dev, Namespace: "dc1"}
+		eng := &agent.Engine{Driver: d, Prober: d, Store: st}
+		runner := &agent.Runner{Engine: eng, OnResult: func(res agent.Result) {
+			rep.Result(ctx, res, nil, 1)
+			acked.Store(dev+res.Revision, true)
+		}}
+		go runner.Run(ctx)
+		go watchOwn(ctx, b, cs, dev, runner)
+	}
+	b.ResetTimer()
+	for it := 1; it <= b.N; it++ {
+		rev := fmt.Sprintf("sha256:%d", it)
+		start := time.Now()
+		for i := range n {
+			dev := fmt.Sprintf("d%04d", i)
+			cm := configMap("dc1", dev, rev, agenttest.Files("v"+rev))
+			if err := c.Update(ctx, cm); err != nil {
+				b.Fatal(err)
+			}
+		}
+		for i := 0; i < n; {
+			if _, ok := acked.Load(fmt.Sprintf("d%04d", i) + rev); ok {
+				i++
+				continue
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+		// Acknowledged in memory; now confirm in the API.
+		var list v1alpha1.NetworkDeviceList
+		for {
+			c.List(ctx, &list, client.InNamespace("dc1"))
+			done := 0
+			for _, nd := range list.Items {
+				if nd.Status.AppliedRevision == rev {
+					done++
+				}
+			}
+			if done == n {
+				break
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		b.ReportMetric(time.Since(start).Seconds(), "s/all-1000-acknowledged")
+	}
+}
+
+// watchOwn is the agent's source reduced to its essence: a watch on one
+// ConfigMap by name, each event submitted to the runner.
+func watchOwn(ctx context.Context, b *testing.B, cs *kubernetes.Clientset, dev string, r *agent.Runner) {
+	sel := fields.OneTermEqualSelector("metadata.name", gitops.ConfigMapName(dev)).String()
+	w, err := cs.CoreV1().ConfigMaps("dc1").Watch(ctx, metav1.ListOptions{FieldSelector: sel})
+	if err != nil {
+		b.Error(err)
+		return
+	}
+	for ev := range w.ResultChan() {
+		if cm, ok := ev.Object.(*corev1.ConfigMap); ok {
+			rev, files := Revision(cm)
+			r.Submit(rev, files)
+		}
+	}
+}
