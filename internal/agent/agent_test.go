@@ -91,3 +91,26 @@ func TestRunnerCoalescesBursts(t *testing.T) {
 		t.Errorf("%d applies, want 2", dev.Applies())
 	}
 }
+
+// TestRestartAfterCrashMidApply: a kill -9 between Begin and Commit leaves
+// the in-flight marker; even the last-known-good revision is then applied
+// again, because the device may hold half of the interrupted one.
+func TestRestartAfterCrashMidApply(t *testing.T) {
+	dev := &fakeDevice{}
+	e := newEngine(t, dev)
+	ctx := context.Background()
+	if res := e.Apply(ctx, "r1", cfg("v1")); res.Outcome != Applied {
+		t.Fatal(res.Err)
+	}
+	if err := e.Store.Begin("r2"); err != nil { // the crash: r2 begun, never committed
+		t.Fatal(err)
+	}
+	_ = dev.Apply(ctx, cfg("half of v2"))
+	restarted := &Engine{Driver: dev, Prober: dev, Store: e.Store, HealthTimeout: e.HealthTimeout, PollInterval: e.PollInterval}
+	if res := restarted.Apply(ctx, "r1", cfg("v1")); res.Outcome != Applied || dev.Running() != "v1" {
+		t.Fatalf("after the crash: %s, running %q", res.Outcome, dev.Running())
+	}
+	if restarted.Store.Interrupted() != "" {
+		t.Error("in-flight marker left behind")
+	}
+}
