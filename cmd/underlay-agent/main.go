@@ -34,7 +34,7 @@ func run() error {
 		device     = flag.String("device", os.Getenv("NODE_NAME"), "device name (default: $NODE_NAME)")
 		namespace  = flag.String("namespace", os.Getenv("POD_NAMESPACE"), "namespace of the device's ConfigMap")
 		fabric     = flag.String("fabric", "", "fabric name, recorded in the NetworkDevice")
-		platform   = flag.String("platform", "cumulus", "device platform: cumulus, linux-frr or nvue")
+		platform   = flag.String("platform", "cumulus", "device platform: cumulus, linux-frr, nvue or sonic")
 		stateDir   = flag.String("state-dir", "/var/lib/underlay-agent", "where the last-known-good config is kept")
 		timeout    = flag.Duration("health-timeout", 60*time.Second, "how long sessions and prefixes may take after an apply")
 		metrics    = flag.String("metrics-addr", ":9469", "serve /metrics here (0 disables)")
@@ -43,6 +43,7 @@ func run() error {
 		nvueURL    = flag.String("nvue-url", "", "NVUE REST base URL (default: the local unix socket)")
 		nvueCreds  = flag.String("nvue-credentials", "", "file holding NVUE user:password (from a Secret)")
 		nvueCA     = flag.String("nvue-ca", "", "CA file to verify the NVUE certificate")
+		sonicLoad  = flag.Bool("sonic-config-reload", false, "SONiC: use config reload (disruptive) instead of apply-patch")
 		driftEvery = flag.Duration("drift-interval", 5*time.Minute, "compare the running config with the applied one this often (0 disables)")
 		driftPol   = flag.String("drift-policy", "correct", "on drift: correct (re-apply) or report")
 	)
@@ -55,7 +56,7 @@ func run() error {
 	}
 	log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
 	drv, prober, err := driver.For(model.Platform(*platform), driver.Options{FRRPathspace: *pathspace,
-		NVUEURL: *nvueURL, NVUECredentials: *nvueCreds, NVUECA: *nvueCA})
+		NVUEURL: *nvueURL, NVUECredentials: *nvueCreds, NVUECA: *nvueCA, SONiCReload: *sonicLoad})
 	if err != nil {
 		return err
 	}

@@ -25,6 +25,8 @@ type FRR struct {
 	Reload    string // default /usr/lib/frr/frr-reload.py
 	// ReloadTest adds frr-reload.py --test to the pre-check.
 	ReloadTest bool
+	// Exec prefixes the probe's vtysh, e.g. docker exec bgp on SONiC.
+	Exec []string
 }
 
 var (
@@ -133,7 +135,7 @@ func (f *FRR) Probe(ctx context.Context) (State, error) {
 }
 
 func (f *FRR) vtyshJSON(ctx context.Context, command string, v any) error {
-	args := []string{"vtysh"}
+	args := append(append([]string(nil), f.Exec...), "vtysh")
 	if f.Pathspace != "" {
 		args = append(args, "-N", f.Pathspace)
 	}

@@ -13,6 +13,8 @@ type Options struct {
 	// NVUE: the unix socket (default /var/run/nvue/nvue.sock) or an HTTPS
 	// URL with a credentials file and CA.
 	NVUESocket, NVUEURL, NVUECredentials, NVUECA string
+	// SONiCReload uses `config reload` instead of apply-patch (disruptive).
+	SONiCReload bool
 }
 
 // For returns the driver and prober of a platform: the one list of agent
@@ -31,7 +33,9 @@ func For(p model.Platform, o Options) (Driver, Prober, error) {
 			n.Socket = "/var/run/nvue/nvue.sock"
 		}
 		return n, frr, nil
+	case model.PlatformSONiC:
+		// FRR runs in the bgp container.
+		return &SONiC{Reload: o.SONiCReload}, &FRR{Exec: []string{"docker", "exec", "bgp"}}, nil
 	}
-	return nil, nil, fmt.Errorf("the agent has no driver for platform %q yet; it supports %q, %q and %q",
-		p, model.PlatformCumulus, model.PlatformLinuxFRR, model.PlatformNVUE)
+	return nil, nil, fmt.Errorf("platform %q is not supported; supported platforms are %q", p, model.Platforms)
 }

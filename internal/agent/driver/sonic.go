@@ -1,0 +1,212 @@
+package driver
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"underlay.dev/underlay/internal/agent/atomicfile"
+	"underlay.dev/underlay/internal/agent/store"
+	"underlay.dev/underlay/internal/checker/sonicyang"
+)
+
+// Command runs a program with arguments (never a shell) and returns its
+// combined output. Tests substitute a recorder that follows the SONiC CLI.
+type Command func(ctx context.Context, args ...string) ([]byte, error)
+
+// SONiC applies config_db.json incrementally: it diffs the running
+// CONFIG_DB against the desired file into an RFC 6902 JSON patch and
+// applies that with the Generic Config Updater (`config apply-patch`,
+// dry-run first), so untouched ports and sessions stay up. `config reload`
+// (disruptive: links down for minutes) is used only when Reload is set. In
+// split routing mode frr.conf goes to the bgp container's FRR.
+type SONiC struct {
+	Run    Command // default: exec
+	Reload bool
+	// ConfigPath is where config_db.json is kept (default /etc/sonic/config_db.json).
+	ConfigPath string
+	// FRRPath is the host path the bgp container sees as /etc/frr/frr.conf.
+	FRRPath string
+	// WorkDir holds patch files (default the system temp dir).
+	WorkDir string
+}
+
+var _ Driver = (*SONiC)(nil)
+
+// Files are config_db.json and, in split mode, frr.conf.
+func (s *SONiC) Files() []string { return []string{"config_db.json", "frr.conf"} }
+
+func (s *SONiC) run(ctx context.Context, args ...string) ([]byte, error) {
+	if s.Run != nil {
+		return s.Run(ctx, args...)
+	}
+	return run(ctx, args)
+}
+
+// Precheck validates config_db.json against SONiC's YANG models and
+// frr.conf (if any) with vtysh.
+func (s *SONiC) Precheck(ctx context.Context, cfg store.Files) error {
+	schema, err := sonicyang.Shared()
+	if err != nil {
+		return err
+	}
+	if err := schema.Check(ctx, cfg["config_db.json"]); err != nil {
+		return fmt.Errorf("%w: %w", ErrRejected, err)
+	}
+	if conf, ok := cfg["frr.conf"]; ok {
+		return (&FRR{}).Precheck(ctx, store.Files{"frr.conf": conf})
+	}
+	return nil
+}
+
+// Apply patches CONFIG_DB (or reloads it), then frr.conf in split mode.
+func (s *SONiC) Apply(ctx context.Context, cfg store.Files) error {
+	var desired map[string]any
+	if err := json.Unmarshal(cfg["config_db.json"], &desired); err != nil {
+		return fmt.Errorf("config_db.json: %w", err)
+	}
+	path := s.ConfigPath
+	if path == "" {
+		path = "/etc/sonic/config_db.json"
+	}
+	if err := atomicfile.WriteFile(path, cfg["config_db.json"], 0o644); err != nil {
+		return err
+	}
+	if s.Reload {
+		if out, err := s.run(ctx, "config", "reload", "-y", path); err != nil {
+			return fmt.Errorf("config reload: %v: %s", err, lastLines(out, 5))
+		}
+	} else if err := s.patch(ctx, desired); err != nil {
+		return err
+	}
+	if conf, ok := cfg["frr.conf"]; ok {
+		return s.applyFRR(ctx, conf)
+	}
+	return nil
+}
+
+func (s *SONiC) patch(ctx context.Context, desired map[string]any) error {
+	out, err := s.run(ctx, "show", "runningconfiguration", "all")
+	if err != nil {
+		return fmt.Errorf("reading the running CONFIG_DB: %v: %s", err, lastLines(out, 3))
+	}
+	var running map[string]any
+	if err := json.Unmarshal(out, &running); err != nil {
+		return fmt.Errorf("reading the running CONFIG_DB: %w", err)
+	}
+	ops := Diff(running, desired)
+	if len(ops) == 0 {
+		return nil
+	}
+	b, _ := json.MarshalIndent(ops, "", " ")
+	f, err := os.CreateTemp(s.WorkDir, "underlay-patch-*.json")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(f.Name())
+	if _, err := f.Write(b); err != nil {
+		f.Close()
+		return err
+	}
+	f.Close()
+	if out, err := s.run(ctx, "config", "apply-patch", "--dry-run", f.Name()); err != nil {
+		return fmt.Errorf("config apply-patch --dry-run: %v: %s", err, lastLines(out, 5))
+	}
+	if out, err := s.run(ctx, "config", "apply-patch", f.Name()); err != nil {
+		return fmt.Errorf("config apply-patch: %v: %s", err, lastLines(out, 5))
+	}
+	return nil
+}
+
+func (s *SONiC) applyFRR(ctx context.Context, conf []byte) error {
+	path := s.FRRPath
+	if path == "" {
+		path = "/etc/sonic/frr/frr.conf"
+	}
+	if err := atomicfile.WriteFile(path, conf, 0o644); err != nil {
+		return err
+	}
+	inside := "/etc/frr/" + filepath.Base(path)
+	if out, err := s.run(ctx, "docker", "exec", "bgp", "/usr/lib/frr/frr-reload.py", "--reload", "--stdout", inside); err != nil {
+		return fmt.Errorf("frr-reload.py in the bgp container: %v: %s", err, lastLines(out, 5))
+	}
+	return nil
+}
+
+// Op is one RFC 6902 operation.
+type Op struct {
+	Op    string `json:"op"`
+	Path  string `json:"path"`
+	Value any    `json:"value,omitempty"`
+}
+
+// Diff returns the JSON patch that turns running into desired, table by
+// table, key by key and field by field, in a stable order.
+func Diff(running, desired map[string]any) []Op {
+	var ops []Op
+	for _, t := range unionKeys(running, desired) {
+		rt, inR := running[t].(map[string]any)
+		dt, inD := desired[t].(map[string]any)
+		switch {
+		case !inD:
+			ops = append(ops, Op{Op: "remove", Path: "/" + esc(t)})
+		case !inR:
+			ops = append(ops, Op{Op: "add", Path: "/" + esc(t), Value: dt})
+		default:
+			ops = append(ops, diffRows("/"+esc(t), rt, dt)...)
+		}
+	}
+	return ops
+}
+
+func diffRows(prefix string, running, desired map[string]any) []Op {
+	var ops []Op
+	for _, k := range unionKeys(running, desired) {
+		r, inR := running[k].(map[string]any)
+		d, inD := desired[k].(map[string]any)
+		p := prefix + "/" + esc(k)
+		switch {
+		case !inD:
+			ops = append(ops, Op{Op: "remove", Path: p})
+		case !inR:
+			ops = append(ops, Op{Op: "add", Path: p, Value: d})
+		default:
+			for _, f := range unionKeys(r, d) {
+				rv, inRF := r[f]
+				dv, inDF := d[f]
+				switch {
+				case !inDF:
+					ops = append(ops, Op{Op: "remove", Path: p + "/" + esc(f)})
+				case !inRF:
+					ops = append(ops, Op{Op: "add", Path: p + "/" + esc(f), Value: dv})
+				case fmt.Sprint(rv) != fmt.Sprint(dv):
+					ops = append(ops, Op{Op: "replace", Path: p + "/" + esc(f), Value: dv})
+				}
+			}
+		}
+	}
+	return ops
+}
+
+// esc escapes a JSON pointer token (RFC 6901): "~" → "~0", "/" → "~1".
+func esc(s string) string { return strings.ReplaceAll(strings.ReplaceAll(s, "~", "~0"), "/", "~1") }
+
+func unionKeys(a, b map[string]any) []string {
+	seen := map[string]bool{}
+	for k := range a {
+		seen[k] = true
+	}
+	for k := range b {
+		seen[k] = true
+	}
+	out := make([]string, 0, len(seen))
+	for k := range seen {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,121 @@
+package driver
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	jsonpatch "gopkg.in/evanphx/json-patch.v4"
+
+	"underlay.dev/underlay/internal/agent/store"
+	"underlay.dev/underlay/internal/checker/sonicyang"
+)
+
+// sonicCLI records commands and follows the documented behaviour of the
+// SONiC CLI it is asked for: `show runningconfiguration all` prints
+// CONFIG_DB as JSON; `config apply-patch [--dry-run] FILE` applies an RFC
+// 6902 patch, validating the result against SONiC's YANG models first (as
+// the Generic Config Updater does) and changing nothing on a dry run or a
+// failure; `config reload -y FILE` replaces CONFIG_DB. It is a fake.
+type sonicCLI struct {
+	t        *testing.T
+	running  []byte
+	commands []string
+}
+
+func (c *sonicCLI) Run(ctx context.Context, args ...string) ([]byte, error) {
+	c.commands = append(c.commands, strings.Join(args, " "))
+	switch {
+	case strings.Join(args, " ") == "show runningconfiguration all":
+		return c.running, nil
+	case len(args) >= 3 && args[0] == "config" && args[1] == "apply-patch":
+		patch, err := os.ReadFile(args[len(args)-1])
+		if err != nil {
+			return nil, err
+		}
+		p, err := jsonpatch.DecodePatch(patch)
+		if err != nil {
+			return []byte(err.Error()), err
+		}
+		next, err := p.Apply(c.running)
+		if err != nil {
+			return []byte(err.Error()), err
+		}
+		schema, err := sonicyang.Shared()
+		if err != nil {
+			c.t.Skip(err)
+		}
+		if err := schema.Check(ctx, next); err != nil {
+			return []byte(err.Error()), fmt.Errorf("patch fails YANG validation")
+		}
+		if args[2] != "--dry-run" {
+			c.running = next
+		}
+		return []byte("Patch applied successfully."), nil
+	case len(args) == 4 && args[0] == "config" && args[1] == "reload":
+		b, err := os.ReadFile(args[3])
+		c.running = b
+		return nil, err
+	case args[0] == "docker":
+		return nil, nil
+	}
+	return nil, fmt.Errorf("unexpected command %v", args)
+}
+
+func renderedSpine(t *testing.T, example string) []byte {
+	b, err := os.ReadFile(filepath.Join("..", "..", "..", "examples", example, "rendered", "spine", "config_db.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// TestSONiCAppliesChange738AsOnePatch: the seed lab's change #738 on the
+// SONiC spine becomes one JSON-patch operation applied with the Generic
+// Config Updater (dry run first), never a disruptive config reload.
+func TestSONiCAppliesChange738AsOnePatch(t *testing.T) {
+	if testing.Short() {
+		t.Skip("validates with the SONiC YANG models")
+	}
+	cli := &sonicCLI{t: t, running: renderedSpine(t, "seed-lab")}
+	dir := t.TempDir()
+	d := &SONiC{Run: cli.Run, ConfigPath: filepath.Join(dir, "config_db.json"), WorkDir: dir}
+	desired := store.Files{"config_db.json": renderedSpine(t, "seed-lab-update")}
+	if err := d.Precheck(context.Background(), desired); err != nil {
+		t.Fatalf("pre-check: %v", err)
+	}
+	var running, want map[string]any
+	json.Unmarshal(cli.running, &running)
+	json.Unmarshal(desired["config_db.json"], &want)
+	ops := Diff(running, want)
+	if len(ops) != 1 || ops[0].Op != "add" || ops[0].Path != "/LOOPBACK_INTERFACE/Loopback0|198.51.100.100~132" {
+		t.Fatalf("patch: %+v", ops)
+	}
+	if err := d.Apply(context.Background(), desired); err != nil {
+		t.Fatal(err)
+	}
+	json.Unmarshal(cli.running, &running)
+	if !reflect.DeepEqual(running, want) {
+		t.Error("running CONFIG_DB differs from the desired one after the patch")
+	}
+	want3 := []string{"show runningconfiguration all", "config apply-patch --dry-run", "config apply-patch " + dir}
+	for i, w := range want3 {
+		if i >= len(cli.commands) || !strings.HasPrefix(cli.commands[i], w) {
+			t.Fatalf("commands %q, want prefixes %q", cli.commands, want3)
+		}
+	}
+	// A patch the YANG models refuse is stopped by the dry run.
+	bad := strings.Replace(string(desired["config_db.json"]), `"mtu": "9216"`, `"mtu": "99999"`, 1)
+	before := string(cli.running)
+	if err := d.Apply(context.Background(), store.Files{"config_db.json": []byte(bad)}); err == nil || !strings.Contains(err.Error(), "--dry-run") {
+		t.Errorf("bad patch: %v", err)
+	}
+	if string(cli.running) != before {
+		t.Error("a refused patch changed CONFIG_DB")
+	}
+}
