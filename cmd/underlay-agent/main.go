@@ -44,6 +44,7 @@ func run() error {
 		nvueCreds  = flag.String("nvue-credentials", "", "file holding NVUE user:password (from a Secret)")
 		nvueCA     = flag.String("nvue-ca", "", "CA file to verify the NVUE certificate")
 		sonicLoad  = flag.Bool("sonic-config-reload", false, "SONiC: use config reload (disruptive) instead of apply-patch")
+		configDir  = flag.String("config-dir", "", "read the config from this mounted ConfigMap directory instead of watching the API")
 		driftEvery = flag.Duration("drift-interval", 5*time.Minute, "compare the running config with the applied one this often (0 disables)")
 		driftPol   = flag.String("drift-policy", "correct", "on drift: correct (re-apply) or report")
 	)
@@ -74,5 +75,5 @@ func run() error {
 	return kube.Run(ctx, kube.Config{Rest: cfg, Device: *device, Namespace: *namespace, Fabric: *fabric, Platform: *platform,
 		Engine:      &agent.Engine{Driver: drv, Prober: prober, Store: st, HealthTimeout: *timeout, Log: log},
 		MetricsAddr: *metrics, HealthAddr: *health, Log: log,
-		DriftInterval: *driftEvery, DriftPolicy: agent.DriftPolicy(*driftPol)})
+		ConfigDir: *configDir, DriftInterval: *driftEvery, DriftPolicy: agent.DriftPolicy(*driftPol)})
 }

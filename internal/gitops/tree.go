@@ -90,10 +90,26 @@ func renderDevice(f *model.Fabric, d *model.Device, lookup Lookup) (Device, erro
 }
 
 func contentHash(files []render.File) string {
-	h := sha256.New()
+	m := make(map[string][]byte, len(files))
 	for _, f := range files {
-		fmt.Fprintf(h, "%s\x00%d\x00", f.Name, len(f.Content))
-		h.Write(f.Content)
+		m[f.Name] = f.Content
+	}
+	return ContentHash(m)
+}
+
+// ContentHash is a device's revision: sha256 over each file's name,
+// length and content in name order. The agent computes the same from a
+// ConfigMap or a mounted directory.
+func ContentHash(files map[string][]byte) string {
+	names := make([]string, 0, len(files))
+	for n := range files {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	h := sha256.New()
+	for _, n := range names {
+		fmt.Fprintf(h, "%s\x00%d\x00", n, len(files[n]))
+		h.Write(files[n])
 	}
 	return "sha256:" + hex.EncodeToString(h.Sum(nil))
 }

@@ -6,10 +6,7 @@ package kube
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
-	"sort"
 
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -88,17 +85,7 @@ func Revision(cm *corev1.ConfigMap) (string, store.Files) {
 	if rev := cm.Annotations[gitops.AnnotationHash]; rev != "" {
 		return rev, files
 	}
-	names := make([]string, 0, len(files))
-	for n := range files {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	h := sha256.New()
-	for _, n := range names {
-		fmt.Fprintf(h, "%s\x00%d\x00", n, len(files[n]))
-		h.Write(files[n])
-	}
-	return "sha256:" + hex.EncodeToString(h.Sum(nil)), files
+	return gitops.ContentHash(files), files
 }
 
 // recorder is the part of events.EventRecorder the reporter uses.

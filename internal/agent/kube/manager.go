@@ -21,6 +21,8 @@ import (
 
 	"underlay.dev/underlay/api/v1alpha1"
 	"underlay.dev/underlay/internal/agent"
+	"underlay.dev/underlay/internal/agent/dirsource"
+	"underlay.dev/underlay/internal/agent/store"
 	"underlay.dev/underlay/internal/expect"
 	"underlay.dev/underlay/internal/gitops"
 )
@@ -36,6 +38,9 @@ type Config struct {
 	// MetricsAddr and HealthAddr serve /metrics and /healthz ("0" disables).
 	MetricsAddr string
 	HealthAddr  string
+	// ConfigDir, when set, reads the config from a mounted ConfigMap
+	// directory (the kubelet's ..data swap) instead of watching the API.
+	ConfigDir string
 	// DriftInterval and DriftPolicy drive drift checks (0 disables).
 	DriftInterval time.Duration
 	DriftPolicy   agent.DriftPolicy
@@ -101,6 +106,18 @@ func Run(ctx context.Context, cfg Config) error {
 	}
 	if err := mgr.Add(manager.RunnableFunc(func(ctx context.Context) error { rep.Resync(ctx, 2*time.Second); return nil })); err != nil {
 		return err
+	}
+	if cfg.ConfigDir != "" {
+		source := func(ctx context.Context) error {
+			return dirsource.Watch(ctx, cfg.ConfigDir, func(rev string, files store.Files) {
+				rep.Desired(ctx, rev)
+				runner.Submit(rev, files)
+			})
+		}
+		if err := mgr.Add(manager.RunnableFunc(source)); err != nil {
+			return err
+		}
+		return mgr.Start(ctx)
 	}
 	c := &Controller{Client: mgr.GetClient(), Device: cfg.Device, Namespace: cfg.Namespace, Runner: runner, Status: rep}
 	if err := c.SetupWithManager(mgr); err != nil {
