@@ -1,0 +1,50 @@
+package cumulus
+
+import (
+	"context"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"underlay.dev/underlay/internal/checker"
+	"underlay.dev/underlay/internal/model"
+	"underlay.dev/underlay/internal/model/modeltest"
+	"underlay.dev/underlay/internal/testutil/golden"
+)
+
+// TestRender renders every cumulus device of the fixtures: frr.conf must
+// pass vtysh and interfaces must pass ifupdown2 in strict mode (skipped
+// under -short).
+func TestRender(t *testing.T) {
+	if got := (Renderer{}).Platform(); got != model.PlatformCumulus {
+		t.Fatalf("Platform() = %q", got)
+	}
+	for _, fx := range []struct {
+		name   string
+		fabric *model.Fabric
+	}{{"seedlab", modeltest.SeedLab()}, {"unnumbered", modeltest.Unnumbered()}} {
+		for _, d := range fx.fabric.Devices {
+			if d.Platform != model.PlatformCumulus {
+				continue
+			}
+			t.Run(fx.name+"/"+d.Name, func(t *testing.T) {
+				files, err := Renderer{}.Render(fx.fabric, d)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var names []string
+				for _, f := range files {
+					names = append(names, f.Name)
+					golden.Assert(t, "TestRender/"+fx.name+"-"+d.Name+"/"+f.Name, f.Content)
+				}
+				if diff := cmp.Diff([]string{"frr.conf", "interfaces"}, names); diff != "" {
+					t.Fatalf("files (-want +got):\n%s", diff)
+				}
+				golden.Checked(t, "vtysh -C", checker.FRR(context.Background(), files[0].Content))
+				if !testing.Short() {
+					golden.Checked(t, "ifup -s", checker.Ifupdown2(context.Background(), files[1].Content))
+				}
+			})
+		}
+	}
+}

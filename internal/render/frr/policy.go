@@ -1,0 +1,77 @@
+package frr
+
+import (
+	"fmt"
+
+	"underlay.dev/underlay/internal/model"
+)
+
+// Route-map entries: one per family, so a policy reads the same in either
+// address-family block; what matches neither falls to the implicit deny.
+const (
+	seqIPv4 = 10
+	seqIPv6 = 20
+)
+
+// prefixLists turns a policy into its IPv4 and IPv6 prefix lists (only
+// those with rules), each numbered 10, 20, ...
+func prefixLists(p *model.Policy) ([]prefixList, error) {
+	v4 := prefixList{IP: "ip", Name: p.Name}
+	v6 := prefixList{IP: "ipv6", Name: p.Name}
+	for _, r := range p.Rules {
+		e := prefixEntry{Prefix: r.Prefix}
+		switch bits, max := r.Prefix.Bits(), r.MaxLen; {
+		case max == 0 || max == bits:
+		case max > bits && max <= r.Prefix.Addr().BitLen():
+			e.Le = max
+		default:
+			// vtysh accepts "10.0.0.0/24 le 16" (grammar only), so this is
+			// caught here.
+			return nil, fmt.Errorf("rule %s: max length %d is outside %d-%d", r.Prefix, max, bits, r.Prefix.Addr().BitLen())
+		}
+		l := &v6
+		if r.Prefix.Addr().Is4() {
+			l = &v4
+		}
+		e.Seq = 10 * (len(l.Entries) + 1)
+		l.Entries = append(l.Entries, e)
+	}
+	var out []prefixList
+	for _, l := range []prefixList{v4, v6} {
+		if len(l.Entries) > 0 {
+			out = append(out, l)
+		}
+	}
+	return out, nil
+}
+
+// newRouteMap permits what the policy's prefix lists match. A policy
+// without rules denies everything, explicitly: FRR treats a reference to a
+// route-map with no entries like one to an undefined route-map.
+func newRouteMap(name string, lists []prefixList) routeMap {
+	rm := routeMap{Name: name}
+	for _, l := range lists {
+		seq := seqIPv6
+		if l.IP == "ip" {
+			seq = seqIPv4
+		}
+		rm.Entries = append(rm.Entries, routeMapEntry{Action: "permit", Seq: seq,
+			Match: l.IP + " address prefix-list " + l.Name})
+	}
+	if len(rm.Entries) == 0 {
+		rm.Entries = []routeMapEntry{{Action: "deny", Seq: seqIPv4}}
+	}
+	return rm
+}
+
+// newFamily is the address-family block of fam: what the device originates
+// in it and the sessions that carry it.
+func newFamily(d *model.Device, fam model.Family) family {
+	f := family{AFI: string(fam), Networks: d.OriginatedOf(fam), MaximumPaths: d.BGP.MaximumPaths}
+	for _, s := range d.Sessions {
+		if s.Carries(fam) {
+			f.Sessions = append(f.Sessions, session{s})
+		}
+	}
+	return f
+}
