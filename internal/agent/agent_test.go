@@ -114,3 +114,10 @@ func TestRestartAfterCrashMidApply(t *testing.T) {
 		t.Error("in-flight marker left behind")
 	}
 }
+
+func TestSubtractLines(t *testing.T) {
+	got := subtractLines("+ timers bgp 3 9\n+ network 10.0.0.1/32", "+ timers bgp 3 9\n+ no bgp ebgp-requires-policy")
+	if got != "+ network 10.0.0.1/32" {
+		t.Errorf("got %q", got)
+	}
+}

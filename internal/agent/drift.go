@@ -3,6 +3,7 @@ package agent
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"underlay.dev/underlay/internal/agent/driver"
 )
@@ -38,6 +39,7 @@ func (e *Engine) CheckDrift(ctx context.Context, policy DriftPolicy) Result {
 		return res
 	}
 	diff, err := d.Drift(ctx, files)
+	diff = subtractLines(diff, e.Store.Baseline())
 	if err != nil || diff == "" {
 		res.Err = err
 		return res
@@ -59,4 +61,40 @@ func (e *Engine) CheckDrift(ctx context.Context, policy DriftPolicy) Result {
 	e.log().Warn("drift corrected", "revision", rev, "diff", diff)
 	res.Outcome, res.Err = DriftCorrected, nil
 	return res
+}
+
+// RecordBaseline stores what a drift check reports right after a healthy
+// apply: on FRR's datacenter profile, lines equal to the profile defaults
+// (`timers bgp 3 9`, `no bgp ebgp-requires-policy`) never show in the
+// running config, so frr-reload.py always lists them. The runner calls it
+// after reporting an apply, so it never delays one.
+func (e *Engine) RecordBaseline(ctx context.Context) error {
+	d, ok := e.Driver.(driver.Drifter)
+	rev, files, err := e.Store.Good()
+	if !ok || err != nil || rev == "" {
+		return err
+	}
+	diff, err := d.Drift(ctx, files)
+	if err != nil {
+		return err
+	}
+	return e.Store.SetBaseline(diff)
+}
+
+// subtractLines drops from diff every line that is also in base.
+func subtractLines(diff, base string) string {
+	if base == "" || diff == "" {
+		return diff
+	}
+	known := map[string]bool{}
+	for _, l := range strings.Split(base, "\n") {
+		known[l] = true
+	}
+	var keep []string
+	for _, l := range strings.Split(diff, "\n") {
+		if !known[l] {
+			keep = append(keep, l)
+		}
+	}
+	return strings.Join(keep, "\n")
 }

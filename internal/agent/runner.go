@@ -75,5 +75,10 @@ func (r *Runner) Run(ctx context.Context) {
 		if r.OnResult != nil {
 			r.OnResult(res)
 		}
+		if res.Outcome == Applied && r.DriftInterval > 0 {
+			if err := r.Engine.RecordBaseline(ctx); err != nil {
+				r.Engine.log().Warn("recording the drift baseline", "error", err)
+			}
+		}
 	}
 }

@@ -152,3 +152,16 @@ func sortedNames(f Files) []string {
 	sort.Strings(names)
 	return names
 }
+
+// SetBaseline records the differences a drift check sees right after a
+// healthy apply (lines FRR hides because they equal its profile defaults,
+// for example), so later checks report only new differences.
+func (s *Store) SetBaseline(diff string) error {
+	return atomicfile.WriteFile(filepath.Join(s.dir, "drift-baseline"), []byte(diff), 0o600)
+}
+
+// Baseline returns the recorded drift baseline ("" if none).
+func (s *Store) Baseline() string {
+	b, _ := os.ReadFile(filepath.Join(s.dir, "drift-baseline"))
+	return string(b)
+}
