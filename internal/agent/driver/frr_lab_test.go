@@ -73,16 +73,7 @@ func TestFRRDriverOnRealRouters(t *testing.T) {
 	}
 	lab := frrlab.New(t)
 	f := fabrics.Clos(t, gen.Clos{Spines: 1, Leaves: 2, Unnumbered: true})
-	for _, d := range f.Devices {
-		var addrs []string
-		for _, lo := range d.Loopbacks {
-			addrs = append(addrs, lo.String())
-		}
-		lab.AddRouter(d.Name, addrs...) // loopbacks: ifupdown2's job on a switch
-	}
-	for _, l := range f.Links {
-		lab.Link(l.A.Device.Name, l.A.Port, l.B.Device.Name, l.B.Port)
-	}
+	lab.AddFabric(f)
 	ctx := context.Background()
 	for _, name := range []string{"spine1", "leaf2"} {
 		drv := &driver.FRR{Pathspace: lab.Pathspace(name)}

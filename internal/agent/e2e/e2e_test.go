@@ -81,16 +81,7 @@ func TestAgentBinaryOnRealFRR(t *testing.T) {
 	}
 	lab := frrlab.New(t)
 	f := fabrics.Clos(t, gen.Clos{Spines: 1, Leaves: 1, Unnumbered: true})
-	for _, d := range f.Devices {
-		var addrs []string
-		for _, lo := range d.Loopbacks {
-			addrs = append(addrs, lo.String())
-		}
-		lab.AddRouter(d.Name, addrs...)
-	}
-	for _, l := range f.Links {
-		lab.Link(l.A.Device.Name, l.A.Port, l.B.Device.Name, l.B.Port)
-	}
+	lab.AddFabric(f)
 	spine, leaf := f.Devices[1], f.Devices[0]
 	ctx := context.Background()
 	spineFiles, _ := rendered(t, f, spine)

@@ -14,6 +14,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"underlay.dev/underlay/internal/model"
 )
 
 // Lab is a set of routers.
@@ -90,6 +92,21 @@ func (l *Lab) AddRouter(name string, loopbacks ...string) {
 	// Constant script; the hostname and pathspace are arguments.
 	l.must("ip", "netns", "exec", ps, "unshare", "--uts", "sh", "-c",
 		`hostname "$1" && exec /usr/lib/frr/frrinit.sh start "$2"`, "sh", name, ps)
+}
+
+// AddFabric starts a router per device of f, with its loopbacks on lo
+// (ifupdown2's job on a switch), and a veth per link named like the ports.
+func (l *Lab) AddFabric(f *model.Fabric) {
+	for _, d := range f.Devices {
+		var addrs []string
+		for _, lo := range d.Loopbacks {
+			addrs = append(addrs, lo.String())
+		}
+		l.AddRouter(d.Name, addrs...)
+	}
+	for _, k := range f.Links {
+		l.Link(k.A.Device.Name, k.A.Port, k.B.Device.Name, k.B.Port)
+	}
 }
 
 // AddAddress adds an address to a router's loopback, as ifupdown2 would.
