@@ -13,7 +13,9 @@ import (
 // changes only the interfaces whose stanzas changed.
 type Ifupdown2 struct {
 	Path string // default /etc/network/interfaces
-	// Netns runs ifreload inside a network namespace (the lab).
+	// Netns runs ifreload inside a named network namespace (the lab),
+	// with Path bind-mounted as that namespace's /etc/network/interfaces
+	// and private lock and state directories.
 	Netns string
 }
 
@@ -46,11 +48,10 @@ func (i *Ifupdown2) Apply(ctx context.Context, cfg store.Files) error {
 	if err := atomicfile.WriteFile(i.path(), cfg["interfaces"], 0o644); err != nil {
 		return err
 	}
-	args := []string{"ifreload", "-a"}
 	if i.Netns != "" {
-		args = append([]string{"ip", "netns", "exec", i.Netns}, args...)
+		return ifreloadInNetns(ctx, i.Netns, i.path())
 	}
-	if out, err := run(ctx, args); err != nil {
+	if out, err := run(ctx, []string{"ifreload", "-a"}); err != nil {
 		return fmt.Errorf("ifreload -a: %v: %s", err, lastLines(out, 5))
 	}
 	return nil

@@ -1,0 +1,67 @@
+package driver
+
+import (
+	"context"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"underlay.dev/underlay/internal/agent/store"
+	"underlay.dev/underlay/internal/model/modeltest"
+	"underlay.dev/underlay/internal/render/ifupdown2"
+	"underlay.dev/underlay/internal/testutil/frrlab"
+)
+
+// TestIfupdown2InNamespace applies the seed lab's rendered leaf1
+// interfaces file with real ifreload inside a network namespace, then a
+// change (change #738's extra loopback), and refuses a bad file.
+func TestIfupdown2InNamespace(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs ifreload in a network namespace")
+	}
+	frrlab.Require(t)
+	if _, err := exec.LookPath("ifreload"); err != nil {
+		t.Skip("ifupdown2 not installed")
+	}
+	ns := "ulif-" + strings.ReplaceAll(t.Name(), "/", "-")[:8]
+	for _, args := range [][]string{{"netns", "add", ns}, {"link", "add", "swp1", "netns", ns, "type", "veth", "peer", "name", "swp1p", "netns", ns}} {
+		if out, err := exec.Command("ip", args...).CombinedOutput(); err != nil {
+			t.Fatalf("ip %v: %v: %s", args, err, out)
+		}
+	}
+	defer exec.Command("ip", "netns", "del", ns).Run()
+	f := modeltest.SeedLab()
+	leaf1 := f.Devices[0]
+	conf, err := ifupdown2.Render(f, leaf1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := &Ifupdown2{Path: filepath.Join(t.TempDir(), "interfaces"), Netns: ns}
+	ctx := context.Background()
+	if err := d.Apply(ctx, store.Files{"interfaces": conf}); err != nil {
+		t.Fatal(err)
+	}
+	assertAddr(t, ns, "swp1", "10.0.0.1/31")
+	assertAddr(t, ns, "lo", "192.0.2.1/32")
+
+	changed := strings.Replace(string(conf), "    address 192.0.2.1/32\n", "    address 192.0.2.1/32\n    address 198.51.100.1/32\n", 1)
+	if err := d.Apply(ctx, store.Files{"interfaces": []byte(changed)}); err != nil {
+		t.Fatal(err)
+	}
+	assertAddr(t, ns, "lo", "198.51.100.1/32")
+	assertAddr(t, ns, "swp1", "10.0.0.1/31")
+
+	bad := store.Files{"interfaces": []byte(changed + "    bogus-keyword 1\n")}
+	if err := d.Precheck(ctx, bad); err == nil {
+		t.Error("pre-check accepted an unknown keyword")
+	}
+}
+
+func assertAddr(t *testing.T, ns, dev, addr string) {
+	t.Helper()
+	out, _ := exec.Command("ip", "-n", ns, "addr", "show", "dev", dev).CombinedOutput()
+	if !strings.Contains(string(out), addr) {
+		t.Errorf("%s in %s lacks %s:\n%s", dev, ns, addr, out)
+	}
+}

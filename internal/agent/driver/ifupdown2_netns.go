@@ -1,0 +1,67 @@
+package driver
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+
+	"golang.org/x/sys/unix"
+)
+
+// ifreloadInNetns runs `ifreload -a` in network namespace ns on the file
+// at path. ifreload has no -i, and its lock and state directories are
+// global, so a locked OS thread enters the namespace and a private mount
+// namespace, mounts path over /etc/network/interfaces and private /run and
+// /var/tmp, and runs ifreload there; the thread dies with the call.
+func ifreloadInNetns(ctx context.Context, ns, path string) error {
+	state := filepath.Join(filepath.Dir(path), ".ifupdown2-state")
+	if err := os.MkdirAll(state, 0o755); err != nil {
+		return err
+	}
+	var out bytes.Buffer
+	cmd := exec.CommandContext(ctx, "ifreload", "-a")
+	cmd.Stdout, cmd.Stderr = &out, &out
+	done := make(chan error, 1)
+	go func() { done <- inNetns(ns, path, state, cmd) }()
+	if err := <-done; err != nil {
+		return fmt.Errorf("ifreload -a in %s: %w: %s", ns, err, lastLines(out.Bytes(), 5))
+	}
+	return nil
+}
+
+func inNetns(ns, path, state string, cmd *exec.Cmd) error {
+	runtime.LockOSThread() // never unlocked: the thread ends with the goroutine
+	f, err := os.Open(filepath.Join("/var/run/netns", ns))
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if err := unix.Unshare(unix.CLONE_NEWNS); err != nil {
+		return fmt.Errorf("unshare: %w", err)
+	}
+	if err := unix.Setns(int(f.Fd()), unix.CLONE_NEWNET); err != nil {
+		return fmt.Errorf("entering %s: %w", ns, err)
+	}
+	mounts := []struct {
+		src, dst, fstype string
+		flags            uintptr
+	}{
+		{"", "/", "", unix.MS_REC | unix.MS_PRIVATE},
+		{path, "/etc/network/interfaces", "", unix.MS_BIND},
+		{"tmpfs", "/run", "tmpfs", 0},
+		{state, "/var/tmp", "", unix.MS_BIND},
+	}
+	for _, m := range mounts {
+		if err := unix.Mount(m.src, m.dst, m.fstype, m.flags, ""); err != nil {
+			return fmt.Errorf("mounting %s: %w", m.dst, err)
+		}
+	}
+	if err := os.MkdirAll("/run/network", 0o755); err != nil {
+		return err
+	}
+	return cmd.Run()
+}
