@@ -131,19 +131,29 @@ func (s *sim) inPath(u int32, asn model.ASN) bool {
 func (s *sim) settle(v int32) {
 	g := s.g
 	cand := s.cand[v]
-	if len(cand) > 1 {
+	d := g.Devs[v]
+	limit := d.BGP.MaximumPaths
+	if len(cand) > 1 && (len(cand) > limit || !d.BGP.MultipathRelax) {
+		// Order matters only when some candidates are dropped.
 		slices.SortFunc(cand, func(a, b int32) int {
 			if c := cmp.Compare(g.rank[g.edges[a].to], g.rank[g.edges[b].to]); c != 0 {
 				return c
 			}
 			return cmp.Compare(a, b)
 		})
+	} else if len(cand) > 1 {
+		// Only the best (lowest router ID) must come first.
+		bi := 0
+		for i := 1; i < len(cand); i++ {
+			if g.rank[g.edges[cand[i]].to] < g.rank[g.edges[cand[bi]].to] {
+				bi = i
+			}
+		}
+		cand[0], cand[bi] = cand[bi], cand[0]
 	}
 	best := g.edges[cand[0]].to
 	s.rep[v] = best
 	s.nhOff[v] = int32(len(s.nh))
-	d := g.Devs[v]
-	limit := d.BGP.MaximumPaths
 	for _, ei := range cand {
 		peer := g.edges[ei].to
 		if !d.BGP.MultipathRelax && !s.samePath(peer, best) {
