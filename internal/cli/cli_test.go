@@ -118,7 +118,7 @@ func TestRenderRefusesForeignDirectory(t *testing.T) {
 func TestRenderThenCheck(t *testing.T) {
 	dir := t.TempDir()
 	p := writeFile(t, dir, "fabric.yaml", seedLab(t))
-	out := filepath.Join(dir, "out")
+	out := filepath.Join(dir, "new", "parent", "out") // as `make demo` on a fresh clone: out/ does not exist
 	if code, _, stderr := run(t, "render", p, "-o", out); code != 0 {
 		t.Fatalf("render: exit %d: %s", code, stderr)
 	}

@@ -26,6 +26,9 @@ func Write(dir string, files map[string][]byte) error {
 	if err := checkReplaceable(dir); err != nil {
 		return err
 	}
+	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
+		return fmt.Errorf("creating the output's parent directory: %w", err)
+	}
 	tmp, err := os.MkdirTemp(filepath.Dir(dir), "."+filepath.Base(dir)+".render-")
 	if err != nil {
 		return fmt.Errorf("creating staging directory: %w", err)
