@@ -7,7 +7,7 @@ BIN := bin/underlay
 build:
 	$(GO) build -o $(BIN) ./cmd/underlay
 
-# Render the original demo's lab, show its summary and the diff of change #738.
+# Render the original demo's lab, show its summary, the diff of change #738 and a routing proof.
 demo: build
 	$(BIN) validate examples/seed-lab/fabric.yaml
 	$(BIN) render examples/seed-lab/fabric.yaml -o out/seed-lab
@@ -17,6 +17,9 @@ demo: build
 	@echo
 	@echo "== underlay diff examples/seed-lab examples/seed-lab-update (change #738)"
 	@$(BIN) diff examples/seed-lab/fabric.yaml examples/seed-lab-update/fabric.yaml
+	@echo
+	@echo "== underlay verify examples/unnumbered (routing proof)"
+	@$(BIN) verify examples/unnumbered/fabric.yaml
 
 # Every test, with the real checkers (vtysh, ifupdown2, yanglint) where installed.
 test:
