@@ -153,7 +153,12 @@ func (r *resolver) allocateLoopbacks(f model.Family) {
 			continue
 		}
 		if s, ok := lock[d.m.Name]; ok {
-			if v, err := netip.ParsePrefix(s); err == nil && lg.claim(r, v, holding{owner: d.m.Name, path: d.path.Child("loopbacks"), locked: true}) {
+			v, err := netip.ParsePrefix(s)
+			if err != nil || v.Bits() != pool.Bits {
+				r.badLock(d.path.Child("loopbacks"), what, d.m.Name, s)
+				continue
+			}
+			if lg.claim(r, v, holding{owner: d.m.Name, path: d.path.Child("loopbacks"), locked: true}) {
 				chosen[d] = v
 				continue
 			}
@@ -209,4 +214,11 @@ func sortedDevices(ds []*device) []*device {
 	out := append([]*device(nil), ds...)
 	sort.Slice(out, func(i, j int) bool { return out[i].m.Name < out[j].m.Name })
 	return out
+}
+
+// badLock reports a lock entry that does not parse: silently allocating
+// afresh would renumber the device, which the lock exists to prevent.
+func (r *resolver) badLock(p *field.Path, table, key, value string) {
+	r.errs = append(r.errs, field.Invalid(p, value, fmt.Sprintf(
+		"the lock file's %s entry for %s is not a valid value; fix it, or delete the entry to allocate afresh", table, key)))
 }

@@ -32,7 +32,12 @@ func (r *resolver) allocateLinks(f model.Family) {
 			continue
 		}
 		if s, ok := lock[l.key]; ok {
-			if v, err := netip.ParsePrefix(s); err == nil && lg.claim(r, v, holding{owner: l.key, path: l.path, locked: true}) {
+			v, err := netip.ParsePrefix(s)
+			if err != nil || v.Bits() != pool.Bits || v.Masked() != v {
+				r.badLock(l.path, name, l.key, s)
+				continue
+			}
+			if lg.claim(r, v, holding{owner: l.key, path: l.path, locked: true}) {
 				*get(l) = v
 				continue
 			}

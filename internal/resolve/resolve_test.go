@@ -192,3 +192,15 @@ func TestExamplesResolve(t *testing.T) {
 	}
 	_ = os.Getenv
 }
+
+func TestCorruptLockEntryIsAnError(t *testing.T) {
+	first, errs := resolveText(t, base, nil)
+	if errs != nil {
+		t.Fatal(errs)
+	}
+	first.Lock.LoopbackIPv4["leaf1"] = "10.255.0.999/32"
+	_, errs = resolveText(t, base, first.Lock)
+	if len(errs) != 1 || !strings.Contains(errs[0].Error(), "the lock file's loopbackIPv4 entry for leaf1 is not a valid value") {
+		t.Fatalf("got %v", errs)
+	}
+}
