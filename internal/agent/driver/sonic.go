@@ -145,15 +145,14 @@ type Op struct {
 }
 
 // Diff returns the JSON patch that turns running into desired, table by
-// table, key by key and field by field, in a stable order.
+// table, key by key and field by field, in a stable order. Tables the file
+// does not contain (FEATURE, CRM, … come from the image) are left alone.
 func Diff(running, desired map[string]any) []Op {
 	var ops []Op
-	for _, t := range unionKeys(running, desired) {
+	for _, t := range unionKeys(nil, desired) {
 		rt, inR := running[t].(map[string]any)
-		dt, inD := desired[t].(map[string]any)
+		dt := desired[t].(map[string]any)
 		switch {
-		case !inD:
-			ops = append(ops, Op{Op: "remove", Path: "/" + esc(t)})
 		case !inR:
 			ops = append(ops, Op{Op: "add", Path: "/" + esc(t), Value: dt})
 		default:
