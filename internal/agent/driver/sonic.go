@@ -151,7 +151,7 @@ func Diff(running, desired map[string]any) []Op {
 	var ops []Op
 	for _, t := range unionKeys(nil, desired) {
 		rt, inR := running[t].(map[string]any)
-		dt := desired[t].(map[string]any)
+		dt, _ := desired[t].(map[string]any)
 		switch {
 		case !inR:
 			ops = append(ops, Op{Op: "add", Path: "/" + esc(t), Value: dt})
