@@ -145,6 +145,12 @@ type Sonic struct {
 	HWSKU    string `yaml:"hwsku,omitempty" json:"hwsku,omitempty"`
 	Platform string `yaml:"platform,omitempty" json:"platform,omitempty"`
 	MAC      string `yaml:"mac,omitempty" json:"mac,omitempty"`
+	// RoutingMode is DEVICE_METADATA docker_routing_config_mode: "unified"
+	// (bgpcfgd renders BGP_NEIGHBOR) or "split" (underlay's frr.conf). By
+	// default underlay picks unified when config_db can express the design.
+	// Pin it: changing it on a running switch restarts the bgp container,
+	// which resets every session.
+	RoutingMode string `yaml:"routingMode,omitempty" json:"routingMode,omitempty"`
 }
 
 // Subnet is a server subnet announced by a leaf.

@@ -72,6 +72,8 @@ type SonicSettings struct {
 	HWSKU    string
 	Platform string
 	MAC      string
+	// RoutingMode is "unified", "split" or "" (chosen by the renderer).
+	RoutingMode string
 }
 
 // Port is one interface of a device that a link uses.

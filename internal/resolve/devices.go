@@ -157,6 +157,9 @@ func (r *resolver) deviceSettings(d *device) {
 	if m.Platform == model.PlatformSONiC {
 		m.Sonic = sonicSettings(m.Name, in.Sonic)
 	}
+	if in.Sonic != nil && in.Sonic.RoutingMode != "" && in.Sonic.RoutingMode != "unified" && in.Sonic.RoutingMode != "split" {
+		r.errs = append(r.errs, field.NotSupported(d.path.Child("sonic", "routingMode"), in.Sonic.RoutingMode, []string{"split", "unified"}))
+	}
 }
 
 // sonicSettings fills SONiC hardware values. The defaults match SONiC's
@@ -178,6 +181,7 @@ func sonicSettings(name string, in *v1alpha1.Sonic) model.SonicSettings {
 	if in.MAC != "" {
 		s.MAC = strings.ToLower(in.MAC)
 	}
+	s.RoutingMode = in.RoutingMode
 	return s
 }
 

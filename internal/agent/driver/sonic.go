@@ -76,11 +76,7 @@ func (s *SONiC) Apply(ctx context.Context, cfg store.Files) error {
 	if err := atomicfile.WriteFile(path, cfg["config_db.json"], 0o644); err != nil {
 		return err
 	}
-	if s.Reload {
-		if out, err := s.run(ctx, "config", "reload", "-y", path); err != nil {
-			return fmt.Errorf("config reload: %v: %s", err, lastLines(out, 5))
-		}
-	} else if err := s.patch(ctx, desired); err != nil {
+	if err := s.applyDB(ctx, path, desired); err != nil {
 		return err
 	}
 	if conf, ok := cfg["frr.conf"]; ok {
@@ -89,15 +85,41 @@ func (s *SONiC) Apply(ctx context.Context, cfg store.Files) error {
 	return nil
 }
 
-func (s *SONiC) patch(ctx context.Context, desired map[string]any) error {
-	out, err := s.run(ctx, "show", "runningconfiguration", "all")
-	if err != nil {
-		return fmt.Errorf("reading the running CONFIG_DB: %v: %s", err, lastLines(out, 3))
+// applyDB patches CONFIG_DB, or reloads it when asked to or when the
+// routing mode changes: bgpcfgd reads docker_routing_config_mode only when
+// the bgp container starts, and `config reload` restarts it.
+func (s *SONiC) applyDB(ctx context.Context, path string, desired map[string]any) error {
+	if !s.Reload {
+		out, err := s.run(ctx, "show", "runningconfiguration", "all")
+		if err != nil {
+			return fmt.Errorf("reading the running CONFIG_DB: %v: %s", err, lastLines(out, 3))
+		}
+		var running map[string]any
+		if err := json.Unmarshal(out, &running); err != nil {
+			return fmt.Errorf("reading the running CONFIG_DB: %w", err)
+		}
+		if routingMode(running) == routingMode(desired) {
+			return s.patch(ctx, running, desired)
+		}
 	}
-	var running map[string]any
-	if err := json.Unmarshal(out, &running); err != nil {
-		return fmt.Errorf("reading the running CONFIG_DB: %w", err)
+	if out, err := s.run(ctx, "config", "reload", "-y", path); err != nil {
+		return fmt.Errorf("config reload: %v: %s", err, lastLines(out, 5))
 	}
+	return nil
+}
+
+// routingMode is DEVICE_METADATA|localhost's docker_routing_config_mode,
+// "unified" when unset (SONiC's default).
+func routingMode(db map[string]any) string {
+	md, _ := db["DEVICE_METADATA"].(map[string]any)
+	lh, _ := md["localhost"].(map[string]any)
+	if m, ok := lh["docker_routing_config_mode"].(string); ok && m != "" {
+		return m
+	}
+	return "unified"
+}
+
+func (s *SONiC) patch(ctx context.Context, running, desired map[string]any) error {
 	ops := Diff(running, desired)
 	if len(ops) == 0 {
 		return nil

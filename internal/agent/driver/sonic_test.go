@@ -119,3 +119,22 @@ func TestSONiCAppliesChange738AsOnePatch(t *testing.T) {
 		t.Error("a refused patch changed CONFIG_DB")
 	}
 }
+
+// TestSONiCRoutingModeChangeReloads: bgpcfgd reads the routing mode only
+// when the bgp container starts, so a mode change is a config reload.
+func TestSONiCRoutingModeChangeReloads(t *testing.T) {
+	desired := renderedSpine(t, "seed-lab")
+	unified := strings.Replace(string(desired), `"docker_routing_config_mode": "split"`, `"docker_routing_config_mode": "unified"`, 1)
+	if unified == string(desired) {
+		t.Fatal("the seed spine is expected in split mode")
+	}
+	cli := &sonicCLI{t: t, running: []byte(unified)}
+	dir := t.TempDir()
+	d := &SONiC{Run: cli.Run, ConfigPath: filepath.Join(dir, "config_db.json"), WorkDir: dir}
+	if err := d.Apply(context.Background(), store.Files{"config_db.json": desired}); err != nil {
+		t.Fatal(err)
+	}
+	if len(cli.commands) != 2 || !strings.HasPrefix(cli.commands[1], "config reload -y") {
+		t.Errorf("commands %q: want show, then config reload", cli.commands)
+	}
+}

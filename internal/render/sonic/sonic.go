@@ -34,26 +34,56 @@ func (Renderer) Platform() model.Platform { return model.PlatformSONiC }
 // ports; real hardware's port_config decides, so keep it overridable later.
 const DefaultSpeed = "100000"
 
-// Split reports whether d needs split routing mode (see package doc).
+// Split reports whether d runs in split routing mode: when pinned by
+// spec.devices[].sonic.routingMode, otherwise when config_db cannot
+// express its routing (see package doc and splitReason).
 func Split(d *model.Device) bool {
-	if d.Role == model.RoleLeaf || d.Role == model.RoleHost || len(d.Subnets) > 0 || len(d.Policies) > 0 {
+	switch d.Sonic.RoutingMode {
+	case "split":
 		return true
+	case "unified":
+		return false
+	}
+	return splitReason(d) != ""
+}
+
+// splitReason says why BGP_NEIGHBOR and bgpcfgd cannot carry d's routing,
+// or returns "" when they can.
+func splitReason(d *model.Device) string {
+	switch {
+	case d.Role == model.RoleLeaf || d.Role == model.RoleHost:
+		return "a " + string(d.Role) + " announces subnets and filters routes"
+	case len(d.Subnets) > 0:
+		return "it announces server subnets"
+	case len(d.Policies) > 0:
+		return "it has route policies"
 	}
 	for _, s := range d.Sessions {
 		if s.Unnumbered || !s.Carries(model.IPv4) || len(s.Families) != 1 || s.Import != nil || s.Export != nil {
-			return true
+			return "session to " + s.Peer.Name + " is unnumbered, IPv6 or filtered"
 		}
 	}
+	v4 := 0
 	for _, lo := range d.Loopbacks {
 		if lo.Addr().Is6() {
-			return true
+			return "it has an IPv6 loopback"
 		}
+		v4++
 	}
-	return false
+	if v4 != 1 {
+		// bgpcfgd announces only Loopback0's first IPv4 address.
+		return fmt.Sprintf("it has %d IPv4 loopbacks and bgpcfgd announces only the first", v4)
+	}
+	return ""
 }
 
 // Render returns config_db.json, plus frr.conf in split mode.
 func (Renderer) Render(f *model.Fabric, d *model.Device) ([]render.File, error) {
+	if d.Sonic.RoutingMode == "unified" {
+		if why := splitReason(d); why != "" {
+			return nil, fmt.Errorf("device %s: sonic.routingMode unified cannot carry its routing (%s): use split", d.Name, why)
+		}
+	}
 	split := Split(d)
 	db, err := ConfigDB(d, split)
 	if err != nil {

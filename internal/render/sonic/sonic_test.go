@@ -3,6 +3,8 @@ package sonic
 import (
 	"context"
 	"encoding/json"
+	"net/netip"
+	"strings"
 	"testing"
 
 	"underlay.dev/underlay/internal/checker"
@@ -71,5 +73,30 @@ func TestSeedSpineMatchesReference(t *testing.T) {
 		if n["asn"] != want[0] || n["local_addr"] != want[1] {
 			t.Errorf("BGP_NEIGHBOR %s: %v, want asn %s local_addr %s", peer, n, want[0], want[1])
 		}
+	}
+}
+
+// TestRoutingMode: bgpcfgd announces only Loopback0's first IPv4 address,
+// so a second loopback needs split mode; a pinned mode wins, and a pinned
+// unified mode that cannot carry the design is an error naming the fix.
+func TestRoutingMode(t *testing.T) {
+	f := modeltest.SeedLab()
+	spine := f.Devices[2]
+	if Split(spine) {
+		t.Fatal("the seed spine (one loopback, numbered, no policy) should be unified")
+	}
+	spine.Loopbacks = append(spine.Loopbacks, netip.MustParsePrefix("198.51.100.100/32"))
+	if !Split(spine) {
+		t.Error("a spine with two IPv4 loopbacks must be split: bgpcfgd would not announce the second")
+	}
+	spine.Sonic.RoutingMode = "unified"
+	if _, err := (Renderer{}).Render(f, spine); err == nil || !strings.Contains(err.Error(), "use split") {
+		t.Errorf("pinned unified with two loopbacks: got %v", err)
+	}
+	spine.Loopbacks = spine.Loopbacks[:1]
+	spine.Sonic.RoutingMode = "split"
+	files, err := Renderer{}.Render(f, spine)
+	if err != nil || len(files) != 2 || files[1].Name != "frr.conf" {
+		t.Fatalf("pinned split: %v %v", files, err)
 	}
 }
