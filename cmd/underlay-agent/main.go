@@ -41,6 +41,11 @@ func run() error {
 		health     = flag.String("health-addr", ":9470", "serve /healthz here (0 disables)")
 		pathspace  = flag.String("frr-pathspace", "", "FRR pathspace (vtysh -N), for namespaced FRR")
 		nvueURL    = flag.String("nvue-url", "", "NVUE REST base URL (default: the local unix socket)")
+		nvueSocket = flag.String("nvue-socket", "", "NVUE REST unix socket (default /var/run/nvue/nvue.sock)")
+		netns      = flag.String("netns", "", "run ifreload in this network namespace (the lab)")
+		ifaces     = flag.String("interfaces", "", "interfaces file ifreload applies (default /etc/network/interfaces)")
+		sonicDir   = flag.String("sonic-dir", "", "SONiC: directory for config_db.json and frr/frr.conf (default /etc/sonic)")
+		sonicCLI   []string
 		nvueCreds  = flag.String("nvue-credentials", "", "file holding NVUE user:password (from a Secret)")
 		nvueCA     = flag.String("nvue-ca", "", "CA file to verify the NVUE certificate")
 		sonicLoad  = flag.Bool("sonic-config-reload", false, "SONiC: use config reload (disruptive) instead of apply-patch")
@@ -48,6 +53,8 @@ func run() error {
 		driftEvery = flag.Duration("drift-interval", 5*time.Minute, "compare the running config with the applied one this often (0 disables)")
 		driftPol   = flag.String("drift-policy", "correct", "on drift: correct (re-apply) or report")
 	)
+	flag.Func("sonic-cli", "SONiC: run SONiC commands through this program (repeat for each argument; the lab's emulation)",
+		func(v string) error { sonicCLI = append(sonicCLI, v); return nil })
 	flag.Parse()
 	if !agent.DriftPolicy(*driftPol).IsValid() {
 		return fmt.Errorf("--drift-policy %q: want correct or report", *driftPol)
@@ -57,7 +64,9 @@ func run() error {
 	}
 	log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
 	drv, prober, err := driver.For(model.Platform(*platform), driver.Options{FRRPathspace: *pathspace,
-		NVUEURL: *nvueURL, NVUECredentials: *nvueCreds, NVUECA: *nvueCA, SONiCReload: *sonicLoad})
+		Netns: *netns, InterfacesPath: *ifaces, NVUESocket: *nvueSocket,
+		NVUEURL: *nvueURL, NVUECredentials: *nvueCreds, NVUECA: *nvueCA,
+		SONiCReload: *sonicLoad, SONiCCLI: sonicCLI, SONiCDir: *sonicDir})
 	if err != nil {
 		return err
 	}

@@ -20,7 +20,8 @@ const AgentFile = "agent.yaml"
 
 // agentName names the agent's ServiceAccount, Role, RoleBinding and
 // DaemonSet of a device.
-func agentName(device string) string { return "underlay-agent-" + device }
+// AgentName names the ServiceAccount, Role and DaemonSet of a device's agent.
+func AgentName(device string) string { return "underlay-agent-" + device }
 
 // agentObjects are a device agent's resources. The Role names exactly the
 // device's ConfigMap and NetworkDevice (resourceNames), so an agent can
@@ -30,7 +31,7 @@ func agentName(device string) string { return "underlay-agent-" + device }
 // underlay.dev/device=<device>, tolerating every taint (switches are
 // usually tainted), with the host's network and PIDs for FRR's sockets.
 func agentObjects(f *model.Fabric, d *model.Device) []any {
-	name := agentName(d.Name)
+	name := AgentName(d.Name)
 	labels := map[string]string{LabelFabric: f.Name, LabelDevice: d.Name, "app.kubernetes.io/name": "underlay-agent"}
 	om := func(kind string) metav1.ObjectMeta { return metav1.ObjectMeta{Name: name, Labels: labels} }
 	role := &rbacv1.Role{TypeMeta: tm("rbac.authorization.k8s.io/v1", "Role"), ObjectMeta: om("Role"), Rules: []rbacv1.PolicyRule{

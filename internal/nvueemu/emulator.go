@@ -35,6 +35,10 @@ import (
 // HTTP basic auth.
 type Emulator struct {
 	User, Password string
+	// Backend, when set, does what NVUE's backend does on apply: the lab
+	// writes FRR config and interface addresses. An error ends the
+	// revision apply_fail and keeps the previous applied tree.
+	Backend func(tree map[string]any) error
 
 	mu        sync.Mutex
 	applied   map[string]any
@@ -158,6 +162,13 @@ func (e *Emulator) apply(rev *revision, yes bool) {
 		rev.state = "ays_fail"
 		rev.issue = map[string]any{"1": map[string]any{"code": "ays", "message": "removing BGP peers needs confirmation", "severity": "warning"}}
 		return
+	}
+	if e.Backend != nil {
+		if err := e.Backend(clone(rev.tree)); err != nil {
+			rev.state = "apply_fail"
+			rev.issue = map[string]any{"1": map[string]any{"code": "apply_fail", "message": err.Error(), "severity": "error"}}
+			return
+		}
 	}
 	e.applied = clone(rev.tree)
 	rev.state = "applied"

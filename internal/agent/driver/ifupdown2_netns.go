@@ -52,8 +52,9 @@ func inNetns(ns, path, state string, cmd *exec.Cmd) error {
 	}{
 		{"", "/", "", unix.MS_REC | unix.MS_PRIVATE},
 		{path, "/etc/network/interfaces", "", unix.MS_BIND},
-		{"tmpfs", "/run", "tmpfs", 0},
+		// Before /run is hidden: path and state may live under /run.
 		{state, "/var/tmp", "", unix.MS_BIND},
+		{"tmpfs", "/run", "tmpfs", 0},
 	}
 	for _, m := range mounts {
 		if err := unix.Mount(m.src, m.dst, m.fstype, m.flags, ""); err != nil {

@@ -1,0 +1,88 @@
+package lab
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Peer is one BGP session as FRR reports it.
+type Peer struct {
+	State       string `json:"state"`
+	Established int    `json:"connectionsEstablished"`
+	Dropped     int    `json:"connectionsDropped"`
+}
+
+// Peers reads every BGP session of a device, across address families,
+// keyed by FRR's name for the neighbor (an address or an interface).
+func Peers(ctx context.Context, pathspace string) (map[string]Peer, error) {
+	out, err := vtysh(ctx, pathspace, "show bgp summary json")
+	if err != nil {
+		return nil, fmt.Errorf("vtysh -N %s: %w: %s", pathspace, err, out)
+	}
+	var afs map[string]struct {
+		Peers map[string]Peer `json:"peers"`
+	}
+	if err := json.Unmarshal([]byte(out), &afs); err != nil {
+		return nil, fmt.Errorf("show bgp summary json on %s: %w", pathspace, err)
+	}
+	peers := map[string]Peer{}
+	for _, af := range afs {
+		for name, p := range af.Peers {
+			peers[name] = p
+		}
+	}
+	return peers, nil
+}
+
+// WaitEstablished waits until every device has as many Established
+// sessions as the synced intent gives it.
+func (l *Lab) WaitEstablished(ctx context.Context, within time.Duration) error {
+	st, err := l.LoadState()
+	if err != nil {
+		return err
+	}
+	f, err := loadFabric(st.Fabric)
+	if err != nil {
+		return err
+	}
+	want := map[string]int{}
+	for _, d := range f.Devices {
+		want[d.Name] = len(d.Sessions)
+	}
+	deadline := time.Now().Add(within)
+	for {
+		var missing []string
+		for _, d := range st.Devices {
+			peers, err := Peers(ctx, d.Netns)
+			if n := established(peers); err != nil || n < want[d.Name] {
+				missing = append(missing, fmt.Sprintf("%s %d/%d", d.Name, n, want[d.Name]))
+			}
+		}
+		if len(missing) == 0 {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			sort.Strings(missing)
+			return fmt.Errorf("BGP sessions not Established within %s: %s", within, strings.Join(missing, ", "))
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(250 * time.Millisecond):
+		}
+	}
+}
+
+func established(peers map[string]Peer) int {
+	n := 0
+	for _, p := range peers {
+		if p.State == "Established" {
+			n++
+		}
+	}
+	return n
+}

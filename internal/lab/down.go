@@ -1,0 +1,60 @@
+package lab
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"syscall"
+	"time"
+)
+
+// Down removes everything the state file records, in the reverse order of
+// creation, and then the lab directory. It works after a crash at any
+// point of up, and repeating it is harmless.
+func (l *Lab) Down() error {
+	if err := RequireRoot(); err != nil {
+		return err
+	}
+	st, err := l.LoadState()
+	if errors.Is(err, os.ErrNotExist) {
+		l.progress("no lab in %s: nothing to do", l.Dir)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	t := time.Now()
+	// The supervisor stops its agents, emulators and the API server.
+	st.Supervisor.Stop(15 * time.Second)
+	// Anything that outlived it (a crash, kill -9) still names the lab
+	// directory on its command line.
+	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGKILL} {
+		for _, pid := range processesUsing(l.Dir) {
+			syscall.Kill(pid, sig)
+		}
+		if sig == syscall.SIGTERM {
+			waitGone(l.Dir, 5*time.Second)
+		}
+	}
+	removeNetns(st.Netns)
+	for _, ps := range st.Pathspaces {
+		if ps == "" || filepath.Base(ps) != ps {
+			continue // never follow a path out of /etc/frr
+		}
+		os.RemoveAll(filepath.Join("/etc/frr", ps))
+		os.RemoveAll(filepath.Join("/var/run/frr", ps))
+	}
+	if err := os.RemoveAll(l.Dir); err != nil {
+		return fmt.Errorf("removing %s: %w", l.Dir, err)
+	}
+	l.progress("lab %s down in %s: %d namespaces, their FRR and every lab process removed", st.ID, time.Since(t).Round(100*time.Millisecond), len(st.Netns))
+	return nil
+}
+
+func waitGone(dir string, within time.Duration) {
+	deadline := time.Now().Add(within)
+	for len(processesUsing(dir)) > 0 && time.Now().Before(deadline) {
+		time.Sleep(100 * time.Millisecond)
+	}
+}

@@ -1,0 +1,99 @@
+// Package lab runs a whole fabric on one machine: a network namespace per
+// device with veths named like its ports, real FRR in each, a real
+// kube-apiserver, and one real underlay-agent per device. `sync` does
+// Flux's job (render the tree, server-side apply it); `down` removes
+// everything the lab created, and only that, using a state file written
+// before each thing is created, so it also cleans up after a crash.
+//
+// Platforms: cumulus (FRR + ifupdown2 in the namespace) and linux-frr run
+// for real. nvue and sonic are emulations: the NVUE REST API emulator's
+// backend and a SONiC CLI emulation turn their documents into addresses
+// and FRR config in the namespace. They are labelled as such in output.
+package lab
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+)
+
+// DefaultDir holds labs when --dir is not given.
+const DefaultDir = "/var/lib/underlay-lab"
+
+// Lab is one lab on disk.
+type Lab struct {
+	// Dir holds the state file, the API server's data, agent state and logs.
+	Dir string
+	// Out receives progress lines a person can follow.
+	Out io.Writer
+	// Bin is the directory with the underlay and underlay-agent binaries.
+	Bin string
+}
+
+// Emulated names the platforms the lab emulates rather than runs.
+var Emulated = map[string]string{
+	"nvue":  "NVUE REST API emulator (not NVUE)",
+	"sonic": "SONiC CONFIG_DB/CLI emulation (not SONiC)",
+}
+
+var labID = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,10}[a-z0-9])?$`)
+
+// CheckID validates a lab id: it prefixes namespace names and FRR
+// pathspaces, so it is short and plain.
+func CheckID(id string) error {
+	if !labID.MatchString(id) {
+		return fmt.Errorf("lab id %q: want 1-12 lowercase letters, digits or '-' (e.g. the fabric name)", id)
+	}
+	return nil
+}
+
+// RequireRoot explains why the lab needs root and what else it needs.
+func RequireRoot() error {
+	if os.Geteuid() != 0 {
+		return errors.New("underlay lab needs root: it creates network namespaces and starts FRR (run it with sudo)")
+	}
+	var missing []string
+	for _, p := range []string{"/usr/lib/frr/frrinit.sh", "/usr/lib/frr/frr-reload.py", "/usr/bin/vtysh"} {
+		if _, err := os.Stat(p); err != nil {
+			missing = append(missing, p)
+		}
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("underlay lab needs FRR (apt install frr frr-pythontools): missing %s", strings.Join(missing, ", "))
+	}
+	return nil
+}
+
+func (l *Lab) path(elem ...string) string { return filepath.Join(append([]string{l.Dir}, elem...)...) }
+
+func (l *Lab) progress(format string, args ...any) {
+	if l.Out != nil {
+		fmt.Fprintf(l.Out, format+"\n", args...)
+	}
+}
+
+// binary finds a sibling program: Bin, then the running executable's
+// directory, then PATH.
+func (l *Lab) binary(name string) (string, error) {
+	dirs := []string{l.Bin}
+	if exe, err := os.Executable(); err == nil {
+		dirs = append(dirs, filepath.Dir(exe))
+	}
+	for _, d := range dirs {
+		if d == "" {
+			continue
+		}
+		p := filepath.Join(d, name)
+		if st, err := os.Stat(p); err == nil && !st.IsDir() {
+			return p, nil
+		}
+	}
+	if p, err := execLookPath(name); err == nil {
+		return p, nil
+	}
+	return "", fmt.Errorf("cannot find %s next to underlay or on PATH (make build-all builds it into bin/)", name)
+}

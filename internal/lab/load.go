@@ -1,0 +1,37 @@
+package lab
+
+import (
+	"fmt"
+
+	"underlay.dev/underlay/internal/intent"
+	"underlay.dev/underlay/internal/model"
+	"underlay.dev/underlay/internal/resolve"
+)
+
+// loadFabric reads and resolves an intent with its lock file, as render
+// does; the lab never writes the lock (sync stands for Flux, which reads
+// Git).
+func loadFabric(path string) (*model.Fabric, error) {
+	doc, err := intent.Load(path)
+	if err != nil {
+		return nil, err
+	}
+	lock, err := intent.LoadLock(intent.LockPath(path))
+	if err != nil {
+		return nil, err
+	}
+	res, errs := resolve.Resolve(doc.Fabric, lock)
+	if len(errs) > 0 {
+		return nil, doc.Locate(errs)
+	}
+	f := res.Fabric
+	if f.Agent == nil {
+		// The lab runs an agent per device: render its RBAC and
+		// NetworkDevice even when the intent does not ask for them.
+		f.Agent = &model.Agent{Image: "underlay-agent:lab", HealthTimeout: 30}
+	}
+	if f.Namespace == "" {
+		return nil, fmt.Errorf("%s: the fabric has no namespace", path)
+	}
+	return f, nil
+}

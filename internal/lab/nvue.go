@@ -1,0 +1,57 @@
+package lab
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"underlay.dev/underlay/internal/agent/atomicfile"
+	"underlay.dev/underlay/internal/lab/nvuefrr"
+	"underlay.dev/underlay/internal/nvueemu"
+)
+
+// serveNVUE runs the NVUE REST API emulator for device d on a unix socket
+// (as NVUE serves /var/run/nvue/nvue.sock), with a backend that does what
+// NVUE's does on apply: interface addresses and MTU, then FRR.
+func (l *Lab) serveNVUE(ctx context.Context, d Device) (func(), error) {
+	sock := l.path("devices", d.Name, "nvue.sock")
+	os.Remove(sock)
+	ln, err := net.Listen("unix", sock)
+	if err != nil {
+		return nil, fmt.Errorf("NVUE emulator for %s: %w", d.Name, err)
+	}
+	emu := nvueemu.New()
+	emu.Backend = func(tree map[string]any) error { return l.nvueBackend(d, tree) }
+	srv := &http.Server{Handler: emu, ReadHeaderTimeout: 10 * time.Second}
+	go srv.Serve(ln)
+	return func() { srv.Close() }, nil
+}
+
+func (l *Lab) nvueBackend(d Device, tree map[string]any) error {
+	res, err := nvuefrr.Translate(tree)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	for name, mtu := range res.MTU {
+		if err := setLink(ctx, d.Netns, name, mtu, true); err != nil {
+			return err
+		}
+	}
+	if err := setAddresses(ctx, d.Netns, res.Addresses); err != nil {
+		return err
+	}
+	conf := l.path("devices", d.Name, "nvue-frr.conf")
+	if err := atomicfile.WriteFile(conf, res.FRR, 0o644); err != nil {
+		return err
+	}
+	return frrReload(ctx, d.Netns, conf)
+}
+
+// nvueSocket is where the agent of device d reaches its NVUE emulator.
+func (l *Lab) nvueSocket(d string) string { return filepath.Join(l.Dir, "devices", d, "nvue.sock") }

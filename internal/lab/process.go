@@ -1,0 +1,91 @@
+package lab
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// startTime reads a process's start time (clock ticks since boot,
+// /proc/PID/stat field 22); 0 when the process is gone.
+func startTime(pid int) uint64 {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	// The command name (field 2) may hold spaces; fields count from its ')'.
+	s := string(b)
+	fields := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
+	if len(fields) < 20 {
+		return 0
+	}
+	n, _ := strconv.ParseUint(fields[19], 10, 64)
+	return n
+}
+
+// This records a process for the state file.
+func this(pid int) *Process { return &Process{PID: pid, Start: startTime(pid)} }
+
+// Alive reports whether the recorded process still runs (same pid and
+// start time).
+func (p *Process) Alive() bool {
+	return p != nil && p.PID > 0 && startTime(p.PID) == p.Start && p.Start != 0
+}
+
+// Stop sends TERM, waits up to grace, then KILL; only to the recorded
+// process.
+func (p *Process) Stop(grace time.Duration) {
+	if !p.Alive() {
+		return
+	}
+	syscall.Kill(p.PID, syscall.SIGTERM)
+	deadline := time.Now().Add(grace)
+	for p.Alive() && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	if p.Alive() {
+		syscall.Kill(p.PID, syscall.SIGKILL)
+	}
+}
+
+func signalPID(pid, sig string) {
+	n, err := strconv.Atoi(pid)
+	if err != nil || n <= 1 {
+		return
+	}
+	s := syscall.SIGTERM
+	if sig == "KILL" {
+		s = syscall.SIGKILL
+	}
+	syscall.Kill(n, s)
+}
+
+// processesUsing lists pids whose command line mentions dir: the API
+// server, etcd and agents keep their data there, so this finds them even
+// when the supervisor that started them is gone.
+func processesUsing(dir string) []int {
+	entries, _ := os.ReadDir("/proc")
+	var pids []int
+	self := os.Getpid()
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil || pid == self {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline"))
+		if err != nil {
+			continue
+		}
+		for _, arg := range strings.Split(string(b), "\x00") {
+			if arg == dir || strings.Contains(arg, dir+"/") {
+				pids = append(pids, pid)
+				break
+			}
+		}
+	}
+	return pids
+}

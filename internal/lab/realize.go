@@ -1,0 +1,125 @@
+package lab
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/netip"
+	"os/exec"
+	"strconv"
+)
+
+// What the emulated platforms' backends do to a namespace: set interface
+// addresses, MTU and admin state, and load FRR config live.
+
+type ipAddr struct {
+	IfName   string `json:"ifname"`
+	AddrInfo []struct {
+		Local     string `json:"local"`
+		PrefixLen int    `json:"prefixlen"`
+	} `json:"addr_info"`
+}
+
+// setAddresses makes every interface of namespace ns hold exactly the
+// given addresses, leaving link-local and the loopback's own 127.0.0.1
+// and ::1 alone. Interfaces not in want lose their addresses.
+func setAddresses(ctx context.Context, ns string, want map[string][]netip.Prefix) error {
+	out, err := exec.CommandContext(ctx, "ip", "-n", ns, "-j", "addr", "show").Output()
+	if err != nil {
+		return fmt.Errorf("ip -n %s addr show: %w", ns, err)
+	}
+	var links []ipAddr
+	if err := json.Unmarshal(out, &links); err != nil {
+		return fmt.Errorf("ip -n %s addr show: %w", ns, err)
+	}
+	present := map[string]bool{}
+	for _, l := range links {
+		present[l.IfName] = true
+		keep := map[netip.Prefix]bool{}
+		for _, p := range want[l.IfName] {
+			keep[p] = true
+		}
+		for _, a := range l.AddrInfo {
+			p, err := netip.ParsePrefix(a.Local + "/" + strconv.Itoa(a.PrefixLen))
+			if err != nil || p.Addr().IsLinkLocalUnicast() || p.Addr().IsLoopback() {
+				continue
+			}
+			if keep[p] {
+				delete(keep, p)
+				continue
+			}
+			if err := run(ctx, "ip", "-n", ns, "addr", "del", p.String(), "dev", l.IfName); err != nil {
+				return err
+			}
+		}
+		for _, p := range want[l.IfName] {
+			if keep[p] {
+				if err := run(ctx, "ip", "-n", ns, "addr", "add", p.String(), "dev", l.IfName); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	for name := range want {
+		if !present[name] {
+			return fmt.Errorf("interface %s does not exist in the lab device", name)
+		}
+	}
+	return nil
+}
+
+// setLink sets an interface's MTU (when > 0) and admin state.
+func setLink(ctx context.Context, ns, name string, mtu int, up bool) error {
+	args := []string{"ip", "-n", ns, "link", "set", name}
+	if mtu > 0 {
+		args = append(args, "mtu", strconv.Itoa(mtu))
+	}
+	state := "down"
+	if up {
+		state = "up"
+	}
+	return run(ctx, append(args, state)...)
+}
+
+// frrReload applies file to the namespace's FRR as a live change.
+func frrReload(ctx context.Context, pathspace, file string) error {
+	out, err := exec.CommandContext(ctx, "/usr/lib/frr/frr-reload.py", "--reload", "--stdout",
+		"--pathspace", pathspace, file).CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("frr-reload.py: %w: %s", err, lastLines(out, 5))
+	}
+	return nil
+}
+
+func lastLines(b []byte, n int) string {
+	lines := splitLines(string(b))
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	s := ""
+	for _, l := range lines {
+		s += l + "\n"
+	}
+	return s
+}
+
+func splitLines(s string) []string {
+	var out []string
+	start := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\n' {
+			out = append(out, s[start:i])
+			start = i + 1
+		}
+	}
+	if start < len(s) {
+		out = append(out, s[start:])
+	}
+	return out
+}
+
+// vtysh runs one command in a device's FRR.
+func vtysh(ctx context.Context, pathspace, command string) (string, error) {
+	out, err := exec.CommandContext(ctx, "vtysh", "-N", pathspace, "-c", command).CombinedOutput()
+	return string(out), err
+}

@@ -1,0 +1,110 @@
+package lab
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"text/tabwriter"
+
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"underlay.dev/underlay/api/v1alpha1"
+)
+
+// Status prints one line per device: platform (emulations marked), agent,
+// applied revision, BGP sessions and the agent's last error.
+func (l *Lab) Status(ctx context.Context, w io.Writer) error {
+	st, err := l.LoadState()
+	if err != nil {
+		return fmt.Errorf("no lab in %s: %w", l.Dir, err)
+	}
+	var sup SupervisorStatus
+	supErr := l.Control(ctx, "GET", "/status", &sup)
+	c, err := l.Client()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "lab %s, fabric %s\n", st.ID, st.Fabric)
+	if supErr != nil {
+		fmt.Fprintf(w, "supervisor: %v\n", supErr)
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "DEVICE\tPLATFORM\tAGENT\tAPPLIED\tSESSIONS\tSTATUS")
+	for _, d := range st.Devices {
+		platform := d.Platform
+		if _, ok := Emulated[d.Platform]; ok {
+			platform += " (emulated)"
+		}
+		agent := "-"
+		if a, ok := sup.Agents[d.Name]; ok {
+			agent = fmt.Sprintf("pid %d", a.PID)
+			if a.Restarts > 0 {
+				agent += fmt.Sprintf(", %d restarts", a.Restarts)
+			}
+		}
+		var nd v1alpha1.NetworkDevice
+		applied, status := "-", "no status yet"
+		if err := c.Get(ctx, client.ObjectKey{Namespace: st.Namespace, Name: d.Name}, &nd); err == nil {
+			applied, status = short(nd.Status.AppliedRevision), condition(nd.Status)
+		}
+		peers, err := Peers(ctx, d.Netns)
+		sessions := "FRR down"
+		if err == nil {
+			sessions = fmt.Sprintf("%d/%d Established", established(peers), len(peers))
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", d.Name, platform, agent, applied, sessions, status)
+	}
+	return tw.Flush()
+}
+
+func short(rev string) string {
+	if len(rev) > 19 {
+		return rev[:19]
+	}
+	if rev == "" {
+		return "-"
+	}
+	return rev
+}
+
+// condition summarises the NetworkDevice conditions: Degraded (with its
+// message) wins over Ready.
+func condition(s v1alpha1.NetworkDeviceStatus) string {
+	out := "Progressing"
+	for _, c := range s.Conditions {
+		if c.Type == "Degraded" && c.Status == "True" {
+			return "Degraded: " + c.Message
+		}
+		if c.Type == "Ready" && c.Status == "True" {
+			out = "Ready"
+		}
+	}
+	return out
+}
+
+// Exec runs a command inside a device: vtysh goes to the device's FRR,
+// anything else runs in its network namespace.
+func (l *Lab) Exec(ctx context.Context, device string, argv []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	st, err := l.LoadState()
+	if err != nil {
+		return fmt.Errorf("no lab in %s: %w", l.Dir, err)
+	}
+	d, err := st.Device(device)
+	if err != nil {
+		return err
+	}
+	if len(argv) == 0 {
+		return fmt.Errorf("no command: e.g. underlay lab exec %s -- ping 192.0.2.1", device)
+	}
+	var cmd *exec.Cmd
+	if argv[0] == "vtysh" {
+		cmd = exec.CommandContext(ctx, "vtysh", append([]string{"-N", d.Netns}, argv[1:]...)...)
+	} else {
+		cmd = exec.CommandContext(ctx, "ip", append([]string{"netns", "exec", d.Netns}, argv...)...)
+	}
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = stdin, stdout, stderr
+	cmd.Env = os.Environ()
+	return cmd.Run()
+}

@@ -1,0 +1,166 @@
+package lab
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/client-go/tools/clientcmd"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/kustomize/api/krusty"
+	"sigs.k8s.io/kustomize/kyaml/filesys"
+
+	"underlay.dev/underlay/api/v1alpha1"
+	"underlay.dev/underlay/internal/agent/kube"
+	"underlay.dev/underlay/internal/gitops"
+	"underlay.dev/underlay/internal/platform"
+)
+
+// FieldManager is the server-side apply field manager of lab sync, in
+// place of Flux's kustomize-controller.
+const FieldManager = "underlay-lab"
+
+// Sync renders the fabric, builds the tree with kustomize and applies it
+// with server-side apply, as Flux does. It returns each device's desired
+// revision (the ConfigMap content hash) and records them for WaitApplied.
+func (l *Lab) Sync(ctx context.Context, fabricPath string) (map[string]string, error) {
+	t := time.Now()
+	f, err := loadFabric(fabricPath)
+	if err != nil {
+		return nil, err
+	}
+	tree, err := gitops.Build(f, platform.Renderer)
+	if err != nil {
+		return nil, err
+	}
+	files, err := tree.Files()
+	if err != nil {
+		return nil, err
+	}
+	fs := filesys.MakeFsInMemory()
+	for name, content := range files {
+		if err := fs.WriteFile("/tree/"+name, content); err != nil {
+			return nil, err
+		}
+	}
+	resMap, err := krusty.MakeKustomizer(krusty.MakeDefaultOptions()).Run(fs, "/tree")
+	if err != nil {
+		return nil, fmt.Errorf("kustomize build: %w", err)
+	}
+	c, err := l.Client()
+	if err != nil {
+		return nil, err
+	}
+	ns := &unstructured.Unstructured{Object: map[string]any{"apiVersion": "v1", "kind": "Namespace",
+		"metadata": map[string]any{"name": f.Namespace}}}
+	objs := []*unstructured.Unstructured{ns}
+	for _, r := range resMap.Resources() {
+		m, err := r.Map()
+		if err != nil {
+			return nil, err
+		}
+		objs = append(objs, &unstructured.Unstructured{Object: m})
+	}
+	revs := map[string]string{}
+	for _, u := range objs {
+		if err := c.Patch(ctx, u, client.Apply, client.FieldOwner(FieldManager), client.ForceOwnership); err != nil {
+			return nil, fmt.Errorf("applying %s %s: %w", u.GetKind(), u.GetName(), err)
+		}
+		if u.GetKind() == "ConfigMap" {
+			revs[u.GetLabels()[gitops.LabelDevice]] = u.GetAnnotations()[gitops.AnnotationHash]
+		}
+	}
+	if err := l.recordFabric(fabricPath); err != nil {
+		return nil, err
+	}
+	l.progress("sync %s: rendered and applied %d objects (server-side apply) in %s", fabricPath, len(objs), time.Since(t).Round(time.Millisecond))
+	return revs, nil
+}
+
+// Client is a cluster-admin client of the lab's API server.
+func (l *Lab) Client() (client.Client, error) {
+	cfg, err := clientcmd.BuildConfigFromFlags("", l.path(AdminKubeconfig))
+	if err != nil {
+		return nil, fmt.Errorf("lab kubeconfig: %w", err)
+	}
+	scheme, err := kube.Scheme()
+	if err != nil {
+		return nil, err
+	}
+	return client.New(cfg, client.Options{Scheme: scheme})
+}
+
+// WaitApplied waits until every device's agent reports the revision of
+// its current ConfigMap as applied. It fails fast on a device whose agent
+// rejected or rolled back that revision, naming the reason.
+func (l *Lab) WaitApplied(ctx context.Context, only []string, within time.Duration) error {
+	st, err := l.LoadState()
+	if err != nil {
+		return err
+	}
+	c, err := l.Client()
+	if err != nil {
+		return err
+	}
+	deadline := time.Now().Add(within)
+	for {
+		pending, failed := l.applyProgress(ctx, c, st)
+		if len(failed) > 0 {
+			return fmt.Errorf("not applied (the agent kept the last good config): %s", strings.Join(failed, "; "))
+		}
+		if len(pending) == 0 {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("not applied within %s: %s", within, strings.Join(pending, ", "))
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
+func (l *Lab) applyProgress(ctx context.Context, c client.Client, st *State) (pending, failed []string) {
+	for _, d := range st.Devices {
+		var cm corev1.ConfigMap
+		if err := c.Get(ctx, client.ObjectKey{Namespace: st.Namespace, Name: gitops.ConfigMapName(d.Name)}, &cm); err != nil {
+			pending = append(pending, d.Name+" (no ConfigMap)")
+			continue
+		}
+		rev, _ := kube.Revision(&cm)
+		var nd v1alpha1.NetworkDevice
+		if err := c.Get(ctx, client.ObjectKey{Namespace: st.Namespace, Name: d.Name}, &nd); err != nil {
+			pending = append(pending, d.Name)
+			continue
+		}
+		switch {
+		case nd.Status.AppliedRevision == rev:
+		case nd.Status.DesiredRevision == rev && nd.Status.LastError != "":
+			failed = append(failed, d.Name+": "+nd.Status.LastError)
+		default:
+			pending = append(pending, d.Name)
+		}
+	}
+	sort.Strings(pending)
+	return pending, failed
+}
+
+// recordFabric notes the last synced intent in the state file, for the
+// session counts status and WaitEstablished expect.
+func (l *Lab) recordFabric(path string) error {
+	st, err := l.LoadState()
+	if err != nil {
+		return err
+	}
+	if st.Fabric, err = filepath.Abs(path); err != nil {
+		return err
+	}
+	return l.saveState(st)
+}

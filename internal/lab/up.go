@@ -1,0 +1,212 @@
+package lab
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sync"
+	"syscall"
+	"time"
+
+	"underlay.dev/underlay/internal/model"
+)
+
+// UpOptions configure lab up.
+type UpOptions struct {
+	// ID prefixes namespace names (default: the fabric's name).
+	ID string
+	// Assets is the directory with etcd and kube-apiserver.
+	Assets string
+}
+
+// Up builds the fabric: namespaces, veths, FRR, the supervisor with the
+// API server, then syncs the intent and starts the agents. It returns when
+// every device runs its config and every BGP session is Established.
+func (l *Lab) Up(ctx context.Context, fabricPath string, o UpOptions) error {
+	if err := RequireRoot(); err != nil {
+		return err
+	}
+	if l.Exists() {
+		return fmt.Errorf("a lab is already up in %s: run `underlay lab down` first", l.Dir)
+	}
+	start := time.Now()
+	f, err := loadFabric(fabricPath)
+	if err != nil {
+		return err
+	}
+	st, err := l.plan(f, fabricPath, o.ID)
+	if err != nil {
+		return err
+	}
+	l.progress("lab %s: %d devices, %d links (dir %s)", st.ID, len(f.Devices), len(f.Links), l.Dir)
+	if err := l.saveState(st); err != nil {
+		return err
+	}
+	if err := l.build(ctx, f, st); err != nil {
+		return err
+	}
+	if err := l.startSupervisor(ctx, st, o.Assets); err != nil {
+		return err
+	}
+	if _, err := l.Sync(ctx, fabricPath); err != nil {
+		return err
+	}
+	if err := l.Control(ctx, "POST", "/agents/start", nil); err != nil {
+		return err
+	}
+	l.progress("agents started; waiting for every device to apply its config")
+	if err := l.WaitApplied(ctx, nil, 3*time.Minute); err != nil {
+		return err
+	}
+	if err := l.WaitEstablished(ctx, 3*time.Minute); err != nil {
+		return err
+	}
+	l.progress("lab up in %s: every device applied its config and every BGP session is Established", time.Since(start).Round(100*time.Millisecond))
+	return nil
+}
+
+// plan names everything the lab will create, before creating any of it.
+func (l *Lab) plan(f *model.Fabric, fabricPath string, id string) (*State, error) {
+	if id == "" {
+		id = f.Name
+	}
+	if err := CheckID(id); err != nil {
+		return nil, err
+	}
+	abs, err := filepath.Abs(fabricPath)
+	if err != nil {
+		return nil, err
+	}
+	st := &State{ID: id, Fabric: abs, Namespace: f.Namespace}
+	for _, d := range f.Devices {
+		ns := "ul-" + id + "-" + d.Name
+		if netnsExists(ns) {
+			return nil, fmt.Errorf("network namespace %s already exists (another lab?): remove it or pick another --id", ns)
+		}
+		st.Devices = append(st.Devices, Device{Name: d.Name, Platform: string(d.Platform), Netns: ns})
+		st.Netns = append(st.Netns, ns)
+		st.Pathspaces = append(st.Pathspaces, ns)
+	}
+	return st, os.MkdirAll(l.Dir, 0o700)
+}
+
+// build creates namespaces, FRR and links; a few devices at a time since
+// each FRR start takes a few hundred milliseconds.
+func (l *Lab) build(ctx context.Context, f *model.Fabric, st *State) error {
+	t := time.Now()
+	err := forEach(st.Devices, 4, func(d Device) error {
+		if err := os.MkdirAll(l.path("devices", d.Name, "sonic", "frr"), 0o755); err != nil {
+			return err
+		}
+		if err := addNetns(ctx, d.Netns); err != nil {
+			return err
+		}
+		return startFRR(ctx, d.Netns, d.Netns, d.Name)
+	})
+	if err != nil {
+		return err
+	}
+	ns := map[string]string{}
+	for _, d := range st.Devices {
+		ns[d.Name] = d.Netns
+	}
+	for _, k := range f.Links {
+		if err := addVeth(ctx, ns[k.A.Device.Name], k.A.Port, ns[k.B.Device.Name], k.B.Port); err != nil {
+			return err
+		}
+	}
+	for _, d := range f.Devices {
+		for _, s := range d.Subnets {
+			// A server-facing port with nothing behind it: a veth whose
+			// peer stays in the device, so the port has carrier.
+			if s.Port != "" && !hasPort(d, s.Port) {
+				if err := addVeth(ctx, ns[d.Name], s.Port, ns[d.Name], "s"+s.Port); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	l.progress("  %d namespaces with FRR, %d links: %s", len(st.Devices), len(f.Links), time.Since(t).Round(100*time.Millisecond))
+	return nil
+}
+
+func hasPort(d *model.Device, name string) bool {
+	for _, p := range d.Ports {
+		if p.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+func forEach(devices []Device, workers int, fn func(Device) error) error {
+	var (
+		wg   sync.WaitGroup
+		mu   sync.Mutex
+		errs []error
+		sem  = make(chan struct{}, workers)
+	)
+	for _, d := range devices {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			if err := fn(d); err != nil {
+				mu.Lock()
+				errs = append(errs, fmt.Errorf("%s: %w", d.Name, err))
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	if len(errs) > 0 {
+		return errs[0]
+	}
+	return nil
+}
+
+// startSupervisor starts `underlay lab serve` in its own session and
+// waits until its control socket answers.
+func (l *Lab) startSupervisor(ctx context.Context, st *State, assets string) error {
+	self, err := l.binary("underlay")
+	if err != nil {
+		return err
+	}
+	logf, err := os.Create(l.path("supervisor.log"))
+	if err != nil {
+		return err
+	}
+	defer logf.Close()
+	cmd := exec.Command(self, "lab", "serve", "--dir="+l.Dir, "--k8s-bins="+assets)
+	cmd.Stdout, cmd.Stderr = logf, logf
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	st.Supervisor = this(cmd.Process.Pid)
+	if err := l.saveState(st); err != nil {
+		return err
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	t := time.Now()
+	for {
+		if err := l.Control(ctx, "GET", "/status", nil); err == nil {
+			l.progress("  API server (kube-apiserver + etcd on 127.0.0.1) and emulators up: %s", time.Since(t).Round(100*time.Millisecond))
+			return nil
+		}
+		select {
+		case err := <-exited:
+			b, _ := os.ReadFile(l.path("supervisor.log"))
+			return fmt.Errorf("the lab supervisor exited (%v):\n%s", err, lastLines(b, 15))
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(200 * time.Millisecond):
+		}
+		if time.Since(t) > 2*time.Minute {
+			return fmt.Errorf("the lab supervisor did not come up within 2m; see %s", l.path("supervisor.log"))
+		}
+	}
+}
