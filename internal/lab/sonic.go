@@ -161,4 +161,3 @@ func lockFile(path string) (func(), error) {
 	}
 	return func() { f.Close() }, nil
 }
-
