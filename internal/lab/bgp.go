@@ -45,7 +45,7 @@ func (l *Lab) WaitEstablished(ctx context.Context, within time.Duration) error {
 	if err != nil {
 		return err
 	}
-	f, err := loadFabric(st.Fabric)
+	f, err := LoadFabric(st.Fabric)
 	if err != nil {
 		return err
 	}

@@ -164,7 +164,7 @@ func (l *Lab) agentArgs(st *State, d Device, self string) []string {
 	dir := l.path("devices", d.Name)
 	args := []string{"--device=" + d.Name, "--namespace=" + st.Namespace, "--fabric=" + st.Fabric,
 		"--platform=" + d.Platform, "--state-dir=" + dir + "/agent", "--frr-pathspace=" + d.Netns,
-		"--health-timeout=30s", "--metrics-addr=0", "--health-addr=0"}
+		"--health-timeout=" + st.HealthTimeout, "--metrics-addr=0", "--health-addr=0"}
 	switch d.Platform {
 	case "cumulus":
 		args = append(args, "--netns="+d.Netns, "--interfaces="+dir+"/interfaces")

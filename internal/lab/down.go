@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -48,8 +49,35 @@ func (l *Lab) Down() error {
 	if err := os.RemoveAll(l.Dir); err != nil {
 		return fmt.Errorf("removing %s: %w", l.Dir, err)
 	}
+	if left := l.leftovers(st); len(left) > 0 {
+		return fmt.Errorf("lab down left behind: %s", strings.Join(left, ", "))
+	}
 	l.progress("lab %s down in %s: %d namespaces, their FRR and every lab process removed", st.ID, time.Since(t).Round(100*time.Millisecond), len(st.Netns))
 	return nil
+}
+
+// leftovers lists what remains of the lab after down: it must be nothing.
+func (l *Lab) leftovers(st *State) []string {
+	var left []string
+	for _, ns := range st.Netns {
+		if netnsExists(ns) {
+			left = append(left, "namespace "+ns)
+		}
+	}
+	for _, ps := range st.Pathspaces {
+		for _, d := range []string{"/etc/frr", "/var/run/frr"} {
+			if _, err := os.Stat(filepath.Join(d, ps)); err == nil {
+				left = append(left, filepath.Join(d, ps))
+			}
+		}
+	}
+	for _, pid := range processesUsing(l.Dir) {
+		left = append(left, fmt.Sprintf("process %d", pid))
+	}
+	if _, err := os.Stat(l.Dir); err == nil {
+		left = append(left, l.Dir)
+	}
+	return left
 }
 
 func waitGone(dir string, within time.Duration) {

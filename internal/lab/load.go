@@ -8,10 +8,10 @@ import (
 	"underlay.dev/underlay/internal/resolve"
 )
 
-// loadFabric reads and resolves an intent with its lock file, as render
+// LoadFabric reads and resolves an intent with its lock file, as render
 // does; the lab never writes the lock (sync stands for Flux, which reads
 // Git).
-func loadFabric(path string) (*model.Fabric, error) {
+func LoadFabric(path string) (*model.Fabric, error) {
 	doc, err := intent.Load(path)
 	if err != nil {
 		return nil, err

@@ -89,3 +89,15 @@ func processesUsing(dir string) []int {
 	}
 	return pids
 }
+
+// APIServerPID finds the lab's kube-apiserver (for fault tests that stop
+// it); 0 when it is not running.
+func (l *Lab) APIServerPID() int {
+	for _, pid := range processesUsing(l.Dir) {
+		b, _ := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
+		if strings.Contains(filepath.Base(strings.SplitN(string(b), "\x00", 2)[0]), "kube-apiserver") {
+			return pid
+		}
+	}
+	return 0
+}

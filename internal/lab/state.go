@@ -27,6 +27,8 @@ type State struct {
 	// Supervisor is the process holding the API server, emulators and
 	// agents.
 	Supervisor *Process `json:"supervisor,omitempty"`
+	// HealthTimeout is the agents' --health-timeout.
+	HealthTimeout string `json:"healthTimeout,omitempty"`
 }
 
 // Device is one device of the lab.

@@ -30,7 +30,7 @@ const FieldManager = "underlay-lab"
 // revision (the ConfigMap content hash) and records them for WaitApplied.
 func (l *Lab) Sync(ctx context.Context, fabricPath string) (map[string]string, error) {
 	t := time.Now()
-	f, err := loadFabric(fabricPath)
+	f, err := LoadFabric(fabricPath)
 	if err != nil {
 		return nil, err
 	}

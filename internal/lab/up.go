@@ -19,6 +19,8 @@ type UpOptions struct {
 	ID string
 	// Assets is the directory with etcd and kube-apiserver.
 	Assets string
+	// HealthTimeout is the agents' health gate (default 30s).
+	HealthTimeout time.Duration
 }
 
 // Up builds the fabric: namespaces, veths, FRR, the supervisor with the
@@ -32,13 +34,17 @@ func (l *Lab) Up(ctx context.Context, fabricPath string, o UpOptions) error {
 		return fmt.Errorf("a lab is already up in %s: run `underlay lab down` first", l.Dir)
 	}
 	start := time.Now()
-	f, err := loadFabric(fabricPath)
+	f, err := LoadFabric(fabricPath)
 	if err != nil {
 		return err
 	}
 	st, err := l.plan(f, fabricPath, o.ID)
 	if err != nil {
 		return err
+	}
+	st.HealthTimeout = "30s"
+	if o.HealthTimeout > 0 {
+		st.HealthTimeout = o.HealthTimeout.String()
 	}
 	l.progress("lab %s: %d devices, %d links (dir %s)", st.ID, len(f.Devices), len(f.Links), l.Dir)
 	if err := l.saveState(st); err != nil {

@@ -1,11 +1,7 @@
-package verify
+package verify_test
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
-	"sort"
-	"strings"
 	"testing"
 	"time"
 
@@ -16,6 +12,7 @@ import (
 	"underlay.dev/underlay/internal/render/frr"
 	"underlay.dev/underlay/internal/testutil/fabrics"
 	"underlay.dev/underlay/internal/testutil/frrlab"
+	"underlay.dev/underlay/internal/testutil/ribdiff"
 )
 
 // TestPredictionsMatchRealFRR builds a generated unnumbered fabric with
@@ -48,29 +45,17 @@ func predictionsMatch(t *testing.T, c gen.Clos) {
 			t.Fatal(err)
 		}
 	}
-	g := NewGraph(f)
-	want := map[string]map[string]string{}
-	for _, d := range f.Devices {
-		rib, _ := g.RIB(d.Name)
-		want[d.Name] = map[string]string{}
-		for _, r := range rib {
-			if len(r.NextHops) > 0 {
-				var ifs []string
-				for _, nh := range r.NextHops {
-					ifs = append(ifs, nh.Interface)
-				}
-				sort.Strings(ifs)
-				want[d.Name][r.Prefix] = strings.Join(ifs, ",")
-			}
-		}
-	}
+	want := ribdiff.Predicted(f)
 	var diffs []string
 	deadline := time.Now().Add(90 * time.Second)
 	for {
 		diffs = diffs[:0]
 		for _, d := range f.Devices {
-			got := frrRIB(t, lab, d.Name)
-			diffs = append(diffs, compareRIB(d.Name, want[d.Name], got)...)
+			got, err := ribdiff.FRR(func(c string) (string, error) { return lab.Vtysh(d.Name, c) })
+			if err != nil {
+				t.Fatalf("%s: %v", d.Name, err)
+			}
+			diffs = append(diffs, ribdiff.Compare(d.Name, want[d.Name], got)...)
 		}
 		if len(diffs) == 0 || time.Now().After(deadline) {
 			break
@@ -80,70 +65,10 @@ func predictionsMatch(t *testing.T, c gen.Clos) {
 	for _, d := range diffs {
 		t.Error(d)
 	}
-	routes, ecmp := 0, 0
-	for _, rib := range want {
-		for _, via := range rib {
-			routes++
-			if strings.Contains(via, ",") {
-				ecmp++
-			}
-		}
-	}
+	routes, ecmp := ribdiff.Count(want)
 	if routes < 50 || ecmp < 10 {
 		t.Errorf("compared only %d routes (%d ECMP): the test proves too little", routes, ecmp)
 	}
 	t.Logf("%d devices, %d BGP routes (%d with ECMP) predicted exactly as FRR installs them", len(f.Devices), routes, ecmp)
 }
 
-// frrRIB reads the selected BGP routes: prefix → sorted next-hop interfaces.
-func frrRIB(t *testing.T, lab *frrlab.Lab, router string) map[string]string {
-	out := map[string]string{}
-	for _, cmd := range []string{"show ip route bgp json", "show ipv6 route bgp json"} {
-		raw, err := lab.Vtysh(router, cmd)
-		if err != nil {
-			t.Fatalf("%s: %v", router, err)
-		}
-		var routes map[string][]struct {
-			Selected bool `json:"selected"`
-			Nexthops []struct {
-				InterfaceName string `json:"interfaceName"`
-				Active        bool   `json:"active"`
-			} `json:"nexthops"`
-		}
-		if err := json.Unmarshal([]byte(raw), &routes); err != nil {
-			t.Fatalf("%s: %v", router, err)
-		}
-		for prefix, rs := range routes {
-			for _, r := range rs {
-				if !r.Selected {
-					continue
-				}
-				var ifs []string
-				for _, nh := range r.Nexthops {
-					if nh.Active {
-						ifs = append(ifs, nh.InterfaceName)
-					}
-				}
-				sort.Strings(ifs)
-				out[prefix] = strings.Join(ifs, ",")
-			}
-		}
-	}
-	return out
-}
-
-func compareRIB(device string, want, got map[string]string) []string {
-	var diffs []string
-	for p, w := range want {
-		if got[p] != w {
-			diffs = append(diffs, fmt.Sprintf("%s %s: predicted via %q, FRR has %q", device, p, w, got[p]))
-		}
-	}
-	for p, g := range got {
-		if _, ok := want[p]; !ok {
-			diffs = append(diffs, fmt.Sprintf("%s %s: FRR has it via %q, verify predicts no route", device, p, g))
-		}
-	}
-	sort.Strings(diffs)
-	return diffs
-}
