@@ -1,0 +1,87 @@
+package lab_test
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"underlay.dev/underlay/internal/lab"
+	"underlay.dev/underlay/internal/testutil/ribdiff"
+)
+
+// TestPredictionMatchesLab runs fabrics in the lab, every platform through
+// its real path (ifupdown2, NVUE and SONiC emulations, the agents), and
+// compares on every device the RIB underlay verify predicts with the one
+// FRR installed: prefix → next-hop interfaces. Any difference is a bug in
+// one of the two.
+func TestPredictionMatchesLab(t *testing.T) {
+	requireLab(t)
+	gen := filepath.Join(t.TempDir(), "fabric.yaml")
+	// 20 devices: sonic spines, nvue leaves, two linux-frr hosts per leaf.
+	out, err := exec.Command(filepath.Join(binaries(t), "underlay"), "gen", "clos", "--name=gen20",
+		"--spines=2", "--leaves=6", "--hosts-per-leaf=2", "--platform=nvue", "--spine-platform=sonic",
+		"--unnumbered").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(gen, out, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for name, path := range map[string]string{
+		"examples/unnumbered": "../../examples/unnumbered/fabric.yaml",
+		"generated 2x6+12":    gen,
+	} {
+		t.Run(name, func(t *testing.T) { predictionMatches(t, path) })
+	}
+}
+
+func predictionMatches(t *testing.T, path string) {
+	start := time.Now()
+	l := newLab(t, path, 30*time.Second)
+	t.Logf("converged (up → every session Established) in %s", time.Since(start).Round(100*time.Millisecond))
+	f := fabric(t, path)
+	want := ribdiff.Predicted(f)
+	st, err := l.LoadState()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var diffs []string
+	deadline := time.Now().Add(90 * time.Second)
+	for {
+		diffs = diffs[:0]
+		for _, d := range st.Devices {
+			got, err := ribdiff.FRR(func(c string) (string, error) {
+				return vtysh(l, d.Name, c)
+			})
+			if err != nil {
+				t.Fatalf("%s: %v", d.Name, err)
+			}
+			diffs = append(diffs, ribdiff.Compare(d.Name, want[d.Name], got)...)
+		}
+		if len(diffs) == 0 || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(time.Second)
+	}
+	for _, d := range diffs {
+		t.Error(d)
+	}
+	routes, ecmp := ribdiff.Count(want)
+	if routes < 50 || ecmp < 10 {
+		t.Errorf("compared only %d routes (%d ECMP): the test proves too little", routes, ecmp)
+	}
+	t.Logf("%d devices, %d BGP routes (%d with ECMP): prediction equals FRR on every device", len(f.Devices), routes, ecmp)
+}
+
+func vtysh(l *lab.Lab, device, command string) (string, error) {
+	var out outBuf
+	err := l.Exec(context.Background(), device, []string{"vtysh", "-c", command}, nil, &out, &out)
+	return string(out), err
+}
+
+type outBuf []byte
+
+func (b *outBuf) Write(p []byte) (int, error) { *b = append(*b, p...); return len(p), nil }
