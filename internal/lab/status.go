@@ -6,11 +6,13 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"slices"
 	"text/tabwriter"
 
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"underlay.dev/underlay/api/v1alpha1"
+	"underlay.dev/underlay/internal/resolve"
 )
 
 // Status prints one line per device: platform (emulations marked), agent,
@@ -32,7 +34,17 @@ func (l *Lab) Status(ctx context.Context, w io.Writer) error {
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "DEVICE\tPLATFORM\tAGENT\tAPPLIED\tSESSIONS\tSTATUS")
-	for _, d := range st.Devices {
+	devices := slices.Clone(st.Devices)
+	slices.SortFunc(devices, func(a, b Device) int {
+		switch {
+		case resolve.NaturalLess(a.Name, b.Name):
+			return -1
+		case resolve.NaturalLess(b.Name, a.Name):
+			return 1
+		}
+		return 0
+	})
+	for _, d := range devices {
 		platform := d.Platform
 		if _, ok := Emulated[d.Platform]; ok {
 			platform += " (emulated)"

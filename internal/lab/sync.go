@@ -11,6 +11,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/client-go/tools/clientcmd"
+	"golang.org/x/sync/errgroup"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/kustomize/api/krusty"
 	"sigs.k8s.io/kustomize/kyaml/filesys"
@@ -66,11 +67,11 @@ func (l *Lab) Sync(ctx context.Context, fabricPath string) (map[string]string, e
 		}
 		objs = append(objs, &unstructured.Unstructured{Object: m})
 	}
+	if err := apply(ctx, c, objs); err != nil {
+		return nil, err
+	}
 	revs := map[string]string{}
 	for _, u := range objs {
-		if err := c.Patch(ctx, u, client.Apply, client.FieldOwner(FieldManager), client.ForceOwnership); err != nil {
-			return nil, fmt.Errorf("applying %s %s: %w", u.GetKind(), u.GetName(), err)
-		}
 		if u.GetKind() == "ConfigMap" {
 			revs[u.GetLabels()[gitops.LabelDevice]] = u.GetAnnotations()[gitops.AnnotationHash]
 		}
@@ -163,4 +164,24 @@ func (l *Lab) recordFabric(path string) error {
 		return err
 	}
 	return l.saveState(st)
+}
+
+// apply server-side applies objs: the namespace first, then the rest
+// eight at a time (each is one API round trip).
+func apply(ctx context.Context, c client.Client, objs []*unstructured.Unstructured) error {
+	one := func(u *unstructured.Unstructured) error {
+		if err := c.Patch(ctx, u, client.Apply, client.FieldOwner(FieldManager), client.ForceOwnership); err != nil {
+			return fmt.Errorf("applying %s %s: %w", u.GetKind(), u.GetName(), err)
+		}
+		return nil
+	}
+	if err := one(objs[0]); err != nil {
+		return err
+	}
+	g, ctx := errgroup.WithContext(ctx)
+	g.SetLimit(8)
+	for _, u := range objs[1:] {
+		g.Go(func() error { return one(u) })
+	}
+	return g.Wait()
 }

@@ -63,13 +63,16 @@ func (l *Lab) Up(ctx context.Context, fabricPath string, o UpOptions) error {
 		return err
 	}
 	l.progress("agents started; waiting for every device to apply its config")
-	if err := l.WaitApplied(ctx, nil, 3*time.Minute); err != nil {
+	t := time.Now()
+	if err := l.WaitApplied(ctx, nil, 5*time.Minute); err != nil {
 		return err
 	}
+	l.progress("  every agent applied its config and passed its health gate: %s", time.Since(t).Round(100*time.Millisecond))
 	if err := l.WaitEstablished(ctx, 3*time.Minute); err != nil {
 		return err
 	}
-	l.progress("lab up in %s: every device applied its config and every BGP session is Established", time.Since(start).Round(100*time.Millisecond))
+	l.progress("lab up in %s: every device runs its config and every BGP session is Established (converged %s after the agents started)",
+		time.Since(start).Round(100*time.Millisecond), time.Since(t).Round(100*time.Millisecond))
 	return nil
 }
 
