@@ -2,10 +2,11 @@
 GO ?= go
 BIN := bin/underlay
 
-.PHONY: build demo test test-short bench update-golden lint
+.PHONY: build demo test test-short bench update-golden lint lab
 
 build:
 	$(GO) build -o $(BIN) ./cmd/underlay
+	$(GO) build -o bin/underlay-agent ./cmd/underlay-agent
 
 # Render the original demo's lab, show its summary, the diff of change #738 and a routing proof.
 demo: build
@@ -35,3 +36,8 @@ bench: build
 
 update-golden:
 	$(GO) test ./... -run 'Golden|Examples' -update
+
+# The original demo's story on this machine (root): real FRR per device, a
+# real kube-apiserver, an agent per device; up, change #738, revert, down.
+lab: build
+	KUBEBUILDER_ASSETS=$$(./hack/k8s-bins.sh) ./hack/lab-story.sh
