@@ -177,7 +177,7 @@ func (e *Emulator) apply(rev *revision, yes bool) {
 
 func removesPeers(old, next map[string]any) bool {
 	peers := func(t map[string]any) map[string]any {
-		return dig(t, "vrf", "default", "router", "bgp", "peer")
+		return dig(t, "vrf", "default", "router", "bgp", "neighbor")
 	}
 	for p := range peers(old) {
 		if _, ok := peers(next)[p]; !ok {

@@ -16,9 +16,8 @@
 // that to /etc/hostname.
 //
 // It understands exactly the keys underlay's NVUE renderer
-// (internal/render/nvue) can emit, plus `neighbor`, the Cumulus 5.x name of
-// the BGP neighbor list that the renderer calls `peer` (Cumulus 4.4's
-// name). Any other key is an error naming its path (ErrUnknownKey), never
+// (internal/render/nvue) can emit, plus `peer`, Cumulus 5.0-5.2's name of
+// the BGP neighbor list (5.3 renamed it `neighbor`). Any other key is an error naming its path (ErrUnknownKey), never
 // ignored. It is written independently of the FRR renderer, so that it
 // checks the NVUE renderer from the other side.
 package nvuefrr

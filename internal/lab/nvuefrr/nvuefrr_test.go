@@ -190,12 +190,12 @@ func TestDeterministicAndNeighborKey(t *testing.T) {
 			t.Fatalf("two translations differ:\n%s\n---\n%s", first.FRR, again.FRR)
 		}
 	}
-	// Cumulus 5.x spells the renderer's `peer` as `neighbor`.
+	// Cumulus 5.0-5.2 called the neighbor list `peer`; it means the same.
 	doc := load(t, unnumberedLeaf3)
 	b := at(doc, "vrf", "default", "router", "bgp")
-	b["neighbor"], b["peer"] = b["peer"], nil
+	b["peer"], b["neighbor"] = b["neighbor"], nil
 	if got := translate(t, doc); !bytes.Equal(got.FRR, first.FRR) {
-		t.Errorf("neighbor instead of peer changes frr.conf:\n%s", got.FRR)
+		t.Errorf("peer instead of neighbor changes frr.conf:\n%s", got.FRR)
 	}
 }
 
@@ -221,17 +221,17 @@ func TestRejects(t *testing.T) {
 			at(d, "interface", "lo", "ip", "address")["192.0.2.2/32"] = map[string]any{"x": 1}
 		},
 			"interface.lo.ip.address.192.0.2.2/32.x", ErrUnknownKey},
-		"unknown peer key": {func(d map[string]any) { at(d, "vrf", "default", "router", "bgp", "peer", "10.0.0.2")["bfd"] = "on" },
-			"vrf.default.router.bgp.peer.10.0.0.2.bfd", ErrUnknownKey},
+		"unknown peer key": {func(d map[string]any) { at(d, "vrf", "default", "router", "bgp", "neighbor", "10.0.0.2")["bfd"] = "on" },
+			"vrf.default.router.bgp.neighbor.10.0.0.2.bfd", ErrUnknownKey},
 		"route map set": {func(d map[string]any) {
 			at(d, "router", "policy", "route-map", "UNDERLAY-EXPORT-UPLINK", "rule", "10")["set"] = map[string]any{}
 		}, "router.policy.route-map.UNDERLAY-EXPORT-UPLINK.rule.10.set", ErrUnknownKey},
 		"missing route map": {func(d map[string]any) { delete(at(d, "router", "policy"), "route-map") },
-			"vrf.default.router.bgp.peer.10.0.0.2.address-family.ipv4-unicast.policy.outbound.route-map", ErrInvalid},
+			"vrf.default.router.bgp.neighbor.10.0.0.2.address-family.ipv4-unicast.policy.outbound.route-map", ErrInvalid},
 		"numbered peer on a port": {func(d map[string]any) {
-			at(d, "vrf", "default", "router", "bgp", "peer")["swp1"] = map[string]any{"type": "numbered"}
+			at(d, "vrf", "default", "router", "bgp", "neighbor")["swp1"] = map[string]any{"type": "numbered"}
 		},
-			"vrf.default.router.bgp.peer.swp1", ErrInvalid},
+			"vrf.default.router.bgp.neighbor.swp1", ErrInvalid},
 		"other vrf":   {func(d map[string]any) { at(d, "vrf")["RED"] = map[string]any{} }, "vrf.RED", ErrInvalid},
 		"mtu too big": {func(d map[string]any) { at(d, "interface", "swp1", "link")["mtu"] = 9217.0 }, "interface.swp1.link.mtu", ErrInvalid},
 	}

@@ -98,7 +98,7 @@ func afName(f model.Family) string { return string(f) + "-unicast" }
 
 func bgp(d *model.Device) *vrfBGP {
 	b := &vrfBGP{Enable: "on", PathSelection: &pathSelection{RouterIDCompare: "on"},
-		AddressFamily: map[string]*vrfAF{}, Peer: map[string]*peer{}}
+		AddressFamily: map[string]*vrfAF{}, Neighbor: map[string]*peer{}}
 	if d.BGP.MultipathRelax {
 		b.PathSelection.Multipath = &multipath{ASPathIgnore: "on"}
 	}
@@ -107,7 +107,7 @@ func bgp(d *model.Device) *vrfBGP {
 			Multipaths: &multipaths{EBGP: d.BGP.MaximumPaths}}
 	}
 	for _, s := range d.Sessions {
-		b.Peer[peerName(s)] = sessionPeer(d, s)
+		b.Neighbor[peerName(s)] = sessionPeer(d, s)
 	}
 	return b
 }

@@ -36,7 +36,7 @@ func TestValidateRejects(t *testing.T) {
 		"missing route map":    {"route-map: UNDERLAY-EXPORT-UPLINK\n", "route-map: NOPE\n", "route map NOPE does not exist"},
 		"asn out of range":     {"autonomous-system: 65002", "autonomous-system: 4294967296", "autonomous-system: want 1-4294967295"},
 		"unknown item":         {"- set:", "- sett:", "unknown item"},
-		"unnumbered not iface": {"type: numbered", "type: unnumbered", "an unnumbered peer is an interface"},
+		"unnumbered not iface": {"type: numbered", "type: unnumbered", "an unnumbered neighbor is an interface"},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {

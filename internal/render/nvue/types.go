@@ -97,7 +97,8 @@ type vrfBGP struct {
 	Enable        string            `json:"enable"`
 	PathSelection *pathSelection    `json:"path-selection,omitempty"`
 	AddressFamily map[string]*vrfAF `json:"address-family"`
-	Peer          map[string]*peer  `json:"peer,omitempty"`
+	// Neighbor is Cumulus Linux 5.3+'s name; 5.0-5.2 called it peer.
+	Neighbor map[string]*peer `json:"neighbor,omitempty"`
 }
 
 type pathSelection struct {

@@ -142,22 +142,22 @@ func (v *validator) policy(path string, p map[string]any) {
 }
 
 func (v *validator) vrfBGP(path string, b map[string]any) {
-	for name, raw := range obj(b, "peer") {
+	for name, raw := range obj(b, "neighbor") {
 		m, _ := raw.(map[string]any)
 		_, addrErr := netip.ParseAddr(name)
 		switch typ := fmt.Sprint(m["type"]); {
 		case typ == "numbered" && addrErr != nil:
-			v.fail("%s.peer.%s: a numbered peer is an address", path, name)
+			v.fail("%s.neighbor.%s: a numbered neighbor is an address", path, name)
 		case typ == "unnumbered" && !v.interfaces[name]:
-			v.fail("%s.peer.%s: an unnumbered peer is an interface of this document", path, name)
+			v.fail("%s.neighbor.%s: an unnumbered neighbor is an interface of this document", path, name)
 		case typ != "numbered" && typ != "unnumbered":
-			v.fail("%s.peer.%s.type: want numbered or unnumbered, got %q", path, name, typ)
+			v.fail("%s.neighbor.%s.type: want numbered or unnumbered, got %q", path, name, typ)
 		}
 		for af, raw := range obj(m, "address-family") {
 			pol := obj(map[string]any{"x": raw}, "x", "policy")
 			for _, dir := range []string{"inbound", "outbound"} {
 				if rm, ok := obj(pol, dir)["route-map"]; ok && !v.routeMaps[fmt.Sprint(rm)] {
-					v.fail("%s.peer.%s.address-family.%s.policy.%s: route map %v does not exist", path, name, af, dir, rm)
+					v.fail("%s.neighbor.%s.address-family.%s.policy.%s: route map %v does not exist", path, name, af, dir, rm)
 				}
 			}
 		}
