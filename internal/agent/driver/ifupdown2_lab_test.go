@@ -44,6 +44,8 @@ func TestIfupdown2InNamespace(t *testing.T) {
 	}
 	assertAddr(t, ns, "swp1", "10.0.0.1/31")
 	assertAddr(t, ns, "lo", "192.0.2.1/32")
+	// ifupdown2 sets the MTU through /sys, which must be the namespace's.
+	assertAddr(t, ns, "swp1", "mtu 9216")
 
 	changed := strings.Replace(string(conf), "    address 192.0.2.1/32\n", "    address 192.0.2.1/32\n    address 198.51.100.1/32\n", 1)
 	if err := d.Apply(ctx, store.Files{"interfaces": []byte(changed)}); err != nil {

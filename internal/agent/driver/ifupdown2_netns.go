@@ -61,6 +61,15 @@ func inNetns(ns, path, state string, cmd *exec.Cmd) error {
 			return fmt.Errorf("mounting %s: %w", m.dst, err)
 		}
 	}
+	// ifupdown2 writes /sys/class/net/IF/mtu: /sys must show this network
+	// namespace, not the host's (as ip netns exec does), or the write
+	// misses, or hits a host interface of the same name.
+	if err := unix.Unmount("/sys", unix.MNT_DETACH); err != nil {
+		return fmt.Errorf("unmounting the host's /sys: %w", err)
+	}
+	if err := unix.Mount("sysfs", "/sys", "sysfs", 0, ""); err != nil {
+		return fmt.Errorf("mounting /sys for %s: %w", ns, err)
+	}
 	if err := os.MkdirAll("/run/network", 0o755); err != nil {
 		return err
 	}
