@@ -72,7 +72,9 @@ type buildError struct {
 	out  string
 }
 
-func (e *buildError) Error() string { return "building " + e.prog + ": " + e.err.Error() + "\n" + e.out }
+func (e *buildError) Error() string {
+	return "building " + e.prog + ": " + e.err.Error() + "\n" + e.out
+}
 
 // newLab brings a fabric up in a fresh directory under /run (short paths:
 // unix sockets live there) and takes it down when the test ends.

@@ -306,4 +306,3 @@ func apiServerOutage(t *testing.T, l *lab.Lab, f *model.Fabric) {
 	t.Logf("after a 10 s API server outage, the next change applied %s after the server came back", time.Since(start).Round(100*time.Millisecond))
 	goneEverywhere(t, l, "198.51.100.")
 }
-

@@ -71,4 +71,3 @@ func predictionsMatch(t *testing.T, c gen.Clos) {
 	}
 	t.Logf("%d devices, %d BGP routes (%d with ECMP) predicted exactly as FRR installs them", len(f.Devices), routes, ecmp)
 }
-
