@@ -42,38 +42,9 @@ func predictionMatches(t *testing.T, path string) {
 	start := time.Now()
 	l := newLab(t, path, 30*time.Second)
 	t.Logf("converged (up → every session Established) in %s", time.Since(start).Round(100*time.Millisecond))
-	f := fabric(t, path)
-	want := ribdiff.Predicted(f)
-	st, err := l.LoadState()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var diffs []string
-	deadline := time.Now().Add(90 * time.Second)
-	for {
-		diffs = diffs[:0]
-		for _, d := range st.Devices {
-			got, err := ribdiff.FRR(func(c string) (string, error) {
-				return vtysh(l, d.Name, c)
-			})
-			if err != nil {
-				t.Fatalf("%s: %v", d.Name, err)
-			}
-			diffs = append(diffs, ribdiff.Compare(d.Name, want[d.Name], got)...)
-		}
-		if len(diffs) == 0 || time.Now().After(deadline) {
-			break
-		}
-		time.Sleep(time.Second)
-	}
-	for _, d := range diffs {
-		t.Error(d)
-	}
-	routes, ecmp := ribdiff.Count(want)
-	if routes < 50 || ecmp < 10 {
-		t.Errorf("compared only %d routes (%d ECMP): the test proves too little", routes, ecmp)
-	}
-	t.Logf("%d devices, %d BGP routes (%d with ECMP): prediction equals FRR on every device", len(f.Devices), routes, ecmp)
+	ribdiff.Assert(t, fabric(t, path), func(device string) (ribdiff.RIB, error) {
+		return ribdiff.FRR(func(c string) (string, error) { return vtysh(l, device, c) })
+	}, 90*time.Second)
 }
 
 func vtysh(l *lab.Lab, device, command string) (string, error) {

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"syscall"
 	"time"
+	"underlay.dev/underlay/internal/lab/node"
 )
 
 // Down removes everything the state file records, in the reverse order of
@@ -38,13 +39,9 @@ func (l *Lab) Down() error {
 			waitGone(l.Dir, 5*time.Second)
 		}
 	}
-	removeNetns(st.Netns)
+	node.RemoveNetns(st.Netns)
 	for _, ps := range st.Pathspaces {
-		if ps == "" || filepath.Base(ps) != ps {
-			continue // never follow a path out of /etc/frr
-		}
-		os.RemoveAll(filepath.Join("/etc/frr", ps))
-		os.RemoveAll(filepath.Join("/var/run/frr", ps))
+		node.RemovePathspace(ps)
 	}
 	if err := os.RemoveAll(l.Dir); err != nil {
 		return fmt.Errorf("removing %s: %w", l.Dir, err)
@@ -60,7 +57,7 @@ func (l *Lab) Down() error {
 func (l *Lab) leftovers(st *State) []string {
 	var left []string
 	for _, ns := range st.Netns {
-		if netnsExists(ns) {
+		if node.Exists(ns) {
 			left = append(left, "namespace "+ns)
 		}
 	}

@@ -12,13 +12,13 @@
 package lab
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
-	"strings"
+	"underlay.dev/underlay/internal/lab/node"
 )
 
 // DefaultDir holds labs when --dir is not given.
@@ -52,21 +52,7 @@ func CheckID(id string) error {
 }
 
 // RequireRoot explains why the lab needs root and what else it needs.
-func RequireRoot() error {
-	if os.Geteuid() != 0 {
-		return errors.New("underlay lab needs root: it creates network namespaces and starts FRR (run it with sudo)")
-	}
-	var missing []string
-	for _, p := range []string{"/usr/lib/frr/frrinit.sh", "/usr/lib/frr/frr-reload.py", "/usr/bin/vtysh"} {
-		if _, err := os.Stat(p); err != nil {
-			missing = append(missing, p)
-		}
-	}
-	if len(missing) > 0 {
-		return fmt.Errorf("underlay lab needs FRR (apt install frr frr-pythontools): missing %s", strings.Join(missing, ", "))
-	}
-	return nil
-}
+func RequireRoot() error { return node.RequireRoot() }
 
 func (l *Lab) path(elem ...string) string { return filepath.Join(append([]string{l.Dir}, elem...)...) }
 
@@ -92,7 +78,7 @@ func (l *Lab) binary(name string) (string, error) {
 			return p, nil
 		}
 	}
-	if p, err := execLookPath(name); err == nil {
+	if p, err := exec.LookPath(name); err == nil {
 		return p, nil
 	}
 	return "", fmt.Errorf("cannot find %s next to underlay or on PATH (make build-all builds it into bin/)", name)

@@ -7,6 +7,7 @@ import (
 	"net/netip"
 	"os/exec"
 	"strconv"
+	"underlay.dev/underlay/internal/lab/node"
 )
 
 // What the emulated platforms' backends do to a namespace: set interface
@@ -48,13 +49,13 @@ func setAddresses(ctx context.Context, ns string, want map[string][]netip.Prefix
 				delete(keep, p)
 				continue
 			}
-			if err := run(ctx, "ip", "-n", ns, "addr", "del", p.String(), "dev", l.IfName); err != nil {
+			if err := node.Run(ctx, "ip", "-n", ns, "addr", "del", p.String(), "dev", l.IfName); err != nil {
 				return err
 			}
 		}
 		for _, p := range want[l.IfName] {
 			if keep[p] {
-				if err := run(ctx, "ip", "-n", ns, "addr", "add", p.String(), "dev", l.IfName); err != nil {
+				if err := node.Run(ctx, "ip", "-n", ns, "addr", "add", p.String(), "dev", l.IfName); err != nil {
 					return err
 				}
 			}
@@ -78,7 +79,7 @@ func setLink(ctx context.Context, ns, name string, mtu int, up bool) error {
 	if up {
 		state = "up"
 	}
-	return run(ctx, append(args, state)...)
+	return node.Run(ctx, append(args, state)...)
 }
 
 // frrReload applies file to the namespace's FRR as a live change.

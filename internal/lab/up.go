@@ -9,6 +9,7 @@ import (
 	"sync"
 	"syscall"
 	"time"
+	"underlay.dev/underlay/internal/lab/node"
 
 	"underlay.dev/underlay/internal/model"
 )
@@ -91,7 +92,7 @@ func (l *Lab) plan(f *model.Fabric, fabricPath string, id string) (*State, error
 	st := &State{ID: id, Fabric: abs, Namespace: f.Namespace}
 	for _, d := range f.Devices {
 		ns := "ul-" + id + "-" + d.Name
-		if netnsExists(ns) {
+		if node.Exists(ns) {
 			return nil, fmt.Errorf("network namespace %s already exists (another lab?): remove it or pick another --id", ns)
 		}
 		st.Devices = append(st.Devices, Device{Name: d.Name, Platform: string(d.Platform), Netns: ns})
@@ -109,10 +110,10 @@ func (l *Lab) build(ctx context.Context, f *model.Fabric, st *State) error {
 		if err := os.MkdirAll(l.path("devices", d.Name, "sonic", "frr"), 0o755); err != nil {
 			return err
 		}
-		if err := addNetns(ctx, d.Netns); err != nil {
+		if err := node.AddNetns(ctx, d.Netns); err != nil {
 			return err
 		}
-		return startFRR(ctx, d.Netns, d.Netns, d.Name)
+		return node.StartFRR(ctx, d.Netns, d.Netns, d.Name)
 	})
 	if err != nil {
 		return err
@@ -122,7 +123,7 @@ func (l *Lab) build(ctx context.Context, f *model.Fabric, st *State) error {
 		ns[d.Name] = d.Netns
 	}
 	for _, k := range f.Links {
-		if err := addVeth(ctx, ns[k.A.Device.Name], k.A.Port, ns[k.B.Device.Name], k.B.Port); err != nil {
+		if err := node.AddVeth(ctx, ns[k.A.Device.Name], k.A.Port, ns[k.B.Device.Name], k.B.Port); err != nil {
 			return err
 		}
 	}
@@ -131,7 +132,7 @@ func (l *Lab) build(ctx context.Context, f *model.Fabric, st *State) error {
 			// A server-facing port with nothing behind it: a veth whose
 			// peer stays in the device, so the port has carrier.
 			if s.Port != "" && !hasPort(d, s.Port) {
-				if err := addVeth(ctx, ns[d.Name], s.Port, ns[d.Name], "s"+s.Port); err != nil {
+				if err := node.AddVeth(ctx, ns[d.Name], s.Port, ns[d.Name], "s"+s.Port); err != nil {
 					return err
 				}
 			}

@@ -114,6 +114,12 @@ func TestFRRDriverOnRealRouters(t *testing.T) {
 		t.Errorf("session reset by a change: before %+v, after %+v", before, after)
 	}
 
+	// As the runner does after every apply: on FRR's datacenter profile
+	// (Cumulus) default-valued lines never show in the running config.
+	if err := eng.RecordBaseline(ctx); err != nil {
+		t.Fatal(err)
+	}
+
 	// Someone removes the announcement by hand: drift is reported, then
 	// corrected by re-applying the last-known-good.
 	if out, err := lab.Vtysh("leaf1", "configure terminal\nrouter bgp "+leaf1.ASN.String()+"\naddress-family ipv4 unicast\nno network 198.51.100.1/32"); err != nil {

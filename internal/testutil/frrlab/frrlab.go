@@ -1,20 +1,21 @@
 // Package frrlab runs real FRR routers in network namespaces for tests:
 // one namespace and one FRR instance (a pathspace, as `vtysh -N`) per
 // router, veth pairs named like switch ports, and a cleanup that removes
-// every namespace, process and file it created. It needs root and Debian's
-// frr package; tests skip without them unless UNDERLAY_REQUIRE_CHECKERS=1.
+// every namespace, process and file it created. It uses the same node
+// code as `underlay lab`, without the API server and agents. It needs
+// root and Debian's frr package; tests skip without them unless
+// UNDERLAY_REQUIRE_CHECKERS=1.
 package frrlab
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strconv"
-	"strings"
 	"testing"
-	"time"
 
+	"underlay.dev/underlay/internal/lab/node"
 	"underlay.dev/underlay/internal/model"
 )
 
@@ -28,23 +29,15 @@ type Lab struct {
 // Require skips (or, in CI, fails) when the lab cannot run here.
 func Require(t testing.TB) {
 	t.Helper()
-	why := ""
-	switch {
-	case os.Geteuid() != 0:
-		why = "needs root for network namespaces"
-	case !exists("/usr/lib/frr/frrinit.sh") || !exists("/usr/lib/frr/frr-reload.py"):
-		why = "needs the frr and frr-pythontools packages"
-	}
-	if why == "" {
+	err := node.RequireRoot()
+	if err == nil {
 		return
 	}
 	if os.Getenv("UNDERLAY_REQUIRE_CHECKERS") == "1" {
-		t.Fatal("FRR lab: " + why)
+		t.Fatal("FRR lab: " + err.Error())
 	}
-	t.Skip("FRR lab: " + why)
+	t.Skip("FRR lab: " + err.Error())
 }
-
-func exists(p string) bool { _, err := os.Stat(p); return err == nil }
 
 // New creates an empty lab; its routers are torn down when the test ends.
 func New(t testing.TB) *Lab {
@@ -57,41 +50,23 @@ func New(t testing.TB) *Lab {
 // Pathspace is the FRR pathspace (and namespace name) of a router.
 func (l *Lab) Pathspace(router string) string { return l.prefix + "-" + router }
 
-func (l *Lab) must(args ...string) {
+func (l *Lab) must(err error) {
 	l.t.Helper()
-	if out, err := exec.Command(args[0], args[1:]...).CombinedOutput(); err != nil {
-		l.t.Fatalf("%s: %v: %s", strings.Join(args, " "), err, out)
+	if err != nil {
+		l.t.Fatal(err)
 	}
 }
 
 // AddRouter creates a namespace with loopback addresses and starts FRR in
 // it with an empty configuration (only bgpd, zebra, staticd).
 func (l *Lab) AddRouter(name string, loopbacks ...string) {
-	ps := l.Pathspace(name)
-	l.must("ip", "netns", "add", ps)
+	ctx, ps := context.Background(), l.Pathspace(name)
 	l.routers = append(l.routers, name)
-	l.must("ip", "-n", ps, "link", "set", "lo", "up")
+	l.must(node.AddNetns(ctx, ps))
 	for _, a := range loopbacks {
-		l.must("ip", "-n", ps, "addr", "add", a, "dev", "lo")
+		l.AddAddress(name, a)
 	}
-	l.must("ip", "netns", "exec", ps, "sysctl", "-qw", "net.ipv4.ip_forward=1", "net.ipv6.conf.all.forwarding=1")
-	dir := filepath.Join("/etc/frr", ps)
-	l.must("install", "-d", "-o", "frr", "-g", "frr", "-m", "0750", dir)
-	files := map[string]string{
-		"daemons":    "bgpd=yes\nstaticd=yes\nvtysh_enable=yes\nzebra_options=\"  -A 127.0.0.1 -s 90000000\"\nbgpd_options=\"   -A 127.0.0.1\"\nstaticd_options=\"-A 127.0.0.1\"\n",
-		"frr.conf":   "hostname " + name + "\nservice integrated-vtysh-config\n!\n",
-		"vtysh.conf": "service integrated-vtysh-config\nhostname " + name + "\n",
-	}
-	for f, content := range files {
-		p := filepath.Join(dir, f)
-		if err := os.WriteFile(p, []byte(content), 0o640); err != nil {
-			l.t.Fatal(err)
-		}
-		l.must("chown", "frr:frr", p)
-	}
-	// Constant script; the hostname and pathspace are arguments.
-	l.must("ip", "netns", "exec", ps, "unshare", "--uts", "sh", "-c",
-		`hostname "$1" && exec /usr/lib/frr/frrinit.sh start "$2"`, "sh", name, ps)
+	l.must(node.StartFRR(ctx, ps, ps, name))
 }
 
 // AddFabric starts a router per device of f, with its loopbacks on lo
@@ -111,15 +86,16 @@ func (l *Lab) AddFabric(f *model.Fabric) {
 
 // AddAddress adds an address to a router's loopback, as ifupdown2 would.
 func (l *Lab) AddAddress(router, addr string) {
-	l.must("ip", "-n", l.Pathspace(router), "addr", "add", addr, "dev", "lo")
+	l.t.Helper()
+	if out, err := exec.Command("ip", "-n", l.Pathspace(router), "addr", "add", addr, "dev", "lo").CombinedOutput(); err != nil {
+		l.t.Fatalf("adding %s to %s: %v: %s", addr, router, err, out)
+	}
 }
 
 // Link connects a:aport with b:bport by a veth pair created directly in
 // the two namespaces.
 func (l *Lab) Link(a, aport, b, bport string) {
-	l.must("ip", "link", "add", aport, "netns", l.Pathspace(a), "type", "veth", "peer", "name", bport, "netns", l.Pathspace(b))
-	l.must("ip", "-n", l.Pathspace(a), "link", "set", aport, "up")
-	l.must("ip", "-n", l.Pathspace(b), "link", "set", bport, "up")
+	l.must(node.AddVeth(context.Background(), l.Pathspace(a), aport, l.Pathspace(b), bport))
 }
 
 // Vtysh runs one vtysh command on a router.
@@ -129,27 +105,13 @@ func (l *Lab) Vtysh(router, command string) (string, error) {
 }
 
 func (l *Lab) teardown() {
+	var namespaces []string
 	for _, r := range l.routers {
-		if pid, err := os.ReadFile(filepath.Join("/var/run/frr", l.Pathspace(r), "watchfrr.pid")); err == nil {
-			exec.Command("kill", "-TERM", strings.TrimSpace(string(pid))).Run()
-		}
+		namespaces = append(namespaces, l.Pathspace(r))
 	}
-	for _, sig := range []string{"-TERM", "-KILL"} {
-		for _, r := range l.routers {
-			out, _ := exec.Command("ip", "netns", "pids", l.Pathspace(r)).Output()
-			for _, pid := range strings.Fields(string(out)) {
-				exec.Command("kill", sig, pid).Run()
-			}
-		}
-		if sig == "-TERM" {
-			time.Sleep(2 * time.Second)
-		}
-	}
-	for _, r := range l.routers {
-		ps := l.Pathspace(r)
-		exec.Command("ip", "netns", "del", ps).Run()
-		os.RemoveAll(filepath.Join("/etc/frr", ps))
-		os.RemoveAll(filepath.Join("/var/run/frr", ps))
+	node.RemoveNetns(namespaces)
+	for _, ns := range namespaces {
+		node.RemovePathspace(ns)
 	}
 }
 

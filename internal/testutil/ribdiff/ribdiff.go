@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"testing"
+	"time"
 
 	"underlay.dev/underlay/internal/model"
 	"underlay.dev/underlay/internal/verify"
@@ -104,4 +106,49 @@ func Count(ribs map[string]RIB) (routes, ecmp int) {
 		}
 	}
 	return routes, ecmp
+}
+
+// Converge compares every device's RIB with the prediction until they all
+// match or within passes (BGP may still be converging), and returns the
+// differences left.
+func Converge(devices []string, want map[string]RIB, read func(device string) (RIB, error), within time.Duration) ([]string, error) {
+	deadline := time.Now().Add(within)
+	for {
+		var diffs []string
+		for _, d := range devices {
+			got, err := read(d)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", d, err)
+			}
+			diffs = append(diffs, Compare(d, want[d], got)...)
+		}
+		if len(diffs) == 0 || time.Now().After(deadline) {
+			return diffs, nil
+		}
+		time.Sleep(time.Second)
+	}
+}
+
+// Assert fails t for every route where FRR (read) differs from verify's
+// prediction for f once BGP had within to converge, and when the fabric
+// holds too few routes to prove anything.
+func Assert(t testing.TB, f *model.Fabric, read func(device string) (RIB, error), within time.Duration) {
+	t.Helper()
+	want := Predicted(f)
+	devices := make([]string, len(f.Devices))
+	for i, d := range f.Devices {
+		devices[i] = d.Name
+	}
+	diffs, err := Converge(devices, want, read, within)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range diffs {
+		t.Error(d)
+	}
+	routes, ecmp := Count(want)
+	if routes < 50 || ecmp < 10 {
+		t.Errorf("compared only %d routes (%d ECMP): the test proves too little", routes, ecmp)
+	}
+	t.Logf("%d devices, %d BGP routes (%d with ECMP): verify's prediction equals FRR's RIB on every device", len(f.Devices), routes, ecmp)
 }
