@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -52,6 +53,9 @@ func newLabUp(get func(*cobra.Command) *lab.Lab) *cobra.Command {
 				return usage(errors.New("no Kubernetes binaries: set --k8s-bins or KUBEBUILDER_ASSETS (hack/k8s-bins.sh builds them)"))
 			}
 			if err := l.Up(ctx, args[0], o); err != nil {
+				if l.Exists() && !errors.Is(err, lab.ErrAlreadyUp) {
+					err = fmt.Errorf("%w\nthe lab is left as it is for a look (underlay lab status, logs in %s); remove it with: underlay lab down", err, l.Dir)
+				}
 				return failed(err)
 			}
 			return nil

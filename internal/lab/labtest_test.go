@@ -46,10 +46,21 @@ var (
 	binErr  error
 )
 
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if binDir != "" {
+		os.RemoveAll(binDir)
+	}
+	os.Exit(code)
+}
+
 // binaries builds underlay and underlay-agent once per test run.
 func binaries(t *testing.T) string {
 	binOnce.Do(func() {
 		binDir, binErr = os.MkdirTemp("", "underlay-bin-")
+		if binErr == nil {
+			binErr = os.Chmod(binDir, 0o755) // TestNeedsRoot runs them as nobody
+		}
 		for _, p := range []string{"underlay", "underlay-agent"} {
 			if binErr != nil {
 				return

@@ -2,6 +2,7 @@ package lab
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -13,6 +14,9 @@ import (
 
 	"underlay.dev/underlay/internal/model"
 )
+
+// ErrAlreadyUp is returned by Up when Dir already holds a lab.
+var ErrAlreadyUp = errors.New("a lab is already up")
 
 // UpOptions configure lab up.
 type UpOptions struct {
@@ -32,7 +36,7 @@ func (l *Lab) Up(ctx context.Context, fabricPath string, o UpOptions) error {
 		return err
 	}
 	if l.Exists() {
-		return fmt.Errorf("a lab is already up in %s: run `underlay lab down` first", l.Dir)
+		return fmt.Errorf("%w in %s: run `underlay lab down` first", ErrAlreadyUp, l.Dir)
 	}
 	start := time.Now()
 	f, err := LoadFabric(fabricPath)
@@ -48,6 +52,11 @@ func (l *Lab) Up(ctx context.Context, fabricPath string, o UpOptions) error {
 		st.HealthTimeout = o.HealthTimeout.String()
 	}
 	l.progress("lab %s: %d devices, %d links (dir %s)", st.ID, len(f.Devices), len(f.Links), l.Dir)
+	for _, d := range st.Devices {
+		if what, ok := Emulated[d.Platform]; ok {
+			l.progress("  %s: %s", d.Name, what)
+		}
+	}
 	if err := l.saveState(st); err != nil {
 		return err
 	}

@@ -1,0 +1,78 @@
+package lab_test
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"underlay.dev/underlay/internal/lab"
+)
+
+// TestDownAfterCrash kills `lab up` and its supervisor with SIGKILL while
+// the agents are starting; `lab down` must still remove every namespace,
+// process (the orphaned API server and etcd included) and file.
+func TestDownAfterCrash(t *testing.T) {
+	assets := requireLab(t)
+	bin := binaries(t)
+	dir, err := os.MkdirTemp("/run", "ul-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	id := "c" + strconv.Itoa(os.Getpid()%100000)
+	up := exec.Command(filepath.Join(bin, "underlay"), "lab", "--dir="+dir, "up", "--id="+id, "--k8s-bins="+assets, seedLab)
+	if err := up.Start(); err != nil {
+		t.Fatal(err)
+	}
+	l := &lab.Lab{Dir: dir}
+	var st *lab.State
+	for deadline := time.Now().Add(time.Minute); ; time.Sleep(100 * time.Millisecond) {
+		if st, err = l.LoadState(); err == nil && st.Supervisor != nil && l.APIServerPID() != 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			up.Process.Kill()
+			t.Fatal("lab up did not start its API server within a minute")
+		}
+	}
+	up.Process.Signal(syscall.SIGKILL)
+	up.Wait()
+	syscall.Kill(st.Supervisor.PID, syscall.SIGKILL)
+
+	out, err := exec.Command(filepath.Join(bin, "underlay"), "lab", "--dir="+dir, "down").CombinedOutput()
+	if err != nil {
+		t.Fatalf("lab down after a crash: %v\n%s", err, out)
+	}
+	t.Logf("%s", out)
+	for _, ns := range st.Netns {
+		if _, err := os.Stat(filepath.Join("/var/run/netns", ns)); err == nil {
+			t.Errorf("namespace %s left behind", ns)
+		}
+	}
+	if _, err := os.Stat(dir); err == nil {
+		t.Errorf("%s left behind", dir)
+	}
+}
+
+// TestNeedsRoot: without root, lab says so and changes nothing.
+func TestNeedsRoot(t *testing.T) {
+	requireLab(t)
+	if _, err := exec.LookPath("setpriv"); err != nil {
+		t.Skip("needs setpriv (util-linux)")
+	}
+	dir := t.TempDir()
+	cmd := exec.Command("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+		filepath.Join(binaries(t), "underlay"), "lab", "--dir="+dir, "up", "--k8s-bins=/nonexistent", seedLab)
+	out, err := cmd.CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "needs root") {
+		t.Errorf("lab up as nobody: %v\n%s", err, out)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) > 0 {
+		t.Errorf("lab up as nobody wrote %d files", len(entries))
+	}
+}
