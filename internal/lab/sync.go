@@ -89,6 +89,9 @@ func (l *Lab) Client() (client.Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("lab kubeconfig: %w", err)
 	}
+	// A local API server: client-go's default 5 requests/s would make
+	// each poll of WaitApplied take a second.
+	cfg.QPS, cfg.Burst = 200, 400
 	scheme, err := kube.Scheme()
 	if err != nil {
 		return nil, err
@@ -129,22 +132,32 @@ func (l *Lab) WaitApplied(ctx context.Context, only []string, within time.Durati
 }
 
 func (l *Lab) applyProgress(ctx context.Context, c client.Client, st *State) (pending, failed []string) {
+	var cms corev1.ConfigMapList
+	var nds v1alpha1.NetworkDeviceList
+	if err := c.List(ctx, &cms, client.InNamespace(st.Namespace)); err != nil {
+		return []string{"all (" + err.Error() + ")"}, nil
+	}
+	if err := c.List(ctx, &nds, client.InNamespace(st.Namespace)); err != nil {
+		return []string{"all (" + err.Error() + ")"}, nil
+	}
+	want := map[string]string{}
+	for i := range cms.Items {
+		rev, _ := kube.Revision(&cms.Items[i])
+		want[cms.Items[i].Name] = rev
+	}
+	status := map[string]v1alpha1.NetworkDeviceStatus{}
+	for _, nd := range nds.Items {
+		status[nd.Name] = nd.Status
+	}
 	for _, d := range st.Devices {
-		var cm corev1.ConfigMap
-		if err := c.Get(ctx, client.ObjectKey{Namespace: st.Namespace, Name: gitops.ConfigMapName(d.Name)}, &cm); err != nil {
-			pending = append(pending, d.Name+" (no ConfigMap)")
-			continue
-		}
-		rev, _ := kube.Revision(&cm)
-		var nd v1alpha1.NetworkDevice
-		if err := c.Get(ctx, client.ObjectKey{Namespace: st.Namespace, Name: d.Name}, &nd); err != nil {
-			pending = append(pending, d.Name)
-			continue
-		}
+		rev, ok := want[gitops.ConfigMapName(d.Name)]
+		s := status[d.Name]
 		switch {
-		case nd.Status.AppliedRevision == rev:
-		case nd.Status.DesiredRevision == rev && nd.Status.LastError != "":
-			failed = append(failed, d.Name+": "+nd.Status.LastError)
+		case !ok:
+			pending = append(pending, d.Name+" (no ConfigMap)")
+		case s.AppliedRevision == rev:
+		case s.DesiredRevision == rev && s.LastError != "":
+			failed = append(failed, d.Name+": "+s.LastError)
 		default:
 			pending = append(pending, d.Name)
 		}
