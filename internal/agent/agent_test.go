@@ -121,3 +121,26 @@ func TestSubtractLines(t *testing.T) {
 		t.Errorf("got %q", got)
 	}
 }
+
+// brokenDrift is a device whose running config cannot be read.
+type brokenDrift struct{ *fakeDevice }
+
+func (brokenDrift) Drift(context.Context, store.Files) (string, error) {
+	return "", errors.New("vtysh: connection refused")
+}
+
+// TestDriftCheckFailureIsReported: a drift check that cannot read the
+// device is an outcome of its own, never "no drift".
+func TestDriftCheckFailureIsReported(t *testing.T) {
+	dev := &fakeDevice{}
+	e := newEngine(t, dev)
+	e.Driver = brokenDrift{dev}
+	ctx := context.Background()
+	if res := e.Apply(ctx, "r1", cfg("good 1")); res.Outcome != Applied {
+		t.Fatal(res.Err)
+	}
+	res := e.CheckDrift(ctx, DriftCorrect)
+	if res.Outcome != DriftCheckFailed || res.Err == nil || !strings.Contains(res.Err.Error(), "connection refused") {
+		t.Errorf("got %s, %v", res.Outcome, res.Err)
+	}
+}

@@ -26,6 +26,9 @@ const (
 	NoDrift        Outcome = "NoDrift"
 	DriftDetected  Outcome = "DriftDetected"
 	DriftCorrected Outcome = "DriftCorrected"
+	// DriftCheckFailed: the running config could not be read; reported,
+	// so a broken check is not mistaken for a clean device.
+	DriftCheckFailed Outcome = "DriftCheckFailed"
 )
 
 // CheckDrift compares the device with its last-known-good config and,
@@ -39,9 +42,11 @@ func (e *Engine) CheckDrift(ctx context.Context, policy DriftPolicy) Result {
 		return res
 	}
 	diff, err := d.Drift(ctx, files)
-	diff = subtractLines(diff, e.Store.Baseline())
-	if err != nil || diff == "" {
-		res.Err = err
+	if err != nil {
+		res.Outcome, res.Err = DriftCheckFailed, fmt.Errorf("checking drift: %w", err)
+		return res
+	}
+	if diff = subtractLines(diff, e.Store.Baseline()); diff == "" {
 		return res
 	}
 	res.Outcome, res.Err = DriftDetected, fmt.Errorf("running config differs from %s:\n%s", rev, diff)
@@ -53,7 +58,11 @@ func (e *Engine) CheckDrift(ctx context.Context, policy DriftPolicy) Result {
 		res.Err = fmt.Errorf("correcting drift: %w", err)
 		return res
 	}
-	exp, _ := e.validate(files)
+	exp, err := e.validate(files)
+	if err != nil {
+		res.Err = fmt.Errorf("correcting drift: %w", err)
+		return res
+	}
 	if err := e.healthGate(ctx, exp); err != nil {
 		res.Err = fmt.Errorf("corrected drift, but %w", err)
 		return res

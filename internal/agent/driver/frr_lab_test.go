@@ -59,7 +59,10 @@ func sessionCounters(t *testing.T, lab *frrlab.Lab, router, neighbor string) cou
 	if err := json.Unmarshal([]byte(out), &sum); err != nil {
 		t.Fatal(err)
 	}
-	p := sum["ipv4Unicast"].Peers[neighbor]
+	p, ok := sum["ipv4Unicast"].Peers[neighbor]
+	if !ok || p.Established == 0 {
+		t.Fatalf("%s has no established session to %s: %s", router, neighbor, out)
+	}
 	return counters{p.Established, p.Dropped}
 }
 
@@ -131,7 +134,7 @@ func TestFRRDriverOnRealRouters(t *testing.T) {
 	if res := eng.CheckDrift(ctx, agent.DriftCorrect); res.Outcome != agent.DriftCorrected {
 		t.Fatalf("drift correction: %s: %v", res.Outcome, res.Err)
 	}
-	if res := eng.CheckDrift(ctx, agent.DriftReport); res.Outcome != agent.NoDrift {
+	if res := eng.CheckDrift(ctx, agent.DriftReport); res.Outcome != agent.NoDrift || res.Err != nil {
 		t.Fatalf("after correction: %s: %v", res.Outcome, res.Err) // residual diff shown
 	}
 

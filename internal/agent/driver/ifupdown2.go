@@ -3,6 +3,8 @@ package driver
 import (
 	"context"
 	"fmt"
+	"os"
+	"strings"
 
 	"underlay.dev/underlay/internal/agent/atomicfile"
 	"underlay.dev/underlay/internal/agent/store"
@@ -48,13 +50,55 @@ func (i *Ifupdown2) Apply(ctx context.Context, cfg store.Files) error {
 	if err := atomicfile.WriteFile(i.path(), cfg["interfaces"], 0o644); err != nil {
 		return err
 	}
-	if i.Netns != "" {
-		return ifreloadInNetns(ctx, i.Netns, i.path())
-	}
-	if out, err := run(ctx, []string{"ifreload", "-a"}); err != nil {
-		return fmt.Errorf("ifreload -a: %v: %s", err, lastLines(out, 5))
+	if out, err := i.run(ctx, "ifreload", "-a"); err != nil {
+		return fmt.Errorf("ifreload -a%s: %v: %s", i.where(), err, lastLines(out, 5))
 	}
 	return nil
+}
+
+func (i *Ifupdown2) run(ctx context.Context, args ...string) ([]byte, error) {
+	if i.Netns != "" {
+		return runInNetns(ctx, i.Netns, i.path(), args...)
+	}
+	if args[0] == "ifquery" && i.Path != "" {
+		args = append(args, "-i", i.Path)
+	}
+	return run(ctx, args)
+}
+
+func (i *Ifupdown2) where() string {
+	if i.Netns != "" {
+		return " in " + i.Netns
+	}
+	return ""
+}
+
+// Drift lists the interface settings of cfg the running system lacks,
+// with `ifquery -a -c` (ifupdown2's check mode, which exits 1 on a
+// mismatch) on a copy of cfg's file, so a hand-edited file on disk is
+// not what the system is compared with.
+func (i *Ifupdown2) Drift(ctx context.Context, cfg store.Files) (string, error) {
+	check := &Ifupdown2{Path: i.path() + ".drift-check", Netns: i.Netns}
+	if err := os.WriteFile(check.Path, cfg["interfaces"], 0o644); err != nil {
+		return "", err
+	}
+	defer os.Remove(check.Path)
+	out, err := check.run(ctx, "ifquery", "-a", "-c")
+	var fails []string
+	iface := ""
+	for _, line := range strings.Split(string(out), "\n") {
+		t := strings.TrimSpace(line)
+		if strings.HasPrefix(t, "iface ") {
+			iface = strings.Fields(t)[1]
+		}
+		if strings.HasSuffix(t, "[fail]") && !strings.HasPrefix(t, "iface ") {
+			fails = append(fails, "! "+iface+": "+strings.Join(strings.Fields(strings.TrimSuffix(t, "[fail]")), " "))
+		}
+	}
+	if err != nil && len(fails) == 0 {
+		return "", fmt.Errorf("ifquery -a -c%s: %w: %s", i.where(), err, lastLines(out, 5))
+	}
+	return strings.Join(fails, "\n"), nil
 }
 
 // Chain applies several drivers in order (addresses before routing) and
@@ -91,4 +135,23 @@ func (c Chain) Apply(ctx context.Context, cfg store.Files) error {
 		}
 	}
 	return nil
+}
+
+// Drift concatenates the drift of every driver that can tell.
+func (c Chain) Drift(ctx context.Context, cfg store.Files) (string, error) {
+	var parts []string
+	for _, d := range c {
+		dr, ok := d.(Drifter)
+		if !ok {
+			continue
+		}
+		diff, err := dr.Drift(ctx, cfg)
+		if err != nil {
+			return "", err
+		}
+		if diff != "" {
+			parts = append(parts, diff)
+		}
+	}
+	return strings.Join(parts, "\n"), nil
 }

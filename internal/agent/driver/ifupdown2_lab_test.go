@@ -54,6 +54,18 @@ func TestIfupdown2InNamespace(t *testing.T) {
 	assertAddr(t, ns, "lo", "198.51.100.1/32")
 	assertAddr(t, ns, "swp1", "10.0.0.1/31")
 
+	// Drift: none after the apply; an address removed by hand shows.
+	cur := store.Files{"interfaces": []byte(changed)}
+	if diff, err := d.Drift(ctx, cur); err != nil || diff != "" {
+		t.Fatalf("drift right after apply: %q, %v", diff, err)
+	}
+	if out, err := exec.Command("ip", "-n", ns, "addr", "del", "10.0.0.1/31", "dev", "swp1").CombinedOutput(); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	if diff, err := d.Drift(ctx, cur); err != nil || !strings.Contains(diff, "swp1: address 10.0.0.1/31") {
+		t.Errorf("drift after removing an address by hand: %q, %v", diff, err)
+	}
+
 	bad := store.Files{"interfaces": []byte(changed + "    bogus-keyword 1\n")}
 	if err := d.Precheck(ctx, bad); err == nil {
 		t.Error("pre-check accepted an unknown keyword")

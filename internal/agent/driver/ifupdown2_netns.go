@@ -12,25 +12,24 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// ifreloadInNetns runs `ifreload -a` in network namespace ns on the file
-// at path. ifreload has no -i, and its lock and state directories are
-// global, so a locked OS thread enters the namespace and a private mount
-// namespace, mounts path over /etc/network/interfaces and private /run and
-// /var/tmp, and runs ifreload there; the thread dies with the call.
-func ifreloadInNetns(ctx context.Context, ns, path string) error {
+// runInNetns runs an ifupdown2 command (ifreload -a, ifquery -a -c) in
+// network namespace ns on the file at path. ifreload has no -i, and
+// ifupdown2's lock and state directories are global, so a locked OS
+// thread enters the namespace and a private mount namespace, mounts path
+// over /etc/network/interfaces and private /run and /var/tmp, and runs the
+// command there; the thread dies with the call.
+func runInNetns(ctx context.Context, ns, path string, args ...string) ([]byte, error) {
 	state := filepath.Join(filepath.Dir(path), ".ifupdown2-state")
 	if err := os.MkdirAll(state, 0o755); err != nil {
-		return err
+		return nil, err
 	}
 	var out bytes.Buffer
-	cmd := exec.CommandContext(ctx, "ifreload", "-a")
+	cmd := exec.CommandContext(ctx, args[0], args[1:]...)
 	cmd.Stdout, cmd.Stderr = &out, &out
 	done := make(chan error, 1)
 	go func() { done <- inNetns(ns, path, state, cmd) }()
-	if err := <-done; err != nil {
-		return fmt.Errorf("ifreload -a in %s: %w: %s", ns, err, lastLines(out.Bytes(), 5))
-	}
-	return nil
+	err := <-done // before reading out: the command writes it
+	return out.Bytes(), err
 }
 
 func inNetns(ns, path, state string, cmd *exec.Cmd) error {

@@ -110,3 +110,32 @@ func doJSON(t *testing.T, sock, method, path, body string) string {
 	_, _ = io.Copy(b, resp.Body)
 	return b.String()
 }
+
+// TestNVUEDrift: a change made on the switch outside the agent (here a
+// revision applied over the REST API by hand) shows as drift.
+func TestNVUEDrift(t *testing.T) {
+	emu := nvueemu.New()
+	srv := httptest.NewServer(emu)
+	defer srv.Close()
+	d := &NVUE{BaseURL: srv.URL}
+	ctx := context.Background()
+	cfg := seedLeaf2(t)
+	if err := d.Apply(ctx, cfg); err != nil {
+		t.Fatal(err)
+	}
+	if diff, err := d.Drift(ctx, cfg); err != nil || diff != "" {
+		t.Fatalf("right after apply: %q, %v", diff, err)
+	}
+	hand := store.Files{"nvue.yaml": []byte(strings.Replace(string(cfg["nvue.yaml"]), "mtu: 9216", "mtu: 1500", 1))}
+	if err := d.Apply(ctx, hand); err != nil {
+		t.Fatal(err)
+	}
+	diff, err := d.Drift(ctx, cfg)
+	if err != nil || !strings.Contains(diff, "interface.swp1.link.mtu: 1500, want 9216") {
+		t.Errorf("hand-made MTU change: %q, %v", diff, err)
+	}
+	srv.Close()
+	if _, err := d.Drift(ctx, cfg); err == nil {
+		t.Error("drift check against a dead NVUE reported no error")
+	}
+}

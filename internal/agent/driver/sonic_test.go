@@ -138,3 +138,24 @@ func TestSONiCRoutingModeChangeReloads(t *testing.T) {
 		t.Errorf("commands %q: want show, then config reload", cli.commands)
 	}
 }
+
+// TestSONiCDrift: a hand-made CONFIG_DB change shows as the patch that
+// would undo it; tables the file does not hold are not drift.
+func TestSONiCDrift(t *testing.T) {
+	desired := renderedSpine(t, "seed-lab")
+	var db map[string]any
+	json.Unmarshal(desired, &db)
+	db["FEATURE"] = map[string]any{"bgp": map[string]any{"state": "enabled"}}
+	running, _ := json.Marshal(db)
+	cli := &sonicCLI{t: t, running: running}
+	d := &SONiC{Run: cli.Run}
+	cfg := store.Files{"config_db.json": desired}
+	if diff, err := d.Drift(context.Background(), cfg); err != nil || diff != "" {
+		t.Fatalf("in sync: %q, %v", diff, err)
+	}
+	cli.running = []byte(strings.Replace(string(running), `"mtu":"9216"`, `"mtu":"1500"`, 1))
+	diff, err := d.Drift(context.Background(), cfg)
+	if err != nil || !strings.Contains(diff, "replace /PORT/Ethernet0/mtu") {
+		t.Errorf("hand-made MTU change: %q, %v", diff, err)
+	}
+}
