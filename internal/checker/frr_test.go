@@ -63,3 +63,13 @@ func TestFRRContextCancelled(t *testing.T) {
 		t.Fatalf("got %v, want context.Canceled", err)
 	}
 }
+
+// unavailable skips, or fails under UNDERLAY_REQUIRE_CHECKERS=1 (as
+// golden.Unavailable, which this package's tests cannot import).
+func unavailable(t *testing.T, why string) {
+	t.Helper()
+	if os.Getenv("UNDERLAY_REQUIRE_CHECKERS") == "1" {
+		t.Fatal(why + " (UNDERLAY_REQUIRE_CHECKERS=1)")
+	}
+	t.Skip(why)
+}

@@ -11,8 +11,8 @@ func TestIfupdown2(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs ifupdown2 (about 0.3 s per file)")
 	}
-	if os.Geteuid() != 0 && os.Getenv("UNDERLAY_REQUIRE_CHECKERS") != "1" {
-		t.Skip("needs root for mount and network namespaces")
+	if os.Geteuid() != 0 {
+		unavailable(t, "needs root for mount and network namespaces")
 	}
 	tests := []struct {
 		name    string
@@ -47,8 +47,11 @@ func TestIfupdown2(t *testing.T) {
 // TestIfupdown2LeavesHostAlone: the strict config and the lock and state
 // dirs exist only inside the check's namespaces.
 func TestIfupdown2LeavesHostAlone(t *testing.T) {
-	if testing.Short() || os.Geteuid() != 0 {
-		t.Skip("runs ifupdown2 as root")
+	if testing.Short() {
+		t.Skip("runs ifupdown2")
+	}
+	if os.Geteuid() != 0 {
+		unavailable(t, "runs ifupdown2 as root")
 	}
 	before, err := os.ReadFile(ifupdown2Conf)
 	requireInstalled(t, Ifupdown2(context.Background(), []byte("auto lo\niface lo inet loopback\n")))

@@ -1,6 +1,7 @@
 package lab_test
 
 import (
+	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,9 +14,10 @@ import (
 	"underlay.dev/underlay/internal/lab"
 )
 
-// TestDownAfterCrash kills `lab up` and its supervisor with SIGKILL while
-// the agents are starting; `lab down` must still remove every namespace,
-// process (the orphaned API server and etcd included) and file.
+// TestDownAfterCrash kills `lab up` and its supervisor with SIGKILL once
+// the agents run; `lab down` must still remove every namespace, process
+// (the orphaned API server and etcd included) and file, and checks itself
+// that none is left.
 func TestDownAfterCrash(t *testing.T) {
 	assets := requireLab(t)
 	bin := binaries(t)
@@ -32,12 +34,13 @@ func TestDownAfterCrash(t *testing.T) {
 	l := &lab.Lab{Dir: dir}
 	var st *lab.State
 	for deadline := time.Now().Add(time.Minute); ; time.Sleep(100 * time.Millisecond) {
-		if st, err = l.LoadState(); err == nil && st.Supervisor != nil && l.APIServerPID() != 0 {
+		var sup lab.SupervisorStatus
+		if st, err = l.LoadState(); err == nil && l.Control(context.Background(), "GET", "/status", &sup) == nil && agentsRunning(sup) {
 			break
 		}
 		if time.Now().After(deadline) {
 			up.Process.Kill()
-			t.Fatal("lab up did not start its API server within a minute")
+			t.Fatal("lab up did not start its agents within a minute")
 		}
 	}
 	up.Process.Signal(syscall.SIGKILL)
@@ -63,7 +66,7 @@ func TestDownAfterCrash(t *testing.T) {
 func TestNeedsRoot(t *testing.T) {
 	requireLab(t)
 	if _, err := exec.LookPath("setpriv"); err != nil {
-		t.Skip("needs setpriv (util-linux)")
+		t.Fatal("needs setpriv (util-linux)")
 	}
 	dir := t.TempDir()
 	cmd := exec.Command("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
@@ -75,4 +78,13 @@ func TestNeedsRoot(t *testing.T) {
 	if entries, _ := os.ReadDir(dir); len(entries) > 0 {
 		t.Errorf("lab up as nobody wrote %d files", len(entries))
 	}
+}
+
+func agentsRunning(s lab.SupervisorStatus) bool {
+	for _, a := range s.Agents {
+		if a.PID > 0 {
+			return true
+		}
+	}
+	return false
 }

@@ -3,6 +3,8 @@ package lab_test
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -247,9 +249,19 @@ func killAgent(t *testing.T, l *lab.Lab) {
 	if _, err := l.Sync(ctx, seedUpdate); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(300 * time.Millisecond) // inside the apply (about a second)
+	// The agent's in-flight marker exists exactly while it applies.
+	marker := filepath.Join(l.Dir, "devices", "spine", "agent", "applying.revision")
+	for deadline := time.Now().Add(30 * time.Second); !exists(marker); time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the spine's agent never started applying #738")
+		}
+	}
 	if err := syscall.Kill(victim.PID, syscall.SIGKILL); err != nil {
 		t.Fatal(err)
+	}
+	time.Sleep(100 * time.Millisecond)
+	if !exists(marker) {
+		t.Fatal("the kill did not land during the apply (the marker is gone): the test proves nothing")
 	}
 	start := time.Now()
 	if err := l.WaitApplied(ctx, nil, 90*time.Second); err != nil {
@@ -305,4 +317,9 @@ func apiServerOutage(t *testing.T, l *lab.Lab, f *model.Fabric) {
 	}
 	t.Logf("after a 10 s API server outage, the next change applied %s after the server came back", time.Since(start).Round(100*time.Millisecond))
 	goneEverywhere(t, l, "198.51.100.")
+}
+
+func exists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
 }

@@ -14,6 +14,9 @@ func TestGeneratedFabricsPass(t *testing.T) {
 		{Superspines: 3, Pods: 2, Spines: 2, Leaves: 3, HostsPerLeaf: 1},
 	} {
 		r := Verify(fabrics.Clos(t, c), Options{})
+		if len(r.Checks) < 4 {
+			t.Errorf("%+v: only %d checks ran", c, len(r.Checks))
+		}
 		for _, chk := range r.Checks {
 			if !chk.Pass {
 				t.Errorf("%+v: %s fails: %+v", c, chk.Name, chk.Findings[:min(3, len(chk.Findings))])

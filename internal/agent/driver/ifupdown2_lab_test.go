@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"underlay.dev/underlay/internal/testutil/golden"
 
 	"underlay.dev/underlay/internal/agent/store"
 	"underlay.dev/underlay/internal/model/modeltest"
@@ -22,7 +23,7 @@ func TestIfupdown2InNamespace(t *testing.T) {
 	}
 	frrlab.Require(t)
 	if _, err := exec.LookPath("ifreload"); err != nil {
-		t.Skip("ifupdown2 not installed")
+		golden.Unavailable(t, "ifupdown2 not installed")
 	}
 	ns := "ulif-" + strings.ReplaceAll(t.Name(), "/", "-")[:8]
 	for _, args := range [][]string{{"netns", "add", ns}, {"link", "add", "swp1", "netns", ns, "type", "veth", "peer", "name", "swp1p", "netns", ns}} {

@@ -171,9 +171,21 @@ func TestAgentBinaryOnRealFRR(t *testing.T) {
 	if err := c.Update(ctx, &cur); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(150 * time.Millisecond) // inside the apply (it takes ~0.5 s)
+	// The in-flight marker exists exactly while the agent applies.
+	marker := filepath.Join(stateDir, "applying.revision")
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		if _, err := os.Stat(marker); err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the agent never started applying")
+		}
+	}
 	agent.Process.Signal(syscall.SIGKILL)
 	agent.Wait()
+	if _, err := os.Stat(marker); err != nil {
+		t.Fatal("the kill did not land during the apply (the marker is gone): the test proves nothing")
+	}
 	agent = startAgent()
 	waitApplied(t, c, leaf.Name, rev, 60*time.Second)
 	out, _ = lab.Vtysh("spine1", "show ip route 198.51.100.99/32 json")

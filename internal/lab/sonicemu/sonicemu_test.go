@@ -11,20 +11,54 @@ import (
 	"testing"
 
 	"underlay.dev/underlay/internal/checker"
+	"underlay.dev/underlay/internal/intent"
+	"underlay.dev/underlay/internal/render/sonic"
+	"underlay.dev/underlay/internal/resolve"
 	"underlay.dev/underlay/internal/testutil/golden"
 )
 
-// testdata/seed-lab-spine.config_db.json is the seed lab's spine as
-// rendered in unified mode (examples/seed-lab/rendered/spine, committed
-// version); testdata/unnumbered-spine2.config_db.json is
-// examples/unnumbered/rendered/spine2, in split mode.
+// readTestdata returns a CONFIG_DB as underlay renders it today:
+// "seed-lab-spine" is the seed lab's spine forced to unified mode (the
+// example pins split), "unnumbered-spine2" the unnumbered example's
+// split-mode spine2.
 func readTestdata(t *testing.T, name string) []byte {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name))
+	switch name {
+	case "seed-lab-spine.config_db.json":
+		return renderUnified(t, filepath.Join("..", "..", "..", "examples", "seed-lab", "fabric.yaml"), "spine")
+	case "unnumbered-spine2.config_db.json":
+		b, err := os.ReadFile(filepath.Join("..", "..", "..", "examples", "unnumbered", "rendered", "spine2", "config_db.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	t.Fatalf("no test CONFIG_DB %s", name)
+	return nil
+}
+
+func renderUnified(t *testing.T, fabric, device string) []byte {
+	t.Helper()
+	doc, err := intent.Load(fabric)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return b
+	res, errs := resolve.Resolve(doc.Fabric, nil)
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	for _, d := range res.Fabric.Devices {
+		if d.Name == device {
+			d.Sonic.RoutingMode = "unified"
+			b, err := sonic.ConfigDB(d, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return b
+		}
+	}
+	t.Fatalf("no device %s in %s", device, fabric)
+	return nil
 }
 
 // checkFRR runs FRR's own parser (vtysh -C) on conf: skipped without
@@ -272,6 +306,13 @@ func TestRealizeRenderedExamples(t *testing.T) {
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no rendered config_db.json found: %v", err)
 	}
+	t.Run("seed-lab-spine-unified", func(t *testing.T) {
+		p, err := Realize(readTestdata(t, "seed-lab-spine.config_db.json"))
+		if err != nil || p.Mode != ModeUnified || len(p.Deferred) > 0 {
+			t.Fatalf("mode %s, deferred %v: %v", p.Mode, p.Deferred, err)
+		}
+		checkFRR(t, p.FRR)
+	})
 	for _, file := range files {
 		device := filepath.Dir(file)
 		name := filepath.Base(filepath.Dir(filepath.Dir(device))) + "-" + filepath.Base(device)
