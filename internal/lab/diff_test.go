@@ -20,10 +20,11 @@ import (
 func TestPredictionMatchesLab(t *testing.T) {
 	requireLab(t)
 	gen := filepath.Join(t.TempDir(), "fabric.yaml")
-	// 20 devices: sonic spines, nvue leaves, two linux-frr hosts per leaf.
+	// 20 devices, numbered: SONiC spines in unified mode (bgpcfgd's
+	// config from BGP_NEIGHBOR), NVUE leaves, two linux-frr hosts per
+	// leaf. The unnumbered example covers split mode and unnumbered links.
 	out, err := exec.Command(filepath.Join(binaries(t), "underlay"), "gen", "clos", "--name=gen20",
-		"--spines=2", "--leaves=6", "--hosts-per-leaf=2", "--platform=nvue", "--spine-platform=sonic",
-		"--unnumbered").Output()
+		"--spines=2", "--leaves=6", "--hosts-per-leaf=2", "--platform=nvue", "--spine-platform=sonic").Output()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -31,8 +32,8 @@ func TestPredictionMatchesLab(t *testing.T) {
 		t.Fatal(err)
 	}
 	for name, path := range map[string]string{
-		"examples/unnumbered": "../../examples/unnumbered/fabric.yaml",
-		"generated 2x6+12":    gen,
+		"examples/unnumbered":             "../../examples/unnumbered/fabric.yaml",
+		"generated 2x6+12, unified SONiC": gen,
 	} {
 		t.Run(name, func(t *testing.T) { predictionMatches(t, path) })
 	}

@@ -33,6 +33,15 @@ func TestSeedLabStory(t *testing.T) {
 	l := newLab(t, seedLab, 15*time.Second)
 	ctx := context.Background()
 	f := fabric(t, seedLab)
+	var status strings.Builder
+	if err := l.Status(ctx, &status); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"leaf1   cumulus ", "leaf2   nvue (emulated)", "spine   sonic (emulated)", "2/2 Established", "Ready"} {
+		if !strings.Contains(status.String(), want) {
+			t.Errorf("lab status lacks %q:\n%s", want, status.String())
+		}
+	}
 	pingAll(t, l, f, f)
 
 	before := peers(t, l)
