@@ -52,18 +52,6 @@ func (p *Process) Stop(grace time.Duration) {
 	}
 }
 
-func signalPID(pid, sig string) {
-	n, err := strconv.Atoi(pid)
-	if err != nil || n <= 1 {
-		return
-	}
-	s := syscall.SIGTERM
-	if sig == "KILL" {
-		s = syscall.SIGKILL
-	}
-	syscall.Kill(n, s)
-}
-
 // processesUsing lists pids whose command line mentions dir: the API
 // server, etcd and agents keep their data there, so this finds them even
 // when the supervisor that started them is gone.
