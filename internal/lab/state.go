@@ -20,6 +20,8 @@ type State struct {
 	// Namespace is the Kubernetes namespace of the fabric's objects.
 	Namespace string   `json:"namespace"`
 	Devices   []Device `json:"devices"`
+	// Links are the lab's cables, "a:port -- b:port".
+	Links []string `json:"links"`
 	// Netns and Pathspaces are created network namespaces and FRR
 	// pathspaces (directories under /etc/frr and /var/run/frr).
 	Netns      []string `json:"netns"`

@@ -35,6 +35,13 @@ func (l *Lab) Sync(ctx context.Context, fabricPath string) (map[string]string, e
 	if err != nil {
 		return nil, err
 	}
+	st, err := l.LoadState()
+	if err != nil {
+		return nil, fmt.Errorf("no lab in %s: %w", l.Dir, err)
+	}
+	if err := checkTopology(st, f, fabricPath); err != nil {
+		return nil, err
+	}
 	tree, err := gitops.Build(f, platform.Renderer)
 	if err != nil {
 		return nil, err

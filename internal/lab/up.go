@@ -98,7 +98,13 @@ func (l *Lab) plan(f *model.Fabric, fabricPath string, id string) (*State, error
 	if err != nil {
 		return nil, err
 	}
-	st := &State{ID: id, Fabric: abs, Namespace: f.Namespace}
+	st := &State{ID: id, Fabric: abs, Namespace: f.Namespace, Links: links(f)}
+	// Unix socket paths (NVUE emulator, control socket) hold 107 bytes.
+	for _, d := range f.Devices {
+		if p := l.nvueSocket(d.Name); len(p) > 107 {
+			return nil, fmt.Errorf("lab directory %s is too long for the unix socket %s (107 bytes at most): use a shorter --dir", l.Dir, p)
+		}
+	}
 	for _, d := range f.Devices {
 		ns := "ul-" + id + "-" + d.Name
 		if node.Exists(ns) {
