@@ -144,3 +144,21 @@ func TestDriftCheckFailureIsReported(t *testing.T) {
 		t.Errorf("got %s, %v", res.Outcome, res.Err)
 	}
 }
+
+// TestNoExpectKeepsEstablishedSessions: a config without expect.json
+// (hand-made) may not take down a session that was up: it rolls back.
+func TestNoExpectKeepsEstablishedSessions(t *testing.T) {
+	dev := &fakeDevice{}
+	e := newEngine(t, dev)
+	ctx := context.Background()
+	if res := e.Apply(ctx, "r1", cfg("good 1")); res.Outcome != Applied {
+		t.Fatal(res.Err)
+	}
+	res := e.Apply(ctx, "r2", store.Files{"frr.conf": []byte("break the sessions")})
+	if res.Outcome != RolledBack || !strings.Contains(res.Err.Error(), "session swp1") || dev.Running() != "good 1" {
+		t.Errorf("got %s (%v), running %q", res.Outcome, res.Err, dev.Running())
+	}
+	if res := e.Apply(ctx, "r3", store.Files{"frr.conf": []byte("good 2")}); res.Outcome != Applied {
+		t.Errorf("a harmless config without expect.json: %s (%v)", res.Outcome, res.Err)
+	}
+}

@@ -73,6 +73,9 @@ func (e *Engine) Apply(ctx context.Context, rev string, files store.Files) Resul
 	if err := e.Driver.Precheck(ctx, files); err != nil {
 		return finish(Rejected, err)
 	}
+	if _, ok := files[expect.FileName]; !ok {
+		exp = e.keepEstablished(ctx)
+	}
 	if err := e.Store.Begin(rev); err != nil {
 		return finish(Failed, err)
 	}
@@ -90,6 +93,29 @@ func (e *Engine) Apply(ctx context.Context, rev string, files store.Files) Resul
 		return finish(Failed, fmt.Errorf("%w; rollback failed too: %w", err, rbErr))
 	}
 	return finish(RolledBack, err)
+}
+
+// keepEstablished is the health gate of a config without expect.json
+// (underlay always renders one; a hand-made ConfigMap may lack it): the
+// sessions Established before the apply must be Established after it, so
+// such a change can never leave the device worse than before.
+func (e *Engine) keepEstablished(ctx context.Context) expect.Expectations {
+	var exp expect.Expectations
+	if e.Prober == nil {
+		return exp
+	}
+	st, err := e.Prober.Probe(ctx)
+	if err != nil {
+		return exp
+	}
+	for n, state := range st.Sessions {
+		if state == "Established" {
+			exp.Sessions = append(exp.Sessions, expect.Session{Neighbor: n, Peer: "established before this apply"})
+		}
+	}
+	sort.Slice(exp.Sessions, func(i, j int) bool { return exp.Sessions[i].Neighbor < exp.Sessions[j].Neighbor })
+	e.log().Info("no expect.json: the health gate keeps the sessions established before the apply", "sessions", len(exp.Sessions))
+	return exp
 }
 
 func (e *Engine) log() *slog.Logger {
