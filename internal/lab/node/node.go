@@ -5,9 +5,12 @@
 package node
 
 import (
+	"runtime"
+
 	"context"
 	"errors"
 	"fmt"
+	"golang.org/x/sys/unix"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -82,9 +85,24 @@ func StartFRR(ctx context.Context, ns, pathspace, hostname string) error {
 			return err
 		}
 	}
-	// A constant script; hostname and pathspace are arguments.
-	return Run(ctx, "ip", "netns", "exec", ns, "unshare", "--uts", "sh", "-c",
-		`hostname "$1" && exec /usr/lib/frr/frrinit.sh start "$2"`, "sh", hostname, pathspace)
+	// FRR takes its hostname from the system (with -N, frr.conf's is
+	// ignored): a locked thread gets its own UTS namespace and the
+	// device's name, and the init script is started from it, so it and
+	// the daemons inherit both. No shell.
+	done := make(chan error, 1)
+	go func() {
+		runtime.LockOSThread() // never unlocked: the thread ends with the goroutine
+		if err := unix.Unshare(unix.CLONE_NEWUTS); err != nil {
+			done <- fmt.Errorf("unshare uts: %w", err)
+			return
+		}
+		if err := unix.Sethostname([]byte(hostname)); err != nil {
+			done <- fmt.Errorf("hostname %s: %w", hostname, err)
+			return
+		}
+		done <- Run(ctx, "ip", "netns", "exec", ns, "/usr/lib/frr/frrinit.sh", "start", pathspace)
+	}()
+	return <-done
 }
 
 // RemoveNetns stops every process in the namespaces (TERM, then KILL),
