@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"sync"
 	"syscall"
 	"time"
@@ -143,6 +144,17 @@ func (l *Lab) build(ctx context.Context, f *model.Fabric, st *State) error {
 		}
 	}
 	for _, d := range f.Devices {
+		if d.Platform == model.PlatformLinuxFRR {
+			// A host's own OS (netplan, systemd-networkd) sets its port
+			// MTU; linux-frr renders only FRR, so the lab plays that part.
+			for _, p := range d.Ports {
+				if p.MTU > 0 {
+					if err := node.Run(ctx, "ip", "-n", ns[d.Name], "link", "set", p.Name, "mtu", strconv.Itoa(p.MTU)); err != nil {
+						return err
+					}
+				}
+			}
+		}
 		for _, s := range d.Subnets {
 			// A server-facing port with nothing behind it: a veth whose
 			// peer stays in the device, so the port has carrier.
