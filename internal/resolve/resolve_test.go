@@ -69,6 +69,9 @@ func TestResolveErrors(t *testing.T) {
 		{"port used twice", func(s string) string {
 			return strings.Replace(s, "spine1:Ethernet4", "spine1:Ethernet0", 1)
 		}, []string{`fabric.yaml:15: spec.links[1].endpoints: Duplicate value: "spine1:Ethernet0 (already used by spec.links[0].endpoints)"`}},
+		{"sonic routing mode", func(s string) string {
+			return strings.Replace(s, "{name: spine1, role: spine, platform: sonic}", "{name: spine1, role: spine, platform: sonic, sonic: {routingMode: separated}}", 1)
+		}, []string{`fabric.yaml:10: spec.devices[spine1].sonic.routingMode: Unsupported value: "separated": supported values: "split", "unified"`}},
 		{"unsupported platform", func(s string) string {
 			return strings.Replace(s, "platform: nvue", "platform: junos", 1)
 		}, []string{`fabric.yaml:12: spec.devices[leaf2].platform: Unsupported value: "junos": supported values: "cumulus", "linux-frr", "nvue", "sonic"`}},
