@@ -50,6 +50,9 @@ type Process struct {
 // LoadState reads the state file; a missing file is os.ErrNotExist.
 func (l *Lab) LoadState() (*State, error) {
 	b, err := os.ReadFile(l.path(StateFile))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("no lab in %s (start one with: underlay lab up FABRIC): %w", l.Dir, err)
+	}
 	if err != nil {
 		return nil, err
 	}

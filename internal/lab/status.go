@@ -20,7 +20,7 @@ import (
 func (l *Lab) Status(ctx context.Context, w io.Writer) error {
 	st, err := l.LoadState()
 	if err != nil {
-		return fmt.Errorf("no lab in %s: %w", l.Dir, err)
+		return err
 	}
 	var sup SupervisorStatus
 	supErr := l.Control(ctx, "GET", "/status", &sup)
@@ -101,7 +101,7 @@ func condition(s v1alpha1.NetworkDeviceStatus) string {
 func (l *Lab) Exec(ctx context.Context, device string, argv []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	st, err := l.LoadState()
 	if err != nil {
-		return fmt.Errorf("no lab in %s: %w", l.Dir, err)
+		return err
 	}
 	d, err := st.Device(device)
 	if err != nil {

@@ -37,7 +37,7 @@ func (l *Lab) Sync(ctx context.Context, fabricPath string) (map[string]string, e
 	}
 	st, err := l.LoadState()
 	if err != nil {
-		return nil, fmt.Errorf("no lab in %s: %w", l.Dir, err)
+		return nil, err
 	}
 	if err := checkTopology(st, f, fabricPath); err != nil {
 		return nil, err
