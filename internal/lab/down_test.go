@@ -47,6 +47,13 @@ func TestDownAfterCrash(t *testing.T) {
 	up.Wait()
 	syscall.Kill(st.Supervisor.PID, syscall.SIGKILL)
 
+	// Someone reads a lab file: down removes the lab's processes only.
+	reader := exec.Command("tail", "-f", filepath.Join(dir, lab.StateFile))
+	if err := reader.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { reader.Process.Kill(); reader.Wait() }()
+
 	out, err := exec.Command(filepath.Join(bin, "underlay"), "lab", "--dir="+dir, "down").CombinedOutput()
 	if err != nil {
 		t.Fatalf("lab down after a crash: %v\n%s", err, out)
@@ -59,6 +66,9 @@ func TestDownAfterCrash(t *testing.T) {
 	}
 	if _, err := os.Stat(dir); err == nil {
 		t.Errorf("%s left behind", dir)
+	}
+	if err := reader.Process.Signal(syscall.Signal(0)); err != nil {
+		t.Errorf("lab down killed a process it did not start (tail -f of a lab file): %v", err)
 	}
 }
 

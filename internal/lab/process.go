@@ -52,9 +52,13 @@ func (p *Process) Stop(grace time.Duration) {
 	}
 }
 
-// processesUsing lists pids whose command line mentions dir: the API
-// server, etcd and agents keep their data there, so this finds them even
-// when the supervisor that started them is gone.
+// labPrograms are the programs a lab starts outside its namespaces.
+var labPrograms = map[string]bool{"kube-apiserver": true, "etcd": true, "underlay-agent": true, "underlay": true}
+
+// processesUsing lists the lab's own programs whose command line names
+// dir: the API server, etcd, the agents and the supervisor keep their data
+// there, so this finds them even when the supervisor that started them is
+// gone, and never an editor or shell that merely has a lab file open.
 func processesUsing(dir string) []int {
 	entries, _ := os.ReadDir("/proc")
 	var pids []int
@@ -64,12 +68,17 @@ func processesUsing(dir string) []int {
 		if err != nil || pid == self {
 			continue
 		}
+		exe, err := os.Readlink(filepath.Join("/proc", e.Name(), "exe"))
+		// A binary replaced while running reads "path (deleted)".
+		if err != nil || !labPrograms[strings.TrimSuffix(filepath.Base(exe), " (deleted)")] {
+			continue
+		}
 		b, err := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline"))
 		if err != nil {
 			continue
 		}
 		for _, arg := range strings.Split(string(b), "\x00") {
-			if arg == dir || strings.Contains(arg, dir+"/") {
+			if arg == dir || strings.Contains(arg, dir+"/") || strings.HasSuffix(arg, "="+dir) {
 				pids = append(pids, pid)
 				break
 			}
