@@ -43,7 +43,7 @@ func nativeFiles(path string) (map[string]map[string][]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	tree, err := gitops.Build(l.result.Fabric, platform.Renderer)
+	tree, err := gitops.Build(l.Fabric, platform.Renderer)
 	if err != nil {
 		return nil, failed(err)
 	}

@@ -54,7 +54,7 @@ func runRender(cmd *cobra.Command, path string, o renderOptions) error {
 	if err != nil {
 		return reportErrors(cmd, err)
 	}
-	tree, err := gitops.Build(l.result.Fabric, platform.Renderer)
+	tree, err := gitops.Build(l.Fabric, platform.Renderer)
 	if err != nil {
 		return failed(err)
 	}
@@ -62,17 +62,17 @@ func runRender(cmd *cobra.Command, path string, o renderOptions) error {
 	if err != nil {
 		return failed(err)
 	}
-	lock, err := intent.MarshalLock(l.result.Lock)
+	lock, err := intent.MarshalLock(l.Lock)
 	if err != nil {
 		return failed(err)
 	}
 	if o.check {
-		return checkRendered(cmd.OutOrStdout(), o.out, files, l.lockPath, lock)
+		return checkRendered(cmd.OutOrStdout(), o.out, files, l.LockPath, lock)
 	}
 	if err := gitops.Write(o.out, files); err != nil {
 		return failed(err)
 	}
-	if err := writeIfChanged(l.lockPath, lock); err != nil {
+	if err := writeIfChanged(l.LockPath, lock); err != nil {
 		return failed(err)
 	}
 	if !o.quiet {

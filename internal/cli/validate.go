@@ -22,7 +22,7 @@ func newValidate() *cobra.Command {
 			if err != nil {
 				return reportErrors(cmd, err)
 			}
-			f := l.result.Fabric
+			f := l.Fabric
 			fmt.Fprintf(cmd.OutOrStdout(), "%s: fabric %s is valid: %d devices, %d links\n",
 				args[0], f.Name, len(f.Devices), len(f.Links))
 			return nil

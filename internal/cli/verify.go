@@ -63,7 +63,7 @@ func runVerify(cmd *cobra.Command, args []string, o verifyOptions) error {
 		return reportErrors(cmd, err)
 	}
 	w := cmd.OutOrStdout()
-	f := l.result.Fabric
+	f := l.Fabric
 	switch {
 	case o.trace != "":
 		return runTrace(w, verify.NewGraph(f), o.trace, args[1])

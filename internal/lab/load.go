@@ -3,7 +3,6 @@ package lab
 import (
 	"fmt"
 
-	"underlay.dev/underlay/internal/intent"
 	"underlay.dev/underlay/internal/model"
 	"underlay.dev/underlay/internal/resolve"
 )
@@ -12,19 +11,11 @@ import (
 // does; the lab never writes the lock (sync stands for Flux, which reads
 // Git).
 func LoadFabric(path string) (*model.Fabric, error) {
-	doc, err := intent.Load(path)
+	file, err := resolve.Load(path)
 	if err != nil {
 		return nil, err
 	}
-	lock, err := intent.LoadLock(intent.LockPath(path))
-	if err != nil {
-		return nil, err
-	}
-	res, errs := resolve.Resolve(doc.Fabric, lock)
-	if len(errs) > 0 {
-		return nil, doc.Locate(errs)
-	}
-	f := res.Fabric
+	f := file.Fabric
 	if f.Agent == nil {
 		// The lab runs an agent per device: render its RBAC and
 		// NetworkDevice even when the intent does not ask for them.

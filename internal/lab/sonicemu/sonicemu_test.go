@@ -11,7 +11,6 @@ import (
 	"testing"
 
 	"underlay.dev/underlay/internal/checker"
-	"underlay.dev/underlay/internal/intent"
 	"underlay.dev/underlay/internal/render/sonic"
 	"underlay.dev/underlay/internal/resolve"
 	"underlay.dev/underlay/internal/testutil/golden"
@@ -39,13 +38,9 @@ func readTestdata(t *testing.T, name string) []byte {
 
 func renderUnified(t *testing.T, fabric, device string) []byte {
 	t.Helper()
-	doc, err := intent.Load(fabric)
+	res, err := resolve.Load(fabric)
 	if err != nil {
 		t.Fatal(err)
-	}
-	res, errs := resolve.Resolve(doc.Fabric, nil)
-	if len(errs) > 0 {
-		t.Fatal(errs)
 	}
 	for _, d := range res.Fabric.Devices {
 		if d.Name == device {

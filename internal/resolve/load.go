@@ -1,0 +1,30 @@
+package resolve
+
+import "underlay.dev/underlay/internal/intent"
+
+// File is an intent resolved against its lock file.
+type File struct {
+	Doc      *intent.Document
+	LockPath string
+	*Result
+}
+
+// Load reads the intent at path and its lock file and resolves them.
+// Every problem comes back at once as intent.Errors, each on its file and
+// line. The lock file is read, never written.
+func Load(path string) (*File, error) {
+	doc, err := intent.Load(path)
+	if err != nil {
+		return nil, err
+	}
+	lockPath := intent.LockPath(path)
+	lock, err := intent.LoadLock(lockPath)
+	if err != nil {
+		return nil, err
+	}
+	res, errs := Resolve(doc.Fabric, lock)
+	if len(errs) > 0 {
+		return nil, doc.Locate(errs)
+	}
+	return &File{Doc: doc, LockPath: lockPath, Result: res}, nil
+}
