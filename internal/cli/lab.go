@@ -77,13 +77,13 @@ func newLabSync(get func(*cobra.Command) *lab.Lab) *cobra.Command {
 			defer stop()
 			l := get(cmd)
 			start := time.Now()
-			if _, err := l.Sync(ctx, args[0]); err != nil {
+			if err := l.Sync(ctx, args[0]); err != nil {
 				return failed(err)
 			}
 			if wait == 0 {
 				return nil
 			}
-			if err := l.WaitApplied(ctx, nil, wait); err != nil {
+			if err := l.WaitApplied(ctx, wait); err != nil {
 				return failed(err)
 			}
 			l.Out.Write([]byte("every device applied it: " + time.Since(start).Round(time.Millisecond).String() + " after sync started\n"))

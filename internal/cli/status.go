@@ -118,13 +118,7 @@ func dash(s string) string {
 	return s
 }
 
-// short abbreviates a content hash as git does.
-func short(rev string) string {
-	if len(rev) > 19 {
-		return rev[:19]
-	}
-	return dash(rev)
-}
+func short(rev string) string { return dash(gitops.ShortHash(rev)) }
 
 func truncate(s string, n int) string {
 	if len(s) <= n {

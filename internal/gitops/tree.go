@@ -97,6 +97,14 @@ func contentHash(files []render.File) string {
 	return ContentHash(m)
 }
 
+// ShortHash abbreviates a content hash for people, as git does.
+func ShortHash(rev string) string {
+	if len(rev) > 19 {
+		return rev[:19]
+	}
+	return rev
+}
+
 // ContentHash is a device's revision: sha256 over each file's name,
 // length and content in name order. The agent computes the same from a
 // ConfigMap or a mounted directory.

@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -49,11 +50,7 @@ func predictionMatches(t *testing.T, path string) {
 }
 
 func vtysh(l *lab.Lab, device, command string) (string, error) {
-	var out outBuf
+	var out strings.Builder
 	err := l.Exec(context.Background(), device, []string{"vtysh", "-c", command}, nil, &out, &out)
-	return string(out), err
+	return out.String(), err
 }
-
-type outBuf []byte
-
-func (b *outBuf) Write(p []byte) (int, error) { *b = append(*b, p...); return len(p), nil }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"syscall"
 	"time"
@@ -32,16 +33,16 @@ func (l *Lab) Down() error {
 	// Anything that outlived it (a crash, kill -9) still names the lab
 	// directory on its command line.
 	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGKILL} {
-		for _, pid := range processesUsing(l.Dir) {
+		for pid := range labProcesses(l.Dir) {
 			syscall.Kill(pid, sig)
 		}
 		if sig == syscall.SIGTERM {
 			waitGone(l.Dir, 5*time.Second)
 		}
 	}
-	node.RemoveNetns(st.Netns)
-	for _, ps := range st.Pathspaces {
-		node.RemovePathspace(ps)
+	node.RemoveNetns(st.Namespaces())
+	for _, ns := range st.Namespaces() {
+		node.RemovePathspace(ns)
 	}
 	if err := os.RemoveAll(l.Dir); err != nil {
 		return fmt.Errorf("removing %s: %w", l.Dir, err)
@@ -49,28 +50,27 @@ func (l *Lab) Down() error {
 	if left := l.leftovers(st); len(left) > 0 {
 		return fmt.Errorf("lab down left behind: %s", strings.Join(left, ", "))
 	}
-	l.progress("lab %s down in %s: %d namespaces, their FRR and every lab process removed", st.ID, time.Since(t).Round(100*time.Millisecond), len(st.Netns))
+	l.progress("lab %s down in %s: %d namespaces, their FRR and every lab process removed", st.ID, time.Since(t).Round(100*time.Millisecond), len(st.Devices))
 	return nil
 }
 
 // leftovers lists what remains of the lab after down: it must be nothing.
 func (l *Lab) leftovers(st *State) []string {
 	var left []string
-	for _, ns := range st.Netns {
+	for _, ns := range st.Namespaces() {
 		if node.Exists(ns) {
 			left = append(left, "namespace "+ns)
 		}
-	}
-	for _, ps := range st.Pathspaces {
 		for _, d := range []string{"/etc/frr", "/var/run/frr"} {
-			if _, err := os.Stat(filepath.Join(d, ps)); err == nil {
-				left = append(left, filepath.Join(d, ps))
+			if _, err := os.Stat(filepath.Join(d, ns)); err == nil {
+				left = append(left, filepath.Join(d, ns))
 			}
 		}
 	}
-	for _, pid := range processesUsing(l.Dir) {
-		left = append(left, fmt.Sprintf("process %d", pid))
+	for pid, program := range labProcesses(l.Dir) {
+		left = append(left, fmt.Sprintf("%s (pid %d)", program, pid))
 	}
+	sort.Strings(left)
 	if _, err := os.Stat(l.Dir); err == nil {
 		left = append(left, l.Dir)
 	}
@@ -79,7 +79,7 @@ func (l *Lab) leftovers(st *State) []string {
 
 func waitGone(dir string, within time.Duration) {
 	deadline := time.Now().Add(within)
-	for len(processesUsing(dir)) > 0 && time.Now().Before(deadline) {
+	for len(labProcesses(dir)) > 0 && time.Now().Before(deadline) {
 		time.Sleep(100 * time.Millisecond)
 	}
 }

@@ -59,7 +59,7 @@ func TestDownAfterCrash(t *testing.T) {
 		t.Fatalf("lab down after a crash: %v\n%s", err, out)
 	}
 	t.Logf("%s", out)
-	for _, ns := range st.Netns {
+	for _, ns := range st.Namespaces() {
 		if _, err := os.Stat(filepath.Join("/var/run/netns", ns)); err == nil {
 			t.Errorf("namespace %s left behind", ns)
 		}

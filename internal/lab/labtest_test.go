@@ -2,6 +2,7 @@ package lab_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -67,7 +68,7 @@ func binaries(t *testing.T) string {
 			}
 			out, err := exec.Command("go", "build", "-o", filepath.Join(binDir, p), "underlay.dev/underlay/cmd/"+p).CombinedOutput()
 			if err != nil {
-				binErr = &buildError{p, err, string(out)}
+				binErr = fmt.Errorf("building %s: %w\n%s", p, err, out)
 			}
 		}
 	})
@@ -75,16 +76,6 @@ func binaries(t *testing.T) string {
 		t.Fatal(binErr)
 	}
 	return binDir
-}
-
-type buildError struct {
-	prog string
-	err  error
-	out  string
-}
-
-func (e *buildError) Error() string {
-	return "building " + e.prog + ": " + e.err.Error() + "\n" + e.out
 }
 
 // newLab brings a fabric up in a fresh directory under /run (short paths:
@@ -144,5 +135,3 @@ func ping(l *lab.Lab, src, from, dst string, within time.Duration) bool {
 		time.Sleep(200 * time.Millisecond)
 	}
 }
-
-func readFileErr(path string) ([]byte, error) { return os.ReadFile(path) }

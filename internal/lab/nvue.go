@@ -6,10 +6,8 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"path/filepath"
 	"time"
 
-	"underlay.dev/underlay/internal/agent/atomicfile"
 	"underlay.dev/underlay/internal/lab/nvuefrr"
 	"underlay.dev/underlay/internal/nvueemu"
 )
@@ -18,7 +16,7 @@ import (
 // (as NVUE serves /var/run/nvue/nvue.sock), with a backend that does what
 // NVUE's does on apply: interface addresses and MTU, then FRR.
 func (l *Lab) serveNVUE(ctx context.Context, d Device) (func(), error) {
-	sock := l.path("devices", d.Name, "nvue.sock")
+	sock := l.nvueSocket(d.Name)
 	os.Remove(sock)
 	ln, err := net.Listen("unix", sock)
 	if err != nil {
@@ -46,12 +44,8 @@ func (l *Lab) nvueBackend(d Device, tree map[string]any) error {
 	if err := setAddresses(ctx, d.Netns, res.Addresses); err != nil {
 		return err
 	}
-	conf := l.path("devices", d.Name, "nvue-frr.conf")
-	if err := atomicfile.WriteFile(conf, res.FRR, 0o644); err != nil {
-		return err
-	}
-	return frrReload(ctx, d.Netns, conf)
+	return loadFRR(ctx, d.Netns, l.path("devices", d.Name, "nvue-frr.conf"), res.FRR)
 }
 
 // nvueSocket is where the agent of device d reaches its NVUE emulator.
-func (l *Lab) nvueSocket(d string) string { return filepath.Join(l.Dir, "devices", d, "nvue.sock") }
+func (l *Lab) nvueSocket(d string) string { return l.path("devices", d, "nvue.sock") }

@@ -27,8 +27,8 @@ func startTime(pid int) uint64 {
 	return n
 }
 
-// This records a process for the state file.
-func this(pid int) *Process { return &Process{PID: pid, Start: startTime(pid)} }
+// record identifies a process for the state file.
+func record(pid int) *Process { return &Process{PID: pid, Start: startTime(pid)} }
 
 // Alive reports whether the recorded process still runs (same pid and
 // start time).
@@ -55,13 +55,14 @@ func (p *Process) Stop(grace time.Duration) {
 // labPrograms are the programs a lab starts outside its namespaces.
 var labPrograms = map[string]bool{"kube-apiserver": true, "etcd": true, "underlay-agent": true, "underlay": true}
 
-// processesUsing lists the lab's own programs whose command line names
-// dir: the API server, etcd, the agents and the supervisor keep their data
-// there, so this finds them even when the supervisor that started them is
-// gone, and never an editor or shell that merely has a lab file open.
-func processesUsing(dir string) []int {
+// labProcesses maps the pid of each of the lab's own programs whose
+// command line names dir to the program: the API server, etcd, the agents
+// and the supervisor keep their data there, so this finds them even when
+// the supervisor that started them is gone, and never an editor or shell
+// that merely has a lab file open.
+func labProcesses(dir string) map[int]string {
 	entries, _ := os.ReadDir("/proc")
-	var pids []int
+	found := map[int]string{}
 	self := os.Getpid()
 	for _, e := range entries {
 		pid, err := strconv.Atoi(e.Name())
@@ -70,7 +71,8 @@ func processesUsing(dir string) []int {
 		}
 		exe, err := os.Readlink(filepath.Join("/proc", e.Name(), "exe"))
 		// A binary replaced while running reads "path (deleted)".
-		if err != nil || !labPrograms[strings.TrimSuffix(filepath.Base(exe), " (deleted)")] {
+		program := strings.TrimSuffix(filepath.Base(exe), " (deleted)")
+		if err != nil || !labPrograms[program] {
 			continue
 		}
 		b, err := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline"))
@@ -79,20 +81,19 @@ func processesUsing(dir string) []int {
 		}
 		for _, arg := range strings.Split(string(b), "\x00") {
 			if arg == dir || strings.Contains(arg, dir+"/") || strings.HasSuffix(arg, "="+dir) {
-				pids = append(pids, pid)
+				found[pid] = program
 				break
 			}
 		}
 	}
-	return pids
+	return found
 }
 
 // APIServerPID finds the lab's kube-apiserver (for fault tests that stop
 // it); 0 when it is not running.
 func (l *Lab) APIServerPID() int {
-	for _, pid := range processesUsing(l.Dir) {
-		b, _ := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
-		if strings.Contains(filepath.Base(strings.SplitN(string(b), "\x00", 2)[0]), "kube-apiserver") {
+	for pid, program := range labProcesses(l.Dir) {
+		if program == "kube-apiserver" {
 			return pid
 		}
 	}

@@ -7,6 +7,8 @@ import (
 	"net/netip"
 	"os/exec"
 	"strconv"
+	"underlay.dev/underlay/internal/agent/driver"
+	"underlay.dev/underlay/internal/agent/store"
 	"underlay.dev/underlay/internal/lab/node"
 )
 
@@ -82,41 +84,10 @@ func setLink(ctx context.Context, ns, name string, mtu int, up bool) error {
 	return node.Run(ctx, append(args, state)...)
 }
 
-// frrReload applies file to the namespace's FRR as a live change.
-func frrReload(ctx context.Context, pathspace, file string) error {
-	out, err := exec.CommandContext(ctx, "/usr/lib/frr/frr-reload.py", "--reload", "--stdout",
-		"--pathspace", pathspace, file).CombinedOutput()
-	if err != nil {
-		return fmt.Errorf("frr-reload.py: %w: %s", err, lastLines(out, 5))
-	}
-	return nil
-}
-
-func lastLines(b []byte, n int) string {
-	lines := splitLines(string(b))
-	if len(lines) > n {
-		lines = lines[len(lines)-n:]
-	}
-	s := ""
-	for _, l := range lines {
-		s += l + "\n"
-	}
-	return s
-}
-
-func splitLines(s string) []string {
-	var out []string
-	start := 0
-	for i := 0; i < len(s); i++ {
-		if s[i] == '\n' {
-			out = append(out, s[start:i])
-			start = i + 1
-		}
-	}
-	if start < len(s) {
-		out = append(out, s[start:])
-	}
-	return out
+// loadFRR writes conf to file and applies it to the device's FRR as a
+// live change, as the agent's FRR driver does on a switch.
+func loadFRR(ctx context.Context, pathspace, file string, conf []byte) error {
+	return (&driver.FRR{Pathspace: pathspace, ConfPath: file}).Apply(ctx, store.Files{"frr.conf": conf})
 }
 
 // vtysh runs one command in a device's FRR.

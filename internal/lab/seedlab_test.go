@@ -46,10 +46,10 @@ func TestSeedLabStory(t *testing.T) {
 
 	before := peers(t, l)
 	start := time.Now()
-	if _, err := l.Sync(ctx, seedUpdate); err != nil {
+	if err := l.Sync(ctx, seedUpdate); err != nil {
 		t.Fatal(err)
 	}
-	if err := l.WaitApplied(ctx, nil, time.Minute); err != nil {
+	if err := l.WaitApplied(ctx, time.Minute); err != nil {
 		logs(t, l)
 		t.Fatal(err)
 	}
@@ -59,10 +59,10 @@ func TestSeedLabStory(t *testing.T) {
 		t.Errorf("a BGP session reset during change #738:\nbefore %v\nafter  %v", before, after)
 	}
 
-	if _, err := l.Sync(ctx, seedLab); err != nil {
+	if err := l.Sync(ctx, seedLab); err != nil {
 		t.Fatal(err)
 	}
-	if err := l.WaitApplied(ctx, nil, time.Minute); err != nil {
+	if err := l.WaitApplied(ctx, time.Minute); err != nil {
 		t.Fatal(err)
 	}
 	if after := peers(t, l); !sameSessions(before, after) {
@@ -181,7 +181,7 @@ func killBGPd(t *testing.T, l *lab.Lab, f *model.Fabric) {
 }
 
 func readFile(t *testing.T, path string) string {
-	b, err := readFileErr(path)
+	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -216,7 +216,7 @@ func brokenConfig(t *testing.T, l *lab.Lab, f *model.Fabric) {
 	if err := c.Update(ctx, &cm); err != nil {
 		t.Fatal(err)
 	}
-	err = l.WaitApplied(ctx, nil, 90*time.Second)
+	err = l.WaitApplied(ctx, 90*time.Second)
 	if err == nil || !strings.Contains(err.Error(), "leaf1") {
 		t.Fatalf("a session-breaking config was applied, or the failure does not name leaf1: %v", err)
 	}
@@ -237,10 +237,10 @@ func brokenConfig(t *testing.T, l *lab.Lab, f *model.Fabric) {
 	}
 	pingAll(t, l, f, f)
 	// Git fixed: the good config again.
-	if _, err := l.Sync(ctx, seedLab); err != nil {
+	if err := l.Sync(ctx, seedLab); err != nil {
 		t.Fatal(err)
 	}
-	if err := l.WaitApplied(ctx, nil, time.Minute); err != nil {
+	if err := l.WaitApplied(ctx, time.Minute); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -255,7 +255,7 @@ func killAgent(t *testing.T, l *lab.Lab) {
 		t.Fatal(err)
 	}
 	victim := sup.Agents["spine"]
-	if _, err := l.Sync(ctx, seedUpdate); err != nil {
+	if err := l.Sync(ctx, seedUpdate); err != nil {
 		t.Fatal(err)
 	}
 	// The agent's in-flight marker exists exactly while it applies.
@@ -273,7 +273,7 @@ func killAgent(t *testing.T, l *lab.Lab) {
 		t.Fatal("the kill did not land during the apply (the marker is gone): the test proves nothing")
 	}
 	start := time.Now()
-	if err := l.WaitApplied(ctx, nil, 90*time.Second); err != nil {
+	if err := l.WaitApplied(ctx, 90*time.Second); err != nil {
 		logs(t, l)
 		t.Fatal(err)
 	}
@@ -312,7 +312,7 @@ func apiServerOutage(t *testing.T, l *lab.Lab, f *model.Fabric) {
 	start := time.Now()
 	var err error
 	for time.Since(start) < time.Minute {
-		if _, err = l.Sync(ctx, seedLab); err == nil {
+		if err = l.Sync(ctx, seedLab); err == nil {
 			break
 		}
 		time.Sleep(time.Second)
@@ -320,7 +320,7 @@ func apiServerOutage(t *testing.T, l *lab.Lab, f *model.Fabric) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := l.WaitApplied(ctx, nil, 90*time.Second); err != nil {
+	if err := l.WaitApplied(ctx, 90*time.Second); err != nil {
 		logs(t, l)
 		t.Fatal(err)
 	}

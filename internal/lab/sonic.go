@@ -41,10 +41,7 @@ func (l *Lab) SONiCCLI(ctx context.Context, name string, args []string, stdout i
 	cmd := strings.Join(args, " ")
 	switch {
 	case cmd == "show runningconfiguration all":
-		b, err := os.ReadFile(running)
-		if errors.Is(err, os.ErrNotExist) {
-			b, err = []byte("{}\n"), nil
-		}
+		b, err := readRunning(running)
 		stdout.Write(b)
 		return err
 	case len(args) == 3 && args[0] == "config" && args[1] == "apply-patch":
@@ -54,16 +51,29 @@ func (l *Lab) SONiCCLI(ctx context.Context, name string, args []string, stdout i
 	case len(args) == 4 && args[0] == "config" && args[1] == "reload" && args[2] == "-y":
 		return l.sonicReload(ctx, d, running, args[3])
 	case cmd == "docker exec bgp /usr/lib/frr/frr-reload.py --reload --stdout /etc/frr/frr.conf":
-		return frrReload(ctx, d.Netns, filepath.Join(dir, "frr", "frr.conf"))
+		// The agent wrote the bgp container's /etc/frr/frr.conf here.
+		path := filepath.Join(dir, "frr", "frr.conf")
+		conf, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		return loadFRR(ctx, d.Netns, path, conf)
 	}
 	return fmt.Errorf("the lab's SONiC emulation does not implement %q", cmd)
 }
 
-func (l *Lab) sonicPatch(ctx context.Context, d Device, running, patchFile string, dryRun bool, stdout io.Writer) error {
-	cur, err := os.ReadFile(running)
+// readRunning reads the running CONFIG_DB; a switch never configured has
+// an empty one.
+func readRunning(path string) ([]byte, error) {
+	b, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
-		cur, err = []byte("{}"), nil
+		return []byte("{}\n"), nil
 	}
+	return b, err
+}
+
+func (l *Lab) sonicPatch(ctx context.Context, d Device, running, patchFile string, dryRun bool, stdout io.Writer) error {
+	cur, err := readRunning(running)
 	if err != nil {
 		return err
 	}
@@ -75,14 +85,15 @@ func (l *Lab) sonicPatch(ctx context.Context, d Device, running, patchFile strin
 	if err != nil {
 		return fmt.Errorf("apply-patch: %w", err)
 	}
-	if _, err := sonicemu.Realize(next); err != nil {
+	plan, err := sonicemu.Realize(next)
+	if err != nil {
 		return fmt.Errorf("apply-patch: the result is not a CONFIG_DB this emulation can run: %w", err)
 	}
 	if dryRun {
 		fmt.Fprintln(stdout, "Patch applied successfully (dry run).")
 		return nil
 	}
-	if err := l.sonicRealize(ctx, d, next, false); err != nil {
+	if err := l.sonicRealize(ctx, d, plan, false); err != nil {
 		return err
 	}
 	fmt.Fprintln(stdout, "Patch applied successfully.")
@@ -97,24 +108,24 @@ func (l *Lab) sonicReload(ctx context.Context, d Device, running, file string) e
 	if err != nil {
 		return err
 	}
-	old, _ := os.ReadFile(running)
-	restart := true
-	if len(old) > 0 {
-		a, errA := sonicemu.Realize(old)
-		b, errB := sonicemu.Realize(next)
-		restart = errA != nil || errB != nil || a.Mode != b.Mode
+	plan, err := sonicemu.Realize(next)
+	if err != nil {
+		return fmt.Errorf("config reload: %w", err)
 	}
-	if err := l.sonicRealize(ctx, d, next, restart); err != nil {
+	restart := true
+	if old, err := os.ReadFile(running); err == nil {
+		prev, err := sonicemu.Realize(old)
+		restart = err != nil || prev.Mode != plan.Mode
+	}
+	if err := l.sonicRealize(ctx, d, plan, restart); err != nil {
 		return err
 	}
 	return atomicfile.WriteFile(running, next, 0o644)
 }
 
-func (l *Lab) sonicRealize(ctx context.Context, d Device, db []byte, restartBGP bool) error {
-	plan, err := sonicemu.Realize(db)
-	if err != nil {
-		return err
-	}
+// sonicRealize makes the namespace and FRR run plan: ports, addresses
+// and, in unified mode, bgpcfgd's FRR config.
+func (l *Lab) sonicRealize(ctx context.Context, d Device, plan sonicemu.Plan, restartBGP bool) error {
 	for _, p := range plan.Ports {
 		if err := setLink(ctx, d.Netns, p.Name, p.MTU, p.AdminUp); err != nil {
 			return err
@@ -139,11 +150,7 @@ func (l *Lab) sonicRealize(ctx context.Context, d Device, db []byte, restartBGP 
 	if plan.FRR == nil {
 		return nil
 	}
-	conf := l.path("devices", d.Name, "sonic", "bgpcfgd-frr.conf")
-	if err := atomicfile.WriteFile(conf, plan.FRR, 0o644); err != nil {
-		return err
-	}
-	return frrReload(ctx, d.Netns, conf)
+	return loadFRR(ctx, d.Netns, l.path("devices", d.Name, "sonic", "bgpcfgd-frr.conf"), plan.FRR)
 }
 
 // lockFile serialises SONiC commands on one device, as SONiC's CLI does.

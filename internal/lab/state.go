@@ -22,10 +22,6 @@ type State struct {
 	Devices   []Device `json:"devices"`
 	// Links are the lab's cables, "a:port -- b:port".
 	Links []string `json:"links"`
-	// Netns and Pathspaces are created network namespaces and FRR
-	// pathspaces (directories under /etc/frr and /var/run/frr).
-	Netns      []string `json:"netns"`
-	Pathspaces []string `json:"pathspaces"`
 	// Supervisor is the process holding the API server, emulators and
 	// agents.
 	Supervisor *Process `json:"supervisor,omitempty"`
@@ -75,6 +71,16 @@ func (l *Lab) saveState(s *State) error {
 func (l *Lab) Exists() bool {
 	_, err := os.Stat(l.path(StateFile))
 	return !errors.Is(err, os.ErrNotExist)
+}
+
+// Namespaces are the network namespaces of the devices; each is also the
+// name of the device's FRR pathspace (under /etc/frr and /var/run/frr).
+func (s *State) Namespaces() []string {
+	out := make([]string, len(s.Devices))
+	for i, d := range s.Devices {
+		out[i] = d.Netns
+	}
+	return out
 }
 
 // Device returns the named device of the lab.

@@ -4,10 +4,13 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"os"
 	"os/exec"
 	"slices"
 	"text/tabwriter"
+	"underlay.dev/underlay/internal/gitops"
 
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -59,7 +62,10 @@ func (l *Lab) Status(ctx context.Context, w io.Writer) error {
 		var nd v1alpha1.NetworkDevice
 		applied, status := "-", "no status yet"
 		if err := c.Get(ctx, client.ObjectKey{Namespace: st.Namespace, Name: d.Name}, &nd); err == nil {
-			applied, status = short(nd.Status.AppliedRevision), condition(nd.Status)
+			status = condition(nd.Status)
+			if rev := gitops.ShortHash(nd.Status.AppliedRevision); rev != "" {
+				applied = rev
+			}
 		}
 		peers, err := Peers(ctx, d.Netns)
 		sessions := "FRR down"
@@ -71,29 +77,16 @@ func (l *Lab) Status(ctx context.Context, w io.Writer) error {
 	return tw.Flush()
 }
 
-func short(rev string) string {
-	if len(rev) > 19 {
-		return rev[:19]
-	}
-	if rev == "" {
-		return "-"
-	}
-	return rev
-}
-
 // condition summarises the NetworkDevice conditions: Degraded (with its
 // message) wins over Ready.
 func condition(s v1alpha1.NetworkDeviceStatus) string {
-	out := "Progressing"
-	for _, c := range s.Conditions {
-		if c.Type == "Degraded" && c.Status == "True" {
-			return "Degraded: " + c.Message
-		}
-		if c.Type == "Ready" && c.Status == "True" {
-			out = "Ready"
-		}
+	if c := meta.FindStatusCondition(s.Conditions, v1alpha1.ConditionDegraded); c != nil && c.Status == metav1.ConditionTrue {
+		return "Degraded: " + c.Message
 	}
-	return out
+	if meta.IsStatusConditionTrue(s.Conditions, v1alpha1.ConditionReady) {
+		return "Ready"
+	}
+	return "Progressing"
 }
 
 // Exec runs a command inside a device: vtysh goes to the device's FRR,

@@ -87,7 +87,7 @@ func (l *Lab) writeKubeconfigs(env *envtest.Environment, st *State) error {
 	if err != nil {
 		return err
 	}
-	if err := writeKubeconfig(admin.Config(), l.path(AdminKubeconfig)); err != nil {
+	if err := WriteKubeconfig(admin.Config(), l.path(AdminKubeconfig)); err != nil {
 		return err
 	}
 	for _, d := range st.Devices {
@@ -97,14 +97,16 @@ func (l *Lab) writeKubeconfigs(env *envtest.Environment, st *State) error {
 		if err != nil {
 			return err
 		}
-		if err := writeKubeconfig(u.Config(), l.path("devices", d.Name, "kubeconfig")); err != nil {
+		if err := WriteKubeconfig(u.Config(), l.path("devices", d.Name, "kubeconfig")); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func writeKubeconfig(cfg *rest.Config, path string) error {
+// WriteKubeconfig writes a kubeconfig for cfg (server, CA and client
+// credentials) to path.
+func WriteKubeconfig(cfg *rest.Config, path string) error {
 	kc := clientcmdapi.NewConfig()
 	kc.Clusters["lab"] = &clientcmdapi.Cluster{Server: cfg.Host, CertificateAuthorityData: cfg.CAData}
 	kc.AuthInfos["user"] = &clientcmdapi.AuthInfo{ClientCertificateData: cfg.CertData, ClientKeyData: cfg.KeyData, Token: cfg.BearerToken}

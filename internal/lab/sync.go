@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"underlay.dev/underlay/internal/model"
 
 	"golang.org/x/sync/errgroup"
 	corev1 "k8s.io/api/core/v1"
@@ -27,21 +28,47 @@ import (
 const FieldManager = "underlay-lab"
 
 // Sync renders the fabric, builds the tree with kustomize and applies it
-// with server-side apply, as Flux does. It returns each device's desired
-// revision (the ConfigMap content hash) and records them for WaitApplied.
-func (l *Lab) Sync(ctx context.Context, fabricPath string) (map[string]string, error) {
+// with server-side apply, as Flux does; WaitApplied then follows the
+// agents.
+func (l *Lab) Sync(ctx context.Context, fabricPath string) error {
 	t := time.Now()
 	f, err := LoadFabric(fabricPath)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	st, err := l.LoadState()
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if err := checkTopology(st, f, fabricPath); err != nil {
-		return nil, err
+		return err
 	}
+	objs, err := objects(f)
+	if err != nil {
+		return err
+	}
+	c, err := l.Client()
+	if err != nil {
+		return err
+	}
+	if err := apply(ctx, c, objs); err != nil {
+		return err
+	}
+	// The last synced intent: the session counts status and
+	// WaitEstablished expect.
+	if st.Fabric, err = filepath.Abs(fabricPath); err != nil {
+		return err
+	}
+	if err := l.saveState(st); err != nil {
+		return err
+	}
+	l.progress("sync %s: rendered and applied %d objects (server-side apply) in %s", fabricPath, len(objs), time.Since(t).Round(time.Millisecond))
+	return nil
+}
+
+// objects renders f and builds its tree as kustomize-controller does,
+// with the fabric's namespace first.
+func objects(f *model.Fabric) ([]*unstructured.Unstructured, error) {
 	tree, err := gitops.Build(f, platform.Renderer)
 	if err != nil {
 		return nil, err
@@ -60,13 +87,8 @@ func (l *Lab) Sync(ctx context.Context, fabricPath string) (map[string]string, e
 	if err != nil {
 		return nil, fmt.Errorf("kustomize build: %w", err)
 	}
-	c, err := l.Client()
-	if err != nil {
-		return nil, err
-	}
-	ns := &unstructured.Unstructured{Object: map[string]any{"apiVersion": "v1", "kind": "Namespace",
-		"metadata": map[string]any{"name": f.Namespace}}}
-	objs := []*unstructured.Unstructured{ns}
+	objs := []*unstructured.Unstructured{{Object: map[string]any{"apiVersion": "v1", "kind": "Namespace",
+		"metadata": map[string]any{"name": f.Namespace}}}}
 	for _, r := range resMap.Resources() {
 		m, err := r.Map()
 		if err != nil {
@@ -74,20 +96,7 @@ func (l *Lab) Sync(ctx context.Context, fabricPath string) (map[string]string, e
 		}
 		objs = append(objs, &unstructured.Unstructured{Object: m})
 	}
-	if err := apply(ctx, c, objs); err != nil {
-		return nil, err
-	}
-	revs := map[string]string{}
-	for _, u := range objs {
-		if u.GetKind() == "ConfigMap" {
-			revs[u.GetLabels()[gitops.LabelDevice]] = u.GetAnnotations()[gitops.AnnotationHash]
-		}
-	}
-	if err := l.recordFabric(fabricPath); err != nil {
-		return nil, err
-	}
-	l.progress("sync %s: rendered and applied %d objects (server-side apply) in %s", fabricPath, len(objs), time.Since(t).Round(time.Millisecond))
-	return revs, nil
+	return objs, nil
 }
 
 // Client is a cluster-admin client of the lab's API server.
@@ -109,7 +118,7 @@ func (l *Lab) Client() (client.Client, error) {
 // WaitApplied waits until every device's agent reports the revision of
 // its current ConfigMap as applied. It fails fast on a device whose agent
 // rejected or rolled back that revision, naming the reason.
-func (l *Lab) WaitApplied(ctx context.Context, only []string, within time.Duration) error {
+func (l *Lab) WaitApplied(ctx context.Context, within time.Duration) error {
 	st, err := l.LoadState()
 	if err != nil {
 		return err
@@ -171,19 +180,6 @@ func (l *Lab) applyProgress(ctx context.Context, c client.Client, st *State) (pe
 	}
 	sort.Strings(pending)
 	return pending, failed
-}
-
-// recordFabric notes the last synced intent in the state file, for the
-// session counts status and WaitEstablished expect.
-func (l *Lab) recordFabric(path string) error {
-	st, err := l.LoadState()
-	if err != nil {
-		return err
-	}
-	if st.Fabric, err = filepath.Abs(path); err != nil {
-		return err
-	}
-	return l.saveState(st)
 }
 
 // apply server-side applies objs: the namespace first, then the rest

@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -67,7 +68,7 @@ func (l *Lab) Up(ctx context.Context, fabricPath string, o UpOptions) error {
 	if err := l.startSupervisor(ctx, st, o.Assets); err != nil {
 		return err
 	}
-	if _, err := l.Sync(ctx, fabricPath); err != nil {
+	if err := l.Sync(ctx, fabricPath); err != nil {
 		return err
 	}
 	if err := l.Control(ctx, "POST", "/agents/start", nil); err != nil {
@@ -75,7 +76,7 @@ func (l *Lab) Up(ctx context.Context, fabricPath string, o UpOptions) error {
 	}
 	l.progress("agents started; waiting for every device to apply its config")
 	t := time.Now()
-	if err := l.WaitApplied(ctx, nil, 5*time.Minute); err != nil {
+	if err := l.WaitApplied(ctx, 5*time.Minute); err != nil {
 		return err
 	}
 	l.progress("  every agent applied its config and passed its health gate: %s", time.Since(t).Round(100*time.Millisecond))
@@ -112,8 +113,6 @@ func (l *Lab) plan(f *model.Fabric, fabricPath string, id string) (*State, error
 			return nil, fmt.Errorf("network namespace %s already exists (another lab?): remove it or pick another --id", ns)
 		}
 		st.Devices = append(st.Devices, Device{Name: d.Name, Platform: string(d.Platform), Netns: ns})
-		st.Netns = append(st.Netns, ns)
-		st.Pathspaces = append(st.Pathspaces, ns)
 	}
 	return st, os.MkdirAll(l.Dir, 0o700)
 }
@@ -222,7 +221,7 @@ func (l *Lab) startSupervisor(ctx context.Context, st *State, assets string) err
 	if err := cmd.Start(); err != nil {
 		return err
 	}
-	st.Supervisor = this(cmd.Process.Pid)
+	st.Supervisor = record(cmd.Process.Pid)
 	if err := l.saveState(st); err != nil {
 		return err
 	}
@@ -237,7 +236,7 @@ func (l *Lab) startSupervisor(ctx context.Context, st *State, assets string) err
 		select {
 		case err := <-exited:
 			b, _ := os.ReadFile(l.path("supervisor.log"))
-			return fmt.Errorf("the lab supervisor exited (%v):\n%s", err, lastLines(b, 15))
+			return fmt.Errorf("the lab supervisor exited (%v):\n%s", err, tail(b, 15))
 		case <-ctx.Done():
 			return ctx.Err()
 		case <-time.After(200 * time.Millisecond):
@@ -246,4 +245,10 @@ func (l *Lab) startSupervisor(ctx context.Context, st *State, assets string) err
 			return fmt.Errorf("the lab supervisor did not come up within 2m; see %s", l.path("supervisor.log"))
 		}
 	}
+}
+
+// tail returns the last n lines of a log.
+func tail(b []byte, n int) string {
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	return strings.Join(lines[max(0, len(lines)-n):], "\n")
 }

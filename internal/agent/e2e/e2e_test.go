@@ -18,8 +18,6 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/client-go/tools/clientcmd"
-	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 
@@ -29,6 +27,7 @@ import (
 	"underlay.dev/underlay/internal/expect"
 	"underlay.dev/underlay/internal/gen"
 	"underlay.dev/underlay/internal/gitops"
+	"underlay.dev/underlay/internal/lab"
 	"underlay.dev/underlay/internal/model"
 	"underlay.dev/underlay/internal/render/frr"
 	"underlay.dev/underlay/internal/resolve"
@@ -41,14 +40,8 @@ func kubeconfig(t *testing.T, env *envtest.Environment) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := user.Config()
-	kc := clientcmdapi.NewConfig()
-	kc.Clusters["c"] = &clientcmdapi.Cluster{Server: cfg.Host, CertificateAuthorityData: cfg.CAData}
-	kc.AuthInfos["u"] = &clientcmdapi.AuthInfo{ClientCertificateData: cfg.CertData, ClientKeyData: cfg.KeyData, Token: cfg.BearerToken}
-	kc.Contexts["x"] = &clientcmdapi.Context{Cluster: "c", AuthInfo: "u"}
-	kc.CurrentContext = "x"
 	path := filepath.Join(t.TempDir(), "kubeconfig")
-	if err := clientcmd.WriteToFile(*kc, path); err != nil {
+	if err := lab.WriteKubeconfig(user.Config(), path); err != nil {
 		t.Fatal(err)
 	}
 	return path

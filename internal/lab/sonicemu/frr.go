@@ -52,6 +52,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"underlay.dev/underlay/internal/resolve"
 )
 
 // maximumPaths is the bgpd.main.conf.j2 default (see the simplifications).
@@ -246,7 +247,7 @@ func writeStatic(b *bytes.Buffer, p *Plan, d bgpDevice) {
 			ifaces = append(ifaces, name)
 		}
 	}
-	sort.Slice(ifaces, func(i, j int) bool { return natLess(ifaces[i], ifaces[j]) })
+	sort.Slice(ifaces, func(i, j int) bool { return resolve.NaturalLess(ifaces[i], ifaces[j]) })
 	for _, name := range ifaces {
 		fmt.Fprintf(b, "interface %s\n link-detect\nexit\n!\n", name)
 	}

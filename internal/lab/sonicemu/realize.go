@@ -2,10 +2,13 @@ package sonicemu
 
 import (
 	"fmt"
+	"maps"
 	"net/netip"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"underlay.dev/underlay/internal/resolve"
 )
 
 // Routing modes of Plan.Mode.
@@ -163,33 +166,8 @@ func ports(db DB) ([]Port, error) {
 		}
 		out = append(out, p)
 	}
-	sort.Slice(out, func(i, j int) bool { return natLess(out[i].Name, out[j].Name) })
+	sort.Slice(out, func(i, j int) bool { return resolve.NaturalLess(out[i].Name, out[j].Name) })
 	return out, nil
-}
-
-// natLess orders names by their non-digit stem, then by trailing number.
-func natLess(a, b string) bool {
-	sa, na := splitNum(a)
-	sb, nb := splitNum(b)
-	if sa != sb {
-		return sa < sb
-	}
-	if na != nb {
-		return na < nb
-	}
-	return a < b
-}
-
-func splitNum(s string) (string, int) {
-	i := len(s)
-	for i > 0 && s[i-1] >= '0' && s[i-1] <= '9' {
-		i--
-	}
-	n, err := strconv.Atoi(s[i:])
-	if err != nil {
-		return s, -1
-	}
-	return s[:i], n
 }
 
 // addresses reads INTERFACE (whose names must be ports, as SONiC's YANG
@@ -254,11 +232,4 @@ func interfaceKey(table, key string) (string, netip.Prefix, error) {
 
 // sortedKeys returns m's keys in order, so errors name the same key on
 // every run.
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
+func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }
