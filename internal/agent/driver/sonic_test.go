@@ -11,10 +11,9 @@ import (
 	"testing"
 	"underlay.dev/underlay/internal/testutil/golden"
 
-	jsonpatch "gopkg.in/evanphx/json-patch.v4"
-
 	"underlay.dev/underlay/internal/agent/store"
 	"underlay.dev/underlay/internal/checker/sonicyang"
+	"underlay.dev/underlay/internal/lab/sonicemu"
 )
 
 // sonicCLI records commands and follows the documented behaviour of the
@@ -39,11 +38,7 @@ func (c *sonicCLI) Run(ctx context.Context, args ...string) ([]byte, error) {
 		if err != nil {
 			return nil, err
 		}
-		p, err := jsonpatch.DecodePatch(patch)
-		if err != nil {
-			return []byte(err.Error()), err
-		}
-		next, err := p.Apply(c.running)
+		next, err := sonicemu.ApplyPatch(c.running, patch)
 		if err != nil {
 			return []byte(err.Error()), err
 		}
