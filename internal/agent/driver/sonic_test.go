@@ -21,7 +21,8 @@ import (
 // CONFIG_DB as JSON; `config apply-patch [--dry-run] FILE` applies an RFC
 // 6902 patch, validating the result against SONiC's YANG models first (as
 // the Generic Config Updater does) and changing nothing on a dry run or a
-// failure; `config reload -y FILE` replaces CONFIG_DB. It is a fake.
+// failure; `config reload -y FILE` replaces CONFIG_DB. It is a fake; the
+// patch itself goes through the lab's SONiC emulation (RFC 6902, as GCU).
 type sonicCLI struct {
 	t        *testing.T
 	running  []byte
