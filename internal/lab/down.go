@@ -9,6 +9,7 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
 	"underlay.dev/underlay/internal/lab/node"
 )
 

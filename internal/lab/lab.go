@@ -18,6 +18,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+
 	"underlay.dev/underlay/internal/lab/node"
 )
 
@@ -81,5 +82,5 @@ func (l *Lab) binary(name string) (string, error) {
 	if p, err := exec.LookPath(name); err == nil {
 		return p, nil
 	}
-	return "", fmt.Errorf("cannot find %s next to underlay or on PATH (make build-all builds it into bin/)", name)
+	return "", fmt.Errorf("cannot find %s next to underlay or on PATH (make build builds both into bin/)", name)
 }

@@ -7,6 +7,7 @@ import (
 	"net/netip"
 	"os/exec"
 	"strconv"
+
 	"underlay.dev/underlay/internal/agent/driver"
 	"underlay.dev/underlay/internal/agent/store"
 	"underlay.dev/underlay/internal/lab/node"

@@ -4,17 +4,17 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"k8s.io/apimachinery/pkg/api/meta"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"os"
 	"os/exec"
 	"slices"
 	"text/tabwriter"
-	"underlay.dev/underlay/internal/gitops"
 
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"underlay.dev/underlay/api/v1alpha1"
+	"underlay.dev/underlay/internal/gitops"
 	"underlay.dev/underlay/internal/resolve"
 )
 

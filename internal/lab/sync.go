@@ -7,7 +7,6 @@ import (
 	"sort"
 	"strings"
 	"time"
-	"underlay.dev/underlay/internal/model"
 
 	"golang.org/x/sync/errgroup"
 	corev1 "k8s.io/api/core/v1"
@@ -20,6 +19,7 @@ import (
 	"underlay.dev/underlay/api/v1alpha1"
 	"underlay.dev/underlay/internal/agent/kube"
 	"underlay.dev/underlay/internal/gitops"
+	"underlay.dev/underlay/internal/model"
 	"underlay.dev/underlay/internal/platform"
 )
 

@@ -12,8 +12,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
-	"underlay.dev/underlay/internal/lab/node"
 
+	"underlay.dev/underlay/internal/lab/node"
 	"underlay.dev/underlay/internal/model"
 )
 

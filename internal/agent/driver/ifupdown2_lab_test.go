@@ -6,12 +6,12 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"underlay.dev/underlay/internal/testutil/golden"
 
 	"underlay.dev/underlay/internal/agent/store"
 	"underlay.dev/underlay/internal/model/modeltest"
 	"underlay.dev/underlay/internal/render/ifupdown2"
 	"underlay.dev/underlay/internal/testutil/frrlab"
+	"underlay.dev/underlay/internal/testutil/golden"
 )
 
 // TestIfupdown2InNamespace applies the seed lab's rendered leaf1

@@ -9,11 +9,11 @@ import (
 	"reflect"
 	"strings"
 	"testing"
-	"underlay.dev/underlay/internal/testutil/golden"
 
 	"underlay.dev/underlay/internal/agent/store"
 	"underlay.dev/underlay/internal/checker/sonicyang"
 	"underlay.dev/underlay/internal/lab/sonicemu"
+	"underlay.dev/underlay/internal/testutil/golden"
 )
 
 // sonicCLI records commands and follows the documented behaviour of the

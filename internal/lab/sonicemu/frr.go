@@ -52,6 +52,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
 	"underlay.dev/underlay/internal/resolve"
 )
 

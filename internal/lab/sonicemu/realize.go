@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
 	"underlay.dev/underlay/internal/resolve"
 )
 
