@@ -73,6 +73,12 @@ func (e *Engine) Apply(ctx context.Context, rev string, files store.Files) Resul
 	if err := e.Driver.Precheck(ctx, files); err != nil {
 		return finish(Rejected, err)
 	}
+	lock, err := e.Store.LockApply(ctx)
+	if err != nil {
+		return finish(Failed, err)
+	}
+	defer lock.Close()
+	ctx = driver.WithLock(ctx, lock)
 	if _, ok := files[expect.FileName]; !ok {
 		exp = e.keepEstablished(ctx)
 	}

@@ -54,7 +54,13 @@ func (e *Engine) CheckDrift(ctx context.Context, policy DriftPolicy) Result {
 	if policy != DriftCorrect {
 		return res
 	}
-	if err := e.Driver.Apply(ctx, files); err != nil {
+	lock, err := e.Store.LockApply(ctx)
+	if err != nil {
+		res.Err = fmt.Errorf("correcting drift: %w", err)
+		return res
+	}
+	defer lock.Close()
+	if err := e.Driver.Apply(driver.WithLock(ctx, lock), files); err != nil {
 		res.Err = fmt.Errorf("correcting drift: %w", err)
 		return res
 	}

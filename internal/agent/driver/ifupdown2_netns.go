@@ -24,7 +24,7 @@ func runInNetns(ctx context.Context, ns, path string, args ...string) ([]byte, e
 		return nil, err
 	}
 	var out bytes.Buffer
-	cmd := exec.CommandContext(ctx, args[0], args[1:]...)
+	cmd := command(ctx, args)
 	cmd.Stdout, cmd.Stderr = &out, &out
 	done := make(chan error, 1)
 	go func() { done <- inNetns(ns, path, state, cmd) }()
