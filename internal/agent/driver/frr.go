@@ -26,6 +26,9 @@ type FRR struct {
 	ReloadTest bool
 	// Exec prefixes the probe's vtysh, e.g. docker exec bgp on SONiC.
 	Exec []string
+
+	// check replaces checker.FRR in tests.
+	check func(context.Context, []byte) error
 }
 
 var (
@@ -58,16 +61,24 @@ func (f *FRR) reloadArgs(mode, file string) []string {
 	return append(args, file)
 }
 
-// Precheck runs vtysh's parser on the file (about 20 ms). With
-// ReloadTest it also runs frr-reload.py --test against the running
-// daemons, which costs about half a second of Python per apply; a reload
-// that fails later is rolled back anyway.
+// Precheck first refuses any command underlay never renders (admitFRR),
+// then runs vtysh's parser on the file (about 20 ms). With ReloadTest it
+// also runs frr-reload.py --test against the running daemons, which costs
+// about half a second of Python per apply; a reload that fails later is
+// rolled back anyway.
 func (f *FRR) Precheck(ctx context.Context, cfg store.Files) error {
 	conf, ok := cfg["frr.conf"]
 	if !ok {
 		return fmt.Errorf("%w: no frr.conf", ErrRejected)
 	}
-	if err := checker.FRR(ctx, conf); err != nil {
+	if err := admitFRR(conf); err != nil {
+		return err
+	}
+	check := f.check
+	if check == nil {
+		check = checker.FRR
+	}
+	if err := check(ctx, conf); err != nil {
 		return fmt.Errorf("%w: %w", ErrRejected, err)
 	}
 	if !f.ReloadTest {

@@ -19,6 +19,9 @@ type Ifupdown2 struct {
 	// with Path bind-mounted as that namespace's /etc/network/interfaces
 	// and private lock and state directories.
 	Netns string
+
+	// check replaces checker.Ifupdown2 in tests.
+	check func(context.Context, []byte) error
 }
 
 var _ Driver = (*Ifupdown2)(nil)
@@ -33,13 +36,22 @@ func (i *Ifupdown2) path() string {
 	return "/etc/network/interfaces"
 }
 
-// Precheck runs ifupdown2's strict syntax check.
+// Precheck first refuses any line underlay never renders (admitInterfaces:
+// hooks, source lines, template code), then runs ifupdown2's strict syntax
+// check, with templates off.
 func (i *Ifupdown2) Precheck(ctx context.Context, cfg store.Files) error {
 	file, ok := cfg["interfaces"]
 	if !ok {
 		return fmt.Errorf("%w: no interfaces file", ErrRejected)
 	}
-	if err := checker.Ifupdown2(ctx, file); err != nil {
+	if err := admitInterfaces(file); err != nil {
+		return err
+	}
+	check := i.check
+	if check == nil {
+		check = checker.Ifupdown2
+	}
+	if err := check(ctx, file); err != nil {
 		return fmt.Errorf("%w: %w", ErrRejected, err)
 	}
 	return nil
