@@ -168,13 +168,24 @@ func run(ctx context.Context, args []string) ([]byte, error) {
 	return out.Bytes(), err
 }
 
+// lastLines keeps the last n lines of a command's output for an error,
+// each cut at maxOutputLine bytes: the error reaches the device's status,
+// and one line of a tool's output can be a whole quoted file.
 func lastLines(b []byte, n int) string {
 	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
 	if len(lines) > n {
 		lines = lines[len(lines)-n:]
 	}
+	for i, l := range lines {
+		if len(l) > maxOutputLine {
+			lines[i] = strings.ToValidUTF8(l[:maxOutputLine], "") + fmt.Sprintf("… (%d more bytes)", len(l)-maxOutputLine)
+		}
+	}
 	return strings.Join(lines, "\n")
 }
+
+// maxOutputLine bounds one line of command output in an error.
+const maxOutputLine = 300
 
 // Drift reports how the running configuration differs from cfg, as the
 // lines frr-reload.py would delete and add ("" when it matches).
