@@ -3,6 +3,8 @@ package driver
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -98,5 +100,25 @@ func assertAdmission(t *testing.T, err error, checked bool, wantErr string) {
 	}
 	if checked {
 		t.Error("the checker ran on a refused file")
+	}
+}
+
+// TestIfupdown2ApplyAndDriftAdmit: Apply (also the rollback path) and
+// Drift refuse a file with a hook before ifreload or ifquery, which read
+// it with the host's settings, could run it.
+func TestIfupdown2ApplyAndDriftAdmit(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "interfaces")
+	// A namespace that does not exist: should the admission go missing,
+	// ifreload fails to enter it instead of running on this host.
+	d := &Ifupdown2{Path: path, Netns: "underlay-test-no-such-netns"}
+	bad := store.Files{"interfaces": []byte(interfacesBase + "    post-up id\n")}
+	if err := d.Apply(context.Background(), bad); !errors.Is(err, ErrRejected) {
+		t.Errorf("Apply: got %v, want ErrRejected", err)
+	}
+	if _, err := os.Stat(path); err == nil {
+		t.Error("Apply wrote a refused file")
+	}
+	if _, err := d.Drift(context.Background(), bad); !errors.Is(err, ErrRejected) {
+		t.Errorf("Drift: got %v, want ErrRejected", err)
 	}
 }
