@@ -74,28 +74,28 @@ func matchFRR(path []frrNode, words []string) (*frrCommand, int) {
 }
 
 // frrRefusal names what is wrong with words: a command underlay never
-// renders, or one it renders only in another shape or node.
+// renders, or one it renders only in another shape or node, the closest
+// of which (the most leading words in common) it names. It quotes the
+// words up to the first one that differs, never the rest of the line.
 func frrRefusal(path []frrNode, words []string) string {
-	kw := words[0]
-	if len(words) > 1 && frrTwoWord[kw] {
-		kw += " " + words[1]
-	}
+	best, bestNode, bestLen := []string(nil), frrNone, 0
 	for node := frrTop; node <= frrAddressFamily; node++ {
 		for _, c := range frrGrammar[node] {
-			if c.pattern[0] == words[0] && (!frrTwoWord[kw] || len(words) < 2 || frrWordMatches(c.pattern[1], words[1])) {
-				return quoteKeyword(kw) + " in " + path[len(path)-1].String() + " is not something underlay renders: " +
-					"it renders " + quoteKeyword(strings.Join(c.pattern, " ")) + " in " + node.String()
+			n := 0
+			for n < len(c.pattern) && n < len(words) && frrWordMatches(c.pattern[n], words[n]) {
+				n++
+			}
+			if n > bestLen {
+				best, bestNode, bestLen = c.pattern, node, n
 			}
 		}
 	}
-	return quoteKeyword(kw) + " is not something underlay renders"
-}
-
-// frrTwoWord are the words whose command the second word names ("ip
-// route", "log file", "no bgp"), so an error quotes both.
-var frrTwoWord = map[string]bool{
-	"ip": true, "ipv6": true, "log": true, "no": true, "bgp": true, "frr": true,
-	"match": true, "router": true, "service": true, "address-family": true,
+	kw := quoteKeyword(strings.Join(words[:min(bestLen+1, len(words))], " "))
+	if best == nil {
+		return kw + " is not something underlay renders"
+	}
+	return kw + " in " + path[len(path)-1].String() + " is not something underlay renders: " +
+		"it renders " + quoteKeyword(strings.Join(best, " ")) + " in " + bestNode.String()
 }
 
 // frrNode is a vtysh configuration node.

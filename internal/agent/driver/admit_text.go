@@ -74,7 +74,7 @@ func unprintable(line string) string {
 // quoteKeyword quotes a line's first word for an error, cut short: the word is
 // from the ConfigMap, but need not be short.
 func quoteKeyword(word string) string {
-	const max = 40
+	const max = 60
 	if len(word) > max {
 		word = word[:max] + "…"
 	}
