@@ -78,6 +78,10 @@ func ParseLock(path string, src []byte) (*LockDocument, error) {
 	if errs := l.wholeASNs(); len(errs) > 0 {
 		return nil, errs
 	}
+	if v := l.Lock.APIVersion; v != "" && v != v1alpha1.APIVersion {
+		return nil, Errors{{File: path, Line: l.Line("apiVersion"),
+			Msg: fmt.Sprintf("apiVersion %q is not %s; this underlay cannot read it", v, v1alpha1.APIVersion)}}
+	}
 	if k := l.Lock.Kind; k != "" && k != v1alpha1.KindLock {
 		return nil, Errors{{File: path, Line: l.Line("kind"), Msg: fmt.Sprintf("kind %q is not %s; is this the lock file?", k, v1alpha1.KindLock)}}
 	}
@@ -102,7 +106,7 @@ func (l *LockDocument) wholeASNs() Errors {
 		for j := 0; j+1 < len(asns); j += 2 {
 			if v := asns[j+1]; v.ShortTag() != "!!int" {
 				errs = append(errs, Error{File: l.Path, Line: v.Line, Field: "asns." + asns[j].Value,
-					Msg: fmt.Sprintf("%s is not a whole number: the lock file writes ASNs asplain, e.g. 65001", v.Value)})
+					Msg: fmt.Sprintf("%q is not a whole number: the lock file writes ASNs asplain, e.g. 65001", v.Value)})
 			}
 		}
 	}

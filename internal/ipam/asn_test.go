@@ -1,6 +1,7 @@
 package ipam
 
 import (
+	"net/netip"
 	"strings"
 	"testing"
 )
@@ -45,6 +46,42 @@ func TestParseASNRange(t *testing.T) {
 			}
 			if err != nil || got != tt.want {
 				t.Fatalf("ParseASNRange(%q) = %v, %v; want %v", tt.in, got, err, tt.want)
+			}
+		})
+	}
+}
+
+// TestPrefixPoolCheck: only a slot of the pool passes, and the reason
+// names what is wrong with the rest.
+func TestPrefixPoolCheck(t *testing.T) {
+	link := PrefixPool{Prefix: netip.MustParsePrefix("10.0.0.0/24"), Bits: 31}
+	lo6 := PrefixPool{Prefix: netip.MustParsePrefix("fd00::/64"), Bits: 128, Skip: 1}
+	tests := []struct {
+		name    string
+		pool    PrefixPool
+		in      string
+		wantErr string
+	}{
+		{"slot", link, "10.0.0.254/31", ""},
+		{"v6 slot", lo6, "fd00::ffff/128", ""},
+		{"other family", link, "fd00::/31", "fd00::/31 is IPv6, but the pool 10.0.0.0/24 is IPv4"},
+		{"other family v6", lo6, "10.0.0.1/32", "10.0.0.1/32 is IPv4, but the pool fd00::/64 is IPv6"},
+		{"length", link, "10.0.0.0/30", "10.0.0.0/30 is not a /31"},
+		{"host bits", link, "10.0.0.3/31", "10.0.0.3/31 has host bits set (10.0.0.2/31)"},
+		{"outside", link, "10.0.1.0/31", "10.0.1.0/31 is outside the pool 10.0.0.0/24"},
+		{"skipped network address", lo6, "fd00::/128", "fd00::/128 is the network address of the pool, which is never handed out"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.pool.Check(netip.MustParsePrefix(tt.in))
+			if tt.wantErr == "" {
+				if err != nil {
+					t.Fatalf("Check(%s) = %v, want nil", tt.in, err)
+				}
+				return
+			}
+			if err == nil || err.Error() != tt.wantErr {
+				t.Fatalf("Check(%s) = %v, want %s", tt.in, err, tt.wantErr)
 			}
 		})
 	}

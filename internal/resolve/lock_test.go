@@ -193,9 +193,17 @@ func TestLockEntries(t *testing.T) {
 			want: []string{`fabric.lock.yaml:15: linkIPv4.leaf1:swp1--spine1:Ethernet0: Invalid value: "10.0.0.0/31": link prefix of leaf1:swp1--spine1:Ethernet0 in the lock file collides with leaf2:swp1--spine1:Ethernet4, which sets it explicitly at spec.links[1].ipv4`}},
 		// yaml.v3 reads 0.0 into a uint32 as 0 without complaint.
 		{name: "lock entry 0.0", fabric: base, lock: replace(baseLock, "leaf1: 65001", "leaf1: 0.0"),
-			want: []string{`fabric.lock.yaml:7: asns.leaf1: 0.0 is not a whole number: the lock file writes ASNs asplain, e.g. 65001`}},
+			want: []string{`fabric.lock.yaml:7: asns.leaf1: "0.0" is not a whole number: the lock file writes ASNs asplain, e.g. 65001`}},
+		{name: "lock entry without a value", fabric: base, lock: replace(baseLock, "leaf1: 65001", "leaf1:"),
+			want: []string{`fabric.lock.yaml:7: asns.leaf1: "" is not a whole number`}},
+		{name: "lock of another API version", fabric: base, lock: replace(baseLock, "underlay.dev/v1alpha1", "underlay.dev/v2"),
+			want: []string{`fabric.lock.yaml:4: apiVersion "underlay.dev/v2" is not underlay.dev/v1alpha1; this underlay cannot read it`}},
+		{name: "IPv4 address under loopbackIPv6", fabric: replace(base, "linkIPv4: 10.0.0.0/24", "linkIPv4: 10.0.0.0/24\n    loopbackIPv6: fd00::/64"),
+			lock: baseLock + "loopbackIPv6:\n  leaf1: 10.255.0.1/32\n  leaf2: fd01::1/128\n",
+			want: []string{`fabric.lock.yaml:18: loopbackIPv6.leaf1: Invalid value: "10.255.0.1/32": the lock file's loopbackIPv6 entry for leaf1 is not usable: 10.255.0.1/32 is IPv4, but the pool fd00::/64 is IPv6`,
+				`fabric.lock.yaml:19: loopbackIPv6.leaf2: Invalid value: "fd01::1/128": the lock file's loopbackIPv6 entry for leaf2 is not usable: fd01::1/128 is outside the pool fd00::/64, which must have changed`}},
 		{name: "lock type error", fabric: base, lock: replace(baseLock, "leaf1: 65001", "leaf1: 1.1"),
-			want: []string{"fabric.lock.yaml:7: asns.leaf1: 1.1 is not a whole number: the lock file writes ASNs asplain, e.g. 65001"}},
+			want: []string{"fabric.lock.yaml:7: asns.leaf1: \"1.1\" is not a whole number: the lock file writes ASNs asplain, e.g. 65001"}},
 	}
 	runLockTable(t, tests)
 }
