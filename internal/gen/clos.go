@@ -100,7 +100,8 @@ func (w *writer) header() {
 	if c.Superspines > 0 {
 		w.f("      superspine: 65000-65009\n")
 	}
-	w.f("      spine: 65100-65999\n      leaf: 4200000000-4200999999\n")
+	// 65535 is reserved (RFC 7300), so the 16-bit spine pool stops short.
+	w.f("      spine: 65100-65534\n      leaf: 4200000000-4200999999\n")
 	if c.HostsPerLeaf > 0 {
 		w.f("      host: 4201000000-4209999999\n")
 	}

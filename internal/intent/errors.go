@@ -43,14 +43,11 @@ func (es Errors) Error() string {
 }
 
 // Locate places field errors on the lines of the document they refer to,
-// keeping the resolver's order for errors on the same line.
+// keeping the resolver's order for errors on the same line. Errors about
+// the lock file (under LockRoot) go to the lock file beside it, without a
+// line: use the package function Locate when the lock was read.
 func (d *Document) Locate(errs field.ErrorList) Errors {
-	out := make(Errors, 0, len(errs))
-	for _, fe := range errs {
-		out = append(out, Error{File: d.Path, Line: d.Line(fe.Field), Field: fe.Field, Msg: fe.ErrorBody()})
-	}
-	sortStable(out)
-	return out
+	return Locate(errs, d, nil)
 }
 
 func sortStable(es Errors) {
