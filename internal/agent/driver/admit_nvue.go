@@ -138,9 +138,32 @@ var nvueVRFBGP = shObj(map[string]*shape{
 // admitNVUE refuses an nvue.yaml that is not one `set` item inside
 // NVUEOwned, naming every path that is not, and returns the set tree.
 func admitNVUE(doc []byte) (map[string]any, error) {
+	tree, errs := nvueSet(doc)
+	if tree != nil {
+		NVUEOwned.admit("set", tree, &errs)
+	}
+	if len(errs) > 0 {
+		return nil, refusedPaths("nvue.yaml", errs)
+	}
+	return tree, nil
+}
+
+// parseNVUE returns the set tree of a document of one `set` item without
+// admitting it: Apply and Drift also take the baseline captured from the
+// switch (driver.Capturer), which holds the operator's configuration and
+// is never admitted. What they do stays inside NVUEOwned all the same.
+func parseNVUE(doc []byte) (map[string]any, error) {
+	tree, errs := nvueSet(doc)
+	if len(errs) > 0 {
+		return nil, fmt.Errorf("nvue.yaml: %s", strings.Join(errs, "; "))
+	}
+	return tree, nil
+}
+
+func nvueSet(doc []byte) (map[string]any, []string) {
 	var items []map[string]any
 	if err := yaml.Unmarshal(doc, &items); err != nil {
-		return nil, fmt.Errorf("%w: nvue.yaml: %w", ErrRejected, err)
+		return nil, []string{err.Error()}
 	}
 	var errs []string
 	var tree map[string]any
@@ -156,20 +179,16 @@ func admitNVUE(doc []byte) (map[string]any, error) {
 				errs = append(errs, fmt.Sprintf("[%d].set: want an object", i))
 			default:
 				tree = m
-				NVUEOwned.admit("set", m, &errs)
 			}
 		}
 	}
 	if tree == nil && len(errs) == 0 {
 		errs = append(errs, "no `set` item")
 	}
-	if len(errs) > 0 {
-		return nil, refusedPaths("nvue.yaml", errs)
-	}
-	return tree, nil
+	return tree, errs
 }
 
-// refused is the Precheck error of a file with paths outside what the
+// refusedPaths is the Precheck error of a file with paths outside what the
 // driver owns, every path named, at most 20 of them.
 func refusedPaths(file string, errs []string) error {
 	sort.Strings(errs)

@@ -90,16 +90,27 @@ func (t sonicTable) owns(key string, inFile bool) bool {
 	return t.Key(key)
 }
 
-// admitSONiC decodes config_db.json and refuses every table, key, field
-// and value outside SONiCOwned, naming them.
-func admitSONiC(doc []byte) (map[string]any, error) {
+// parseSONiC decodes config_db.json without admitting it: Apply and
+// Drift also take the baseline captured from the switch (driver.Capturer),
+// which is never admitted. What they change stays inside SONiCOwned.
+func parseSONiC(doc []byte) (map[string]any, error) {
 	dec := json.NewDecoder(bytes.NewReader(doc))
 	var db map[string]any
 	if err := dec.Decode(&db); err != nil || db == nil {
-		return nil, fmt.Errorf("%w: config_db.json: not a JSON object: %v", ErrRejected, err)
+		return nil, fmt.Errorf("config_db.json: not a JSON object: %v", err)
 	}
 	if dec.More() {
-		return nil, fmt.Errorf("%w: config_db.json: data after the document", ErrRejected)
+		return nil, fmt.Errorf("config_db.json: data after the document")
+	}
+	return db, nil
+}
+
+// admitSONiC decodes config_db.json and refuses every table, key, field
+// and value outside SONiCOwned, naming them.
+func admitSONiC(doc []byte) (map[string]any, error) {
+	db, err := parseSONiC(doc)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrRejected, err)
 	}
 	var errs []string
 	for _, name := range sortedMembers(db) {

@@ -22,7 +22,7 @@ var (
 // configuration with cfg's and lists the paths that differ; the rest of
 // the switch's configuration is not underlay's and is not drift.
 func (n *NVUE) Drift(ctx context.Context, cfg store.Files) (string, error) {
-	want, err := admitNVUE(cfg["nvue.yaml"])
+	want, err := parseNVUE(cfg["nvue.yaml"])
 	if err != nil {
 		return "", err
 	}
@@ -61,7 +61,7 @@ func treeDiff(path string, want, got map[string]any, out *[]string) {
 // (SONiCOwned): the operator's tables, keys and fields are not drift. In
 // split mode the bgp container's FRR is not compared.
 func (s *SONiC) Drift(ctx context.Context, cfg store.Files) (string, error) {
-	desired, err := admitSONiC(cfg["config_db.json"])
+	desired, err := parseSONiC(cfg["config_db.json"])
 	if err != nil {
 		return "", err
 	}

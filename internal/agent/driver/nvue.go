@@ -63,7 +63,7 @@ func (n *NVUE) Precheck(_ context.Context, cfg store.Files) error {
 
 // Apply runs the revision workflow with the document's set tree.
 func (n *NVUE) Apply(ctx context.Context, cfg store.Files) error {
-	want, err := admitNVUE(cfg["nvue.yaml"])
+	want, err := parseNVUE(cfg["nvue.yaml"])
 	if err != nil {
 		return err
 	}

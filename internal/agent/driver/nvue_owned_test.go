@@ -10,6 +10,7 @@ import (
 
 	"sigs.k8s.io/yaml"
 
+	"underlay.dev/underlay/internal/agent/store"
 	"underlay.dev/underlay/internal/nvueemu"
 )
 
@@ -121,5 +122,53 @@ func TestNVUELeavesOperatorConfigAlone(t *testing.T) {
 	emu.SetApplied(changed)
 	if diff, err := d.Drift(ctx, cfg); err != nil || diff != "~ interface.swp1.link.mtu: 1500, want 9216" {
 		t.Errorf("a change to an interface underlay owns: %q, %v", diff, err)
+	}
+}
+
+// TestNVUERestoresACapturedBaseline: a baseline captured from the switch
+// (its whole applied tree, the operator's part included, never admitted)
+// is what a failed first revision rolls back to, and Apply restores it
+// exactly.
+func TestNVUERestoresACapturedBaseline(t *testing.T) {
+	emu := nvueemu.New()
+	before := switchTree(t, nvueOperator, nvueStale)
+	emu.SetApplied(before)
+	srv := httptest.NewServer(emu)
+	defer srv.Close()
+	d := &NVUE{BaseURL: srv.URL}
+	ctx := context.Background()
+	baseline, _ := yaml.Marshal([]map[string]any{{"set": before}})
+	if err := d.Apply(ctx, seedLeaf2(t)); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Apply(ctx, store.Files{"nvue.yaml": baseline}); err != nil {
+		t.Fatal(err)
+	}
+	// Containers above the owned subtrees (vrf default router, router
+	// policy prefix-list) may stay behind empty: they configure nothing.
+	got := emu.Applied()
+	pruneContainers(NVUEOwned, got)
+	if !reflect.DeepEqual(jsonOf(got), jsonOf(before)) {
+		t.Errorf("restored:\n%s\nwant the switch as it was:\n%s", jsonOf(got), jsonOf(before))
+	}
+}
+
+// pruneContainers drops the objects of tree at s's non-unit nodes that hold
+// nothing; what is inside a unit (set members such as addresses are empty
+// objects too) is never touched.
+func pruneContainers(s *shape, tree map[string]any) {
+	for k, v := range tree {
+		f := s.Fields[k]
+		if f == nil && s.Each != nil && s.Name(k) {
+			f = s.Each
+		}
+		m, ok := v.(map[string]any)
+		if f == nil || f.Unit || !ok {
+			continue
+		}
+		pruneContainers(f, m)
+		if len(m) == 0 {
+			delete(tree, k)
+		}
 	}
 }

@@ -74,7 +74,7 @@ func (s *SONiC) Precheck(ctx context.Context, cfg store.Files) error {
 // document, not the file, is what config_db.json is saved as, so a reload
 // or a reboot keeps the operator's tables too.
 func (s *SONiC) Apply(ctx context.Context, cfg store.Files) error {
-	desired, err := admitSONiC(cfg["config_db.json"])
+	desired, err := parseSONiC(cfg["config_db.json"])
 	if err != nil {
 		return err
 	}

@@ -137,3 +137,34 @@ func TestSONiCReloadKeepsOperatorConfig(t *testing.T) {
 	assertOperatorKept(t, got, decodeDB(t, before))
 	assertOwnedIs(t, got, decodeDB(t, cfg["config_db.json"]))
 }
+
+// TestSONiCRestoresACapturedBaseline: a baseline captured from the switch
+// (the running rows of the tables underlay owns, SONiC's own fields
+// included, never admitted) is what a failed first revision rolls back to,
+// and Apply restores the switch to exactly what it ran.
+func TestSONiCRestoresACapturedBaseline(t *testing.T) {
+	if testing.Short() {
+		t.Skip("validates with the SONiC YANG models")
+	}
+	before := sonicSwitch(t)
+	was := decodeDB(t, before)
+	baseline := configDB{}
+	for table := range SONiCOwned {
+		if rows, ok := was[table]; ok {
+			baseline[table] = rows
+		}
+	}
+	cli := &sonicCLI{t: t, running: before}
+	dir := t.TempDir()
+	d := &SONiC{Run: cli.Run, ConfigPath: filepath.Join(dir, "config_db.json"), WorkDir: dir}
+	ctx := context.Background()
+	if err := d.Apply(ctx, store.Files{"config_db.json": renderedSpine(t, "seed-lab-update")}); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Apply(ctx, store.Files{"config_db.json": jsonOf(baseline)}); err != nil {
+		t.Fatal(err)
+	}
+	if got := decodeDB(t, cli.running); !bytes.Equal(jsonOf(got), jsonOf(was)) {
+		t.Errorf("restored:\n%s\nwant the switch as it was:\n%s", jsonOf(got), jsonOf(was))
+	}
+}
