@@ -1,6 +1,7 @@
 package verify_test
 
 import (
+	"net/netip"
 	"os"
 	"strings"
 	"testing"
@@ -83,15 +84,30 @@ func TestECMPPredictions(t *testing.T) {
 // TestECMPChecksUseWidth: the leaf-ECMP check and minPaths count what FRR
 // installs (the width), not the candidates.
 func TestECMPChecksUseWidth(t *testing.T) {
-	r := verify.Verify(load(t, "kofn.yaml"), verify.Options{})
-	for _, c := range r.Checks {
-		if c.Name != verify.CheckECMP {
-			continue
+	f := load(t, "kofn.yaml")
+	var leaf3 *model.Device
+	for _, d := range f.Devices {
+		if d.Name == "leaf3" {
+			leaf3 = d
 		}
-		if c.Pass || !strings.Contains(c.Findings[0].Detail, "2 of 4 usable spine paths in ECMP: maximum-paths 2 is too low") {
-			t.Errorf("leaf-ecmp on kofn: %+v", c)
-		}
-		return
 	}
-	t.Fatal("no leaf-ecmp check")
+	f.Checks = []model.Check{{Name: "wide", From: []*model.Device{leaf3}, To: []netip.Prefix{netip.MustParsePrefix("10.1.1.7/32")}, MinPaths: 3, Reach: true}}
+	found := 0
+	for _, c := range verify.Verify(f, verify.Options{}).Checks {
+		switch c.Name {
+		case verify.CheckECMP:
+			found++
+			if c.Pass || !strings.Contains(c.Findings[0].Detail, "2 of 4 usable spine paths in ECMP: maximum-paths 2 is too low") {
+				t.Errorf("leaf-ecmp on kofn: %+v", c)
+			}
+		case "check:wide":
+			found++
+			if c.Pass || c.Findings[0].Detail != "2 ECMP path(s), want at least 3 (maximum-paths 2 installs 2 of 4 equal paths)" {
+				t.Errorf("minPaths 3 on kofn: %+v", c)
+			}
+		}
+	}
+	if found != 2 {
+		t.Fatalf("found %d of the 2 checks", found)
+	}
 }
