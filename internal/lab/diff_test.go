@@ -46,7 +46,7 @@ func predictionMatches(t *testing.T, path string) {
 	t.Logf("converged (up → every session Established) in %s", time.Since(start).Round(100*time.Millisecond))
 	ribdiff.Assert(t, fabric(t, path), func(device string) (ribdiff.RIB, error) {
 		return ribdiff.FRR(func(c string) (string, error) { return vtysh(l, device, c) })
-	}, 90*time.Second)
+	}, 90*time.Second, ribdiff.Counts{Routes: 50, ECMP: 10})
 }
 
 func vtysh(l *lab.Lab, device, command string) (string, error) {
