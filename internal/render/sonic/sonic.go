@@ -176,13 +176,16 @@ func addPort(db map[string]map[string]row, name string, mtu int) error {
 	return nil
 }
 
+// addSubnets gives each gateway port its address. A subnet without a port
+// renders nothing here: frr.conf (split mode, which every leaf runs)
+// anchors it with a blackhole route. A STATIC_ROUTE row would not be
+// inert: bgpcfgd runs in every routing mode (its supervisord entry depends
+// only on frr_mgmt_framework_config), and its StaticRouteMgr would push a
+// second, tagged copy of the route and `redistribute static` into the FRR
+// configuration underlay owns.
 func addSubnets(db map[string]map[string]row, d *model.Device) error {
 	for _, s := range d.Subnets {
 		if s.Port == "" {
-			if db["STATIC_ROUTE"] == nil {
-				db["STATIC_ROUTE"] = map[string]row{}
-			}
-			db["STATIC_ROUTE"][s.Prefix.String()] = row{"blackhole": "true"}
 			continue
 		}
 		if _, ok := db["PORT"][s.Port]; !ok {
