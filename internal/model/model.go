@@ -72,7 +72,9 @@ type SonicSettings struct {
 	HWSKU    string
 	Platform string
 	MAC      string
-	// RoutingMode is "unified", "split" or "" (chosen by the renderer).
+	// RoutingMode is "unified" or "split", as pinned or as resolve chose
+	// it (resolve.SONiCSplitReason); "" only in hand-built models, where
+	// the renderer decides the same way.
 	RoutingMode string
 }
 

@@ -64,7 +64,7 @@ func variants() []variant {
 
 // intentOf writes the variant as fabric.yaml: two SONiC spines, two SONiC
 // leaves (one with a gateway-port subnet and a port-less one), a
-// single-homed and a dual-homed linux-frr host, and in 5 stages a SONiC
+// single-homed and (unless unified is pinned) a dual-homed linux-frr host, and in 5 stages a SONiC
 // superspine above the pod.
 func (v variant) intentOf() string {
 	var b strings.Builder
@@ -104,7 +104,13 @@ func (v variant) intentOf() string {
 	b.WriteString("  - {name: h1, role: host, platform: linux-frr}\n  - {name: h2, role: host, platform: linux-frr}\n")
 	b.WriteString("  links:\n")
 	links := []string{"l1:Ethernet0 -- s1:Ethernet0", "l1:Ethernet4 -- s2:Ethernet0", "l2:Ethernet0 -- s1:Ethernet4",
-		"l2:Ethernet4 -- s2:Ethernet4", "l1:Ethernet8 -- h1:eth0", "l1:Ethernet12 -- h2:eth0", "l2:Ethernet8 -- h2:eth1"}
+		"l2:Ethernet4 -- s2:Ethernet4", "l1:Ethernet8 -- h1:eth0", "l1:Ethernet12 -- h2:eth0"}
+	if v.mode != "unified" {
+		// A dual-homed host gives the spines equal paths with different AS
+		// paths, which unified mode would break by age: validation rejects
+		// a pinned unified mode then (TestSONiCRoutingMode in resolve).
+		links = append(links, "l2:Ethernet8 -- h2:eth1")
+	}
 	if v.stages == 5 {
 		links = append(links, "s1:Ethernet8 -- ss1:Ethernet0", "s2:Ethernet8 -- ss1:Ethernet4")
 	}
