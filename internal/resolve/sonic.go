@@ -60,7 +60,7 @@ func (r *resolver) sonicModes() {
 // keepalive, `timers connect 10`, and permit-all FROM_/TO_BGP_PEER route-maps
 // on the PEER_V4/PEER_V6 peer groups; IPv4 neighbors only by address.
 func SONiCSplitReason(d *model.Device) string {
-	for _, check := range []func(*model.Device) string{sonicDesign, sonicSessions, sonicLoopbacks, sonicBGP, sonicTies} {
+	for _, check := range []func(*model.Device) string{sonicDesign, sonicSessions, sonicLoopbacks, sonicBGP, sonicPaths} {
 		if why := check(d); why != "" {
 			return why
 		}
@@ -104,34 +104,33 @@ func sonicLoopbacks(d *model.Device) string {
 }
 
 // sonicBGP compares the BGP settings with what the template fixes. Timers
-// are carried (BGP_NEIGHBOR holdtime/keepalive). maximum-paths is carried
-// when it cannot bind: each session brings at most one path per prefix (no
-// add-path on either side), so with no more sessions than the intent's
-// limit and the template's, both install every equal path.
+// are carried (BGP_NEIGHBOR holdtime/keepalive); maximum-paths is checked
+// with the paths themselves (sonicPaths). With multipath-relax off the
+// template cannot be made to match at all.
 func sonicBGP(d *model.Device) string {
-	n := len(d.Sessions)
-	switch {
-	case !d.BGP.MultipathRelax:
+	if !d.BGP.MultipathRelax {
 		return "spec.bgp.multipathRelax is false, but the template always sets bgp bestpath as-path multipath-relax"
-	case n > d.BGP.MaximumPaths:
-		return fmt.Sprintf("bgp.maximumPaths %d is below its %d sessions, but the template renders maximum-paths %d or more",
-			d.BGP.MaximumPaths, n, bgpcfgdMaximumPaths)
-	case n > bgpcfgdMaximumPaths:
-		return fmt.Sprintf("it has %d sessions, more than the maximum-paths %d older SONiC images render", n, bgpcfgdMaximumPaths)
 	}
 	return ""
 }
 
-// sonicTies finds equal-length paths with different AS paths. Without
-// compare-routerid FRR keeps the oldest of equal eBGP paths, so which one
-// the device advertises (and so what its neighbours may accept) would
-// depend on session arrival order, where underlay's frr.conf (and verify)
-// break the tie by router ID. It is exact for a spine of a 3-stage fabric:
-// leaves announce to it only their own prefixes and their hosts'
-// (UNDERLAY-EXPORT-UPLINK), hosts only their own; a failure only removes
-// paths. Anything peering with a spine or superspine gets a reason: those
-// pass everything, and underlay does not prove their ties identical.
-func sonicTies(d *model.Device) string {
+// sonicPaths works out, for every prefix, the equal-length paths the
+// device receives, and fails when the template would treat them otherwise
+// than underlay's frr.conf:
+//   - more of them than the intent's maximumPaths or the template's (64 or
+//     514): the limit binds differently;
+//   - different AS paths among them: without compare-routerid FRR keeps the
+//     oldest of equal eBGP paths, so which one the device advertises (and
+//     so what its neighbours may accept) would depend on session arrival
+//     order, where frr.conf (and verify) break the tie by router ID.
+//
+// It is exact for a spine of a 3-stage fabric: leaves announce to it only
+// their own prefixes and their hosts' (UNDERLAY-EXPORT-UPLINK), hosts only
+// their own, each session brings one path per prefix (no add-path), and a
+// failure only removes paths. Anything peering with a spine or superspine
+// gets a reason: those pass everything, and underlay does not prove their
+// paths alike.
+func sonicPaths(d *model.Device) string {
 	if d.Role != model.RoleSpine {
 		return "a " + string(d.Role) + " learns other pods' routes from several neighbours that pass everything, and the template keeps the oldest of equal paths (no compare-routerid)"
 	}
@@ -155,7 +154,7 @@ func sonicTies(d *model.Device) string {
 			}
 		}
 	}
-	return firstTie(shortest)
+	return pathsReason(d, shortest)
 }
 
 // arrival is one path to a prefix: its AS path and the neighbour it comes from.
@@ -175,9 +174,8 @@ func keepShortest(m map[netip.Prefix][]arrival, p netip.Prefix, a arrival) {
 	m[p] = append(cur, a)
 }
 
-// firstTie names the lowest prefix reached by shortest paths with
-// different AS paths, or returns "".
-func firstTie(m map[netip.Prefix][]arrival) string {
+// pathsReason checks each prefix's equal paths, lowest prefix first.
+func pathsReason(d *model.Device, m map[netip.Prefix][]arrival) string {
 	prefixes := make([]netip.Prefix, 0, len(m))
 	for p := range m {
 		prefixes = append(prefixes, p)
@@ -185,6 +183,14 @@ func firstTie(m map[netip.Prefix][]arrival) string {
 	sort.Slice(prefixes, func(i, j int) bool { return comparePrefix(prefixes[i], prefixes[j]) < 0 })
 	for _, p := range prefixes {
 		as := m[p]
+		switch {
+		case len(as) > d.BGP.MaximumPaths:
+			return fmt.Sprintf("%s arrives over %d equal paths, more than bgp.maximumPaths %d, "+
+				"but the template renders maximum-paths %d or more", p, len(as), d.BGP.MaximumPaths, bgpcfgdMaximumPaths)
+		case len(as) > bgpcfgdMaximumPaths:
+			return fmt.Sprintf("%s arrives over %d equal paths, more than the maximum-paths %d older SONiC images render",
+				p, len(as), bgpcfgdMaximumPaths)
+		}
 		for _, a := range as[1:] {
 			if !slices.Equal(a.asPath, as[0].asPath) {
 				return fmt.Sprintf("%s arrives over equal-length paths with different AS paths (via %s and %s), and the template "+

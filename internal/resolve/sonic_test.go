@@ -7,8 +7,9 @@ import (
 
 // TestSONiCRoutingMode: unified mode runs bgpcfgd's templates, whose BGP
 // settings are fixed (multipath-relax, maximum-paths 64/514, the oldest of
-// equal eBGP paths wins). Whatever the intent sets otherwise picks split
-// mode, or is an error at sonic.routingMode when unified is pinned.
+// equal eBGP paths wins). Whatever the intent sets otherwise, where it
+// makes a difference, picks split mode, or is an error at sonic.routingMode
+// when unified is pinned.
 func TestSONiCRoutingMode(t *testing.T) {
 	const spine = "{name: spine1, role: spine, platform: sonic}"
 	pin := func(s string) string {
@@ -29,7 +30,8 @@ func TestSONiCRoutingMode(t *testing.T) {
 			return strings.Replace(s, "  devices:\n", "  bgp: {timers: {keepalive: 10, hold: 30}}\n  devices:\n", 1)
 		}, "unified", ""},
 		{"maximum-paths that cannot bind", func(s string) string {
-			return strings.Replace(s, spine, "{name: spine1, role: spine, platform: sonic, bgp: {maximumPaths: 2}}", 1)
+			// Two sessions, but each prefix arrives over one of them.
+			return strings.Replace(s, spine, "{name: spine1, role: spine, platform: sonic, bgp: {maximumPaths: 1}}", 1)
 		}, "unified", ""},
 		{"single-homed host", func(s string) string {
 			s = strings.Replace(s, "  links:\n", "  - {name: host1, role: host, platform: linux-frr}\n  links:\n", 1)
@@ -40,9 +42,10 @@ func TestSONiCRoutingMode(t *testing.T) {
 		}, "split", "fabric.yaml:11: spec.devices[spine1].sonic.routingMode: Invalid value: \"unified\": " +
 			"unified mode (bgpcfgd's templates) cannot carry this device's routing: spec.bgp.multipathRelax is false, " +
 			"but the template always sets bgp bestpath as-path multipath-relax; use routingMode: split"},
-		{"maximum-paths below the sessions", func(s string) string {
-			return strings.Replace(s, spine, "{name: spine1, role: spine, platform: sonic, bgp: {maximumPaths: 1}}", 1)
-		}, "split", "bgp.maximumPaths 1 is below its 2 sessions, but the template renders maximum-paths 64 or more"},
+		{"maximum-paths that binds", func(s string) string {
+			s = strings.Replace(s, spine, "{name: spine1, role: spine, platform: sonic, bgp: {maximumPaths: 1}}", 1)
+			return s + "  - leaf1:swp2 -- spine1:Ethernet8\n"
+		}, "split", "10.255.0.1/32 arrives over 2 equal paths, more than bgp.maximumPaths 1, but the template renders maximum-paths 64 or more"},
 		{"dual-homed host: ties by age", dualHomedHost, "split",
 			"(via leaf1 and leaf2), and the template keeps the oldest of them (no compare-routerid)"},
 		{"second IPv4 loopback", func(s string) string {

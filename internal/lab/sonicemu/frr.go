@@ -30,9 +30,8 @@ package sonicemu
 //   - maximum-paths is 64, the template's default and older images'
 //     constants.yml: current constants.yml raises it to 514, which an FRR
 //     built with fewer multipath slots (Debian's: 64) rejects. The
-//     difference never shows: resolve picks (or allows) unified only for a
-//     device with at most 64 sessions, and each session brings at most one
-//     path per prefix.
+//     difference never shows: resolve picks (or allows) unified only where
+//     no prefix arrives over more than 64 equal paths.
 //   - No `bgp bestpath compare-routerid`, as on the switch: FRR keeps the
 //     oldest of equal eBGP paths. resolve picks unified only where those
 //     paths have identical AS paths (resolve.SONiCSplitReason), so the
