@@ -140,7 +140,8 @@ func sonicPaths(d *model.Device) string {
 		if n.Role == model.RoleSpine || n.Role == model.RoleSuperspine {
 			return "it peers with " + string(n.Role) + " " + n.Name + ", which passes everything, and the template keeps the oldest of equal paths (no compare-routerid)"
 		}
-		for _, p := range n.Originated {
+		// sonicSessions has made every session IPv4-only by now.
+		for _, p := range n.OriginatedOf(model.IPv4) {
 			keepShortest(shortest, p, arrival{[]model.ASN{n.ASN}, n.Name})
 		}
 		if n.Role != model.RoleLeaf {
@@ -148,7 +149,7 @@ func sonicPaths(d *model.Device) string {
 		}
 		for _, hs := range n.Sessions {
 			if hs.Peer.Role == model.RoleHost {
-				for _, p := range hs.Peer.Originated {
+				for _, p := range hs.Peer.OriginatedOf(model.IPv4) {
 					keepShortest(shortest, p, arrival{[]model.ASN{n.ASN, hs.Peer.ASN}, n.Name})
 				}
 			}

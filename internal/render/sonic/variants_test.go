@@ -9,6 +9,7 @@ import (
 	"sync"
 	"testing"
 
+	"underlay.dev/underlay/internal/checker"
 	"underlay.dev/underlay/internal/checker/sonicyang"
 	"underlay.dev/underlay/internal/intent"
 	"underlay.dev/underlay/internal/model"
@@ -50,7 +51,7 @@ func variants() []variant {
 			for _, dual := range []bool{false, true} {
 				for _, mode := range []string{"", "split", "unified"} {
 					if mode == "unified" && (numbering != "numbered" || dual || stages == 5) {
-						continue // rejected by validation: TestUnifiedRejected covers it
+						continue // rejected by validation: resolve's TestSONiCRoutingMode covers it
 					}
 					out = append(out, variant{stages: stages, numbering: numbering, dual: dual, mode: mode,
 						fourByte: i%2 == 0, mtu: i%3 != 1, hw: i%2 == 1})
@@ -180,11 +181,13 @@ func resolveVariant(t *testing.T, text string) *model.Fabric {
 // and validates each config_db.json with the real yanglint over SONiC's
 // YANG models (internal/checker/sonicyang), the same check the agent runs
 // before it applies: a file we render and the agent rejects is a fabric
-// that cannot be deployed.
+// that cannot be deployed. Split-mode frr.conf files go through vtysh -C,
+// and their config_db must leave bgpcfgd nothing to push.
 func TestEveryVariantIsYANGValid(t *testing.T) {
 	type job struct{ name, db string }
 	seen := map[string]string{} // config_db → first variant/device that rendered it
 	var jobs []job
+	frrSeen := map[string]bool{}
 	for _, v := range variants() {
 		f := resolveVariant(t, v.intentOf())
 		for _, d := range f.Devices {
@@ -199,6 +202,10 @@ func TestEveryVariantIsYANGValid(t *testing.T) {
 			db := string(files[0].Content)
 			if len(files) == 2 { // split: frr.conf is ours
 				checkNothingForBgpcfgd(t, v.String()+" "+d.Name, files[0].Content)
+				if conf := string(files[1].Content); !frrSeen[conf] && !testing.Short() {
+					frrSeen[conf] = true
+					golden.Checked(t, v.String()+" "+d.Name+" frr.conf", checker.FRR(context.Background(), files[1].Content))
+				}
 			}
 			if _, dup := seen[db]; !dup {
 				seen[db] = v.String() + " " + d.Name
