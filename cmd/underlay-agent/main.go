@@ -82,7 +82,7 @@ func run() error {
 	defer stop()
 	log.Info("starting", "device", *device, "namespace", *namespace, "platform", *platform)
 	return kube.Run(ctx, kube.Config{Rest: cfg, Device: *device, Namespace: *namespace, Fabric: *fabric, Platform: *platform,
-		Engine:      &agent.Engine{Driver: drv, Prober: prober, Store: st, HealthTimeout: *timeout, Log: log},
+		Engine:      &agent.Engine{Driver: drv, Prober: prober, Store: st, HealthTimeout: *timeout, Log: log, Device: *device},
 		MetricsAddr: *metrics, HealthAddr: *health, Log: log,
 		ConfigDir: *configDir, DriftInterval: *driftEvery, DriftPolicy: agent.DriftPolicy(*driftPol)})
 }

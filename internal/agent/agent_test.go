@@ -21,7 +21,7 @@ func newEngine(t *testing.T, dev *fakeDevice) *Engine {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &Engine{Driver: dev, Prober: dev, Store: st, HealthTimeout: 300 * time.Millisecond, PollInterval: 20 * time.Millisecond}
+	return &Engine{Driver: dev, Prober: dev, Store: st, HealthTimeout: 300 * time.Millisecond, PollInterval: 20 * time.Millisecond, Device: "d"}
 }
 
 func TestApplySteps(t *testing.T) {
@@ -160,5 +160,33 @@ func TestNoExpectKeepsEstablishedSessions(t *testing.T) {
 	}
 	if res := e.Apply(ctx, "r3", store.Files{"frr.conf": []byte("good 2")}); res.Outcome != Applied {
 		t.Errorf("a harmless config without expect.json: %s (%v)", res.Outcome, res.Err)
+	}
+}
+
+// TestBadExpectIsRejected: an expect.json that is present but not what
+// underlay renders is Rejected before the device is touched, never read as
+// "no expectations" (which passed a session-dropping config's health gate
+// and committed it as last-known-good).
+func TestBadExpectIsRejected(t *testing.T) {
+	dev := &fakeDevice{}
+	e := newEngine(t, dev)
+	ctx := context.Background()
+	if res := e.Apply(ctx, "r1", cfg("good 1")); res.Outcome != Applied {
+		t.Fatal(res.Err)
+	}
+	for i, doc := range []string{
+		strings.Replace(agenttest.Expect, `"sessions"`, `"sesions"`, 1),
+		`{}`,
+		`null`,
+		strings.Replace(agenttest.Expect, `"device":"d"`, `"device":"leaf9"`, 1),
+	} {
+		rev := "bad" + string(rune('0'+i))
+		res := e.Apply(ctx, rev, store.Files{"frr.conf": []byte("break the sessions"), "expect.json": []byte(doc)})
+		if res.Outcome != Rejected || !errors.Is(res.Err, driver.ErrRejected) || dev.Running() != "good 1" {
+			t.Errorf("expect.json %s: %s (%v), running %q", doc, res.Outcome, res.Err, dev.Running())
+		}
+	}
+	if rev, _, _ := e.Store.Good(); rev != "r1" {
+		t.Errorf("last-known-good is %s, want r1", rev)
 	}
 }

@@ -9,7 +9,6 @@ package agent
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -52,6 +51,10 @@ type Engine struct {
 	// PollInterval is how often health is probed (default 200 ms).
 	PollInterval time.Duration
 	Log          *slog.Logger
+	// Device is the device this engine runs on; an expect.json written
+	// for another device is Rejected. "" skips that one check (tests of
+	// a single engine).
+	Device string
 }
 
 // Apply runs the steps for one revision.
@@ -151,9 +154,13 @@ func (e *Engine) validate(files store.Files) (expect.Expectations, error) {
 			strings.Join(bad, ", "), strings.Join(e.Driver.Files(), ", ")+", "+expect.FileName)
 	}
 	if raw, ok := files[expect.FileName]; ok {
-		if err := json.Unmarshal(raw, &exp); err != nil {
-			return exp, fmt.Errorf("%w: %s: %w", driver.ErrRejected, expect.FileName, err)
+		// Present but bad is Rejected, never "no expectations": only an
+		// absent file falls back to keepEstablished.
+		exp, err := expect.Decode(raw, e.Device)
+		if err != nil {
+			return exp, fmt.Errorf("%w: %w", driver.ErrRejected, err)
 		}
+		return exp, nil
 	}
 	return exp, nil
 }
