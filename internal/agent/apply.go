@@ -63,7 +63,7 @@ func (e *Engine) Apply(ctx context.Context, rev string, files store.Files) Resul
 	res := Result{Revision: rev}
 	finish := func(o Outcome, err error) Result {
 		res.Outcome, res.Err, res.Took = o, err, time.Since(start)
-		e.log().Info("apply finished", "revision", rev, "outcome", o, "error", err, "took", res.Took)
+		e.log().Info("apply finished", "revision", rev, "outcome", o, "error", Message(err), "took", res.Took)
 		return res
 	}
 	if good, _, err := e.Store.Good(); err == nil && good == rev && e.Store.Interrupted() == "" {

@@ -5,6 +5,7 @@ package agenttest
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"sync"
 
@@ -38,10 +39,13 @@ func Files(conf string) store.Files {
 // Files is frr.conf.
 func (d *Device) Files() []string { return []string{"frr.conf"} }
 
-// Precheck refuses configs containing "syntax error".
+// Precheck refuses configs containing "syntax error", quoting the
+// offending line as real checkers do (so a long line makes a long error).
 func (d *Device) Precheck(_ context.Context, cfg store.Files) error {
-	if strings.Contains(string(cfg["frr.conf"]), "syntax error") {
-		return driver.ErrRejected
+	for i, line := range strings.Split(string(cfg["frr.conf"]), "\n") {
+		if strings.Contains(line, "syntax error") {
+			return fmt.Errorf("%w: frr.conf line %d: %s", driver.ErrRejected, i+1, line)
+		}
 	}
 	return nil
 }
