@@ -57,8 +57,38 @@ func TestApplySteps(t *testing.T) {
 	}
 }
 
-func TestFirstApplyUnhealthyHasNothingToRollBackTo(t *testing.T) {
-	e := newEngine(t, &fakeDevice{})
+// TestFirstApplyUnhealthyRollsBackToOriginal: the device's config before
+// the first apply is captured, and a first revision that fails its health
+// gate rolls back to it (it was left on the broken config before).
+func TestFirstApplyUnhealthyRollsBackToOriginal(t *testing.T) {
+	dev := &fakeDevice{}
+	ctx := context.Background()
+	_ = dev.Apply(ctx, cfg("hand-made before underlay"))
+	e := newEngine(t, dev)
+	res := e.Apply(ctx, "r1", cfg("break"))
+	if res.Outcome != RolledBack || dev.Running() != "hand-made before underlay" {
+		t.Fatalf("got %s (%v), running %q", res.Outcome, res.Err, dev.Running())
+	}
+	// The original is captured once: a second failing first revision
+	// rolls back to it too, not to what the first one left.
+	if res := e.Apply(ctx, "r2", cfg("break again")); res.Outcome != RolledBack || dev.Running() != "hand-made before underlay" {
+		t.Fatalf("second: %s (%v), running %q", res.Outcome, res.Err, dev.Running())
+	}
+	if res := e.Apply(ctx, "r3", cfg("good")); res.Outcome != Applied {
+		t.Fatal(res.Err)
+	}
+	if rev, _, _ := e.Store.Good(); rev != "r3" {
+		t.Errorf("last-known-good %q", rev)
+	}
+}
+
+// noCapture is a device whose driver cannot capture its config.
+type noCapture struct{ driver.Driver }
+
+func TestFirstApplyWithoutCaptureHasNothingToRollBackTo(t *testing.T) {
+	dev := &fakeDevice{}
+	e := newEngine(t, dev)
+	e.Driver = noCapture{dev}
 	res := e.Apply(context.Background(), "r1", cfg("break"))
 	if res.Outcome != Failed || !strings.Contains(res.Err.Error(), "no last-known-good") {
 		t.Fatalf("got %s: %v", res.Outcome, res.Err)

@@ -82,6 +82,9 @@ func (e *Engine) Apply(ctx context.Context, rev string, files store.Files) Resul
 	}
 	defer lock.Close()
 	ctx = driver.WithLock(ctx, lock)
+	if err := e.captureOriginal(ctx); err != nil {
+		return finish(Failed, err)
+	}
 	if _, ok := files[expect.FileName]; !ok {
 		exp = e.keepEstablished(ctx)
 	}
@@ -230,18 +233,62 @@ func orNone(s string) string {
 	return s
 }
 
-// rollback re-applies the last-known-good revision, if there is one.
+// rollback re-applies the last-known-good revision or, before the first
+// healthy apply, the configuration captured before the first apply. It
+// uses Apply only: the original is not underlay-rendered, and admission
+// (the pre-check) must not refuse what the device ran before.
 func (e *Engine) rollback(ctx context.Context) error {
 	rev, files, err := e.Store.Good()
 	if err != nil {
 		return err
 	}
 	if rev == "" {
-		return errors.New("no last-known-good configuration to roll back to")
+		if files, err = e.Store.Original(); err != nil {
+			return err
+		}
+		if files == nil {
+			return errors.New("no last-known-good configuration to roll back to, and the driver captured none before the first apply")
+		}
+		rev = store.OriginalRevision
 	}
 	e.log().Warn("rolling back", "to", rev)
 	if err := e.Driver.Apply(ctx, files); err != nil {
 		return err
 	}
 	return e.Store.Done()
+}
+
+// captureOriginal records what the device runs before the first apply
+// (no last-known-good yet), once, so a first revision that fails its
+// health gate rolls back to it. A capture that fails fails the apply
+// before the device is touched.
+func (e *Engine) captureOriginal(ctx context.Context) error {
+	c, ok := e.Driver.(driver.Capturer)
+	if !ok {
+		return nil
+	}
+	if rev, _, err := e.Store.Good(); err != nil || rev != "" {
+		return err
+	}
+	if orig, err := e.Store.Original(); err != nil || orig != nil {
+		return err
+	}
+	if rev := e.Store.Interrupted(); rev != "" {
+		// An agent without capture died applying rev: the device holds
+		// part of it, which is no baseline.
+		e.log().Warn("not capturing a baseline: an earlier apply was interrupted", "revision", rev)
+		return nil
+	}
+	files, err := c.Capture(ctx)
+	if errors.Is(err, driver.ErrNoCapture) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("capturing the running config before the first apply: %w", err)
+	}
+	if err := e.Store.SetOriginal(files); err != nil {
+		return err
+	}
+	e.log().Info("captured the running config before the first apply", "files", len(files))
+	return nil
 }

@@ -24,8 +24,9 @@ type Device struct {
 }
 
 var (
-	_ driver.Driver = (*Device)(nil)
-	_ driver.Prober = (*Device)(nil)
+	_ driver.Driver   = (*Device)(nil)
+	_ driver.Prober   = (*Device)(nil)
+	_ driver.Capturer = (*Device)(nil)
 )
 
 // Expect is an expect.json the device meets while healthy.
@@ -60,6 +61,13 @@ func (d *Device) Apply(_ context.Context, cfg store.Files) error {
 	d.running = cfg["frr.conf"]
 	d.applies++
 	return nil
+}
+
+// Capture returns the running config.
+func (d *Device) Capture(context.Context) (store.Files, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return store.Files{"frr.conf": append([]byte{}, d.running...)}, nil
 }
 
 // Probe reports swp1 Established unless the config breaks it.
