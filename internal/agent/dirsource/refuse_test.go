@@ -121,7 +121,12 @@ func TestWatchDebouncesPlainDirectory(t *testing.T) {
 	if err := wait(t, refused); !errors.Is(err, ErrRefused) {
 		t.Fatalf("refusal: %v", err)
 	}
+	// Removing it restores the last revision: submitted again, so the
+	// status that said Rejected says so no longer.
 	os.Remove(filepath.Join(dir, "interfaces"))
+	if f := wait(t, got); string(f["frr.conf"]) != "v1" || len(f) != 2 {
+		t.Fatalf("after removing the FIFO: %v", f)
+	}
 	os.WriteFile(filepath.Join(dir, "frr.conf"), []byte("v2"), 0o644)
 	if f := wait(t, got); string(f["frr.conf"]) != "v2" {
 		t.Fatalf("after the FIFO: %v", f)

@@ -85,7 +85,9 @@ func (e *emitter) emit() {
 		if err.Error() != e.refuse && e.o.Refused != nil {
 			e.o.Refused(err)
 		}
-		e.refuse = err.Error()
+		// The status now says Rejected: the next readable content is
+		// submitted even if it is the last revision again.
+		e.refuse, e.last = err.Error(), ""
 		return
 	}
 	e.refuse = ""
