@@ -58,19 +58,26 @@ func TestOfflineConfigDir(t *testing.T) {
 	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
 	lines := logLines(stderr)
 
-	first := waitStatus(t, lines, "first apply")
+	first := waitStatus(t, lines, "first apply", "Applied").Revision
 	// The change: a new announced prefix, its address and both files.
 	extra := netip.MustParsePrefix("198.51.100.1/32")
 	lab.AddAddress("leaf1", extra.String())
 	leaf1.Originated = append(leaf1.Originated, extra)
 	resolve.ApplyPolicies(f)
 	writeConfig(t, dir, f, leaf1)
-	second := waitStatus(t, lines, "change")
+	second := waitStatus(t, lines, "change", "Applied").Revision
 	if second == first {
 		t.Fatalf("the change was not a new revision: %s", second)
 	}
 	if out, _ := lab.Vtysh("spine1", "show ip route 198.51.100.1/32 json"); !strings.Contains(out, `"198.51.100.1/32"`) {
 		t.Errorf("spine1 has no route to the new prefix: %s", out)
+	}
+	// --device reaches the health gate: another device's expectations
+	// are Rejected, not applied.
+	exp, _ := expect.File(device(f, "leaf2"))
+	os.WriteFile(filepath.Join(dir, exp.Name), exp.Content, 0o644)
+	if l := waitStatus(t, lines, "another device's expect.json", "Rejected"); !strings.Contains(l.LastError, `written for device "leaf2"`) {
+		t.Errorf("rejection: %s", l.LastError)
 	}
 	cmd.Process.Signal(syscall.SIGTERM)
 	if err := cmd.Wait(); err != nil {
@@ -126,9 +133,9 @@ func logLines(r io.Reader) <-chan logLine {
 	return ch
 }
 
-// waitStatus waits for the status line of the next apply and requires it
-// to be Applied; it returns the revision.
-func waitStatus(t *testing.T, lines <-chan logLine, stage string) string {
+// waitStatus waits for the status line of the next apply and requires its
+// outcome to be want.
+func waitStatus(t *testing.T, lines <-chan logLine, stage, want string) logLine {
 	t.Helper()
 	deadline := time.After(60 * time.Second)
 	for {
@@ -140,10 +147,10 @@ func waitStatus(t *testing.T, lines <-chan logLine, stage string) string {
 			if l.Msg != "status" || l.Outcome == "" {
 				continue
 			}
-			if l.Outcome != "Applied" {
+			if l.Outcome != want {
 				t.Fatalf("%s: %s: %s", stage, l.Outcome, l.LastError)
 			}
-			return l.Revision
+			return l
 		case <-deadline:
 			t.Fatalf("%s: no status within 60s", stage)
 		}
