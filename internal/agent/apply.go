@@ -234,9 +234,10 @@ func orNone(s string) string {
 }
 
 // rollback re-applies the last-known-good revision or, before the first
-// healthy apply, the configuration captured before the first apply. It
-// uses Apply only: the original is not underlay-rendered, and admission
-// (the pre-check) must not refuse what the device ran before.
+// healthy apply, the configuration captured before the first apply. The
+// original is not underlay-rendered: it is never pre-checked, and it is
+// put back with driver.Restore, which admits nothing, because admission
+// must not refuse what the device ran before.
 func (e *Engine) rollback(ctx context.Context) error {
 	rev, files, err := e.Store.Good()
 	if err != nil {
@@ -252,7 +253,11 @@ func (e *Engine) rollback(ctx context.Context) error {
 		rev = store.OriginalRevision
 	}
 	e.log().Warn("rolling back", "to", rev)
-	if err := e.Driver.Apply(ctx, files); err != nil {
+	put := e.Driver.Apply
+	if rev == store.OriginalRevision {
+		put = func(ctx context.Context, cfg store.Files) error { return driver.Restore(ctx, e.Driver, cfg) }
+	}
+	if err := put(ctx, files); err != nil {
 		return err
 	}
 	return e.Store.Done()

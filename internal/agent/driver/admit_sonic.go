@@ -18,6 +18,10 @@ type sonicTable struct {
 	Fields map[string][]string
 	// Rows says which rows of the running table are underlay's.
 	Rows sonicRows
+	// Retired: underlay no longer renders the table. Admission refuses
+	// any row of it, but its rows stay owned, so the patch removes what
+	// an older underlay wrote.
+	Retired string
 }
 
 // sonicRows is how much of a table's running rows underlay owns.
@@ -58,7 +62,7 @@ var SONiCOwned = map[string]sonicTable{
 		Fields: map[string][]string{"name": nil, "port": nil}},
 	// Default-VRF routes only: mgmt|… and Vrf…|… are the operator's.
 	"STATIC_ROUTE": {Key: defaultVRF(parsesAsPrefix), KeyDoc: "a prefix or default|prefix", Rows: ownKeys,
-		Fields: map[string][]string{"blackhole": {"true"}}},
+		Retired: "bgpcfgd turns its rows into FRR commands in every routing mode; the subnet's blackhole anchor is in frr.conf"},
 	// Unified mode only; in split mode the file holds none, and the rows
 	// bgpcfgd would otherwise still read are removed.
 	"BGP_NEIGHBOR": {Key: defaultVRF(parsesAsAddr), KeyDoc: "a neighbor address", Rows: ownKeys, Fields: map[string][]string{
@@ -141,6 +145,10 @@ func firstKey(rows map[string]any) string {
 }
 
 func (t sonicTable) admitRow(table, key string, raw any, errs *[]string) {
+	if t.Retired != "" && t.Key(key) {
+		*errs = append(*errs, fmt.Sprintf("%s|%s: underlay no longer renders %s (%s); refused", table, key, table, t.Retired))
+		return
+	}
 	if !t.Key(key) {
 		*errs = append(*errs, fmt.Sprintf("%s key %q is not one underlay renders (want %s); refused", table, key, t.KeyDoc))
 		return

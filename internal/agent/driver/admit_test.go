@@ -128,6 +128,9 @@ func TestAdmitSONiCRefuses(t *testing.T) {
 		{"the management VRF's default route", func(db configDB) {
 			db["STATIC_ROUTE"] = map[string]map[string]any{"mgmt|0.0.0.0/0": {"nexthop": "192.0.2.1"}}
 		}, `STATIC_ROUTE key "mgmt|0.0.0.0/0" is not one underlay renders`},
+		{"a default-VRF static route (bgpcfgd would push it into frr.conf)", func(db configDB) {
+			db["STATIC_ROUTE"] = map[string]map[string]any{"10.1.0.0/24": {"blackhole": "true"}}
+		}, `STATIC_ROUTE|10.1.0.0/24: underlay no longer renders STATIC_ROUTE`},
 		{"the management interface", func(db configDB) {
 			db["MGMT_INTERFACE"] = map[string]map[string]any{"eth0|10.0.0.9/24": {"gwaddr": "10.0.0.1"}}
 		}, `table "MGMT_INTERFACE" (key "eth0|10.0.0.9/24") is not one underlay renders`},

@@ -32,6 +32,43 @@ var (
 	_ Capturer = Chain(nil)
 )
 
+// Restorer puts back what Capture read. It differs from Apply where Apply
+// admits what it writes: a switch's own interfaces file holds what
+// underlay never renders (`source /etc/network/interfaces.d/*`, hooks,
+// the management VRF), so Apply would refuse it and a failed first
+// revision could not be rolled back. The capture came from the device
+// itself, never from a ConfigMap, so there is nothing to admit.
+type Restorer interface {
+	Restore(ctx context.Context, cfg store.Files) error
+}
+
+var (
+	_ Restorer = (*Ifupdown2)(nil)
+	_ Restorer = Chain(nil)
+)
+
+// Restore writes the captured file and reloads it, unadmitted.
+func (i *Ifupdown2) Restore(ctx context.Context, cfg store.Files) error { return i.write(ctx, cfg) }
+
+// Restore restores each driver in order: with Restore where it has one,
+// with Apply (which admits nothing) elsewhere.
+func (c Chain) Restore(ctx context.Context, cfg store.Files) error {
+	for _, d := range c {
+		if err := Restore(ctx, d, cfg); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Restore puts a captured configuration back on d.
+func Restore(ctx context.Context, d Driver, cfg store.Files) error {
+	if r, ok := d.(Restorer); ok {
+		return r.Restore(ctx, cfg)
+	}
+	return d.Apply(ctx, cfg)
+}
+
 // ErrNoCapture marks a driver (in a Chain) that cannot capture.
 var ErrNoCapture = errors.New("the driver cannot capture the running configuration")
 

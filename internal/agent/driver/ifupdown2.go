@@ -65,6 +65,11 @@ func (i *Ifupdown2) Apply(ctx context.Context, cfg store.Files) error {
 	if err := admitInterfaces(cfg["interfaces"]); err != nil {
 		return err
 	}
+	return i.write(ctx, cfg)
+}
+
+// write puts the file in place and reloads, admitted or not.
+func (i *Ifupdown2) write(ctx context.Context, cfg store.Files) error {
 	if err := atomicfile.WriteFile(i.path(), cfg["interfaces"], 0o644); err != nil {
 		return err
 	}

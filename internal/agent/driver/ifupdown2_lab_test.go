@@ -71,6 +71,18 @@ func TestIfupdown2InNamespace(t *testing.T) {
 	if err := d.Precheck(ctx, bad); err == nil {
 		t.Error("pre-check accepted an unknown keyword")
 	}
+
+	// A switch's own file, as Capture reads it before the first apply,
+	// holds what underlay never renders: Apply refuses it, Restore (the
+	// rollback to the capture) puts it back.
+	own := store.Files{"interfaces": []byte("auto lo\niface lo inet loopback\n\nauto swp1\niface swp1\n    post-up ip link set dev swp1 mtu 1400\n")}
+	if err := d.Apply(ctx, own); err == nil {
+		t.Error("Apply accepted a post-up hook")
+	}
+	if err := Restore(ctx, d, own); err != nil {
+		t.Fatalf("restoring the switch's own file: %v", err)
+	}
+	assertAddr(t, ns, "swp1", "mtu 1400")
 }
 
 func assertAddr(t *testing.T, ns, dev, addr string) {
