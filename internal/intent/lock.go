@@ -39,7 +39,7 @@ func LoadLock(path string) (*v1alpha1.Lock, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(src))
 	dec.KnownFields(true)
 	if err := dec.Decode(&l); err != nil && !errors.Is(err, errEOF) {
-		return nil, decodeErrors(path, err)
+		return nil, decodeErrors(path, src, err)
 	}
 	if l.Kind != "" && l.Kind != v1alpha1.KindLock {
 		return nil, Errors{{File: path, Line: 1, Msg: fmt.Sprintf("kind %q is not %s; is this the lock file?", l.Kind, v1alpha1.KindLock)}}
