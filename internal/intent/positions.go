@@ -14,9 +14,8 @@ import (
 func (d *Document) Line(path string) int {
 	if d.lines == nil {
 		d.lines = map[string]int{}
-		var root yaml.Node
-		if err := yaml.Unmarshal(d.src, &root); err == nil && len(root.Content) > 0 {
-			index(d.lines, "", root.Content[0])
+		if len(d.root.Content) > 0 {
+			index(d.lines, "", d.root.Content[0])
 		}
 	}
 	for p := path; p != ""; p = parent(p) {
