@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -53,3 +54,33 @@ func TestGenClosLimits(t *testing.T) {
 		t.Errorf("gen clos --help does not document the limits:\n%s", stdout)
 	}
 }
+
+// TestValidateCapsOutput: a huge value is echoed in 64 characters and a
+// huge error list in 100 lines, with exit 1 for both.
+func TestValidateCapsOutput(t *testing.T) {
+	dir := t.TempDir()
+	huge := strings.Repeat("x", 1<<20)
+	p := writeFile(t, dir, "huge.yaml", "apiVersion: underlay.dev/v1alpha1\nkind: Fabric\nmetadata: {name: t}\nspec:\n  devices:\n"+
+		"  - {name: "+huge+", role: leaf, platform: cumulus}\n")
+	code, _, stderr := run(t, "validate", p)
+	x64 := strings.Repeat("x", 64)
+	want := p + `:6: spec.devices[` + x64 + `…].name: Invalid value: "` + x64[1:] + `…": must be a DNS label`
+	if code != ExitFailed || len(stderr) > 1024 || !strings.Contains(stderr, want) {
+		t.Errorf("exit %d, %d bytes of stderr, want 1 and …%s…:\n%.500s", code, len(stderr), want, stderr)
+	}
+	var b strings.Builder
+	b.WriteString("apiVersion: underlay.dev/v1alpha1\nkind: Fabric\nmetadata: {name: t}\nspec:\n  devices:\n")
+	for i := range 1000 {
+		b.WriteString("  - {name: d" + strings.Repeat("0", 4-len(itoa(i))) + itoa(i) + ", role: leaf, platform: junos}\n")
+	}
+	p = writeFile(t, dir, "many.yaml", b.String())
+	code, _, stderr = run(t, "validate", p)
+	lines := strings.Split(strings.TrimSuffix(stderr, "\n"), "\n")
+	if code != ExitFailed || len(lines) != 102 || lines[100] != "… and 900 more" || lines[101] != "1,000 error(s)" ||
+		!strings.HasPrefix(lines[99], p+":105: spec.devices[d0099].platform") {
+		t.Errorf("exit %d, %d lines, want 1 and 100 errors, '… and 900 more', '1,000 error(s)'; tail:\n%s", code, len(lines),
+			strings.Join(lines[max(0, len(lines)-4):], "\n"))
+	}
+}
+
+func itoa(i int) string { return strconv.Itoa(i) }
