@@ -36,6 +36,8 @@ func TestParseErrorsPlaced(t *testing.T) {
 			[]string{`f.yaml:6: spec.devices[a].loopbacks: Invalid value: "10.0.0.1/32": must be a list`}},
 		{"unnamed item by index", head + "  - {role: leaf, pod: one}\n",
 			[]string{`f.yaml:6: spec.devices[0].pod: Invalid value: "one": must be a whole number`}},
+		{"a type's own message", head + "  - {name: a}\n  links:\n  - [a, b]\n",
+			[]string{`f.yaml:8: spec.links[0]: a link is a string "a:port -- b:port" or a map with endpoints`}},
 		{"every type error", head + "  - {name: a, pod: one}\n  - {name: b, pod: two}\n  links:\n  - {endpoints: 'a:swp1 -- b:swp1', mtu: [1]}\n",
 			[]string{`f.yaml:6: spec.devices[a].pod: Invalid value: "one": must be a whole number`,
 				`f.yaml:7: spec.devices[b].pod: Invalid value: "two": must be a whole number`,

@@ -61,6 +61,13 @@ func valuesByLine(src []byte) map[int][]placed {
 func typeError(values map[int][]placed, line int, msg string) (path, body string, ok bool) {
 	sub := typeMsg.FindStringSubmatch(msg)
 	if sub == nil {
+		// a type's own message (a link that is neither a string nor a
+		// map) is about the innermost list or map that starts on the line
+		for i := len(values[line]) - 1; i >= 0; i-- {
+			if p := values[line][i]; p.path != "" && p.n.Kind != yaml.ScalarNode && !unknownField.MatchString(msg) {
+				return p.path, msg, true
+			}
+		}
 		return "", "", false
 	}
 	kind, val, into := sub[1], sub[2], sub[3]
