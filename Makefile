@@ -2,7 +2,7 @@
 GO ?= go
 BIN := bin/underlay
 
-.PHONY: build demo test test-short bench update-golden lint lab
+.PHONY: build demo test test-short bench update-golden lint lab soak
 
 build:
 	$(GO) build -o $(BIN) ./cmd/underlay
@@ -41,3 +41,9 @@ update-golden:
 # real kube-apiserver, an agent per device; up, change #738, revert, down.
 lab: build
 	KUBEBUILDER_ASSETS=$$(./hack/k8s-bins.sh) ./hack/lab-story.sh
+
+# The property test on many seeds (root): irregular fabrics on real FRR, each
+# device's RIB against verify's. SEEDS=N runs seeds 1..N; SEEDS=3,17 reruns those.
+SEEDS ?= 20
+soak:
+	KUBEBUILDER_ASSETS=$$(./hack/k8s-bins.sh) ./hack/soak.sh $(SEEDS)

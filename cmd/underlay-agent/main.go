@@ -48,6 +48,7 @@ func run() error {
 		sonicCLI   []string
 		nvueCreds  = flag.String("nvue-credentials", "", "file holding NVUE user:password (from a Secret)")
 		nvueCA     = flag.String("nvue-ca", "", "CA file to verify the NVUE certificate")
+		nvueHTTP   = flag.Bool("nvue-insecure-http", false, "NVUE: allow sending the credentials to an http:// --nvue-url, in the clear")
 		sonicLoad  = flag.Bool("sonic-config-reload", false, "SONiC: use config reload (disruptive) instead of apply-patch")
 		configDir  = flag.String("config-dir", "", "read the config from this mounted ConfigMap directory instead of watching the API")
 		driftEvery = flag.Duration("drift-interval", 5*time.Minute, "compare the running config with the applied one this often (0 disables)")
@@ -65,7 +66,7 @@ func run() error {
 	log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
 	drv, prober, err := driver.For(model.Platform(*platform), driver.Options{FRRPathspace: *pathspace,
 		Netns: *netns, InterfacesPath: *ifaces, NVUESocket: *nvueSocket,
-		NVUEURL: *nvueURL, NVUECredentials: *nvueCreds, NVUECA: *nvueCA,
+		NVUEURL: *nvueURL, NVUECredentials: *nvueCreds, NVUECA: *nvueCA, NVUEInsecureHTTP: *nvueHTTP,
 		SONiCReload: *sonicLoad, SONiCCLI: sonicCLI, SONiCDir: *sonicDir})
 	if err != nil {
 		return err

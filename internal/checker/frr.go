@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"strconv"
-	"strings"
 	"sync/atomic"
 )
 
@@ -52,8 +51,9 @@ func FRR(ctx context.Context, conf []byte) error {
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	runErr := cmd.Run()
+	// Only vtysh's own "line N:" complaints go into the error, bounded.
 	if bad := lineError.FindAllString(out.String(), -1); len(bad) > 0 {
-		return fmt.Errorf("vtysh rejects the config:\n%s", strings.Join(bad, "\n"))
+		return fmt.Errorf("vtysh rejects the config:\n%s", diagnostics(bad, 0))
 	}
 	if ctxErr := ctx.Err(); ctxErr != nil {
 		return fmt.Errorf("vtysh -C: %w", ctxErr)
@@ -61,7 +61,7 @@ func FRR(ctx context.Context, conf []byte) error {
 	if runErr != nil {
 		var exit *exec.ExitError
 		if errors.As(runErr, &exit) {
-			return fmt.Errorf("vtysh rejects the config (exit status %d): %s", exit.ExitCode(), strings.TrimSpace(out.String()))
+			return fmt.Errorf("vtysh rejects the config (exit status %d): %s", exit.ExitCode(), diagnostics(nonEmptyLines(out.String()), 0))
 		}
 		return fmt.Errorf("vtysh -C: %w", runErr)
 	}

@@ -73,3 +73,17 @@ func unavailable(t *testing.T, why string) {
 	}
 	t.Skip(why)
 }
+
+// TestFRRErrorBounded: a file of thousands of bad lines gives an error of
+// at most a few KiB.
+func TestFRRErrorBounded(t *testing.T) {
+	requireInstalled(t, FRR(context.Background(), []byte("!\n")))
+	conf := strings.Repeat("bogus command here\n", 5000)
+	err := FRR(context.Background(), []byte(conf))
+	if err == nil {
+		t.Fatal("junk accepted")
+	}
+	if len(err.Error()) > 4200 || !strings.Contains(err.Error(), "more lines") {
+		t.Fatalf("error of %d bytes, want at most 4 KiB ending in \"… N more lines\": %.300s", len(err.Error()), err)
+	}
+}

@@ -67,15 +67,20 @@ func TestIfupdown2LeavesHostAlone(t *testing.T) {
 	}
 }
 
-func TestStrictConf(t *testing.T) {
+func TestCheckConf(t *testing.T) {
 	tests := []struct{ name, in, want string }{
-		{"debian default", "use_daemon=no\naddon_syntax_check=0\nstate_dir=/x\n", "use_daemon=no\naddon_syntax_check=1\nstate_dir=/x\n"},
-		{"missing", "use_daemon=no\n", "use_daemon=no\n\naddon_syntax_check=1\n"},
-		{"spaced", "addon_syntax_check = 0\n", "addon_syntax_check=1\n"},
+		{"debian default", "use_daemon=no\ntemplate_enable=1\ntemplate_engine=mako\naddon_syntax_check=0\n" +
+			"addon_scripts_support=1\ndisable_cli_interfacesfile=1\nstate_dir=/x\n",
+			"use_daemon=no\ntemplate_enable=0\ntemplate_engine=mako\naddon_syntax_check=1\n" +
+				"addon_scripts_support=0\ndisable_cli_interfacesfile=0\nstate_dir=/x\n"},
+		{"missing", "use_daemon=no\n", "use_daemon=no\naddon_syntax_check=1\ntemplate_enable=0\n" +
+			"addon_scripts_support=0\ndisable_cli_interfacesfile=0\n"},
+		{"spaced, no final newline", "addon_syntax_check = 0\ntemplate_enable= 1", "addon_syntax_check=1\ntemplate_enable=0\n" +
+			"addon_scripts_support=0\ndisable_cli_interfacesfile=0\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := string(strictConf([]byte(tt.in))); got != tt.want {
+			if got := string(checkConf([]byte(tt.in))); got != tt.want {
 				t.Errorf("got %q, want %q", got, tt.want)
 			}
 		})

@@ -10,7 +10,6 @@ import (
 
 	"underlay.dev/underlay/internal/expect"
 	"underlay.dev/underlay/internal/gitops"
-	"underlay.dev/underlay/internal/platform"
 )
 
 func newDiff() *cobra.Command {
@@ -43,7 +42,7 @@ func nativeFiles(path string) (map[string]map[string][]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	tree, err := gitops.Build(l.Fabric, platform.Renderer)
+	tree, err := buildTree(l)
 	if err != nil {
 		return nil, failed(err)
 	}

@@ -16,7 +16,6 @@ import (
 
 	"underlay.dev/underlay/internal/gitops"
 	"underlay.dev/underlay/internal/intent"
-	"underlay.dev/underlay/internal/platform"
 )
 
 type renderOptions struct {
@@ -54,9 +53,9 @@ func runRender(cmd *cobra.Command, path string, o renderOptions) error {
 	if err != nil {
 		return reportErrors(cmd, err)
 	}
-	tree, err := gitops.Build(l.Fabric, platform.Renderer)
+	tree, err := buildTree(l)
 	if err != nil {
-		return failed(err)
+		return reportErrors(cmd, err)
 	}
 	files, err := tree.Files()
 	if err != nil {

@@ -13,13 +13,17 @@ func newValidate() *cobra.Command {
 	return &cobra.Command{
 		Use:   "validate FABRIC",
 		Short: "Check an intent and report every error with file:line",
-		Long: "validate loads FABRIC and its lock file, checks every device, link, pool and setting, and\n" +
-			"allocates what is left open (without writing anything). Exit 0 when valid; exit 1 with every\n" +
-			"error on stderr as file:line: field: message.",
+		Long: "validate loads FABRIC and its lock file, checks every device, link, pool and setting,\n" +
+			"allocates what is left open and renders every device in memory, writing nothing: what\n" +
+			"validate passes, render renders. Exit 0 when valid; exit 1 with every error on stderr as\n" +
+			"file:line: field: message.",
 		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			l, err := load(args[0])
 			if err != nil {
+				return reportErrors(cmd, err)
+			}
+			if _, err := buildTree(l); err != nil {
 				return reportErrors(cmd, err)
 			}
 			f := l.Fabric

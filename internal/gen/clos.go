@@ -33,7 +33,7 @@ const (
 	MaxLeaves       = 16384   // in all pods: server subnets are /26s of 172.16.0.0/12
 	MaxHostsPerLeaf = 1024    // host ports of a leaf
 	MaxSuperspines  = 512     // superspines
-	MaxPods         = 900     // pods: one shared spine ASN per pod from 65100-65999
+	MaxPods         = 435     // pods: one shared spine ASN per pod from 65100-65534
 	MaxDevices      = 100_000 // devices in all
 	MaxLinks        = 1_000_000
 )
@@ -140,7 +140,8 @@ func (w *writer) header() {
 	if c.Superspines > 0 {
 		w.f("      superspine: 65000-65009\n")
 	}
-	w.f("      spine: 65100-65999\n      leaf: 4200000000-4200999999\n")
+	// 65535 is reserved (RFC 7300), so the 16-bit spine pool stops short.
+	w.f("      spine: 65100-65534\n      leaf: 4200000000-4200999999\n")
 	if c.HostsPerLeaf > 0 {
 		w.f("      host: 4201000000-4209999999\n")
 	}

@@ -6,6 +6,7 @@ package gitops
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"path"
 	"runtime"
@@ -45,7 +46,8 @@ type Tree struct {
 // Lookup finds the renderer of a platform.
 type Lookup func(model.Platform) (render.Renderer, error)
 
-// Build renders every device, spreading the work over all cores.
+// Build renders every device, spreading the work over all cores. Every
+// device that fails is reported, each as a *DeviceError.
 func Build(f *model.Fabric, lookup Lookup) (*Tree, error) {
 	t := &Tree{Fabric: f, Devices: make([]Device, len(f.Devices))}
 	errs := make([]error, len(f.Devices))
@@ -63,26 +65,35 @@ func Build(f *model.Fabric, lookup Lookup) (*Tree, error) {
 	}
 	close(work)
 	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return nil, err
-		}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
 	}
 	return t, nil
 }
 
+// DeviceError is a device that could not be rendered; Build joins one per
+// such device, so a caller can place each on the device's line.
+type DeviceError struct {
+	Device string
+	Err    error
+}
+
+func (e *DeviceError) Error() string { return "device " + e.Device + ": " + e.Err.Error() }
+
+func (e *DeviceError) Unwrap() error { return e.Err }
+
 func renderDevice(f *model.Fabric, d *model.Device, lookup Lookup) (Device, error) {
 	r, err := lookup(d.Platform)
 	if err != nil {
-		return Device{}, fmt.Errorf("device %s: %w", d.Name, err)
+		return Device{}, &DeviceError{d.Name, err}
 	}
 	files, err := r.Render(f, d)
 	if err != nil {
-		return Device{}, fmt.Errorf("rendering %s (%s): %w", d.Name, d.Platform, err)
+		return Device{}, &DeviceError{d.Name, fmt.Errorf("rendering %s: %w", d.Platform, err)}
 	}
 	exp, err := expect.File(d)
 	if err != nil {
-		return Device{}, err
+		return Device{}, &DeviceError{d.Name, err}
 	}
 	files = append(files, exp)
 	sort.Slice(files, func(i, j int) bool { return files[i].Name < files[j].Name })

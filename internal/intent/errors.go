@@ -131,14 +131,16 @@ func capKeys(w string) string {
 }
 
 // Locate places field errors on the lines of the document they refer to,
-// keeping the resolver's order for errors on the same line.
+// keeping the resolver's order for errors on the same line. Errors about
+// the lock file (under LockRoot) go to the lock file beside it, without a
+// line: use the package function Locate when the lock was read.
 func (d *Document) Locate(errs field.ErrorList) Errors {
-	out := make(Errors, 0, len(errs))
-	for _, fe := range errs {
-		out = append(out, Error{File: d.Path, Line: d.Line(fe.Field), Field: fe.Field, Msg: fe.ErrorBody()})
-	}
-	// stable: errors on one line keep the resolver's order; a fabric of
-	// 100,000 broken devices has as many errors, so no quadratic sort
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Line < out[j].Line })
-	return out
+	return Locate(errs, d, nil)
+}
+
+// sortStable orders errors by line; errors on one line keep the
+// resolver's order. A fabric of 100,000 broken devices has as many errors,
+// so this is no insertion sort.
+func sortStable(es Errors) {
+	sort.SliceStable(es, func(i, j int) bool { return es[i].Line < es[j].Line })
 }

@@ -29,7 +29,6 @@ type Document struct {
 	Path   string
 	Fabric *v1alpha1.Fabric
 	src    []byte
-	root   yaml.Node      // the first document as nodes
 	lines  map[string]int // field path → line, built on first use
 }
 
@@ -57,11 +56,11 @@ func Parse(path string, src []byte) (*Document, error) {
 	if err := secondDocument(path, dec); err != nil {
 		return nil, err
 	}
-	// the node tree also serves Line, so a big intent is parsed twice, not three times
-	if err := yaml.Unmarshal(src, &doc.root); err != nil {
+	var root yaml.Node
+	if err := yaml.Unmarshal(src, &root); err != nil {
 		return nil, decodeErrors(path, nil, err)
 	}
-	if errs := explicitZeros(path, &doc.root, reflect.TypeOf(doc.Fabric)); len(errs) > 0 {
+	if errs := explicitZeros(path, &root, reflect.TypeOf(doc.Fabric)); len(errs) > 0 {
 		return nil, errs
 	}
 	return doc, nil

@@ -10,6 +10,7 @@ package ipam
 
 import (
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"math"
 	"net/netip"
@@ -27,23 +28,51 @@ type Pool interface {
 // ASNRange is an inclusive range of ASNs.
 type ASNRange struct{ First, Last model.ASN }
 
-// ParseASNRange parses "65001-65099" or a single ASN.
+// ParseASNRange parses "65001-65099" or a single ASN, each end asplain or
+// asdot. A range that contains a reserved ASN (model.ReservedASNs) is an
+// error rather than a pool the allocator skips in: the pool in the intent
+// then says exactly what can be handed out.
 func ParseASNRange(s string) (ASNRange, error) {
 	lo, hi, found := strings.Cut(s, "-")
-	first, err := model.ParseASN(strings.TrimSpace(lo))
+	first, err := parseEnd(lo)
 	if err != nil {
 		return ASNRange{}, err
 	}
 	last := first
 	if found {
-		if last, err = model.ParseASN(strings.TrimSpace(hi)); err != nil {
+		if last, err = parseEnd(hi); err != nil {
 			return ASNRange{}, err
 		}
 	}
 	if last < first {
 		return ASNRange{}, fmt.Errorf("range %q ends before it starts", s)
 	}
-	return ASNRange{first, last}, nil
+	r := ASNRange{first, last}
+	var inside []string
+	for _, res := range model.ReservedASNs {
+		if r.Contains(res.ASN) {
+			inside = append(inside, fmt.Sprintf("AS %d, reserved (%s)", res.ASN, res.Why))
+		}
+	}
+	if len(inside) > 0 {
+		return ASNRange{}, fmt.Errorf("range %q contains %s; make the range leave it out", s, strings.Join(inside, " and "))
+	}
+	return r, nil
+}
+
+// parseEnd parses one end of a range, adding the range syntax to errors
+// about syntax. A reserved end is returned as such: the range check names
+// it with every other reserved ASN the range holds.
+func parseEnd(s string) (model.ASN, error) {
+	a, err := model.ParseASN(strings.TrimSpace(s))
+	var reserved *model.ReservedError
+	if errors.As(err, &reserved) {
+		return reserved.ASN, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("%w; a pool is \"first-last\", e.g. \"65001-65099\"", err)
+	}
+	return a, nil
 }
 
 // Size is the number of ASNs in the range.
@@ -125,4 +154,25 @@ func addOffset(a netip.Addr, off uint64) netip.Addr {
 func offset(base, a netip.Addr) uint64 {
 	x, y := base.As16(), a.As16()
 	return binary.BigEndian.Uint64(y[8:]) - binary.BigEndian.Uint64(x[8:])
+}
+
+// Check says why q is not one of the pool's slots, or returns nil when it
+// is: a value read back from the lock file must be one, or it was not
+// handed out from this pool.
+func (p PrefixPool) Check(q netip.Prefix) error {
+	fam := map[bool]string{true: "IPv4", false: "IPv6"}
+	switch {
+	case q.Addr().Is4() != p.Prefix.Addr().Is4():
+		return fmt.Errorf("%s is %s, but the pool %s is %s", q, fam[q.Addr().Is4()], p.Prefix, fam[p.Prefix.Addr().Is4()])
+	case q.Bits() != p.Bits:
+		return fmt.Errorf("%s is not a /%d", q, p.Bits)
+	case q.Masked() != q:
+		return fmt.Errorf("%s has host bits set (%s)", q, q.Masked())
+	case !p.Prefix.Contains(q.Addr()):
+		return fmt.Errorf("%s is outside the pool %s", q, p.Prefix)
+	}
+	if _, ok := p.Index(q); !ok {
+		return fmt.Errorf("%s is the network address of the pool, which is never handed out", q)
+	}
+	return nil
 }

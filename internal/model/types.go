@@ -12,21 +12,78 @@ type ASN uint32
 // String returns the asplain form.
 func (a ASN) String() string { return strconv.FormatUint(uint64(a), 10) }
 
-// ParseASN parses asplain ("4200000001") or asdot ("64086.59905").
+// ParseASN parses asplain ("4200000001") or asdot ("64086.59905"), and
+// rejects the ASNs no BGP speaker may use (see Reserved) in either
+// notation. It is the one parser of ASNs: device ASNs and pool ranges go
+// through it; values that arrive as numbers (the lock file) through Check.
 func ParseASN(s string) (ASN, error) {
+	var a ASN
 	if hi, lo, ok := strings.Cut(s, "."); ok {
 		h, err1 := strconv.ParseUint(hi, 10, 16)
 		l, err2 := strconv.ParseUint(lo, 10, 16)
 		if err1 != nil || err2 != nil {
-			return 0, fmt.Errorf("invalid asdot ASN %q", s)
+			return 0, fmt.Errorf("invalid asdot ASN %q: want high.low, each 0-65535", s)
 		}
-		return ASN(h<<16 | l), nil
+		a = ASN(h<<16 | l)
+	} else {
+		v, err := strconv.ParseUint(s, 10, 32)
+		if err != nil {
+			return 0, fmt.Errorf("invalid ASN %q: want 1-4294967294 or asdot 0.1-65535.65534", s)
+		}
+		a = ASN(v)
 	}
-	v, err := strconv.ParseUint(s, 10, 32)
-	if err != nil || v == 0 {
-		return 0, fmt.Errorf("invalid ASN %q: want 1-4294967295", s)
+	if err := a.Check(); err != nil {
+		return 0, fmt.Errorf("ASN %q: %w", s, err)
 	}
-	return ASN(v), nil
+	return a, nil
+}
+
+// ReservedASN is an ASN that must never appear in a BGP session.
+type ReservedASN struct {
+	ASN ASN
+	Why string
+}
+
+// ReservedASNs are the ASNs an intent may neither set nor pool, in order:
+// AS 0 may not be originated or peered with (RFC 7607); AS_TRANS stands in
+// for 4-byte ASNs towards 2-byte speakers, so a router using it cannot be
+// told apart from any 4-byte AS (RFC 6793); RFC 7300 reserves the last
+// 16-bit and the last 32-bit ASN.
+var ReservedASNs = []ReservedASN{
+	{0, "RFC 7607"},
+	{23456, "AS_TRANS, RFC 6793"},
+	{65535, "the last 16-bit ASN, RFC 7300"},
+	{4294967295, "the last 32-bit ASN, RFC 7300"},
+}
+
+// Reserved says why a is reserved ("AS_TRANS, RFC 6793"), or "" when a
+// may be used.
+func (a ASN) Reserved() string {
+	for _, r := range ReservedASNs {
+		if r.ASN == a {
+			return r.Why
+		}
+	}
+	return ""
+}
+
+// Check returns a *ReservedError when a is reserved.
+func (a ASN) Check() error {
+	for _, r := range ReservedASNs {
+		if r.ASN == a {
+			return &ReservedError{r}
+		}
+	}
+	return nil
+}
+
+// ReservedError says an ASN is reserved, so callers can tell it from a
+// value that does not parse.
+type ReservedError struct{ ReservedASN }
+
+func (e *ReservedError) Error() string {
+	return fmt.Sprintf("AS %d is reserved (%s); use another, e.g. a private ASN from 64512-65534 or 4200000000-4294967294",
+		e.ASN, e.Why)
 }
 
 // Role is a device's place in the Clos.

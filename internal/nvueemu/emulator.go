@@ -15,6 +15,12 @@
 // A revision whose document fails nvue.Validate ends "invalid" with its
 // issues; an apply that would remove BGP peers without auto-prompt
 // ays_yes ends "ays_fail", as NVUE's "are you sure" prompt does.
+//
+// A switch holds more than underlay renders (users, NTP, syslog, SNMP, the
+// management VRF and port). nvue.Validate checks only underlay's part of
+// NVUE's model, so the emulator keeps the rest as given, checking just
+// that a management port (type eth) is named ethN: enough to hold the
+// operator's configuration next to underlay's, as a switch does.
 package nvueemu
 
 import (
@@ -22,6 +28,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -57,6 +64,14 @@ type revision struct {
 // New returns an emulator with an empty applied configuration.
 func New() *Emulator {
 	return &Emulator{applied: map[string]any{}, revisions: map[string]*revision{}}
+}
+
+// SetApplied replaces the applied tree, as if an operator had configured
+// the switch before the agent ran.
+func (e *Emulator) SetApplied(tree map[string]any) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.applied = clone(tree)
 }
 
 // Applied returns a copy of the applied tree.
@@ -152,8 +167,7 @@ func (e *Emulator) revision(w http.ResponseWriter, r *http.Request, escaped stri
 
 // apply validates the revision as NVUE would and applies it.
 func (e *Emulator) apply(rev *revision, yes bool) {
-	doc, _ := yaml.Marshal([]map[string]any{{"set": rev.tree}})
-	if err := nvue.Validate(doc); err != nil {
+	if err := validate(rev.tree); err != nil {
 		rev.state = "invalid"
 		rev.issue = map[string]any{"1": map[string]any{"code": "config_invalid", "message": err.Error(), "severity": "error"}}
 		return
@@ -174,6 +188,24 @@ func (e *Emulator) apply(rev *revision, yes bool) {
 	rev.state = "applied"
 	e.Applies++
 }
+
+// validate checks tree with nvue.Validate, management ports aside.
+func validate(tree map[string]any) error {
+	t := clone(tree)
+	ifaces, _ := t["interface"].(map[string]any)
+	for name, raw := range ifaces {
+		if m, _ := raw.(map[string]any); m["type"] == "eth" {
+			if !ethName.MatchString(name) {
+				return fmt.Errorf("interface %s: a type eth interface is named ethN", name)
+			}
+			delete(ifaces, name)
+		}
+	}
+	doc, _ := yaml.Marshal([]map[string]any{{"set": t}})
+	return nvue.Validate(doc)
+}
+
+var ethName = regexp.MustCompile(`^eth[0-9]+$`)
 
 func removesPeers(old, next map[string]any) bool {
 	peers := func(t map[string]any) map[string]any {

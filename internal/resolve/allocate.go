@@ -84,13 +84,7 @@ func (r *resolver) allocateASNs() {
 			values[g] = g.explicit.m.ASN
 		}
 	}
-	for _, g := range groups {
-		if v, ok := r.lock.ASNs[g.key]; ok && g.explicit == nil {
-			if lg.claim(r, model.ASN(v), holding{owner: g.key, path: g.members[0].path.Child("asn"), locked: true}) {
-				values[g] = model.ASN(v)
-			}
-		}
-	}
+	badLock := r.lockedASNs(groups, lg, values)
 	allocs := map[model.Role]*ipam.Allocator{}
 	for role, rng := range r.pools.asn {
 		allocs[role] = ipam.NewAllocator(*rng)
@@ -101,7 +95,7 @@ func (r *resolver) allocateASNs() {
 		}
 	}
 	for _, g := range groups {
-		if _, done := values[g]; !done && g.explicit == nil {
+		if _, done := values[g]; !done && g.explicit == nil && !badLock[g] {
 			r.newASN(g, allocs, values)
 		}
 	}
@@ -120,6 +114,9 @@ func (r *resolver) allocateASNs() {
 
 func (r *resolver) newASN(g *asnGroup, allocs map[model.Role]*ipam.Allocator, values map[*asnGroup]model.ASN) {
 	a := allocs[g.role]
+	if a == nil && r.pools.asnBroken[g.role] {
+		return // the pool's own error says what to fix
+	}
 	if a == nil {
 		r.errs = append(r.errs, field.Required(g.members[0].path.Child("asn"),
 			fmt.Sprintf("no asn and no pool to allocate one from: set it, or set spec.pools.asn.%s", g.role)))
@@ -153,12 +150,11 @@ func (r *resolver) allocateLoopbacks(f model.Family) {
 			continue
 		}
 		if s, ok := lock[d.m.Name]; ok {
-			v, err := netip.ParsePrefix(s)
-			if err != nil || v.Bits() != pool.Bits {
-				r.badLock(d.path.Child("loopbacks"), what, d.m.Name, s)
+			v, ok := r.lockPrefix(what, d.m.Name, s, *pool)
+			if !ok {
 				continue
 			}
-			if lg.claim(r, v, holding{owner: d.m.Name, path: d.path.Child("loopbacks"), locked: true}) {
+			if lg.claim(r, v, holding{owner: d.m.Name, path: lockPath(what, d.m.Name), locked: true}) {
 				chosen[d] = v
 				continue
 			}
@@ -214,11 +210,4 @@ func sortedDevices(ds []*device) []*device {
 	out := append([]*device(nil), ds...)
 	sort.Slice(out, func(i, j int) bool { return out[i].m.Name < out[j].m.Name })
 	return out
-}
-
-// badLock reports a lock entry that does not parse: silently allocating
-// afresh would renumber the device, which the lock exists to prevent.
-func (r *resolver) badLock(p *field.Path, table, key, value string) {
-	r.errs = append(r.errs, field.Invalid(p, value, fmt.Sprintf(
-		"the lock file's %s entry for %s is not a valid value; fix it, or delete the entry to allocate afresh", table, key)))
 }

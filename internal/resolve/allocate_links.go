@@ -32,12 +32,11 @@ func (r *resolver) allocateLinks(f model.Family) {
 			continue
 		}
 		if s, ok := lock[l.key]; ok {
-			v, err := netip.ParsePrefix(s)
-			if err != nil || v.Bits() != pool.Bits || v.Masked() != v {
-				r.badLock(l.path, name, l.key, s)
+			v, ok := r.lockPrefix(name, l.key, s, *pool)
+			if !ok {
 				continue
 			}
-			if lg.claim(r, v, holding{owner: l.key, path: l.path, locked: true}) {
+			if lg.claim(r, v, holding{owner: l.key, path: lockPath(name, l.key), locked: true}) {
 				*get(l) = v
 				continue
 			}

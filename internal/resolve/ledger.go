@@ -2,8 +2,11 @@ package resolve
 
 import (
 	"fmt"
+	"strings"
 
 	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"underlay.dev/underlay/internal/intent"
 )
 
 // ledger records who holds each value (an ASN, a loopback, a link prefix)
@@ -34,11 +37,25 @@ func (lg *ledger[V]) claim(r *resolver, v V, h holding) bool {
 	return false
 }
 
+// collision words the error for the later claim, cur. Explicit values are
+// claimed before lock entries, so an explicit value always wins and a lock
+// entry takes the blame; two lock entries blame the later one and name the
+// other (the lock file was edited or merged by hand).
 func (lg *ledger[V]) collision(prev, cur holding) string {
-	if cur.locked {
+	switch {
+	case cur.locked && prev.locked:
+		return fmt.Sprintf("%s of %s in the lock file is also the lock file's %s of %s (%s); "+
+			"delete one of the two entries to let underlay allocate that one afresh",
+			lg.what, cur.owner, lg.what, prev.owner, lockEntry(prev.path))
+	case cur.locked:
 		return fmt.Sprintf("%s of %s in the lock file collides with %s, which sets it explicitly at %s; "+
 			"pick another value for %s, or delete %s's entry from the lock file to give it a new one",
 			lg.what, cur.owner, prev.owner, prev.path, prev.owner, cur.owner)
 	}
 	return fmt.Sprintf("%s collides with %s (set at %s)", lg.what, prev.owner, prev.path)
+}
+
+// lockEntry names a lock file entry as the lock file spells it: asns.leaf1.
+func lockEntry(p *field.Path) string {
+	return strings.TrimPrefix(p.String(), intent.LockRoot.String()+".")
 }

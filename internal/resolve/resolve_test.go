@@ -169,7 +169,7 @@ func TestExplicitValueAgainstLock(t *testing.T) {
 	taken := first.Lock.LoopbackIPv4["leaf1"]
 	edited := strings.Replace(base, "platform: nvue}", "platform: nvue, loopbacks: ["+taken+"]}", 1)
 	_, errs = resolveText(t, edited, first.Lock)
-	want := `spec.devices[leaf1].loopbacks: Invalid value: "` + taken + `": loopback of leaf1 in the lock file collides with leaf2, which sets it explicitly at spec.devices[leaf2].loopbacks[0]; pick another value for leaf2, or delete leaf1's entry from the lock file to give it a new one`
+	want := `fabric.lock.yaml: loopbackIPv4.leaf1: Invalid value: "` + taken + `": loopback of leaf1 in the lock file collides with leaf2, which sets it explicitly at spec.devices[leaf2].loopbacks[0]; pick another value for leaf2, or delete leaf1's entry from the lock file to give it a new one`
 	if len(errs) != 1 || !strings.Contains(errs[0].Error(), want) {
 		t.Fatalf("got %v\nwant one error containing %s", errs, want)
 	}
@@ -203,7 +203,7 @@ func TestCorruptLockEntryIsAnError(t *testing.T) {
 	}
 	first.Lock.LoopbackIPv4["leaf1"] = "10.255.0.999/32"
 	_, errs = resolveText(t, base, first.Lock)
-	if len(errs) != 1 || !strings.Contains(errs[0].Error(), "the lock file's loopbackIPv4 entry for leaf1 is not a valid value") {
+	if len(errs) != 1 || !strings.Contains(errs[0].Error(), "the lock file's loopbackIPv4 entry for leaf1 is not usable: not a prefix") {
 		t.Fatalf("got %v", errs)
 	}
 }

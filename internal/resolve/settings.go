@@ -27,6 +27,7 @@ const (
 type pools struct {
 	asn          map[model.Role]*ipam.ASNRange
 	asnPath      map[model.Role]*field.Path
+	asnBroken    map[model.Role]bool // given but invalid: already reported
 	lo4, lo6     *ipam.PrefixPool
 	link4, link6 *ipam.PrefixPool
 }
@@ -74,6 +75,7 @@ func (r *resolver) parsePools() {
 	in := r.in.Spec.Pools
 	r.pools.asn = map[model.Role]*ipam.ASNRange{}
 	r.pools.asnPath = map[model.Role]*field.Path{}
+	r.pools.asnBroken = map[model.Role]bool{}
 	for role, s := range map[model.Role]string{model.RoleSuperspine: in.ASN.Superspine, model.RoleSpine: in.ASN.Spine,
 		model.RoleLeaf: in.ASN.Leaf, model.RoleHost: in.ASN.Host} {
 		path := p.Child("asn", string(role))
@@ -83,7 +85,8 @@ func (r *resolver) parsePools() {
 		}
 		rng, err := ipam.ParseASNRange(s)
 		if err != nil {
-			r.errs = append(r.errs, field.Invalid(path, s, err.Error()+"; want \"first-last\", e.g. \"65001-65099\""))
+			r.errs = append(r.errs, field.Invalid(path, s, err.Error()))
+			r.pools.asnBroken[role] = true
 			continue
 		}
 		r.pools.asn[role] = &rng

@@ -2,11 +2,9 @@ package driver
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"reflect"
-	"sort"
 	"strings"
 
 	"underlay.dev/underlay/internal/agent/store"
@@ -20,10 +18,11 @@ var (
 	_ Drifter = (*SONiC)(nil)
 )
 
-// Drift compares NVUE's applied configuration with cfg's document and
-// lists the paths that differ.
+// Drift compares the subtrees underlay owns (NVUEOwned) of NVUE's applied
+// configuration with cfg's and lists the paths that differ; the rest of
+// the switch's configuration is not underlay's and is not drift.
 func (n *NVUE) Drift(ctx context.Context, cfg store.Files) (string, error) {
-	want, err := setTree(cfg["nvue.yaml"])
+	want, err := parseNVUE(cfg["nvue.yaml"])
 	if err != nil {
 		return "", err
 	}
@@ -31,17 +30,7 @@ func (n *NVUE) Drift(ctx context.Context, cfg store.Files) (string, error) {
 	if err := n.call(ctx, http.MethodGet, "/nvue_v1/?rev=applied", nil, &applied); err != nil {
 		return "", fmt.Errorf("reading NVUE's applied configuration: %w", err)
 	}
-	// Compare as JSON values: the document's YAML numbers and the API's
-	// JSON numbers then have one type.
-	var norm map[string]any
-	b, _ := json.Marshal(want)
-	if err := json.Unmarshal(b, &norm); err != nil {
-		return "", err
-	}
-	var diffs []string
-	treeDiff("", norm, applied, &diffs)
-	sort.Strings(diffs)
-	return strings.Join(diffs, "\n"), nil
+	return strings.Join(nvueDrift(applied, want), "\n"), nil
 }
 
 // treeDiff lists the leaves of want that got lacks or holds otherwise
@@ -68,23 +57,20 @@ func treeDiff(path string, want, got map[string]any, out *[]string) {
 }
 
 // Drift lists the JSON-patch operations that would turn the running
-// CONFIG_DB back into cfg's config_db.json (only tables the file holds).
-// In split mode the bgp container's FRR is not compared.
+// CONFIG_DB back into cfg's config_db.json, over what underlay owns only
+// (SONiCOwned): the operator's tables, keys and fields are not drift. In
+// split mode the bgp container's FRR is not compared.
 func (s *SONiC) Drift(ctx context.Context, cfg store.Files) (string, error) {
-	var desired map[string]any
-	if err := json.Unmarshal(cfg["config_db.json"], &desired); err != nil {
-		return "", fmt.Errorf("config_db.json: %w", err)
-	}
-	out, err := s.run(ctx, "show", "runningconfiguration", "all")
+	desired, err := parseSONiC(cfg["config_db.json"])
 	if err != nil {
-		return "", fmt.Errorf("reading the running CONFIG_DB: %v: %s", err, lastLines(out, 3))
+		return "", err
 	}
-	var running map[string]any
-	if err := json.Unmarshal(out, &running); err != nil {
-		return "", fmt.Errorf("reading the running CONFIG_DB: %w", err)
+	running, err := s.running(ctx)
+	if err != nil {
+		return "", err
 	}
 	var lines []string
-	for _, op := range Diff(running, desired) {
+	for _, op := range Diff(running, sonicTarget(running, desired)) {
 		lines = append(lines, op.Op+" "+op.Path)
 	}
 	return strings.Join(lines, "\n"), nil

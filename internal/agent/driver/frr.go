@@ -26,6 +26,9 @@ type FRR struct {
 	ReloadTest bool
 	// Exec prefixes the probe's vtysh, e.g. docker exec bgp on SONiC.
 	Exec []string
+
+	// check replaces checker.FRR in tests.
+	check func(context.Context, []byte) error
 }
 
 var (
@@ -58,16 +61,24 @@ func (f *FRR) reloadArgs(mode, file string) []string {
 	return append(args, file)
 }
 
-// Precheck runs vtysh's parser on the file (about 20 ms). With
-// ReloadTest it also runs frr-reload.py --test against the running
-// daemons, which costs about half a second of Python per apply; a reload
-// that fails later is rolled back anyway.
+// Precheck first refuses any command underlay never renders (admitFRR),
+// then runs vtysh's parser on the file (about 20 ms). With ReloadTest it
+// also runs frr-reload.py --test against the running daemons, which costs
+// about half a second of Python per apply; a reload that fails later is
+// rolled back anyway.
 func (f *FRR) Precheck(ctx context.Context, cfg store.Files) error {
 	conf, ok := cfg["frr.conf"]
 	if !ok {
 		return fmt.Errorf("%w: no frr.conf", ErrRejected)
 	}
-	if err := checker.FRR(ctx, conf); err != nil {
+	if err := admitFRR(conf); err != nil {
+		return err
+	}
+	check := f.check
+	if check == nil {
+		check = checker.FRR
+	}
+	if err := check(ctx, conf); err != nil {
 		return fmt.Errorf("%w: %w", ErrRejected, err)
 	}
 	if !f.ReloadTest {
@@ -157,13 +168,24 @@ func run(ctx context.Context, args []string) ([]byte, error) {
 	return out.Bytes(), err
 }
 
+// lastLines keeps the last n lines of a command's output for an error,
+// each cut at maxOutputLine bytes: the error reaches the device's status,
+// and one line of a tool's output can be a whole quoted file.
 func lastLines(b []byte, n int) string {
 	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
 	if len(lines) > n {
 		lines = lines[len(lines)-n:]
 	}
+	for i, l := range lines {
+		if len(l) > maxOutputLine {
+			lines[i] = strings.ToValidUTF8(l[:maxOutputLine], "") + fmt.Sprintf("… (%d more bytes)", len(l)-maxOutputLine)
+		}
+	}
 	return strings.Join(lines, "\n")
 }
+
+// maxOutputLine bounds one line of command output in an error.
+const maxOutputLine = 300
 
 // Drift reports how the running configuration differs from cfg, as the
 // lines frr-reload.py would delete and add ("" when it matches).

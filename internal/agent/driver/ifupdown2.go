@@ -19,6 +19,9 @@ type Ifupdown2 struct {
 	// with Path bind-mounted as that namespace's /etc/network/interfaces
 	// and private lock and state directories.
 	Netns string
+
+	// check replaces checker.Ifupdown2 in tests.
+	check func(context.Context, []byte) error
 }
 
 var _ Driver = (*Ifupdown2)(nil)
@@ -33,20 +36,35 @@ func (i *Ifupdown2) path() string {
 	return "/etc/network/interfaces"
 }
 
-// Precheck runs ifupdown2's strict syntax check.
+// Precheck first refuses any line underlay never renders (admitInterfaces:
+// hooks, source lines, template code), then runs ifupdown2's strict syntax
+// check, with templates off.
 func (i *Ifupdown2) Precheck(ctx context.Context, cfg store.Files) error {
 	file, ok := cfg["interfaces"]
 	if !ok {
 		return fmt.Errorf("%w: no interfaces file", ErrRejected)
 	}
-	if err := checker.Ifupdown2(ctx, file); err != nil {
+	if err := admitInterfaces(file); err != nil {
+		return err
+	}
+	check := i.check
+	if check == nil {
+		check = checker.Ifupdown2
+	}
+	if err := check(ctx, file); err != nil {
 		return fmt.Errorf("%w: %w", ErrRejected, err)
 	}
 	return nil
 }
 
-// Apply writes the file atomically and reloads.
+// Apply writes the file atomically and reloads. It admits the file again:
+// ifreload reads it with the host's ifupdown2.conf (templates on, hooks
+// run), and Apply is also how a rollback or a drift correction writes a
+// stored revision that no Precheck of this agent saw.
 func (i *Ifupdown2) Apply(ctx context.Context, cfg store.Files) error {
+	if err := admitInterfaces(cfg["interfaces"]); err != nil {
+		return err
+	}
 	if err := atomicfile.WriteFile(i.path(), cfg["interfaces"], 0o644); err != nil {
 		return err
 	}
@@ -76,8 +94,12 @@ func (i *Ifupdown2) where() string {
 // Drift lists the interface settings of cfg the running system lacks,
 // with `ifquery -a -c` (ifupdown2's check mode, which exits 1 on a
 // mismatch) on a copy of cfg's file, so a hand-edited file on disk is
-// not what the system is compared with.
+// not what the system is compared with. ifquery too reads the file with
+// the host's ifupdown2.conf, so the file is admitted first.
 func (i *Ifupdown2) Drift(ctx context.Context, cfg store.Files) (string, error) {
+	if err := admitInterfaces(cfg["interfaces"]); err != nil {
+		return "", err
+	}
 	check := &Ifupdown2{Path: i.path() + ".drift-check", Netns: i.Netns}
 	if err := os.WriteFile(check.Path, cfg["interfaces"], 0o644); err != nil {
 		return "", err

@@ -16,15 +16,15 @@ import (
 	"strings"
 	"time"
 
-	"sigs.k8s.io/yaml"
-
 	"underlay.dev/underlay/internal/agent/store"
 	"underlay.dev/underlay/internal/render/nvue"
 )
 
 // NVUE applies nvue.yaml through NVUE's REST revision workflow: create a
-// revision, empty it (full replace), patch in the document, apply with
-// auto-prompt, and poll until applied, invalid or ays_fail. It talks to
+// revision, read it, patch it so that the subtrees underlay owns
+// (NVUEOwned) equal the document's, apply with auto-prompt, and poll until
+// applied, invalid or ays_fail. Everything else in the revision (the
+// management VRF, users, NTP, syslog, …) is left as it was. It talks to
 // https://<host>:8765 with basic auth, or to the local unix socket.
 type NVUE struct {
 	// BaseURL, e.g. https://127.0.0.1:8765; ignored when Socket is set.
@@ -36,6 +36,9 @@ type NVUE struct {
 	CredentialsFile string
 	// CAFile verifies the switch's certificate; empty uses the system pool.
 	CAFile string
+	// InsecureHTTP allows sending the credentials to an http:// BaseURL,
+	// in the clear (--nvue-insecure-http).
+	InsecureHTTP bool
 	// Timeout bounds the wait for a revision to apply (default 2 min).
 	Timeout time.Duration
 	client  *http.Client
@@ -46,8 +49,12 @@ var _ Driver = (*NVUE)(nil)
 // Files is nvue.yaml.
 func (n *NVUE) Files() []string { return []string{"nvue.yaml"} }
 
-// Precheck validates the document against the NVUE object model we use.
+// Precheck refuses anything outside NVUEOwned, then validates the document
+// against the NVUE object model we use.
 func (n *NVUE) Precheck(_ context.Context, cfg store.Files) error {
+	if _, err := admitNVUE(cfg["nvue.yaml"]); err != nil {
+		return err
+	}
 	if err := nvue.Validate(cfg["nvue.yaml"]); err != nil {
 		return fmt.Errorf("%w: %w", ErrRejected, err)
 	}
@@ -56,7 +63,7 @@ func (n *NVUE) Precheck(_ context.Context, cfg store.Files) error {
 
 // Apply runs the revision workflow with the document's set tree.
 func (n *NVUE) Apply(ctx context.Context, cfg store.Files) error {
-	tree, err := setTree(cfg["nvue.yaml"])
+	want, err := parseNVUE(cfg["nvue.yaml"])
 	if err != nil {
 		return err
 	}
@@ -70,11 +77,14 @@ func (n *NVUE) Apply(ctx context.Context, cfg store.Files) error {
 	var id string
 	for id = range created {
 	}
+	// A new revision starts as the applied configuration: patch only
+	// what underlay owns of it.
 	rev := "/nvue_v1/?rev=" + url.QueryEscape(id)
-	if err := n.call(ctx, http.MethodDelete, rev, nil, nil); err != nil {
-		return fmt.Errorf("emptying revision %s: %w", id, err)
+	var got map[string]any
+	if err := n.call(ctx, http.MethodGet, rev, nil, &got); err != nil {
+		return fmt.Errorf("reading revision %s: %w", id, err)
 	}
-	if err := n.call(ctx, http.MethodPatch, rev, tree, nil); err != nil {
+	if err := n.call(ctx, http.MethodPatch, rev, nvuePatch(got, want), nil); err != nil {
 		return fmt.Errorf("patching revision %s: %w", id, err)
 	}
 	path := "/nvue_v1/revision/" + url.PathEscape(id)
@@ -115,21 +125,6 @@ func (n *NVUE) wait(ctx context.Context, id, path string) error {
 		case <-time.After(100 * time.Millisecond):
 		}
 	}
-}
-
-// setTree extracts the `set` tree of a startup document.
-func setTree(doc []byte) (map[string]any, error) {
-	var items []map[string]map[string]any
-	if err := yaml.Unmarshal(doc, &items); err != nil {
-		return nil, fmt.Errorf("nvue.yaml: %w", err)
-	}
-	tree := map[string]any{}
-	for _, it := range items {
-		for k, v := range it["set"] {
-			tree[k] = v
-		}
-	}
-	return tree, nil
 }
 
 func (n *NVUE) httpClient() (*http.Client, error) {
@@ -197,10 +192,39 @@ func (n *NVUE) call(ctx context.Context, method, path string, body, out any) err
 	return json.Unmarshal(b, out)
 }
 
+// CheckTransport refuses a BaseURL that would carry the credentials in the
+// clear: http:// with a credentials file, unless InsecureHTTP says so
+// (the unix socket never leaves the switch), or user:password inside the
+// URL, which would end up in logs and process listings.
+func (n *NVUE) CheckTransport() error {
+	if n.Socket != "" || n.BaseURL == "" {
+		return nil
+	}
+	u, err := url.Parse(n.BaseURL)
+	if err != nil || u.Host == "" {
+		return errors.New("--nvue-url is not a URL (want https://HOST:8765)") // the value may hold a password: not echoed
+	}
+	switch {
+	case u.User != nil:
+		return errors.New("--nvue-url holds credentials: put user:password in the --nvue-credentials file instead")
+	case u.Scheme == "https":
+		return nil
+	case u.Scheme != "http":
+		return fmt.Errorf("--nvue-url scheme %q: want https://", u.Scheme)
+	case n.CredentialsFile != "" && !n.InsecureHTTP:
+		return fmt.Errorf("--nvue-url %s is http://: the NVUE credentials would cross the network in the clear; "+
+			"use https:// (with --nvue-ca), the unix socket (--nvue-socket), or accept the risk with --nvue-insecure-http", u.Redacted())
+	}
+	return nil
+}
+
 // authorize adds basic auth from the credentials file.
 func (n *NVUE) authorize(req *http.Request) error {
 	if n.CredentialsFile == "" {
 		return nil
+	}
+	if err := n.CheckTransport(); err != nil {
+		return err
 	}
 	raw, err := os.ReadFile(n.CredentialsFile)
 	if err != nil {

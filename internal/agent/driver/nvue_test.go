@@ -53,12 +53,12 @@ func TestNVUEOverHTTPS(t *testing.T) {
 		t.Errorf("applied tree: %v (%d applies)", bgp, emu.Applies)
 	}
 
-	bad := store.Files{"nvue.yaml": []byte(strings.Replace(string(cfg["nvue.yaml"]), "10.0.0.3/31", "10.0.0.300/31", 1))}
+	bad := store.Files{"nvue.yaml": []byte(strings.Replace(string(cfg["nvue.yaml"]), "mtu: 9216", "mtu: 99999", 1))}
 	if err := d.Precheck(ctx, bad); err == nil {
-		t.Error("pre-check accepted a bad address")
+		t.Error("pre-check accepted a bad MTU")
 	}
 	if err := d.Apply(ctx, bad); err == nil || !strings.Contains(err.Error(), "ended invalid") {
-		t.Errorf("emulator accepted a bad address: %v", err)
+		t.Errorf("emulator accepted a bad MTU: %v", err)
 	}
 	if emu.Applies != 1 {
 		t.Error("an invalid revision was applied")

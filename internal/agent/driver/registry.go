@@ -17,6 +17,8 @@ type Options struct {
 	// NVUE: the unix socket (default /var/run/nvue/nvue.sock) or an HTTPS
 	// URL with a credentials file and CA.
 	NVUESocket, NVUEURL, NVUECredentials, NVUECA string
+	// NVUEInsecureHTTP allows credentials over an http:// NVUEURL.
+	NVUEInsecureHTTP bool
 	// SONiCReload uses `config reload` instead of apply-patch (disruptive).
 	SONiCReload bool
 	// SONiCCLI prefixes every SONiC command (the lab's emulation), and
@@ -36,11 +38,12 @@ func For(p model.Platform, o Options) (Driver, Prober, error) {
 		return frr, frr, nil
 	case model.PlatformNVUE:
 		// Cumulus 5.x routes with FRR under NVUE: health comes from vtysh.
-		n := &NVUE{BaseURL: o.NVUEURL, Socket: o.NVUESocket, CredentialsFile: o.NVUECredentials, CAFile: o.NVUECA}
+		n := &NVUE{BaseURL: o.NVUEURL, Socket: o.NVUESocket, CredentialsFile: o.NVUECredentials, CAFile: o.NVUECA,
+			InsecureHTTP: o.NVUEInsecureHTTP}
 		if n.BaseURL == "" && n.Socket == "" {
 			n.Socket = "/var/run/nvue/nvue.sock"
 		}
-		return n, frr, nil
+		return n, frr, n.CheckTransport()
 	case model.PlatformSONiC:
 		return sonic(o)
 	}

@@ -1,6 +1,7 @@
 package driver
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -47,9 +48,13 @@ func (s *SONiC) run(ctx context.Context, args ...string) ([]byte, error) {
 	return run(ctx, args)
 }
 
-// Precheck validates config_db.json against SONiC's YANG models and
-// frr.conf (if any) with vtysh.
+// Precheck refuses anything outside SONiCOwned, then validates
+// config_db.json against SONiC's YANG models and frr.conf (if any) with
+// vtysh.
 func (s *SONiC) Precheck(ctx context.Context, cfg store.Files) error {
+	if _, err := admitSONiC(cfg["config_db.json"]); err != nil {
+		return err
+	}
 	schema, err := sonicyang.Shared()
 	if err != nil {
 		return err
@@ -64,19 +69,20 @@ func (s *SONiC) Precheck(ctx context.Context, cfg store.Files) error {
 }
 
 // Apply patches CONFIG_DB (or reloads it), then frr.conf in split mode.
+// Only what underlay owns changes: the switch is driven to the running
+// CONFIG_DB with SONiCOwned replaced by the file's (sonicTarget), and that
+// document, not the file, is what config_db.json is saved as, so a reload
+// or a reboot keeps the operator's tables too.
 func (s *SONiC) Apply(ctx context.Context, cfg store.Files) error {
-	var desired map[string]any
-	if err := json.Unmarshal(cfg["config_db.json"], &desired); err != nil {
-		return fmt.Errorf("config_db.json: %w", err)
-	}
-	path := s.ConfigPath
-	if path == "" {
-		path = "/etc/sonic/config_db.json"
-	}
-	if err := atomicfile.WriteFile(path, cfg["config_db.json"], 0o644); err != nil {
+	desired, err := parseSONiC(cfg["config_db.json"])
+	if err != nil {
 		return err
 	}
-	if err := s.applyDB(ctx, path, desired); err != nil {
+	running, err := s.running(ctx)
+	if err != nil {
+		return err
+	}
+	if err := s.applyDB(ctx, running, sonicTarget(running, desired)); err != nil {
 		return err
 	}
 	if conf, ok := cfg["frr.conf"]; ok {
@@ -85,22 +91,42 @@ func (s *SONiC) Apply(ctx context.Context, cfg store.Files) error {
 	return nil
 }
 
-// applyDB patches CONFIG_DB, or reloads it when asked to or when the
-// routing mode changes: bgpcfgd reads docker_routing_config_mode only when
-// the bgp container starts, and `config reload` restarts it.
-func (s *SONiC) applyDB(ctx context.Context, path string, desired map[string]any) error {
-	if !s.Reload {
-		out, err := s.run(ctx, "show", "runningconfiguration", "all")
-		if err != nil {
-			return fmt.Errorf("reading the running CONFIG_DB: %v: %s", err, lastLines(out, 3))
+func (s *SONiC) running(ctx context.Context) (map[string]any, error) {
+	out, err := s.run(ctx, "show", "runningconfiguration", "all")
+	if err != nil {
+		return nil, fmt.Errorf("reading the running CONFIG_DB: %v: %s", err, lastLines(out, 3))
+	}
+	var running map[string]any
+	if err := json.Unmarshal(out, &running); err != nil {
+		return nil, fmt.Errorf("reading the running CONFIG_DB: %w", err)
+	}
+	return running, nil
+}
+
+// applyDB patches CONFIG_DB to target and saves it (as `config save`
+// does), or saves it and reloads it when asked to or when the routing mode
+// changes: bgpcfgd reads docker_routing_config_mode only when the bgp
+// container starts, and `config reload` restarts it.
+func (s *SONiC) applyDB(ctx context.Context, running, target map[string]any) error {
+	path := s.ConfigPath
+	if path == "" {
+		path = "/etc/sonic/config_db.json"
+	}
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetIndent("", "    ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(target); err != nil {
+		return fmt.Errorf("encoding config_db.json: %w", err)
+	}
+	if !s.Reload && routingMode(running) == routingMode(target) {
+		if err := s.patch(ctx, running, target); err != nil {
+			return err
 		}
-		var running map[string]any
-		if err := json.Unmarshal(out, &running); err != nil {
-			return fmt.Errorf("reading the running CONFIG_DB: %w", err)
-		}
-		if routingMode(running) == routingMode(desired) {
-			return s.patch(ctx, running, desired)
-		}
+		return atomicfile.WriteFile(path, b.Bytes(), 0o644)
+	}
+	if err := atomicfile.WriteFile(path, b.Bytes(), 0o644); err != nil {
+		return err
 	}
 	if out, err := s.run(ctx, "config", "reload", "-y", path); err != nil {
 		return fmt.Errorf("config reload: %v: %s", err, lastLines(out, 5))
@@ -167,14 +193,18 @@ type Op struct {
 }
 
 // Diff returns the JSON patch that turns running into desired, table by
-// table, key by key and field by field, in a stable order. Tables the file
-// does not contain (FEATURE, CRM, … come from the image) are left alone.
+// table, key by key and field by field, in a stable order. The driver
+// passes sonicTarget(running, file) as desired, so that only what underlay
+// owns differs: tables the file does not own (FEATURE, CRM, … come from
+// the image; MGMT_*, NTP_SERVER, … from the operator) are equal.
 func Diff(running, desired map[string]any) []Op {
 	var ops []Op
-	for _, t := range unionKeys(nil, desired) {
+	for _, t := range unionKeys(running, desired) {
 		rt, inR := running[t].(map[string]any)
-		dt, _ := desired[t].(map[string]any)
+		dt, inD := desired[t].(map[string]any)
 		switch {
+		case !inD:
+			ops = append(ops, Op{Op: "remove", Path: "/" + esc(t)})
 		case !inR:
 			ops = append(ops, Op{Op: "add", Path: "/" + esc(t), Value: dt})
 		default:

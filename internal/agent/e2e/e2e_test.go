@@ -147,10 +147,7 @@ func TestAgentBinaryOnRealFRR(t *testing.T) {
 	t.Logf("ConfigMap update → applied on real FRR and reported: p50 %s, p95 %s, max %s (n=%d)",
 		took[len(took)/2].Round(time.Millisecond), took[len(took)*95/100-1].Round(time.Millisecond),
 		took[len(took)-1].Round(time.Millisecond), len(took))
-	out, _ := lab.Vtysh("spine1", "show ip route 198.51.100.20/32 json")
-	if !strings.Contains(out, "198.51.100.20/32") {
-		t.Errorf("the last change did not reach the spine: %s", out)
-	}
+	lab.WaitRoute(t, "the last change reaching the spine", "spine1", "198.51.100.20/32", 30*time.Second)
 
 	// kill -9 in the middle of an apply; the next start converges.
 	p := netip.MustParsePrefix("198.51.100.99/32")
@@ -181,10 +178,7 @@ func TestAgentBinaryOnRealFRR(t *testing.T) {
 	}
 	agent = startAgent()
 	waitApplied(t, c, leaf.Name, rev, 60*time.Second)
-	out, _ = lab.Vtysh("spine1", "show ip route 198.51.100.99/32 json")
-	if !strings.Contains(out, "198.51.100.99/32") {
-		t.Errorf("after kill -9 and restart the change did not reach the spine: %s", out)
-	}
+	lab.WaitRoute(t, "after kill -9 and restart, the change reaching the spine", "spine1", "198.51.100.99/32", 30*time.Second)
 }
 
 func storeFiles(cm *corev1.ConfigMap) map[string][]byte {
@@ -200,7 +194,10 @@ func waitApplied(t *testing.T, c client.Client, device, rev string, within time.
 	deadline := time.Now().Add(within)
 	for {
 		var nd v1alpha1.NetworkDevice
-		if err := c.Get(context.Background(), client.ObjectKey{Namespace: "dc1", Name: device}, &nd); err == nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		err := c.Get(ctx, client.ObjectKey{Namespace: "dc1", Name: device}, &nd)
+		cancel()
+		if err == nil {
 			if nd.Status.AppliedRevision == rev {
 				return
 			}
@@ -209,7 +206,7 @@ func waitApplied(t *testing.T, c client.Client, device, rev string, within time.
 			}
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("%s not applied within %s", rev, within)
+			t.Fatalf("waiting for %s to apply %s: not applied within %s (last error: %v)", device, rev, within, err)
 		}
 		time.Sleep(10 * time.Millisecond)
 	}

@@ -13,7 +13,9 @@ import (
 	"os"
 	"os/exec"
 	"strconv"
+	"strings"
 	"testing"
+	"time"
 
 	"underlay.dev/underlay/internal/lab/node"
 	"underlay.dev/underlay/internal/model"
@@ -117,3 +119,21 @@ func (l *Lab) teardown() {
 
 // String names the lab in messages.
 func (l *Lab) String() string { return fmt.Sprintf("frrlab %s %v", l.prefix, l.routers) }
+
+// WaitRoute waits until router's RIB holds prefix, and fails the test at
+// the deadline naming the stage: BGP propagation takes its time on a loaded
+// machine, so a route is never checked just once.
+func (l *Lab) WaitRoute(t testing.TB, stage, router, prefix string, within time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for {
+		out, err := l.Vtysh(router, "show ip route "+prefix+" json")
+		if err == nil && strings.Contains(out, `"`+prefix+`"`) {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: %s has no route to %s after %s (last answer: %.300s, %v)", stage, router, prefix, within, out, err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}

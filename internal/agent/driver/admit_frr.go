@@ -1,0 +1,172 @@
+package driver
+
+import (
+	"net/netip"
+	"regexp"
+	"strings"
+)
+
+// admitFRR accepts an frr.conf only if every command is one
+// internal/render/frr emits, in the node it emits it in. The FRR driver
+// owns the daemons' configuration as underlay renders it: the header
+// (frr version/defaults, hostname, log syslog, service
+// integrated-vtysh-config), interface addresses, blackhole routes, prefix
+// lists, route maps and one router bgp. frr-reload.py makes the running
+// configuration equal to the file, so anything else in the file would be
+// applied too (a vty password, an SNMP agent, a log file path the daemons
+// write as their user), and a file with no commands, or no router bgp,
+// would delete the running configuration, or every BGP session, at once.
+func admitFRR(conf []byte) error {
+	r := &lineRefusals{file: "frr.conf"}
+	path := []frrNode{frrTop} // the node stack, as vtysh keeps it
+	commands, bgp := 0, 0
+	for i, line := range admitLines(conf) {
+		n := i + 1
+		if why := unprintable(line); why != "" {
+			r.add(n, "%s", why)
+			continue
+		}
+		words := strings.Fields(line)
+		if len(words) == 0 || strings.HasPrefix(words[0], "!") || strings.HasPrefix(words[0], "#") {
+			continue
+		}
+		commands++
+		cmd, depth := matchFRR(path, words)
+		if cmd == nil {
+			r.add(n, "%s", frrRefusal(path, words))
+			continue
+		}
+		path = path[:depth+1]
+		switch {
+		case cmd.enter != frrNone:
+			path = append(path, cmd.enter)
+		case cmd.leave && len(path) > 1:
+			path = path[:len(path)-1]
+		}
+		if cmd.enter == frrBGP {
+			bgp++
+			if bgp == 2 {
+				r.add(n, `a second "router bgp": underlay renders one BGP instance`)
+			}
+		}
+	}
+	switch {
+	case commands == 0:
+		r.add(0, "has no commands: applying it would delete the running FRR configuration")
+	case bgp == 0:
+		r.add(0, `has no "router bgp", which underlay renders in every file: applying it would delete every BGP session`)
+	}
+	return r.err()
+}
+
+// matchFRR finds words in the current node or, as vtysh does with a
+// command its node lacks, in the nearest enclosing node, whose depth it
+// returns.
+func matchFRR(path []frrNode, words []string) (*frrCommand, int) {
+	for depth := len(path) - 1; depth >= 0; depth-- {
+		for i := range frrGrammar[path[depth]] {
+			if c := &frrGrammar[path[depth]][i]; c.matches(words) {
+				return c, depth
+			}
+		}
+	}
+	return nil, 0
+}
+
+// frrRefusal names what is wrong with words: a command underlay never
+// renders, or one it renders only in another shape or node, the closest
+// of which (the most leading words in common) it names. It quotes the
+// words up to the first one that differs, never the rest of the line.
+func frrRefusal(path []frrNode, words []string) string {
+	best, bestNode, bestLen := []string(nil), frrNone, 0
+	for node := frrTop; node <= frrAddressFamily; node++ {
+		for _, c := range frrGrammar[node] {
+			n := 0
+			for n < len(c.pattern) && n < len(words) && frrWordMatches(c.pattern[n], words[n]) {
+				n++
+			}
+			if n > bestLen {
+				best, bestNode, bestLen = c.pattern, node, n
+			}
+		}
+	}
+	kw := quoteKeyword(strings.Join(words[:min(bestLen+1, len(words))], " "))
+	if best == nil {
+		return kw + " is not something underlay renders"
+	}
+	return kw + " in " + path[len(path)-1].String() + " is not something underlay renders: " +
+		"it renders " + quoteKeyword(strings.Join(best, " ")) + " in " + bestNode.String()
+}
+
+// frrNode is a vtysh configuration node.
+type frrNode int
+
+const (
+	frrNone frrNode = iota
+	frrTop
+	frrInterface
+	frrRouteMap
+	frrBGP
+	frrAddressFamily
+)
+
+func (n frrNode) String() string {
+	return [...]string{"", "the top level", "an interface", "a route-map", "router bgp", "an address-family"}[n]
+}
+
+// frrCommand is one command shape: literal words, placeholders in <>,
+// alternatives separated by |.
+type frrCommand struct {
+	pattern []string
+	enter   frrNode // the node the command opens, if any
+	leave   bool    // exit, exit-address-family
+}
+
+func (c *frrCommand) matches(words []string) bool {
+	if len(words) != len(c.pattern) {
+		return false
+	}
+	for i, p := range c.pattern {
+		if !frrWordMatches(p, words[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+var (
+	frrName  = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$`)
+	frrText  = regexp.MustCompile(`^[A-Za-z0-9_.:/@+-]{1,80}$`)
+	frrLevel = regexp.MustCompile(`^(emergencies|alerts|critical|errors|warnings|notifications|informational|debugging)$`)
+)
+
+// frrWordMatches matches one word against one pattern word.
+func frrWordMatches(p, w string) bool {
+	switch p {
+	case "<name>":
+		return frrName.MatchString(w)
+	case "<ifname>":
+		return ifaceName.MatchString(w)
+	case "<text>":
+		return frrText.MatchString(w)
+	case "<level>":
+		return frrLevel.MatchString(w)
+	case "<n>":
+		return isDigits(w, 10)
+	case "<ipv4>":
+		a, err := netip.ParseAddr(w)
+		return err == nil && a.Is4()
+	case "<prefix>", "<prefix4>", "<prefix6>":
+		pf, err := netip.ParsePrefix(w)
+		return err == nil && (p == "<prefix>" || pf.Addr().Is4() == (p == "<prefix4>"))
+	case "<peer>": // an address, or an interface for unnumbered BGP
+		_, err := netip.ParseAddr(w)
+		return err == nil || ifaceName.MatchString(w)
+	}
+	for _, alt := range strings.Split(p, "|") {
+		if w == alt {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,257 @@
+package driver
+
+import (
+	"fmt"
+	"net/netip"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+
+	"sigs.k8s.io/yaml"
+)
+
+// shape describes one value of a tree the agent accepts: an object with
+// fixed members (Fields) and/or members of any name that Name accepts
+// (Each), a scalar (Leaf), or the empty object NVUE uses as a set member
+// (Empty). Unit marks an owned subtree: the driver applies it whole
+// (replaced when the file holds it, removed when not) and compares it
+// whole for drift; everything outside the units stays the operator's.
+type shape struct {
+	Fields map[string]*shape
+	Each   *shape
+	// Name accepts the member names of Each; NameDoc says which in errors.
+	Name    func(string) bool
+	NameDoc string
+	Leaf    leafKind
+	// Values, when set, are the only strings a Leaf may hold: the ones
+	// underlay renders (an `enable: "off"` would switch BGP off).
+	Values []string
+	Empty  bool
+	Unit   bool
+}
+
+type leafKind int
+
+const (
+	notLeaf leafKind = iota
+	leafString
+	leafNumber
+)
+
+func shObj(fields map[string]*shape) *shape { return &shape{Fields: fields} }
+func shEach(doc string, name func(string) bool, s *shape) *shape {
+	return &shape{Each: s, Name: name, NameDoc: doc}
+}
+func shStr(values ...string) *shape { return &shape{Leaf: leafString, Values: values} }
+func shNum() *shape                 { return &shape{Leaf: leafNumber} }
+func shUnit(s *shape) *shape        { s.Unit = true; return s }
+func shSet(doc string, name func(string) bool) *shape {
+	return shEach(doc, name, &shape{Empty: true})
+}
+
+func parsesAsPrefix(s string) bool { _, err := netip.ParsePrefix(s); return err == nil }
+func parsesAsAddr(s string) bool   { _, err := netip.ParseAddr(s); return err == nil }
+func shMatch(re string) func(string) bool {
+	r := regexp.MustCompile(re)
+	return r.MatchString
+}
+
+// underlayPolicy is the prefix of every route map and prefix list underlay
+// renders (internal/resolve/policy.go); the operator's own keep theirs.
+var underlayPolicy = shMatch(`^UNDERLAY-[A-Za-z0-9_-]+$`)
+
+var (
+	nvueSwp    = shMatch(`^swp[0-9]+(s[0-9]+)?$`)
+	nvueFamily = shMatch(`^ipv[46]-unicast$`)
+	nvueSeq    = shMatch(`^[0-9]+$`)
+)
+
+// NVUEOwned is the part of the NVUE tree the NVUE driver owns: exactly the
+// subtrees internal/render/nvue renders, and within them only the members
+// it renders. The units (applied and compared whole) are system hostname,
+// each of the loopback and swp interfaces, the global router bgp, each
+// UNDERLAY-* prefix list and route map, and vrf default's router bgp and
+// static routes. Precheck refuses a document with anything else; the
+// apply and the drift check leave everything else on the switch alone:
+// the management port (eth0) and VRF, users, NTP, syslog, SNMP, DNS, the
+// operator's own route maps and VRFs.
+var NVUEOwned = shObj(map[string]*shape{
+	"system": shObj(map[string]*shape{"hostname": shUnit(shStr())}),
+	"interface": shEach("lo or a swp port", func(s string) bool { return s == "lo" || nvueSwp(s) }, shUnit(shObj(map[string]*shape{
+		"type": shStr("loopback", "swp"),
+		"link": shObj(map[string]*shape{"mtu": shNum()}),
+		"ip":   shObj(map[string]*shape{"address": shSet("an address/length", parsesAsPrefix)}),
+	}))),
+	"router": shObj(map[string]*shape{
+		"bgp": shUnit(shObj(map[string]*shape{"enable": shStr("on"), "autonomous-system": shNum(), "router-id": shStr()})),
+		"policy": shObj(map[string]*shape{
+			"prefix-list": shEach("an UNDERLAY-* name", underlayPolicy, shUnit(shObj(map[string]*shape{
+				"type": shStr("ipv4", "ipv6"),
+				"rule": shEach("a sequence number", nvueSeq, shObj(map[string]*shape{
+					"action": shStr("permit"),
+					"match":  shEach("a prefix", parsesAsPrefix, shObj(map[string]*shape{"max-prefix-len": shNum()})),
+				})),
+			}))),
+			"route-map": shEach("an UNDERLAY-* name", underlayPolicy, shUnit(shObj(map[string]*shape{
+				"rule": shEach("a sequence number", nvueSeq, shObj(map[string]*shape{
+					"match":  shObj(map[string]*shape{"type": shStr("ipv4", "ipv6"), "ip-prefix-list": shStr()}),
+					"action": shSet("permit or deny", shMatch(`^(permit|deny)$`)),
+				})),
+			}))),
+		}),
+	}),
+	"vrf": shObj(map[string]*shape{"default": shObj(map[string]*shape{"router": shObj(map[string]*shape{
+		"bgp": shUnit(nvueVRFBGP),
+		"static": shUnit(shEach("a prefix", parsesAsPrefix, shObj(map[string]*shape{
+			"via": shObj(map[string]*shape{"blackhole": shObj(map[string]*shape{"type": shStr("blackhole")})}),
+		}))),
+	})})}),
+})
+
+var nvueVRFBGP = shObj(map[string]*shape{
+	"enable": shStr("on"),
+	"path-selection": shObj(map[string]*shape{
+		"routerid-compare": shStr("on"),
+		"multipath":        shObj(map[string]*shape{"aspath-ignore": shStr("on")}),
+	}),
+	"address-family": shEach("ipv4-unicast or ipv6-unicast", nvueFamily, shObj(map[string]*shape{
+		"enable":     shStr("on"),
+		"network":    shSet("a prefix", parsesAsPrefix),
+		"multipaths": shObj(map[string]*shape{"ebgp": shNum()}),
+	})),
+	"neighbor": shEach("an address or a swp port", func(s string) bool { return parsesAsAddr(s) || nvueSwp(s) }, shObj(map[string]*shape{
+		"type":        shStr("numbered", "unnumbered"),
+		"remote-as":   shNum(),
+		"description": shStr(),
+		"timers":      shObj(map[string]*shape{"keepalive": shNum(), "hold": shNum()}),
+		"address-family": shEach("ipv4-unicast or ipv6-unicast", nvueFamily, shObj(map[string]*shape{
+			"enable": shStr("on"),
+			"policy": shObj(map[string]*shape{
+				"inbound":  shObj(map[string]*shape{"route-map": shStr()}),
+				"outbound": shObj(map[string]*shape{"route-map": shStr()}),
+			}),
+		})),
+	})),
+})
+
+// admitNVUE refuses an nvue.yaml that is not one `set` item inside
+// NVUEOwned, naming every path that is not, and returns the set tree.
+func admitNVUE(doc []byte) (map[string]any, error) {
+	tree, errs := nvueSet(doc)
+	if tree != nil {
+		NVUEOwned.admit("set", tree, &errs)
+	}
+	if len(errs) > 0 {
+		return nil, refusedPaths("nvue.yaml", errs)
+	}
+	return tree, nil
+}
+
+// parseNVUE returns the set tree of a document of one `set` item without
+// admitting it: Apply and Drift also take the baseline captured from the
+// switch (driver.Capturer), which holds the operator's configuration and
+// is never admitted. What they do stays inside NVUEOwned all the same.
+func parseNVUE(doc []byte) (map[string]any, error) {
+	tree, errs := nvueSet(doc)
+	if len(errs) > 0 {
+		return nil, fmt.Errorf("nvue.yaml: %s", strings.Join(errs, "; "))
+	}
+	return tree, nil
+}
+
+func nvueSet(doc []byte) (map[string]any, []string) {
+	var items []map[string]any
+	if err := yaml.Unmarshal(doc, &items); err != nil {
+		return nil, []string{err.Error()}
+	}
+	var errs []string
+	var tree map[string]any
+	for i, it := range items {
+		for k, v := range it {
+			m, ok := v.(map[string]any)
+			switch {
+			case k != "set":
+				errs = append(errs, fmt.Sprintf("[%d].%s: only one `set` item is rendered", i, k))
+			case tree != nil:
+				errs = append(errs, fmt.Sprintf("[%d].set: a second `set` item is not rendered", i))
+			case !ok:
+				errs = append(errs, fmt.Sprintf("[%d].set: want an object", i))
+			default:
+				tree = m
+			}
+		}
+	}
+	if tree == nil && len(errs) == 0 {
+		errs = append(errs, "no `set` item")
+	}
+	return tree, errs
+}
+
+// refusedPaths is the Precheck error of a file with paths outside what the
+// driver owns, every path named, at most 20 of them.
+func refusedPaths(file string, errs []string) error {
+	sort.Strings(errs)
+	if n := len(errs); n > 20 {
+		errs = append(errs[:20], fmt.Sprintf("… and %d more", n-20))
+	}
+	return fmt.Errorf("%w: %s: %s", ErrRejected, file, strings.Join(errs, "; "))
+}
+
+// admit appends a line to errs for every member of v that s does not
+// describe.
+func (s *shape) admit(path string, v any, errs *[]string) {
+	switch {
+	case s.Empty:
+		if m, ok := v.(map[string]any); !ok || len(m) > 0 {
+			*errs = append(*errs, fmt.Sprintf("%s: want {}, as underlay renders set members", path))
+		}
+	case s.Leaf != notLeaf:
+		s.admitLeaf(path, v, errs)
+	default:
+		m, ok := v.(map[string]any)
+		if !ok {
+			*errs = append(*errs, fmt.Sprintf("%s: want an object, got %v", path, v))
+			return
+		}
+		for _, k := range sortedMembers(m) {
+			p := path + "." + k
+			switch f := s.Fields[k]; {
+			case f != nil:
+				f.admit(p, m[k], errs)
+			case s.Each != nil && s.Name(k):
+				s.Each.admit(p, m[k], errs)
+			case s.Each != nil && len(s.Fields) == 0:
+				*errs = append(*errs, fmt.Sprintf("%s is not one underlay renders (want %s); refused", p, s.NameDoc))
+			default:
+				*errs = append(*errs, fmt.Sprintf("%s is not a subtree underlay renders; refused", p))
+			}
+		}
+	}
+}
+
+func (s *shape) admitLeaf(path string, v any, errs *[]string) {
+	switch x := v.(type) {
+	case string:
+		if s.Leaf != leafString {
+			*errs = append(*errs, fmt.Sprintf("%s: want a number, got %q", path, x))
+		} else if len(s.Values) > 0 && !slices.Contains(s.Values, x) {
+			*errs = append(*errs, fmt.Sprintf("%s: %q is not a value underlay renders (%s); refused", path, x, strings.Join(s.Values, ", ")))
+		}
+	case float64:
+		if s.Leaf != leafNumber {
+			*errs = append(*errs, fmt.Sprintf("%s: want a string, got %v", path, x))
+		}
+	default:
+		*errs = append(*errs, fmt.Sprintf("%s: want a scalar underlay renders, got %v", path, v))
+	}
+}
+
+func sortedMembers(m map[string]any) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,124 @@
+package driver
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"underlay.dev/underlay/internal/gen"
+	"underlay.dev/underlay/internal/platform"
+	"underlay.dev/underlay/internal/testutil/fabrics"
+)
+
+// repoRoot is the repository, three levels above this package.
+const repoRoot = "../../.."
+
+// renderedKind says which admission a rendered file goes through, by its
+// name: "" for files neither driver reads.
+func renderedKind(path string) string {
+	base := filepath.Base(path)
+	switch {
+	case strings.Contains(base, ".actual"):
+		return "" // a failed golden test's output, ignored by git
+	case base == "interfaces" || strings.Contains(path, "render/ifupdown2/testdata/"):
+		return "interfaces"
+	case base == "frr.conf" || strings.HasSuffix(base, "-frr.conf") ||
+		(strings.HasSuffix(base, ".conf") && (strings.Contains(path, "render/frr/") || strings.Contains(path, "render/linuxfrr/"))):
+		return "frr.conf"
+	}
+	return ""
+}
+
+// TestAdmitRendered: every interfaces file and frr.conf of every example
+// tree (examples/*/rendered) and every renderer golden passes the
+// admission. This is the proof that the allow-lists are not narrower than
+// what underlay renders.
+func TestAdmitRendered(t *testing.T) {
+	var roots []string
+	examples, err := filepath.Glob(filepath.Join(repoRoot, "examples", "*", "rendered"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	goldens, err := filepath.Glob(filepath.Join(repoRoot, "internal", "render", "*", "testdata"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	roots = append(append(roots, examples...), goldens...)
+	count := map[string]int{}
+	for _, root := range roots {
+		err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			kind := renderedKind(filepath.ToSlash(path))
+			if kind == "" {
+				return nil
+			}
+			b, err := os.ReadFile(path)
+			if err != nil {
+				return err
+			}
+			count[kind]++
+			admit := admitFRR
+			if kind == "interfaces" {
+				admit = admitInterfaces
+			}
+			if err := admit(b); err != nil {
+				t.Errorf("%s: %v", path, err)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Counted when this test was written: 5 example and 6 golden
+	// interfaces files, 17 example and 14 golden frr.conf files. Fewer
+	// means the walk lost its files and proves nothing.
+	if len(examples) < 3 || count["interfaces"] < 11 || count["frr.conf"] < 31 {
+		t.Fatalf("found %d example trees, %v rendered files: fewer than there are", len(examples), count)
+	}
+	t.Logf("admitted %v rendered files from %d roots", count, len(roots))
+}
+
+// TestAdmitGenerated renders generated fabrics of every shape gen makes
+// (numbered and unnumbered, 3- and 5-stage, hosts, every platform with
+// FRR or ifupdown2) and admits every frr.conf and interfaces file.
+func TestAdmitGenerated(t *testing.T) {
+	shapes := []gen.Clos{
+		{Spines: 2, Leaves: 2, HostsPerLeaf: 2, Platform: "cumulus"},
+		{Spines: 2, Leaves: 2, HostsPerLeaf: 1, Unnumbered: true, Platform: "cumulus", SpinePlatform: "sonic"},
+		{Spines: 2, Leaves: 2, Platform: "sonic"},
+		{Spines: 2, Leaves: 2, Superspines: 2, Pods: 2, HostsPerLeaf: 1, Unnumbered: true, Platform: "cumulus"},
+	}
+	count := map[string]int{}
+	for _, shape := range shapes {
+		f := fabrics.Clos(t, shape)
+		for _, d := range f.Devices {
+			r, err := platform.Renderer(d.Platform)
+			if err != nil {
+				t.Fatal(err)
+			}
+			files, err := r.Render(f, d)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, file := range files {
+				admit := map[string]func([]byte) error{"frr.conf": admitFRR, "interfaces": admitInterfaces}[file.Name]
+				if admit == nil {
+					continue
+				}
+				count[file.Name]++
+				if err := admit(file.Content); err != nil {
+					t.Errorf("%+v %s %s: %v", shape, d.Name, file.Name, err)
+				}
+			}
+		}
+	}
+	if count["frr.conf"] == 0 || count["interfaces"] == 0 {
+		t.Fatalf("rendered %v: the shapes lost a platform", count)
+	}
+	t.Logf("admitted %v generated files", count)
+}

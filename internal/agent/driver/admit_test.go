@@ -1,0 +1,144 @@
+package driver
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"sigs.k8s.io/yaml"
+
+	"underlay.dev/underlay/internal/agent/store"
+)
+
+func globAll(t *testing.T, patterns ...string) []string {
+	t.Helper()
+	var out []string
+	for _, p := range patterns {
+		m, err := filepath.Glob(filepath.Join("..", "..", "..", p))
+		if err != nil || len(m) == 0 {
+			t.Fatalf("%s: no files (%v)", p, err)
+		}
+		out = append(out, m...)
+	}
+	return out
+}
+
+// TestAdmitsEveryRenderedFile: what the NVUE and SONiC renderers produce
+// (every example's rendered tree and every golden) is inside what the
+// drivers own, so admission never refuses underlay's own output.
+func TestAdmitsEveryRenderedFile(t *testing.T) {
+	for _, f := range globAll(t, "examples/*/rendered/*/nvue.yaml", "internal/render/nvue/testdata/TestGolden/*.yaml") {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := admitNVUE(b); err != nil {
+			t.Errorf("%s: %v", f, err)
+		}
+	}
+	for _, f := range globAll(t, "examples/*/rendered/*/config_db.json", "internal/render/sonic/testdata/TestGolden/*config_db.json") {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := admitSONiC(b); err != nil {
+			t.Errorf("%s: %v", f, err)
+		}
+	}
+}
+
+// nvueWith returns the seed leaf2 document with a value set at a path of
+// its `set` tree (dotted; "+" appends an item to the list instead).
+func nvueWith(t *testing.T, path, js string) []byte {
+	t.Helper()
+	var doc []map[string]any
+	if err := yaml.Unmarshal(seedLeaf2(t)["nvue.yaml"], &doc); err != nil {
+		t.Fatal(err)
+	}
+	var v any
+	if err := json.Unmarshal([]byte(js), &v); err != nil {
+		t.Fatal(err)
+	}
+	if item, ok := strings.CutPrefix(path, "+"); ok {
+		doc = append(doc, map[string]any{item: v})
+	} else {
+		putAt(doc[0]["set"].(map[string]any), strings.Split(path, "."), v)
+	}
+	b, _ := yaml.Marshal(doc)
+	return b
+}
+
+func TestAdmitNVUERefuses(t *testing.T) {
+	for _, tt := range []struct{ name, path, value, want string }{
+		{"NTP", "service.ntp", `{"mgmt": {"server": {"192.0.2.9": {}}}}`, "set.service is not a subtree underlay renders; refused"},
+		{"a user", "system.aaa.user.evil", `{"role": "system-admin"}`, "set.system.aaa is not a subtree underlay renders"},
+		{"the management port", "interface.eth0", `{"type": "eth"}`, "set.interface.eth0 is not one underlay renders (want lo or a swp port)"},
+		{"a port in another VRF", "interface.swp1.ip.vrf", `"mgmt"`, "set.interface.swp1.ip.vrf is not a subtree underlay renders"},
+		{"the management VRF", "vrf.mgmt", `{"router": {}}`, "set.vrf.mgmt is not a subtree underlay renders"},
+		{"BGP switched off", "router.bgp.enable", `"off"`, `set.router.bgp.enable: "off" is not a value underlay renders (on)`},
+		{"OSPF", "router.ospf", `{"enable": "on"}`, "set.router.ospf is not a subtree underlay renders"},
+		{"a foreign route map", "router.policy.route-map.ALLOW-ALL", `{"rule": {}}`, `set.router.policy.route-map.ALLOW-ALL is not one underlay renders (want an UNDERLAY-* name)`},
+		{"a second set", "+set", `{"service": {}}`, "[1].set: a second `set` item"},
+		{"an unset", "+unset", `{"interface": {}}`, "[1].unset: only one `set` item is rendered"},
+		{"a number as a string", "router.bgp.autonomous-system", `"65002"`, "want a number"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			err := (&NVUE{}).Precheck(context.Background(), store.Files{"nvue.yaml": nvueWith(t, tt.path, tt.value)})
+			if !errors.Is(err, ErrRejected) || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("got %v, want an ErrRejected naming %q", err, tt.want)
+			}
+		})
+	}
+	// A neighbor's name holds dots, so this one is edited as text.
+	doc := strings.Replace(string(seedLeaf2(t)["nvue.yaml"]), "remote-as: 65100", "remote-as: 65100\n                password: hunter2", 1)
+	if _, err := admitNVUE([]byte(doc)); err == nil || !strings.Contains(err.Error(), "set.vrf.default.router.bgp.neighbor.10.0.0.2.password is not a subtree") {
+		t.Errorf("a neighbor password: %v", err)
+	}
+}
+
+func sonicWith(t *testing.T, edit func(db configDB)) []byte {
+	t.Helper()
+	db := decodeDB(t, renderedSpine(t, "seed-lab"))
+	edit(db)
+	return jsonOf(db)
+}
+
+func TestAdmitSONiCRefuses(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		edit func(db configDB)
+		want string
+	}{
+		{"BGP disabled in FEATURE", func(db configDB) { db["FEATURE"] = map[string]map[string]any{"bgp": {"state": "disabled"}} },
+			`config_db.json: table "FEATURE" (key "bgp") is not one underlay renders; refused`},
+		{"sessions down at start", func(db configDB) { db["DEVICE_METADATA"]["localhost"]["default_bgp_status"] = "down" },
+			`DEVICE_METADATA|localhost field "default_bgp_status" is not one underlay renders; refused`},
+		{"FRR handed to the management framework", func(db configDB) { db["DEVICE_METADATA"]["localhost"]["frr_mgmt_framework_config"] = "true" },
+			`field "frr_mgmt_framework_config" is not one underlay renders`},
+		{"a port shut", func(db configDB) { db["PORT"]["Ethernet0"]["admin_status"] = "down" },
+			`PORT|Ethernet0 field "admin_status" is "down"; underlay renders only up; refused`},
+		{"a port moved to a VRF", func(db configDB) { db["INTERFACE"]["Ethernet0"]["vrf_name"] = "Vrf1" },
+			`INTERFACE|Ethernet0 field "vrf_name" is not one underlay renders`},
+		{"another loopback", func(db configDB) { db["LOOPBACK_INTERFACE"]["Loopback1"] = map[string]any{} },
+			`LOOPBACK_INTERFACE key "Loopback1" is not one underlay renders (want Loopback0 or Loopback0|address/length)`},
+		{"the management VRF's default route", func(db configDB) {
+			db["STATIC_ROUTE"] = map[string]map[string]any{"mgmt|0.0.0.0/0": {"nexthop": "192.0.2.1"}}
+		}, `STATIC_ROUTE key "mgmt|0.0.0.0/0" is not one underlay renders`},
+		{"the management interface", func(db configDB) {
+			db["MGMT_INTERFACE"] = map[string]map[string]any{"eth0|10.0.0.9/24": {"gwaddr": "10.0.0.1"}}
+		}, `table "MGMT_INTERFACE" (key "eth0|10.0.0.9/24") is not one underlay renders`},
+		{"a list field", func(db configDB) { db["PORT"]["Ethernet0"]["mtu"] = []any{"9216"} },
+			`PORT|Ethernet0 field "mtu": want a string`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			err := (&SONiC{}).Precheck(context.Background(), store.Files{"config_db.json": sonicWith(t, tt.edit)})
+			if !errors.Is(err, ErrRejected) || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("got %v, want an ErrRejected naming %q", err, tt.want)
+			}
+		})
+	}
+}

@@ -1,0 +1,43 @@
+package cli
+
+import (
+	"errors"
+
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"underlay.dev/underlay/internal/gitops"
+	"underlay.dev/underlay/internal/intent"
+	"underlay.dev/underlay/internal/platform"
+	"underlay.dev/underlay/internal/resolve"
+)
+
+// buildTree renders every device of a resolved intent in memory. validate
+// runs it too, so that validate fails wherever render would: resolve
+// checks each condition a renderer refuses, with a better message, and a
+// refusal it misses still comes out as an error on the device's line
+// rather than as render's unlocated failure after validate passed.
+func buildTree(l *resolve.File) (*gitops.Tree, error) {
+	tree, err := gitops.Build(l.Fabric, platform.Renderer)
+	if err == nil {
+		return tree, nil
+	}
+	var list intent.Errors
+	for _, e := range leaves(err) {
+		var de *gitops.DeviceError
+		if !errors.As(e, &de) {
+			return nil, err
+		}
+		p := field.NewPath("spec", "devices").Key(de.Device).String()
+		list = append(list, intent.Error{File: l.Doc.Path, Line: l.Doc.Line(p), Field: p,
+			Msg: "cannot be rendered: " + de.Err.Error()})
+	}
+	return nil, list
+}
+
+// leaves unpacks an errors.Join.
+func leaves(err error) []error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		return j.Unwrap()
+	}
+	return []error{err}
+}

@@ -1,0 +1,86 @@
+package lab_test
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"underlay.dev/underlay/internal/testutil/irregular"
+)
+
+// propertySeeds are the seeds `make test` runs: chosen to cover a 5-stage
+// fabric, dual-stack, truncated maximum-paths, multipath-relax off, mixed
+// numbered/unnumbered links, dual-homed hosts and every platform. `make
+// soak SEEDS=N` runs seeds 1..N instead (UNDERLAY_SEEDS=N, or a list
+// "3,17,40" to rerun the failing ones).
+var propertySeeds = []uint64{5, 12}
+
+// TestPropertyIrregularFabrics runs seeded irregular fabrics in the lab and
+// compares every device's RIB with verify's prediction. A failing seed is
+// a reproducible bug in verify, a renderer, an emulation or the lab; the
+// test ends with the list of failing seeds and how to rerun them.
+func TestPropertyIrregularFabrics(t *testing.T) {
+	requireLab(t)
+	seeds, err := seedsToRun(os.Getenv("UNDERLAY_SEEDS"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var failed []string
+	t.Cleanup(func() {
+		if len(failed) > 0 {
+			t.Logf("failing seeds: %s (rerun: make soak SEEDS=%s)", strings.Join(failed, " "), strings.Join(failed, ","))
+		} else {
+			t.Logf("all %d seeds matched", len(seeds))
+		}
+	})
+	for _, seed := range seeds {
+		f := irregular.Generate(seed)
+		ok := t.Run(fmt.Sprintf("seed=%d", seed), func(t *testing.T) {
+			t.Logf("seed %d: %s", seed, f.Summary)
+			path := filepath.Join(t.TempDir(), "fabric.yaml")
+			if err := os.WriteFile(path, []byte(f.YAML), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			defer func() {
+				if t.Failed() {
+					t.Logf("the intent of seed %d:\n%s", seed, f.YAML)
+				}
+			}()
+			predictionMatches(t, path)
+		})
+		if !ok {
+			failed = append(failed, strconv.FormatUint(seed, 10))
+		}
+	}
+}
+
+// seedsToRun reads UNDERLAY_SEEDS: empty for the default seeds, N for
+// seeds 1..N, or a comma-separated list.
+func seedsToRun(env string) ([]uint64, error) {
+	if env == "" {
+		return propertySeeds, nil
+	}
+	if !strings.Contains(env, ",") {
+		n, err := strconv.ParseUint(env, 10, 32)
+		if err != nil || n == 0 {
+			return nil, fmt.Errorf("UNDERLAY_SEEDS=%q: want a count N (seeds 1..N) or a list 3,17,40", env)
+		}
+		seeds := make([]uint64, n)
+		for i := range seeds {
+			seeds[i] = uint64(i) + 1
+		}
+		return seeds, nil
+	}
+	var seeds []uint64
+	for _, s := range strings.Split(env, ",") {
+		n, err := strconv.ParseUint(strings.TrimSpace(s), 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("UNDERLAY_SEEDS=%q: %q is not a seed", env, s)
+		}
+		seeds = append(seeds, n)
+	}
+	return seeds, nil
+}
