@@ -90,3 +90,21 @@ func TestCapped(t *testing.T) {
 		t.Errorf("got %d lines ending %q", len(lines), lines[len(lines)-1])
 	}
 }
+
+// TestLockParseErrorsPlaced: the lock file gets the same treatment.
+func TestLockParseErrorsPlaced(t *testing.T) {
+	for src, want := range map[string]string{
+		"apiVersion: underlay.dev/v1alpha1\nkind: FabricLock\n---\nasns: {leaf1: 65001}\n": `l.yaml:3: a second YAML document starts here: a lock file holds one FabricLock; remove this "---" and merge what follows into the first document, or move it to a file of its own`,
+		"kind: FabricLock\nloopbackIPv4:\n  leaf1: [10.0.0.1/32]\n":                        `l.yaml:3: loopbackIPv4.leaf1: Invalid value: a list: must be a string`,
+		"": "",
+	} {
+		_, err := ParseLock("l.yaml", []byte(src))
+		got := ""
+		if err != nil {
+			got = err.Error()
+		}
+		if got != want {
+			t.Errorf("%q:\n got %s\nwant %s", src, got, want)
+		}
+	}
+}

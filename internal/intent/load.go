@@ -53,7 +53,7 @@ func Parse(path string, src []byte) (*Document, error) {
 	if err != nil {
 		return nil, decodeErrors(path, src, err)
 	}
-	if err := secondDocument(path, dec); err != nil {
+	if err := secondDocument(path, dec, "an intent file holds one Fabric"); err != nil {
 		return nil, err
 	}
 	var root yaml.Node
@@ -67,9 +67,9 @@ func Parse(path string, src []byte) (*Document, error) {
 }
 
 // secondDocument fails when anything but comments follows a "---" after
-// the Fabric: a decoder reads only the first document, so a second one
-// would be silently ignored, and its devices never rendered.
-func secondDocument(path string, dec *yaml.Decoder) error {
+// the first document: a decoder reads only the first, so a second one
+// would be silently ignored (devices never rendered, lock entries lost).
+func secondDocument(path string, dec *yaml.Decoder, holds string) error {
 	var next yaml.Node
 	err := dec.Decode(&next)
 	if errors.Is(err, errEOF) {
@@ -81,7 +81,7 @@ func secondDocument(path string, dec *yaml.Decoder) error {
 	if len(next.Content) == 1 && next.Content[0].Tag == "!!null" && next.Content[0].Value == "" {
 		return nil // a trailing "---" with nothing after it
 	}
-	return Errors{{File: path, Line: next.Line, Msg: "a second YAML document starts here: an intent file holds one Fabric; " +
+	return Errors{{File: path, Line: next.Line, Msg: "a second YAML document starts here: " + holds + "; " +
 		"remove this \"---\" and merge what follows into the first document, or move it to a file of its own"}}
 }
 

@@ -75,6 +75,9 @@ func ParseLock(path string, src []byte) (*LockDocument, error) {
 	if err := dec.Decode(l.Lock); err != nil && !errors.Is(err, errEOF) {
 		return nil, decodeErrors(path, src, err)
 	}
+	if err := secondDocument(path, dec, "a lock file holds one FabricLock"); err != nil {
+		return nil, err
+	}
 	if errs := l.wholeASNs(); len(errs) > 0 {
 		return nil, errs
 	}
