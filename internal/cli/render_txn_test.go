@@ -68,8 +68,9 @@ func TestRenderLockFailureRestoresTree(t *testing.T) {
 		dir := t.TempDir()
 		renameLock = os.Rename
 		intent, out := renderedTwice(t, dir)
-		if fresh {
+		if fresh { // a first render into directories that do not exist yet
 			os.RemoveAll(out)
+			out = filepath.Join(dir, "new", "parent", "out")
 		}
 		renameLock = func(string, string) error { return syscall.EIO }
 		before := snapshot(t, dir)
@@ -80,6 +81,9 @@ func TestRenderLockFailureRestoresTree(t *testing.T) {
 		}
 		if diff := cmp.Diff(before, snapshot(t, dir)); diff != "" {
 			t.Errorf("fresh=%v: a failed render changed files (-before +after):\n%.2000s", fresh, diff)
+		}
+		if _, err := os.Stat(filepath.Join(dir, "new")); fresh && !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("a failed first render left the directories it created: %v", err)
 		}
 	}
 }

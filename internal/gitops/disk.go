@@ -36,7 +36,8 @@ func Write(dir string, files map[string][]byte) error {
 // swaps the tree back when that rename fails).
 type Staged struct {
 	dir, tmp  string
-	fresh     bool // dir did not exist: Commit renames instead of exchanging
+	made      []string // parent directories Stage created, deepest first
+	fresh     bool     // dir did not exist: Commit renames instead of exchanging
 	committed bool
 }
 
@@ -47,14 +48,23 @@ func Stage(dir string, files map[string][]byte) (*Staged, error) {
 	if err := checkReplaceable(dir); err != nil {
 		return nil, err
 	}
+	s := &Staged{dir: dir}
+	for p := filepath.Dir(dir); ; p = filepath.Dir(p) {
+		if _, err := os.Lstat(p); !errors.Is(err, fs.ErrNotExist) || p == filepath.Dir(p) {
+			break
+		}
+		s.made = append(s.made, p)
+	}
 	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
+		s.Close()
 		return nil, fmt.Errorf("creating the parent directory of %s: %w", dir, err)
 	}
 	tmp, err := os.MkdirTemp(filepath.Dir(dir), "."+filepath.Base(dir)+".render-")
 	if err != nil {
+		s.Close()
 		return nil, fmt.Errorf("writing the tree beside %s: %w", dir, err)
 	}
-	s := &Staged{dir: dir, tmp: tmp}
+	s.tmp = tmp
 	if err := writeAll(tmp, files); err != nil {
 		s.Close()
 		return nil, err
@@ -101,9 +111,19 @@ func (s *Staged) Revert() error {
 }
 
 // Close removes the staging directory: the old tree after Commit, the new
-// one otherwise.
+// one otherwise; without a Commit in effect, also the parent directories
+// Stage created.
 func (s *Staged) Close() error {
-	return os.RemoveAll(s.tmp)
+	var err error
+	if s.tmp != "" {
+		err = os.RemoveAll(s.tmp)
+	}
+	if !s.committed {
+		for _, p := range s.made {
+			os.Remove(p) // only empty directories go; one in use stays
+		}
+	}
+	return err
 }
 
 func checkReplaceable(dir string) error {
