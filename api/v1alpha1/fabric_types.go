@@ -147,7 +147,9 @@ type Sonic struct {
 	MAC      string `yaml:"mac,omitempty" json:"mac,omitempty"`
 	// RoutingMode is DEVICE_METADATA docker_routing_config_mode: "unified"
 	// (bgpcfgd renders BGP_NEIGHBOR) or "split" (underlay's frr.conf). By
-	// default underlay picks unified when config_db can express the design.
+	// default underlay picks unified when bgpcfgd's templates run the
+	// device exactly as underlay's frr.conf would (resolve.SONiCSplitReason);
+	// a pinned unified that cannot is a validation error.
 	// Pin it: changing it on a running switch restarts the bgp container,
 	// which resets every session.
 	RoutingMode string `yaml:"routingMode,omitempty" json:"routingMode,omitempty"`

@@ -1,6 +1,8 @@
 // Command underlay-agent runs on a switch or host: it watches the device's
 // ConfigMap and applies it safely (pre-check, apply, health gate, commit
-// or roll back), reporting to the device's NetworkDevice status.
+// or roll back), reporting to the device's NetworkDevice status. With
+// --config-dir and no API server it runs offline: the directory is the
+// source and the log is the status.
 package main
 
 import (
@@ -13,6 +15,7 @@ import (
 	"syscall"
 	"time"
 
+	"k8s.io/client-go/rest"
 	ctrl "sigs.k8s.io/controller-runtime"
 
 	"underlay.dev/underlay/internal/agent"
@@ -60,8 +63,8 @@ func run() error {
 	if !agent.DriftPolicy(*driftPol).IsValid() {
 		return fmt.Errorf("--drift-policy %q: want correct or report", *driftPol)
 	}
-	if *device == "" || *namespace == "" {
-		return fmt.Errorf("--device and --namespace are required (or $NODE_NAME and $POD_NAMESPACE)")
+	if *device == "" {
+		return fmt.Errorf("--device is required (or $NODE_NAME)")
 	}
 	log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
 	drv, prober, err := driver.For(model.Platform(*platform), driver.Options{FRRPathspace: *pathspace,
@@ -75,15 +78,33 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	cfg, err := ctrl.GetConfig()
+	cfg, err := restConfig(*configDir, *namespace, log)
 	if err != nil {
-		return fmt.Errorf("kubernetes client config: %w", err)
+		return err
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 	log.Info("starting", "device", *device, "namespace", *namespace, "platform", *platform)
 	return kube.Run(ctx, kube.Config{Rest: cfg, Device: *device, Namespace: *namespace, Fabric: *fabric, Platform: *platform,
-		Engine:      &agent.Engine{Driver: drv, Prober: prober, Store: st, HealthTimeout: *timeout, Log: log},
+		Engine:      &agent.Engine{Driver: drv, Prober: prober, Store: st, HealthTimeout: *timeout, Log: log, Device: *device},
 		MetricsAddr: *metrics, HealthAddr: *health, Log: log,
 		ConfigDir: *configDir, DriftInterval: *driftEvery, DriftPolicy: agent.DriftPolicy(*driftPol)})
+}
+
+// restConfig finds the API server. With --config-dir and none configured
+// (no --kubeconfig, $KUBECONFIG, in-cluster environment or
+// ~/.kube/config) the agent runs offline: nil, status only logged.
+func restConfig(configDir, namespace string, log *slog.Logger) (*rest.Config, error) {
+	cfg, err := ctrl.GetConfig()
+	if err != nil && configDir != "" {
+		log.Warn("no API server configured: offline mode, status is only logged", "configDir", configDir, "reason", err.Error())
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("kubernetes client config: %w (or run offline with --config-dir)", err)
+	}
+	if namespace == "" {
+		return nil, fmt.Errorf("--namespace is required with an API server (or $POD_NAMESPACE)")
+	}
+	return cfg, nil
 }

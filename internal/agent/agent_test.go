@@ -21,7 +21,7 @@ func newEngine(t *testing.T, dev *fakeDevice) *Engine {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &Engine{Driver: dev, Prober: dev, Store: st, HealthTimeout: 300 * time.Millisecond, PollInterval: 20 * time.Millisecond}
+	return &Engine{Driver: dev, Prober: dev, Store: st, HealthTimeout: 300 * time.Millisecond, PollInterval: 20 * time.Millisecond, Device: "d"}
 }
 
 func TestApplySteps(t *testing.T) {
@@ -57,8 +57,38 @@ func TestApplySteps(t *testing.T) {
 	}
 }
 
-func TestFirstApplyUnhealthyHasNothingToRollBackTo(t *testing.T) {
-	e := newEngine(t, &fakeDevice{})
+// TestFirstApplyUnhealthyRollsBackToOriginal: the device's config before
+// the first apply is captured, and a first revision that fails its health
+// gate rolls back to it (it was left on the broken config before).
+func TestFirstApplyUnhealthyRollsBackToOriginal(t *testing.T) {
+	dev := &fakeDevice{}
+	ctx := context.Background()
+	_ = dev.Apply(ctx, cfg("hand-made before underlay"))
+	e := newEngine(t, dev)
+	res := e.Apply(ctx, "r1", cfg("break"))
+	if res.Outcome != RolledBack || dev.Running() != "hand-made before underlay" {
+		t.Fatalf("got %s (%v), running %q", res.Outcome, res.Err, dev.Running())
+	}
+	// The original is captured once: a second failing first revision
+	// rolls back to it too, not to what the first one left.
+	if res := e.Apply(ctx, "r2", cfg("break again")); res.Outcome != RolledBack || dev.Running() != "hand-made before underlay" {
+		t.Fatalf("second: %s (%v), running %q", res.Outcome, res.Err, dev.Running())
+	}
+	if res := e.Apply(ctx, "r3", cfg("good")); res.Outcome != Applied {
+		t.Fatal(res.Err)
+	}
+	if rev, _, _ := e.Store.Good(); rev != "r3" {
+		t.Errorf("last-known-good %q", rev)
+	}
+}
+
+// noCapture is a device whose driver cannot capture its config.
+type noCapture struct{ driver.Driver }
+
+func TestFirstApplyWithoutCaptureHasNothingToRollBackTo(t *testing.T) {
+	dev := &fakeDevice{}
+	e := newEngine(t, dev)
+	e.Driver = noCapture{dev}
 	res := e.Apply(context.Background(), "r1", cfg("break"))
 	if res.Outcome != Failed || !strings.Contains(res.Err.Error(), "no last-known-good") {
 		t.Fatalf("got %s: %v", res.Outcome, res.Err)
@@ -160,5 +190,33 @@ func TestNoExpectKeepsEstablishedSessions(t *testing.T) {
 	}
 	if res := e.Apply(ctx, "r3", store.Files{"frr.conf": []byte("good 2")}); res.Outcome != Applied {
 		t.Errorf("a harmless config without expect.json: %s (%v)", res.Outcome, res.Err)
+	}
+}
+
+// TestBadExpectIsRejected: an expect.json that is present but not what
+// underlay renders is Rejected before the device is touched, never read as
+// "no expectations" (which passed a session-dropping config's health gate
+// and committed it as last-known-good).
+func TestBadExpectIsRejected(t *testing.T) {
+	dev := &fakeDevice{}
+	e := newEngine(t, dev)
+	ctx := context.Background()
+	if res := e.Apply(ctx, "r1", cfg("good 1")); res.Outcome != Applied {
+		t.Fatal(res.Err)
+	}
+	for i, doc := range []string{
+		strings.Replace(agenttest.Expect, `"sessions"`, `"sesions"`, 1),
+		`{}`,
+		`null`,
+		strings.Replace(agenttest.Expect, `"device":"d"`, `"device":"leaf9"`, 1),
+	} {
+		rev := "bad" + string(rune('0'+i))
+		res := e.Apply(ctx, rev, store.Files{"frr.conf": []byte("break the sessions"), "expect.json": []byte(doc)})
+		if res.Outcome != Rejected || !errors.Is(res.Err, driver.ErrRejected) || dev.Running() != "good 1" {
+			t.Errorf("expect.json %s: %s (%v), running %q", doc, res.Outcome, res.Err, dev.Running())
+		}
+	}
+	if rev, _, _ := e.Store.Good(); rev != "r1" {
+		t.Errorf("last-known-good is %s, want r1", rev)
 	}
 }

@@ -9,7 +9,6 @@ package agent
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -52,6 +51,10 @@ type Engine struct {
 	// PollInterval is how often health is probed (default 200 ms).
 	PollInterval time.Duration
 	Log          *slog.Logger
+	// Device is the device this engine runs on; an expect.json written
+	// for another device is Rejected. "" skips that one check (tests of
+	// a single engine).
+	Device string
 }
 
 // Apply runs the steps for one revision.
@@ -60,7 +63,7 @@ func (e *Engine) Apply(ctx context.Context, rev string, files store.Files) Resul
 	res := Result{Revision: rev}
 	finish := func(o Outcome, err error) Result {
 		res.Outcome, res.Err, res.Took = o, err, time.Since(start)
-		e.log().Info("apply finished", "revision", rev, "outcome", o, "error", err, "took", res.Took)
+		e.log().Info("apply finished", "revision", rev, "outcome", o, "error", Message(err), "took", res.Took)
 		return res
 	}
 	if good, _, err := e.Store.Good(); err == nil && good == rev && e.Store.Interrupted() == "" {
@@ -79,6 +82,9 @@ func (e *Engine) Apply(ctx context.Context, rev string, files store.Files) Resul
 	}
 	defer lock.Close()
 	ctx = driver.WithLock(ctx, lock)
+	if err := e.captureOriginal(ctx); err != nil {
+		return finish(Failed, err)
+	}
 	if _, ok := files[expect.FileName]; !ok {
 		exp = e.keepEstablished(ctx)
 	}
@@ -151,9 +157,13 @@ func (e *Engine) validate(files store.Files) (expect.Expectations, error) {
 			strings.Join(bad, ", "), strings.Join(e.Driver.Files(), ", ")+", "+expect.FileName)
 	}
 	if raw, ok := files[expect.FileName]; ok {
-		if err := json.Unmarshal(raw, &exp); err != nil {
-			return exp, fmt.Errorf("%w: %s: %w", driver.ErrRejected, expect.FileName, err)
+		// Present but bad is Rejected, never "no expectations": only an
+		// absent file falls back to keepEstablished.
+		exp, err := expect.Decode(raw, e.Device)
+		if err != nil {
+			return exp, fmt.Errorf("%w: %w", driver.ErrRejected, err)
 		}
+		return exp, nil
 	}
 	return exp, nil
 }
@@ -223,18 +233,62 @@ func orNone(s string) string {
 	return s
 }
 
-// rollback re-applies the last-known-good revision, if there is one.
+// rollback re-applies the last-known-good revision or, before the first
+// healthy apply, the configuration captured before the first apply. It
+// uses Apply only: the original is not underlay-rendered, and admission
+// (the pre-check) must not refuse what the device ran before.
 func (e *Engine) rollback(ctx context.Context) error {
 	rev, files, err := e.Store.Good()
 	if err != nil {
 		return err
 	}
 	if rev == "" {
-		return errors.New("no last-known-good configuration to roll back to")
+		if files, err = e.Store.Original(); err != nil {
+			return err
+		}
+		if files == nil {
+			return errors.New("no last-known-good configuration to roll back to, and the driver captured none before the first apply")
+		}
+		rev = store.OriginalRevision
 	}
 	e.log().Warn("rolling back", "to", rev)
 	if err := e.Driver.Apply(ctx, files); err != nil {
 		return err
 	}
 	return e.Store.Done()
+}
+
+// captureOriginal records what the device runs before the first apply
+// (no last-known-good yet), once, so a first revision that fails its
+// health gate rolls back to it. A capture that fails fails the apply
+// before the device is touched.
+func (e *Engine) captureOriginal(ctx context.Context) error {
+	c, ok := e.Driver.(driver.Capturer)
+	if !ok {
+		return nil
+	}
+	if rev, _, err := e.Store.Good(); err != nil || rev != "" {
+		return err
+	}
+	if orig, err := e.Store.Original(); err != nil || orig != nil {
+		return err
+	}
+	if rev := e.Store.Interrupted(); rev != "" {
+		// An agent without capture died applying rev: the device holds
+		// part of it, which is no baseline.
+		e.log().Warn("not capturing a baseline: an earlier apply was interrupted", "revision", rev)
+		return nil
+	}
+	files, err := c.Capture(ctx)
+	if errors.Is(err, driver.ErrNoCapture) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("capturing the running config before the first apply: %w", err)
+	}
+	if err := e.Store.SetOriginal(files); err != nil {
+		return err
+	}
+	e.log().Info("captured the running config before the first apply", "files", len(files))
+	return nil
 }

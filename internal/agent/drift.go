@@ -73,7 +73,7 @@ func (e *Engine) CheckDrift(ctx context.Context, policy DriftPolicy) Result {
 		res.Err = fmt.Errorf("corrected drift, but %w", err)
 		return res
 	}
-	e.log().Warn("drift corrected", "revision", rev, "diff", diff)
+	e.log().Warn("drift corrected", "revision", rev, "diff", Bound(diff, MaxMessage))
 	res.Outcome, res.Err = DriftCorrected, nil
 	return res
 }

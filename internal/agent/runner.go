@@ -77,7 +77,7 @@ func (r *Runner) Run(ctx context.Context) {
 		}
 		if res.Outcome == Applied && r.DriftInterval > 0 {
 			if err := r.Engine.RecordBaseline(ctx); err != nil {
-				r.Engine.log().Warn("recording the drift baseline", "error", err)
+				r.Engine.log().Warn("recording the drift baseline", "error", Message(err))
 			}
 		}
 	}

@@ -114,19 +114,25 @@ func runRIB(w io.Writer, g *verify.Graph, device, format string) error {
 		return enc.Encode(rib)
 	}
 	for _, r := range rib {
-		if len(r.NextHops) == 0 {
+		if len(r.Candidates) == 0 {
 			fmt.Fprintf(w, "%-22s local\n", r.Prefix)
 			continue
 		}
 		var via []string
-		for _, nh := range r.NextHops {
+		for _, nh := range r.Candidates {
 			via = append(via, nh.Interface+"→"+nh.Peer)
 		}
 		path := make([]string, len(r.ASPath))
 		for i, a := range r.ASPath {
 			path[i] = a.String()
 		}
-		fmt.Fprintf(w, "%-22s via %s  [%s]\n", r.Prefix, strings.Join(via, ", "), strings.Join(path, " "))
+		// More equal paths than maximum-paths: FRR installs Width of them
+		// and which depends on next-hop and arrival order.
+		kofn := ""
+		if !r.Exact() {
+			kofn = fmt.Sprintf("%d of ", r.Width)
+		}
+		fmt.Fprintf(w, "%-22s via %s%s  [%s]\n", r.Prefix, kofn, strings.Join(via, ", "), strings.Join(path, " "))
 	}
 	return nil
 }

@@ -113,9 +113,10 @@ func File(d *model.Device) (render.File, error) {
 	return render.File{Name: FileName, Content: append(b, '\n')}, nil
 }
 
-// Parse reads expect.json; invalid or missing content expects nothing.
+// Parse reads expect.json for display only (the session count in
+// status): content Decode refuses counts as no expectations. The health
+// gate never uses it; it decodes with Decode.
 func Parse(b []byte) Expectations {
-	var e Expectations
-	_ = json.Unmarshal(b, &e)
+	e, _ := Decode(b, "")
 	return e
 }

@@ -72,7 +72,14 @@ type SonicSettings struct {
 	HWSKU    string
 	Platform string
 	MAC      string
-	// RoutingMode is "unified", "split" or "" (chosen by the renderer).
+	// RoutingMode is "unified" or "split", as pinned or as resolve chose
+	// it (resolve.SONiCSplitReason); "" only in hand-built models, where
+	// the renderer decides the same way. A unified device has no
+	// `bgp bestpath compare-routerid`: FRR keeps the oldest of equal eBGP
+	// paths. resolve allows unified only where those paths have identical
+	// AS paths and fit maximum-paths, so the installed set and what the
+	// device advertises are as predicted; which one FRR marks best is not
+	// a router-ID tie-break there.
 	RoutingMode string
 }
 

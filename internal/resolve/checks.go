@@ -54,6 +54,10 @@ func (r *resolver) checkFrom(p *field.Path, s string) []*model.Device {
 				out = append(out, d)
 			}
 		}
+		if len(out) == 0 {
+			// A check from no device would pass without proving anything.
+			r.errs = append(r.errs, field.Invalid(p, s, "no device has role "+role+"; the check would prove nothing"))
+		}
 		return out
 	}
 	if d, ok := r.devs[s]; ok {
@@ -73,6 +77,13 @@ func (r *resolver) checkTo(p *field.Path, s string) []netip.Prefix {
 			return []netip.Prefix{netip.PrefixFrom(a, a.BitLen())}
 		}
 		r.errs = append(r.errs, field.Invalid(p, s, "want a prefix (10.1.0.0/24), an address or a device name"))
+		return nil
+	}
+	if pfx.Masked() != pfx {
+		// 10.1.0.5/24 is either a typo for 10.1.0.0/24 or for the address
+		// 10.1.0.5; guessing either could pass a check that should fail.
+		r.errs = append(r.errs, field.Invalid(p, s, fmt.Sprintf("host bits are set: write %s for the subnet or %s for the one address",
+			pfx.Masked(), pfx.Addr())))
 		return nil
 	}
 	return []netip.Prefix{pfx}

@@ -85,6 +85,7 @@ func Resolve(in *v1alpha1.Fabric, lock *v1alpha1.Lock) (*Result, field.ErrorList
 	}
 	r.build()
 	r.checks()
+	r.sonicModes() // needs sessions and policies: after build
 	if len(r.errs) > 0 {
 		return nil, r.errs
 	}

@@ -164,7 +164,8 @@ func (s *sim) explainAt(v int32) string {
 // sessions to spines that have a route not learned from v.
 func (s *sim) ecmpShortfall(v int32, fam uint8) string {
 	g := s.g
-	if s.down == nil && int(s.nhLen[v]) >= g.spineUplinks(v, fam) {
+	got := s.width(v)
+	if s.down == nil && got >= g.spineUplinks(v, fam) {
 		return "" // every uplink is in use: the common case, no scan needed
 	}
 	usable := 0
@@ -179,12 +180,14 @@ func (s *sim) ecmpShortfall(v int32, fam uint8) string {
 		}
 	}
 	maxp := g.Devs[v].BGP.MaximumPaths
-	got := int(s.nhLen[v])
 	switch {
 	case got >= usable:
 		return ""
 	case got == maxp:
 		return fmt.Sprintf("%d of %d usable spine paths in ECMP: maximum-paths %d is too low", got, usable, maxp)
+	case !g.Devs[v].BGP.MultipathRelax:
+		return fmt.Sprintf("%d of %d usable spine paths in ECMP: without multipath-relax FRR multipaths only paths "+
+			"from the best path's neighbour AS %s, or some spines offer longer paths", got, usable, g.asn[s.rep[v]])
 	}
 	return fmt.Sprintf("%d of %d usable spine paths in ECMP: some spines offer longer paths", got, usable)
 }

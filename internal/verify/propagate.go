@@ -1,9 +1,6 @@
 package verify
 
 import (
-	"cmp"
-	"slices"
-
 	"underlay.dev/underlay/internal/model"
 )
 
@@ -11,16 +8,14 @@ import (
 type reason uint8
 
 const (
-	reasonNone       reason = iota
-	reasonExport            // the sender's export policy does not announce it
-	reasonImport            // the receiver's import policy does not accept it
-	reasonLoop              // the receiver's ASN is already in the AS path
-	reasonMaxPaths          // an equal path beyond maximum-paths
-	reasonNotRelaxed        // an equal-length path through other ASNs, without multipath-relax
+	reasonNone   reason = iota
+	reasonExport        // the sender's export policy does not announce it
+	reasonImport        // the receiver's import policy does not accept it
+	reasonLoop          // the receiver's ASN is already in the AS path
 )
 
 func (r reason) String() string {
-	return [...]string{"", "export policy", "import policy", "AS-path loop", "maximum-paths", "no multipath-relax"}[r]
+	return [...]string{"", "export policy", "import policy", "AS-path loop"}[r]
 }
 
 // sim is the scratch state of one class's simulation; a worker reuses it.
@@ -123,44 +118,42 @@ func (s *sim) inPath(u int32, asn model.ASN) bool {
 	return false
 }
 
-// settle picks v's best path and its ECMP set as FRR does for these
-// designs: equal AS-path length, best = lowest peer router ID (rendered
-// configs set `bgp bestpath compare-routerid` so this is deterministic),
-// multipath over equal-length paths (identical paths without
-// multipath-relax), at most maximum-paths of them.
+// settle picks v's best path and its multipath candidates as FRR 8.4's
+// bgp_best_selection does for these designs (every path is eBGP with the
+// same weight, local preference, origin and MED, so the AS-path length
+// decides, and that is the BFS level):
+//   - best: the lowest peer router ID (rendered configs set `bgp bestpath
+//     compare-routerid`, so route age never decides);
+//   - multipath candidates: every equal-length path with
+//     `bgp bestpath as-path multipath-relax`; without it, bgp_path_info_cmp
+//     step 11 sets paths_eq for eBGP paths only when `new->peer->as ==
+//     exist->peer->as`: paths from neighbours in the best path's neighbour
+//     AS, whatever the rest of their AS paths (not "identical AS paths");
+//   - of those, bgp_path_info_mpath_update installs the best and then walks
+//     the list sorted by bgp_path_info_mpath_cmp until maximum-paths: for
+//     link-local next hops on different interfaces that comparison is not
+//     an order (it returns 1 both ways), so which ones are kept depends on
+//     arrival order (numbered IPv4 next hops sort by address: on the lab
+//     FRR 8.4.4 kept the best and the lowest addresses). The candidates
+//     are therefore all kept, and width says how many of them FRR
+//     installs.
 func (s *sim) settle(v int32) {
 	g := s.g
 	cand := s.cand[v]
 	d := g.Devs[v]
-	limit := d.BGP.MaximumPaths
-	if len(cand) > 1 && (len(cand) > limit || !d.BGP.MultipathRelax) {
-		// Order matters only when some candidates are dropped.
-		slices.SortFunc(cand, func(a, b int32) int {
-			if c := cmp.Compare(g.rank[g.edges[a].to], g.rank[g.edges[b].to]); c != 0 {
-				return c
-			}
-			return cmp.Compare(a, b)
-		})
-	} else if len(cand) > 1 {
-		// Only the best (lowest router ID) must come first.
-		bi := 0
-		for i := 1; i < len(cand); i++ {
-			if g.rank[g.edges[cand[i]].to] < g.rank[g.edges[cand[bi]].to] {
-				bi = i
-			}
+	bi := 0
+	for i := 1; i < len(cand); i++ {
+		if g.rank[g.edges[cand[i]].to] < g.rank[g.edges[cand[bi]].to] {
+			bi = i
 		}
-		cand[0], cand[bi] = cand[bi], cand[0]
 	}
+	cand[0], cand[bi] = cand[bi], cand[0]
 	best := g.edges[cand[0]].to
 	s.rep[v] = best
 	s.nhOff[v] = int32(len(s.nh))
 	for _, ei := range cand {
-		peer := g.edges[ei].to
-		if !d.BGP.MultipathRelax && !s.samePath(peer, best) {
+		if !d.BGP.MultipathRelax && g.asn[g.edges[ei].to] != g.asn[best] {
 			continue
-		}
-		if int(s.nhLen[v]) == limit {
-			break
 		}
 		s.nh = append(s.nh, ei)
 		s.nhLen[v]++
@@ -168,18 +161,14 @@ func (s *sim) settle(v int32) {
 	s.reach++
 }
 
-// samePath compares the AS paths advertised by a and b.
-func (s *sim) samePath(a, b int32) bool {
-	for a >= 0 && b >= 0 {
-		if s.g.asn[a] != s.g.asn[b] {
-			return false
-		}
-		a, b = s.rep[a], s.rep[b]
-	}
-	return a < 0 && b < 0
+// width is how many of v's candidates FRR installs: all of them, or
+// maximum-paths when there are more.
+func (s *sim) width(v int32) int {
+	return min(int(s.nhLen[v]), s.g.Devs[v].BGP.MaximumPaths)
 }
 
-// nextHops returns v's next-hop edges (on v's side) for the last run.
+// nextHops returns v's multipath candidates (edges on v's side) for the
+// last run, the best path's first.
 func (s *sim) nextHops(v int32) []int32 {
 	return s.nh[s.nhOff[v] : s.nhOff[v]+int32(s.nhLen[v])]
 }

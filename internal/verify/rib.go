@@ -8,22 +8,38 @@ import (
 	"underlay.dev/underlay/internal/model"
 )
 
-// NextHop is one ECMP member: the local interface and the neighbour behind
-// it (with its address on numbered links). Interface is what FRR's
-// `show ip route json` reports as interfaceName, so predictions compare
-// with a real RIB directly.
+// NextHop is one multipath candidate: the local interface and the
+// neighbour behind it. Interface is what FRR's `show ip route json` reports
+// as interfaceName, so predictions compare with a real RIB directly.
 type NextHop struct {
 	Interface string `json:"interface"`
 	Peer      string `json:"peer"`
-	Address   string `json:"address,omitempty"`
+	// Address is the gateway FRR installs when it is known before the
+	// fact: the peer's IPv4 address for an IPv4 route over a numbered link.
+	Address string `json:"address,omitempty"`
+	// LinkLocal: FRR installs the peer's IPv6 link-local address on
+	// Interface, which only the running kernel knows. That is the case on
+	// unnumbered links, and for IPv6 routes over numbered links too: an
+	// eBGP peer on a shared subnet sends its link-local next hop beside the
+	// global one, and bgpd hands zebra the link-local one.
+	LinkLocal bool `json:"linkLocal,omitempty"`
+	// Best marks the best path's next hop, which FRR always installs.
+	Best bool `json:"best,omitempty"`
 }
 
-// Route is one RIB entry of a device.
+// Route is one RIB entry of a device: FRR installs Width of Candidates,
+// the best one always. When Width < len(Candidates) (more equal paths than
+// maximum-paths) which of the others FRR picks depends on next-hop order
+// and arrival order, so no exact set is claimed.
 type Route struct {
-	Prefix   string      `json:"prefix"`
-	NextHops []NextHop   `json:"nexthops,omitempty"` // empty: originated here
-	ASPath   []model.ASN `json:"asPath"`
+	Prefix     string      `json:"prefix"`
+	Candidates []NextHop   `json:"candidates,omitempty"` // empty: originated here
+	Width      int         `json:"width"`                // 0 when originated here
+	ASPath     []model.ASN `json:"asPath"`
 }
+
+// Exact reports whether the prediction names the one installed set.
+func (r Route) Exact() bool { return r.Width == len(r.Candidates) }
 
 // RIB predicts the BGP-derived RIB of one device: every prefix it reaches
 // and through which neighbours. Unreachable prefixes are absent.
@@ -40,10 +56,14 @@ func (g *Graph) RIB(device string) ([]Route, bool) {
 			return
 		}
 		nhs := s.routeNextHops(v)
+		width := 0
+		if len(nhs) > 0 {
+			width = s.width(v)
+		}
 		path := s.asPath(v)
 		mu.Lock()
 		for _, p := range c.prefixes {
-			routes = append(routes, Route{Prefix: p.String(), NextHops: nhs, ASPath: path})
+			routes = append(routes, Route{Prefix: p.String(), Candidates: nhs, Width: width, ASPath: path})
 		}
 		mu.Unlock()
 	})
@@ -51,13 +71,17 @@ func (g *Graph) RIB(device string) ([]Route, bool) {
 	return routes, true
 }
 
+// routeNextHops lists v's multipath candidates for the last run, sorted by
+// interface.
 func (s *sim) routeNextHops(v int32) []NextHop {
 	var out []NextHop
-	for _, ei := range s.nextHops(v) {
+	for i, ei := range s.nextHops(v) {
 		e := &s.g.edges[ei]
-		nh := NextHop{Interface: e.sess.Port, Peer: e.sess.Peer.Name}
-		if !e.sess.Unnumbered {
+		nh := NextHop{Interface: e.sess.Port, Peer: e.sess.Peer.Name, Best: i == 0}
+		if !e.sess.Unnumbered && e.sess.PeerAddr.Is4() {
 			nh.Address = e.sess.PeerAddr.String()
+		} else {
+			nh.LinkLocal = true
 		}
 		out = append(out, nh)
 	}
@@ -74,7 +98,7 @@ func (s *sim) asPath(v int32) []model.ASN {
 	return path
 }
 
-// originOf finds the class of a prefix.
+// classOf finds the class of a prefix.
 func (g *Graph) classOf(p netip.Prefix) *class {
 	for _, c := range g.classes() {
 		for _, q := range c.prefixes {

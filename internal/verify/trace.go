@@ -49,8 +49,12 @@ func (s *sim) traceHop(b *strings.Builder, v int32, depth int, seen map[int32]bo
 	}
 	nhs := s.routeNextHops(v)
 	why := fmt.Sprintf("shortest AS path (%d hops), best via %s (lowest router ID)", len(path), g.Devs[s.rep[v]].Name)
-	if len(nhs) > 1 {
-		why += fmt.Sprintf(", ECMP over %d equal-length paths", len(nhs))
+	switch w := s.width(v); {
+	case w < len(nhs):
+		why += fmt.Sprintf(", ECMP over %d of these %d equal paths (maximum-paths %d; which ones besides the best "+
+			"depends on next-hop order and arrival order)", w, len(nhs), g.Devs[v].BGP.MaximumPaths)
+	case w > 1:
+		why += fmt.Sprintf(", ECMP over %d equal paths", w)
 	}
 	fmt.Fprintf(b, "%s%s: AS path %s; %s\n", pad, name, strings.Join(parts, " "), why)
 	for _, nh := range nhs {
@@ -58,7 +62,11 @@ func (s *sim) traceHop(b *strings.Builder, v int32, depth int, seen map[int32]bo
 		if nh.Address != "" {
 			via += " " + nh.Address
 		}
-		fmt.Fprintf(b, "%s  via %s → %s\n", pad, via, nh.Peer)
+		ll := ""
+		if nh.LinkLocal {
+			ll = " (its link-local address)"
+		}
+		fmt.Fprintf(b, "%s  via %s → %s%s\n", pad, via, nh.Peer, ll)
 		s.traceHop(b, g.index[g.byName[nh.Peer]], depth+2, seen)
 	}
 }

@@ -3,70 +3,213 @@ package verify
 import (
 	"fmt"
 	"net/netip"
+	"sort"
+	"strings"
 
 	"underlay.dev/underlay/internal/model"
 )
 
-// userChecks evaluates the intent's spec.checks. Each target prefix's class
-// is simulated again (cheap: one class), so nothing from the standard pass
-// has to be kept.
-func (g *Graph) userChecks(classes []*class, workers int) []CheckResult {
-	byPrefix := map[netip.Prefix]*class{}
-	for _, c := range classes {
-		for _, p := range c.prefixes {
-			byPrefix[p] = c
-		}
-	}
-	s := newSim(g)
+// userChecks evaluates the intent's spec.checks the way routers forward:
+// by longest-prefix match. A target may be an originated prefix, an address
+// or a prefix inside a covering one, or a prefix that covers more specific
+// ones. Each class involved is simulated again (cheap: a few classes per
+// target), so nothing from the standard pass has to be kept.
+func (g *Graph) userChecks(classes []*class, _ int) []CheckResult {
+	ix := newPrefixIndex(classes)
 	var out []CheckResult
 	for _, chk := range g.F.Checks {
 		res := CheckResult{Name: "check:" + chk.Name, Description: describe(chk.Reach, chk.MinPaths)}
 		for _, p := range chk.To {
-			c := byPrefix[p]
-			if c == nil {
-				if chk.Reach {
-					res.Findings = append(res.Findings, Finding{Prefix: p.String(), Detail: "no device originates this prefix"})
-				}
-				continue
+			if chk.Reach {
+				res.Findings = append(res.Findings, g.checkReach(ix, p, chk)...)
+			} else {
+				res.Findings = append(res.Findings, g.checkIsolated(ix, p, chk.From)...)
 			}
-			s.run(c)
-			res.Findings = append(res.Findings, g.evaluate(s, c, p, chk.From, chk.Reach, chk.MinPaths)...)
 		}
 		res.Pass = len(res.Findings) == 0
 		out = append(out, res)
 	}
-	_ = workers
 	return out
 }
 
 func describe(reach bool, minPaths int) string {
 	if !reach {
-		return "the prefixes are not reachable from the given devices"
+		return "nothing in the prefixes is reachable from the given devices"
 	}
-	return fmt.Sprintf("the prefixes are reachable from the given devices over at least %d ECMP path(s)", minPaths)
+	return fmt.Sprintf("every address of the prefixes is reachable from the given devices, over at least %d installed ECMP path(s)", minPaths)
 }
 
-func (g *Graph) evaluate(s *sim, c *class, p netip.Prefix, from []*model.Device, reach bool, minPaths int) []Finding {
+// originated is one originated prefix and its class.
+type originated struct {
+	p netip.Prefix
+	c *class
+}
+
+// prefixIndex lists every originated prefix, in class order.
+type prefixIndex []originated
+
+func newPrefixIndex(classes []*class) prefixIndex {
+	var ix prefixIndex
+	for _, c := range classes {
+		for _, p := range c.prefixes {
+			ix = append(ix, originated{p, c})
+		}
+	}
+	return ix
+}
+
+// covers reports whether q holds every address of p.
+func covers(q, p netip.Prefix) bool { return q.Bits() <= p.Bits() && q.Contains(p.Addr()) }
+
+// overlapping returns the prefixes sharing an address with p.
+func (ix prefixIndex) overlapping(p netip.Prefix) []originated {
+	var out []originated
+	for _, o := range ix {
+		if o.p.Overlaps(p) {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+// checkIsolated fails every device with a route to any prefix that shares
+// an address with p: a covering prefix carries p's traffic, a more
+// specific one part of it. Having a route is enough to fail: isolation
+// must not pass on the hope that traffic is dropped further on.
+func (g *Graph) checkIsolated(ix prefixIndex, p netip.Prefix, from []*model.Device) []Finding {
+	s := newSim(g)
 	var fails []Finding
-	origin := g.Devs[c.origin].Name
-	for _, d := range from {
-		v := g.index[d]
-		if v == c.origin {
+	reported := map[*model.Device]bool{}
+	var last *class
+	for _, o := range ix.overlapping(p) {
+		if o.c != last {
+			s.run(o.c)
+			last = o.c
+		}
+		origin := g.Devs[o.c.origin]
+		for _, d := range from {
+			v := g.index[d]
+			if reported[d] || s.dist[v] < 0 {
+				continue
+			}
+			reported[d] = true
+			why := fmt.Sprintf("reachable, but the check expects it isolated: %s is a route here (from %s, %s)", o.p, origin.Name, relation(o.p, p))
+			if v == o.c.origin {
+				why = fmt.Sprintf("reachable, but the check expects it isolated: this device originates %s (%s)", o.p, relation(o.p, p))
+			}
+			fails = append(fails, Finding{Prefix: p.String(), Origin: origin.Name, Devices: []string{d.Name}, Detail: why})
+		}
+	}
+	return fails
+}
+
+func relation(q, p netip.Prefix) string {
+	switch {
+	case q == p:
+		return "the prefix itself"
+	case covers(q, p):
+		return "it covers " + p.String()
+	}
+	return "it is inside " + p.String()
+}
+
+// checkReach proves that from every device every address of p is
+// delivered: each device must have a route to (or originate) a prefix
+// covering p, and the longest such is the route it forwards by, whose
+// width minPaths counts. That is enough for the whole path: every device
+// on a covering prefix's path has that prefix's route (that is how it
+// spread), and a device that has a longer covering prefix follows that
+// one, whose path devices all have it in turn. The prefix matched only
+// grows along the way, so the traffic neither loops nor is dropped; and
+// more specific prefixes inside p divert part of its traffic to their
+// origins, which are covered the same way.
+func (g *Graph) checkReach(ix prefixIndex, p netip.Prefix, chk model.Check) []Finding {
+	var chain []lpmEntry
+	var inner []originated
+	sims := map[*class]*sim{}
+	for _, o := range ix.overlapping(p) {
+		if !covers(o.p, p) {
+			inner = append(inner, o)
 			continue
 		}
-		got := s.dist[v] >= 0
+		if sims[o.c] == nil {
+			sims[o.c] = newSim(g)
+			sims[o.c].run(o.c)
+		}
+		chain = append(chain, lpmEntry{o.p, o.c, sims[o.c]})
+	}
+	if len(chain) == 0 {
+		detail := "no device originates this prefix"
+		if len(inner) > 0 {
+			detail = "no device originates a prefix covering all of it; only parts are: " + listPrefixes(inner)
+		}
+		return []Finding{{Prefix: p.String(), Detail: detail}}
+	}
+	sort.SliceStable(chain, func(i, j int) bool { return chain[i].p.Bits() > chain[j].p.Bits() })
+	var fails []Finding
+	for _, d := range chk.From {
+		v := g.index[d]
+		e := lookup(chain, v)
 		var why string
-		switch {
-		case reach && !got:
-			why = "unreachable: " + s.explain(v)
-		case reach && int(s.nhLen[v]) < minPaths:
-			why = fmt.Sprintf("%d ECMP path(s), want at least %d", s.nhLen[v], minPaths)
-		case !reach && got:
-			why = "reachable, but the check expects it isolated"
+		origin := g.Devs[chain[0].c.origin].Name
+		if e == nil {
+			why = "unreachable: " + chain[0].s.explain(v)
+		} else {
+			origin = g.Devs[e.c.origin].Name
+			why = widthShortfall(e, v, chk.MinPaths)
 		}
 		if why != "" {
 			fails = append(fails, Finding{Prefix: p.String(), Origin: origin, Devices: []string{d.Name}, Detail: why})
 		}
 	}
 	return fails
+}
+
+// lpmEntry is one originated prefix covering a check's target, with its
+// class's converged simulation.
+type lpmEntry struct {
+	p netip.Prefix
+	c *class
+	s *sim
+}
+
+// lookup is v's longest-prefix match in chain (longest first), nil when
+// v has a route to none of them.
+func lookup(chain []lpmEntry, v int32) *lpmEntry {
+	for i := range chain {
+		if chain[i].s.dist[v] >= 0 {
+			return &chain[i]
+		}
+	}
+	return nil
+}
+
+// widthShortfall compares the ECMP width v installs for e with the
+// check's minimum.
+func widthShortfall(e *lpmEntry, v int32, minPaths int) string {
+	if e.c.origin == v {
+		return ""
+	}
+	got, n := e.s.width(v), int(e.s.nhLen[v])
+	switch {
+	case got >= minPaths:
+		return ""
+	case got < n:
+		return fmt.Sprintf("%d ECMP path(s), want at least %d (maximum-paths %d installs %d of %d equal paths)",
+			got, minPaths, e.s.g.Devs[v].BGP.MaximumPaths, got, n)
+	}
+	return fmt.Sprintf("%d ECMP path(s), want at least %d", got, minPaths)
+}
+
+func listPrefixes(os []originated) string {
+	const most = 8
+	var parts []string
+	for i, o := range os {
+		if i == most {
+			parts = append(parts, fmt.Sprintf("and %d more", len(os)-most))
+			break
+		}
+		parts = append(parts, o.p.String())
+	}
+	return strings.Join(parts, ", ")
 }

@@ -30,12 +30,12 @@ func TestSeedLabRIBs(t *testing.T) {
 	}{
 		{"leaf1", []Route{
 			{Prefix: "192.0.2.1/32", ASPath: []model.ASN{}},
-			{Prefix: "192.0.2.2/32", NextHops: []NextHop{{"swp1", "spine", "10.0.0.0"}}, ASPath: []model.ASN{65100, 65002}},
-			{Prefix: "192.0.2.100/32", NextHops: []NextHop{{"swp1", "spine", "10.0.0.0"}}, ASPath: []model.ASN{65100}},
+			{Prefix: "192.0.2.2/32", Candidates: []NextHop{{Interface: "swp1", Peer: "spine", Address: "10.0.0.0", Best: true}}, Width: 1, ASPath: []model.ASN{65100, 65002}},
+			{Prefix: "192.0.2.100/32", Candidates: []NextHop{{Interface: "swp1", Peer: "spine", Address: "10.0.0.0", Best: true}}, Width: 1, ASPath: []model.ASN{65100}},
 		}},
 		{"spine", []Route{
-			{Prefix: "192.0.2.1/32", NextHops: []NextHop{{"Ethernet0", "leaf1", "10.0.0.1"}}, ASPath: []model.ASN{65001}},
-			{Prefix: "192.0.2.2/32", NextHops: []NextHop{{"Ethernet4", "leaf2", "10.0.0.3"}}, ASPath: []model.ASN{65002}},
+			{Prefix: "192.0.2.1/32", Candidates: []NextHop{{Interface: "Ethernet0", Peer: "leaf1", Address: "10.0.0.1", Best: true}}, Width: 1, ASPath: []model.ASN{65001}},
+			{Prefix: "192.0.2.2/32", Candidates: []NextHop{{Interface: "Ethernet4", Peer: "leaf2", Address: "10.0.0.3", Best: true}}, Width: 1, ASPath: []model.ASN{65002}},
 			{Prefix: "192.0.2.100/32", ASPath: []model.ASN{}},
 		}},
 	}
@@ -68,10 +68,10 @@ func TestUnnumberedECMPAndHostFilters(t *testing.T) {
 	for _, r := range rib {
 		byPrefix[r.Prefix] = r
 	}
-	want := []NextHop{{"swp1", "spine1", ""}, {"swp2", "spine2", ""}}
+	want := []NextHop{{Interface: "swp1", Peer: "spine1", LinkLocal: true, Best: true}, {Interface: "swp2", Peer: "spine2", LinkLocal: true}}
 	for _, p := range []string{"10.255.0.12/32", "fd00:255::12/128", "10.1.2.0/24"} {
-		if diff := cmp.Diff(want, byPrefix[p].NextHops); diff != "" {
-			t.Errorf("leaf1 → %s next hops (-want +got):\n%s", p, diff)
+		if diff := cmp.Diff(want, byPrefix[p].Candidates); diff != "" || byPrefix[p].Width != 2 {
+			t.Errorf("leaf1 → %s next hops, width %d (-want +got):\n%s", p, byPrefix[p].Width, diff)
 		}
 	}
 	// The host's only next hop is its leaf; it has every fabric loopback.

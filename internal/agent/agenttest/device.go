@@ -5,6 +5,7 @@ package agenttest
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"sync"
 
@@ -23,8 +24,9 @@ type Device struct {
 }
 
 var (
-	_ driver.Driver = (*Device)(nil)
-	_ driver.Prober = (*Device)(nil)
+	_ driver.Driver   = (*Device)(nil)
+	_ driver.Prober   = (*Device)(nil)
+	_ driver.Capturer = (*Device)(nil)
 )
 
 // Expect is an expect.json the device meets while healthy.
@@ -38,10 +40,13 @@ func Files(conf string) store.Files {
 // Files is frr.conf.
 func (d *Device) Files() []string { return []string{"frr.conf"} }
 
-// Precheck refuses configs containing "syntax error".
+// Precheck refuses configs containing "syntax error", quoting the
+// offending line as real checkers do (so a long line makes a long error).
 func (d *Device) Precheck(_ context.Context, cfg store.Files) error {
-	if strings.Contains(string(cfg["frr.conf"]), "syntax error") {
-		return driver.ErrRejected
+	for i, line := range strings.Split(string(cfg["frr.conf"]), "\n") {
+		if strings.Contains(line, "syntax error") {
+			return fmt.Errorf("%w: frr.conf line %d: %s", driver.ErrRejected, i+1, line)
+		}
 	}
 	return nil
 }
@@ -56,6 +61,13 @@ func (d *Device) Apply(_ context.Context, cfg store.Files) error {
 	d.running = cfg["frr.conf"]
 	d.applies++
 	return nil
+}
+
+// Capture returns the running config.
+func (d *Device) Capture(context.Context) (store.Files, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return store.Files{"frr.conf": append([]byte{}, d.running...)}, nil
 }
 
 // Probe reports swp1 Established unless the config breaks it.

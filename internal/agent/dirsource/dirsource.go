@@ -1,81 +1,138 @@
 // Package dirsource reads a device's configuration from a mounted
-// ConfigMap directory, the agent's fallback when it cannot watch the API.
-// The kubelet updates such a directory atomically: the files live in a
-// timestamped directory and the "..data" symlink is swapped to a new one
-// with a rename, so an update is complete when "..data" changes.
+// ConfigMap directory, the agent's source when it does not watch the API
+// (no API server: offline mode). The kubelet updates such a directory
+// atomically: the files live in a timestamped directory and the "..data"
+// symlink is swapped to a new one with a rename, so an update is complete
+// when "..data" changes. A plain directory changes file by file, so its
+// changes are debounced until it has been quiet for a moment.
+//
+// The directory is input, not trusted: every read stays inside it (a
+// symlink that leads out, or is absolute, is refused), only regular files
+// are read (a FIFO never blocks the agent, a device is never opened for
+// reading), and the number and size of the files are capped.
 package dirsource
 
 import (
-	"context"
+	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"os"
-	"path/filepath"
+	"sort"
 	"strings"
-
-	"github.com/fsnotify/fsnotify"
+	"syscall"
 
 	"underlay.dev/underlay/internal/agent/store"
 	"underlay.dev/underlay/internal/gitops"
 )
 
+// Limits of a configuration directory. A ConfigMap holds at most 1 MiB;
+// the total leaves room for a directory assembled by hand.
+const (
+	MaxFileBytes  = 1 << 20
+	MaxTotalBytes = 4 << 20
+	MaxFiles      = 64
+)
+
+// ErrRefused marks a directory whose content is not a configuration the
+// agent may read.
+var ErrRefused = errors.New("configuration directory refused")
+
 // Read returns the directory's current files and their revision. Hidden
 // entries (the kubelet's "..data" and timestamped directories) are not
 // configuration.
 func Read(dir string) (string, store.Files, error) {
-	data := filepath.Join(dir, "..data")
-	if _, err := os.Stat(data); err != nil {
-		data = dir // a plain directory, not kubelet-managed
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return "", nil, fmt.Errorf("opening %s: %w", dir, err)
 	}
-	entries, err := os.ReadDir(data)
+	defer root.Close()
+	data := "."
+	if _, err := root.Lstat("..data"); err == nil {
+		data = "..data" // kubelet-managed; Root resolves the link inside dir
+	}
+	names, err := listNames(root, data)
 	if err != nil {
 		return "", nil, fmt.Errorf("reading %s: %w", dir, err)
 	}
-	files := store.Files{}
-	for _, e := range entries {
-		if strings.HasPrefix(e.Name(), ".") || e.IsDir() {
-			continue
-		}
-		b, err := os.ReadFile(filepath.Join(data, e.Name()))
+	files, total := store.Files{}, 0
+	for _, name := range names {
+		b, err := readRegular(root, data+"/"+name, MaxTotalBytes-total)
 		if err != nil {
-			return "", nil, fmt.Errorf("reading %s: %w", e.Name(), err)
+			return "", nil, fmt.Errorf("%w: %s: %s: %w", ErrRefused, dir, name, err)
 		}
-		files[e.Name()] = b
+		total += len(b)
+		files[name] = b
 	}
 	return gitops.ContentHash(files), files, nil
 }
 
-// Watch submits the directory's content now and after every update until
-// ctx ends.
-func Watch(ctx context.Context, dir string, submit func(rev string, files store.Files)) error {
-	w, err := fsnotify.NewWatcher()
+// listNames lists the non-hidden entries of dir inside root, sorted.
+func listNames(root *os.Root, dir string) ([]string, error) {
+	d, err := root.Open(dir)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	defer w.Close()
-	if err := w.Add(dir); err != nil {
-		return fmt.Errorf("watching %s: %w", dir, err)
+	defer d.Close()
+	// Bounded: a directory of a million entries is not listed whole.
+	// Hidden entries (the kubelet's) count towards the listing only.
+	const maxEntries = 4 * MaxFiles
+	entries, err := d.ReadDir(maxEntries)
+	if err != nil && !errors.Is(err, io.EOF) {
+		return nil, err
 	}
-	last := ""
-	emit := func() {
-		rev, files, err := Read(dir)
-		if err == nil && rev != last && len(files) > 0 {
-			last = rev
-			submit(rev, files)
+	var names []string
+	for _, e := range entries {
+		if !strings.HasPrefix(e.Name(), ".") {
+			names = append(names, e.Name())
 		}
 	}
-	emit()
-	for {
-		select {
-		case <-ctx.Done():
-			return nil
-		case ev := <-w.Events:
-			// The kubelet's swap is a create/rename of "..data"; plain
-			// directories change file by file.
-			if filepath.Base(ev.Name) == "..data" || !strings.HasPrefix(filepath.Base(ev.Name), ".") {
-				emit()
-			}
-		case err := <-w.Errors:
-			return fmt.Errorf("watching %s: %w", dir, err)
-		}
+	if len(names) > MaxFiles || len(entries) == maxEntries {
+		return nil, fmt.Errorf("%w: more than %d files", ErrRefused, MaxFiles)
 	}
+	sort.Strings(names)
+	return names, nil
+}
+
+// readRegular reads a regular file of at most min(MaxFileBytes, budget)
+// bytes. It checks the type before opening (a device is never opened)
+// and again on the open file (it may have been swapped); the open never
+// blocks on a FIFO.
+func readRegular(root *os.Root, name string, budget int) ([]byte, error) {
+	fi, err := root.Stat(name)
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("not a regular file (%s)", fi.Mode().Type())
+	}
+	f, err := root.OpenFile(name, os.O_RDONLY|syscall.O_NONBLOCK|syscall.O_NOCTTY, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if fi, err = f.Stat(); err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("not a regular file (%s)", fi.Mode().Type())
+	}
+	limit := min(MaxFileBytes, budget)
+	b, err := io.ReadAll(io.LimitReader(f, int64(limit)+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(b) > limit {
+		if limit < MaxFileBytes {
+			return nil, fmt.Errorf("the files together exceed %d bytes", MaxTotalBytes)
+		}
+		return nil, fmt.Errorf("larger than %d bytes", MaxFileBytes)
+	}
+	return b, nil
+}
+
+// kubeletManaged reports whether dir has the kubelet's "..data" link.
+func kubeletManaged(dir string) bool {
+	fi, err := os.Lstat(dir + "/..data")
+	return err == nil && fi.Mode()&fs.ModeSymlink != 0
 }

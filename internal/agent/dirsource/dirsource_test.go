@@ -39,7 +39,7 @@ func TestWatchFollowsTheKubeletSwap(t *testing.T) {
 	got := make(chan string, 10)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	go Watch(ctx, dir, func(rev string, files store.Files) { got <- string(files["frr.conf"]) + " " + rev })
+	go Watch(ctx, dir, Options{Submit: func(rev string, files store.Files) { got <- string(files["frr.conf"]) + " " + rev }})
 	want1 := "v1 " + gitops.ContentHash(map[string][]byte{"frr.conf": []byte("v1"), "expect.json": []byte("{}")})
 	if g := wait(t, got); g != want1 {
 		t.Fatalf("first read: %q, want %q", g, want1)
@@ -50,12 +50,13 @@ func TestWatchFollowsTheKubeletSwap(t *testing.T) {
 	}
 }
 
-func wait(t *testing.T, ch chan string) string {
+func wait[T any](t *testing.T, ch chan T) T {
 	select {
 	case s := <-ch:
 		return s
 	case <-time.After(5 * time.Second):
 		t.Fatal("no update within 5s")
-		return ""
+		var zero T
+		return zero
 	}
 }

@@ -7,6 +7,7 @@ package kube
 import (
 	"context"
 	"fmt"
+	"regexp"
 
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -72,8 +73,14 @@ func (c *Controller) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	return ctrl.Result{}, nil
 }
 
+// revisionToken is what an annotated revision may look like: the
+// revision lands in status, condition messages and Events, so an
+// annotation of any other shape (or size) is not trusted as one.
+var revisionToken = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9:._-]{0,127}$`)
+
 // Revision returns the ConfigMap's revision (its content-hash annotation,
-// or a hash of its data when the annotation is missing) and its files.
+// or a hash of its data when the annotation is missing or malformed) and
+// its files.
 func Revision(cm *corev1.ConfigMap) (string, store.Files) {
 	files := store.Files{}
 	for k, v := range cm.Data {
@@ -82,7 +89,7 @@ func Revision(cm *corev1.ConfigMap) (string, store.Files) {
 	for k, v := range cm.BinaryData {
 		files[k] = v
 	}
-	if rev := cm.Annotations[gitops.AnnotationHash]; rev != "" {
+	if rev := cm.Annotations[gitops.AnnotationHash]; revisionToken.MatchString(rev) {
 		return rev, files
 	}
 	return gitops.ContentHash(files), files

@@ -21,8 +21,6 @@ import (
 
 	"underlay.dev/underlay/api/v1alpha1"
 	"underlay.dev/underlay/internal/agent"
-	"underlay.dev/underlay/internal/agent/dirsource"
-	"underlay.dev/underlay/internal/agent/store"
 	"underlay.dev/underlay/internal/expect"
 	"underlay.dev/underlay/internal/gitops"
 )
@@ -39,7 +37,8 @@ type Config struct {
 	MetricsAddr string
 	HealthAddr  string
 	// ConfigDir, when set, reads the config from a mounted ConfigMap
-	// directory (the kubelet's ..data swap) instead of watching the API.
+	// directory (the kubelet's ..data swap) instead of watching the API;
+	// with no Rest config it is the only source (offline mode).
 	ConfigDir string
 	// DriftInterval and DriftPolicy drive drift checks (0 disables).
 	DriftInterval time.Duration
@@ -74,8 +73,12 @@ func CacheOptions(device, namespace string) cache.Options {
 	}
 }
 
-// Run runs the agent until ctx ends.
+// Run runs the agent until ctx ends; without a REST config it runs
+// offline (RunOffline).
 func Run(ctx context.Context, cfg Config) error {
+	if cfg.Rest == nil {
+		return RunOffline(ctx, cfg)
+	}
 	scheme, err := Scheme()
 	if err != nil {
 		return err
@@ -108,12 +111,7 @@ func Run(ctx context.Context, cfg Config) error {
 		return err
 	}
 	if cfg.ConfigDir != "" {
-		source := func(ctx context.Context) error {
-			return dirsource.Watch(ctx, cfg.ConfigDir, func(rev string, files store.Files) {
-				rep.Desired(ctx, rev)
-				runner.Submit(rev, files)
-			})
-		}
+		source := func(ctx context.Context) error { return watchDir(ctx, cfg.ConfigDir, rep, runner) }
 		if err := mgr.Add(manager.RunnableFunc(source)); err != nil {
 			return err
 		}
@@ -127,7 +125,7 @@ func Run(ctx context.Context, cfg Config) error {
 }
 
 // report writes a result with the session count read back from the device.
-func report(ctx context.Context, rep *Reporter, e *agent.Engine, res agent.Result) {
+func report(ctx context.Context, rep reporter, e *agent.Engine, res agent.Result) {
 	agent.Observe(res)
 	expected := 0
 	if _, files, err := e.Store.Good(); err == nil {

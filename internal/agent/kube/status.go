@@ -44,7 +44,7 @@ func (r *Reporter) Desired(ctx context.Context, rev string) {
 	r.update(ctx, func(s *v1alpha1.NetworkDeviceStatus) {
 		s.DesiredRevision = rev
 		if rev != s.AppliedRevision {
-			setCondition(s, v1alpha1.ConditionProgressing, true, v1alpha1.ReasonApplying, "applying "+rev)
+			setCondition(s, v1alpha1.ConditionProgressing, true, v1alpha1.ReasonApplying, agent.Bound("applying "+rev, agent.MaxMessage))
 		}
 	})
 }
@@ -81,7 +81,7 @@ func (r *Reporter) Result(ctx context.Context, res agent.Result, st *driver.Stat
 			if res.Outcome == agent.RolledBack {
 				s.RollbackCount++
 			}
-			s.LastError = errString(res.Err)
+			s.LastError = agent.Message(res.Err)
 			ready := s.AppliedRevision != "" && s.AppliedRevision == s.DesiredRevision
 			setCondition(s, v1alpha1.ConditionReady, ready, string(res.Outcome), s.LastError)
 			setCondition(s, v1alpha1.ConditionDegraded, true, string(res.Outcome), s.LastError)
@@ -96,8 +96,9 @@ func (r *Reporter) Result(ctx context.Context, res agent.Result, st *driver.Stat
 		r.Events.Eventf(r.object(), nil, corev1.EventTypeNormal, string(res.Outcome), "Drift",
 			"re-applied %s over a hand-made change", res.Revision)
 	default:
-		r.Events.Eventf(r.object(), nil, corev1.EventTypeWarning, string(res.Outcome), "Apply",
-			"revision %s: %s", res.Revision, errString(res.Err))
+		note := fmt.Sprintf("revision %s: %s", res.Revision, errString(res.Err))
+		r.Events.Eventf(r.object(), nil, corev1.EventTypeWarning, string(res.Outcome), "Apply", "%s",
+			agent.Bound(note, agent.MaxEventNote))
 	}
 }
 
@@ -144,7 +145,7 @@ func (r *Reporter) flush(ctx context.Context) {
 	err := retry.RetryOnConflict(retry.DefaultBackoff, func() error { return r.write(ctx) })
 	r.dirty = err != nil
 	if err != nil {
-		r.log().Warn("writing status; will retry", "device", r.Device, "error", err)
+		r.log().Warn("writing status; will retry", "device", r.Device, "error", agent.Message(err))
 	}
 }
 

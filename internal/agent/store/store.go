@@ -8,6 +8,8 @@
 //	good/<name>        files of the last-known-good revision
 //	good/.revision     its revision (the ConfigMap content hash)
 //	applying.revision  present while an apply is in flight
+//	original/<name>    what the device ran before the first apply (the
+//	                   rollback target while good/ is empty)
 //
 // A revision is committed by writing the new files and its revision to a
 // temporary directory and swapping it in with one rename exchange, so

@@ -27,9 +27,19 @@ package sonicemu
 //     65535 entries, which permit everything and add the drop community)
 //     and the permit-all FROM_/TO_BGP_PEER_V4/V6 maps are emitted as the
 //     template renders them, so routes flow as on a switch.
-//   - maximum-paths is 64, the template's default: constants.yml raises it
-//     to 514, which an FRR built with fewer multipath slots (Debian's: 64)
-//     rejects.
+//   - maximum-paths is 64, the template's default and older images'
+//     constants.yml: current constants.yml raises it to 514, which an FRR
+//     built with fewer multipath slots (Debian's: 64) rejects. The
+//     difference never shows: resolve picks (or allows) unified only where
+//     no prefix arrives over more than 64 equal paths.
+//   - No `bgp bestpath compare-routerid`, as on the switch: FRR keeps the
+//     oldest of equal eBGP paths. resolve picks unified only where those
+//     paths have identical AS paths (resolve.SONiCSplitReason), so the
+//     installed set and what the switch advertises do not depend on which
+//     one is oldest; only FRR's "best" marker among them does.
+//   - bgpcfgd's ZebraSetSrc (a route-map setting the kernel route source
+//     to Loopback0's address for BGP routes) is not emulated: it changes
+//     the source address of installed routes, not the RIB.
 //   - `agentx` is left out: it needs FRR's SNMP module.
 //   - Loopback0's IPv4 address (router-id, the one `network .../32`) is the
 //     lowest one. The template's macro takes the last IPv4 key in CONFIG_DB

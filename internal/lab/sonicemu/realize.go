@@ -21,8 +21,11 @@ const (
 	// daemon. frr_mgmt_framework_config=true (frrcfgd instead of bgpcfgd)
 	// is not emulated.
 	ModeUnified = "unified"
-	// ModeSplit: FRR's configuration is the operator's frr.conf and
-	// bgpcfgd does not touch it ("split" and "split-unified").
+	// ModeSplit: FRR's configuration is the operator's frr.conf ("split"
+	// and "split-unified"). bgpcfgd still runs (supervisord starts it in
+	// every mode unless frr_mgmt_framework_config=true) and would push
+	// BGP_NEIGHBOR peers into that FRR: Realize rejects a split CONFIG_DB
+	// that holds any (see bgpcfgdTables).
 	ModeSplit = "split"
 )
 
@@ -97,6 +100,9 @@ func Realize(configDB []byte) (Plan, error) {
 	if p.Addresses, err = addresses(db, p.Ports); err != nil {
 		return Plan{}, err
 	}
+	if err := checkBgpcfgdTables(db, p.Mode); err != nil {
+		return Plan{}, err
+	}
 	for _, t := range sortedKeys(db) {
 		if !handled[t] {
 			p.Ignored = append(p.Ignored, t)
@@ -108,6 +114,31 @@ func Realize(configDB []byte) (Plan, error) {
 		}
 	}
 	return p, nil
+}
+
+// bgpcfgdTables are the other CONFIG_DB tables bgpcfgd turns into FRR
+// commands (src/sonic-bgpcfgd/bgpcfgd/main.py's managers), in every
+// routing mode. The emulation does not render them, and ignoring them
+// would give FRR a configuration the switch would not run.
+var bgpcfgdTables = []string{"BGP_INTERNAL_NEIGHBOR", "BGP_MONITORS", "BGP_PEER_RANGE", "BGP_VOQ_CHASSIS_NEIGHBOR",
+	"BGP_SENTINELS", "BGP_ALLOWED_PREFIXES", "STATIC_ROUTE", "BGP_DEVICE_GLOBAL", "BGP_AGGREGATE_ADDRESS",
+	"SRV6_MY_SIDS", "SRV6_MY_LOCATORS"}
+
+// checkBgpcfgdTables fails on tables bgpcfgd would act on that the
+// emulation does not: the bgpcfgdTables in any mode, and BGP_NEIGHBOR and
+// BGP_BBR in split mode (bgpcfgd would push them into the operator's FRR).
+func checkBgpcfgdTables(db DB, mode string) error {
+	tables := bgpcfgdTables
+	if mode == ModeSplit {
+		tables = append([]string{"BGP_NEIGHBOR", "BGP_BBR"}, tables...)
+	}
+	for _, t := range tables {
+		if len(db[t]) > 0 {
+			return fmt.Errorf("%s in %s mode: bgpcfgd (it runs in every routing mode) would turn it into FRR commands; "+
+				"the emulation does not, so it refuses rather than run an FRR configuration the switch would not", t, mode)
+		}
+	}
+	return nil
 }
 
 // field returns a string field of a row ("" when absent).

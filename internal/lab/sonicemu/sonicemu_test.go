@@ -284,6 +284,11 @@ func TestRealizeRejects(t *testing.T) {
 		{"neighbor key", `{"DEVICE_METADATA": {"localhost": {"bgp_asn": "1"}}, "BGP_NEIGHBOR": {"Ethernet0": {"asn": "2"}}}`, `BGP_NEIGHBOR key "Ethernet0"`},
 		{"not a string", `{"PORT": {"Ethernet0": {"mtu": 9100}}}`, `PORT key "Ethernet0": field mtu`},
 		{"not a CONFIG_DB", `{"PORT": ["Ethernet0"]}`, "config_db"},
+		// bgpcfgd runs in split mode too: it would push these peers into
+		// the operator's FRR.
+		{"split with BGP_NEIGHBOR", `{"DEVICE_METADATA": {"localhost": {"bgp_asn": "1", "docker_routing_config_mode": "split"}},
+ "BGP_NEIGHBOR": {"10.0.0.1": {"asn": "2"}}}`, "BGP_NEIGHBOR in split mode: bgpcfgd"},
+		{"static route", `{"STATIC_ROUTE": {"default|10.1.0.0/24": {"blackhole": "true"}}}`, "STATIC_ROUTE in unified mode: bgpcfgd"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

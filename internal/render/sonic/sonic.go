@@ -2,12 +2,17 @@
 // loaded with `config reload` or diffed into `config apply-patch`, so
 // nothing may be left out) and, in split routing mode, frr.conf.
 //
-// Routing mode: config_db's BGP_NEIGHBOR, rendered into FRR by bgpcfgd,
-// covers numbered IPv4 eBGP without route policy — the seed lab's spine.
-// Anything more (BGP unnumbered, IPv6 sessions, the generated prefix
-// filters, server subnets) cannot be expressed there, so the device runs
-// in split mode (DEVICE_METADATA docker_routing_config_mode: split) with an
-// frr.conf of ours, while config_db still owns ports and addresses.
+// Routing mode: config_db's BGP_NEIGHBOR, rendered into FRR by bgpcfgd's
+// templates, covers numbered IPv4 eBGP without route policy, with the
+// template's fixed settings (multipath-relax, maximum-paths 64/514, no
+// compare-routerid) — the seed lab's spine. Anything more (BGP unnumbered,
+// IPv6 sessions, the generated prefix filters, server subnets, settings
+// the template fixes otherwise, ties it would break by age) cannot be
+// expressed there, so the device runs in split mode (DEVICE_METADATA
+// docker_routing_config_mode: split) with an frr.conf of ours, while
+// config_db still owns ports and addresses. resolve makes the choice
+// (resolve.SONiCSplitReason). bgpcfgd runs in split mode too, so a split
+// config_db holds none of the tables it turns into FRR commands.
 package sonic
 
 import (
@@ -20,6 +25,7 @@ import (
 	"underlay.dev/underlay/internal/model"
 	"underlay.dev/underlay/internal/render"
 	"underlay.dev/underlay/internal/render/frr"
+	"underlay.dev/underlay/internal/resolve"
 )
 
 // Renderer renders platform sonic.
@@ -34,53 +40,24 @@ func (Renderer) Platform() model.Platform { return model.PlatformSONiC }
 // ports; real hardware's port_config decides, so keep it overridable later.
 const DefaultSpeed = "100000"
 
-// Split reports whether d runs in split routing mode: when pinned by
-// spec.devices[].sonic.routingMode, otherwise when config_db cannot
-// express its routing (see package doc and splitReason).
+// Split reports whether d runs in split routing mode: as resolve decided
+// (pinned by spec.devices[].sonic.routingMode, otherwise split whenever
+// resolve.SONiCSplitReason finds something unified mode cannot carry).
 func Split(d *model.Device) bool {
 	switch d.Sonic.RoutingMode {
-	case "split":
+	case resolve.SONiCSplit:
 		return true
-	case "unified":
+	case resolve.SONiCUnified:
 		return false
 	}
-	return splitReason(d) != ""
-}
-
-// splitReason says why BGP_NEIGHBOR and bgpcfgd cannot carry d's routing,
-// or returns "" when they can.
-func splitReason(d *model.Device) string {
-	switch {
-	case d.Role == model.RoleLeaf || d.Role == model.RoleHost:
-		return "a " + string(d.Role) + " announces subnets and filters routes"
-	case len(d.Subnets) > 0:
-		return "it announces server subnets"
-	case len(d.Policies) > 0:
-		return "it has route policies"
-	}
-	for _, s := range d.Sessions {
-		if s.Unnumbered || !s.Carries(model.IPv4) || len(s.Families) != 1 || s.Import != nil || s.Export != nil {
-			return "session to " + s.Peer.Name + " is unnumbered, IPv6 or filtered"
-		}
-	}
-	v4 := 0
-	for _, lo := range d.Loopbacks {
-		if lo.Addr().Is6() {
-			return "it has an IPv6 loopback"
-		}
-		v4++
-	}
-	if v4 != 1 {
-		// bgpcfgd announces only Loopback0's first IPv4 address.
-		return fmt.Sprintf("it has %d IPv4 loopbacks and bgpcfgd announces only the first", v4)
-	}
-	return ""
+	return resolve.SONiCSplitReason(d) != ""
 }
 
 // Render returns config_db.json, plus frr.conf in split mode.
 func (Renderer) Render(f *model.Fabric, d *model.Device) ([]render.File, error) {
-	if d.Sonic.RoutingMode == "unified" {
-		if why := splitReason(d); why != "" {
+	if d.Sonic.RoutingMode == resolve.SONiCUnified {
+		// validate reports this first, at sonic.routingMode's line.
+		if why := resolve.SONiCSplitReason(d); why != "" {
 			return nil, fmt.Errorf("device %s: sonic.routingMode unified cannot carry its routing (%s): use split", d.Name, why)
 		}
 	}
@@ -176,13 +153,16 @@ func addPort(db map[string]map[string]row, name string, mtu int) error {
 	return nil
 }
 
+// addSubnets gives each gateway port its address. A subnet without a port
+// renders nothing here: frr.conf (split mode, which every leaf runs)
+// anchors it with a blackhole route. A STATIC_ROUTE row would not be
+// inert: bgpcfgd runs in every routing mode (its supervisord entry depends
+// only on frr_mgmt_framework_config), and its StaticRouteMgr would push a
+// second, tagged copy of the route and `redistribute static` into the FRR
+// configuration underlay owns.
 func addSubnets(db map[string]map[string]row, d *model.Device) error {
 	for _, s := range d.Subnets {
 		if s.Port == "" {
-			if db["STATIC_ROUTE"] == nil {
-				db["STATIC_ROUTE"] = map[string]row{}
-			}
-			db["STATIC_ROUTE"][s.Prefix.String()] = row{"blackhole": "true"}
 			continue
 		}
 		if _, ok := db["PORT"][s.Port]; !ok {

@@ -19,13 +19,20 @@ func Clos(tb testing.TB, c gen.Clos) *model.Fabric {
 	if err := c.Write(&b); err != nil {
 		tb.Fatal(err)
 	}
-	doc, err := intent.Parse("gen.yaml", b.Bytes())
+	return Parse(tb, "gen.yaml", b.Bytes())
+}
+
+// Parse loads and resolves an intent (without a lock file), failing tb on
+// any error.
+func Parse(tb testing.TB, name string, src []byte) *model.Fabric {
+	tb.Helper()
+	doc, err := intent.Parse(name, src)
 	if err != nil {
-		tb.Fatalf("generated intent does not parse: %v", err)
+		tb.Fatalf("intent %s does not parse: %v", name, err)
 	}
 	res, errs := resolve.Resolve(doc.Fabric, nil)
 	if len(errs) > 0 {
-		tb.Fatalf("generated intent is invalid:\n%v", doc.Locate(errs))
+		tb.Fatalf("intent %s is invalid:\n%v", name, doc.Locate(errs))
 	}
 	return res.Fabric
 }

@@ -1,0 +1,85 @@
+package kube
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+
+	"underlay.dev/underlay/internal/agent"
+	"underlay.dev/underlay/internal/agent/dirsource"
+	"underlay.dev/underlay/internal/agent/driver"
+	"underlay.dev/underlay/internal/agent/store"
+)
+
+// reporter is where outcomes go: the NetworkDevice status (Reporter) or,
+// without an API server, the log (LogReporter).
+type reporter interface {
+	Desired(ctx context.Context, rev string)
+	Result(ctx context.Context, res agent.Result, st *driver.State, expected int)
+}
+
+var (
+	_ reporter = (*Reporter)(nil)
+	_ reporter = (*LogReporter)(nil)
+)
+
+// LogReporter reports as the NetworkDevice status would, to the log: the
+// status of an agent in offline mode (--config-dir, no API server).
+type LogReporter struct {
+	Device string
+	Log    *slog.Logger
+}
+
+// Desired logs a new desired revision.
+func (r *LogReporter) Desired(_ context.Context, rev string) {
+	r.Log.Info("status", "device", r.Device, "desiredRevision", rev, "condition", "Progressing")
+}
+
+// Result logs how an apply ended, with the error bounded as in status.
+func (r *LogReporter) Result(_ context.Context, res agent.Result, st *driver.State, expected int) {
+	args := []any{"device", r.Device, "revision", res.Revision, "outcome", res.Outcome,
+		"took", res.Took.Round(1e6).String()}
+	if st != nil {
+		args = append(args, "sessions", established(st), "expected", expected)
+	}
+	if res.Err != nil {
+		r.Log.Warn("status", append(args, "lastError", agent.Message(res.Err))...)
+		return
+	}
+	r.Log.Info("status", args...)
+}
+
+// RunOffline runs the agent on a configuration directory without an API
+// server: the directory is the only source and the log the only status.
+func RunOffline(ctx context.Context, cfg Config) error {
+	if cfg.ConfigDir == "" {
+		return errors.New("offline mode needs a configuration directory (--config-dir)")
+	}
+	log := cfg.Log
+	if log == nil {
+		log = slog.Default()
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	rep := &LogReporter{Device: cfg.Device, Log: log}
+	runner := &agent.Runner{Engine: cfg.Engine, DriftInterval: cfg.DriftInterval, DriftPolicy: cfg.DriftPolicy,
+		OnResult: func(res agent.Result) { report(ctx, rep, cfg.Engine, res) }}
+	done := make(chan struct{})
+	go func() { runner.Run(ctx); close(done) }()
+	// An apply in flight finishes (or is cancelled) before Run returns.
+	defer func() { cancel(); <-done }()
+	return watchDir(ctx, cfg.ConfigDir, rep, runner)
+}
+
+// watchDir feeds the runner from a directory; what the directory source
+// refuses is reported as a Rejected apply (the device keeps its config).
+func watchDir(ctx context.Context, dir string, rep reporter, runner *agent.Runner) error {
+	return dirsource.Watch(ctx, dir, dirsource.Options{
+		Submit: func(rev string, files store.Files) {
+			rep.Desired(ctx, rev)
+			runner.Submit(rev, files)
+		},
+		Refused: func(err error) {
+			rep.Result(ctx, agent.Result{Outcome: agent.Rejected, Err: err}, nil, 0)
+		},
+	})
+}

@@ -1,0 +1,61 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"underlay.dev/underlay/internal/agent/atomicfile"
+)
+
+// OriginalRevision names the configuration a device ran before its first
+// apply, as recorded by SetOriginal.
+const OriginalRevision = "before-first-apply"
+
+// SetOriginal records the configuration the device ran before underlay's
+// first apply (original/<name>), once: the rollback target while there is
+// no last-known-good. It is swapped in whole, like a commit.
+func (s *Store) SetOriginal(files Files) error {
+	dir := filepath.Join(s.dir, "original")
+	tmp, err := os.MkdirTemp(s.dir, ".good-") // Open removes a half-written one
+	if err != nil {
+		return fmt.Errorf("recording the original config: %w", err)
+	}
+	defer os.RemoveAll(tmp)
+	for _, name := range sortedNames(files) {
+		if !ValidName(name) {
+			return fmt.Errorf("recording the original config: invalid file name %q", name)
+		}
+		if err := atomicfile.WriteFile(filepath.Join(tmp, name), files[name], 0o600); err != nil {
+			return err
+		}
+	}
+	if err := os.Rename(tmp, dir); err != nil {
+		return fmt.Errorf("recording the original config: %w", err)
+	}
+	return atomicfile.SyncDir(s.dir)
+}
+
+// Original returns the configuration recorded by SetOriginal, or nil
+// files and no error when none was.
+func (s *Store) Original() (Files, error) {
+	dir := filepath.Join(s.dir, "original")
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading the original config: %w", err)
+	}
+	files := Files{}
+	for _, e := range entries {
+		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			return nil, fmt.Errorf("reading the original config: %w", err)
+		}
+		files[e.Name()] = b
+	}
+	return files, nil
+}
