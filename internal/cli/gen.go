@@ -15,7 +15,8 @@ func newGen() *cobra.Command {
 		Long: "clos prints an intent for a leaf-spine fabric: every leaf to every spine, a server subnet per\n" +
 			"leaf, optional linux-frr hosts per leaf. With --superspines and --pods it is 5-stage and\n" +
 			"--spines/--leaves count per pod: --superspines 16 --pods 64 --spines 4 --leaves 152 is a\n" +
-			"10,000-device fabric. Values are allocated from pools when the intent is rendered.",
+			"10,000-device fabric. Values are allocated from pools when the intent is rendered.\n\n" +
+			gen.LimitsHelp(),
 		Args: exactArgs(0),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := c.Validate(); err != nil {

@@ -68,10 +68,7 @@ func runRender(cmd *cobra.Command, path string, o renderOptions) error {
 	if o.check {
 		return checkRendered(cmd.OutOrStdout(), o.out, files, l.LockPath, lock)
 	}
-	if err := gitops.Write(o.out, files); err != nil {
-		return failed(err)
-	}
-	if err := writeIfChanged(l.LockPath, lock); err != nil {
+	if err := commitRender(o.out, files, l.LockPath, lock); err != nil {
 		return failed(err)
 	}
 	if !o.quiet {
@@ -129,33 +126,79 @@ func btoi(b bool) int {
 	return 0
 }
 
-// writeIfChanged writes path atomically (temp file, fsync, rename) unless
-// it already holds content.
-func writeIfChanged(path string, content []byte) error {
-	if old, err := os.ReadFile(path); err == nil && bytes.Equal(old, content) {
+// renameLock puts the staged lock in place; a variable so a test can make
+// the last step of the transaction fail.
+var renameLock = os.Rename
+
+// commitRender replaces the tree and the lock as one transaction: both
+// change or neither does. Everything that can fail for want of space or
+// permission happens first (the lock's temporary file beside it, the tree
+// in a staging directory beside DIR); then the tree is swapped in, then the
+// lock renamed over the old one. When that rename fails, the old tree is
+// swapped back.
+func commitRender(out string, files map[string][]byte, lockPath string, lock []byte) error {
+	lockTmp, err := stageLock(lockPath, lock)
+	if err != nil {
+		return err
+	}
+	if lockTmp != "" {
+		defer os.Remove(lockTmp)
+	}
+	tree, err := gitops.Stage(out, files)
+	if err != nil {
+		return fmt.Errorf("%w (nothing was changed: neither %s nor %s)", err, out, lockPath)
+	}
+	defer tree.Close()
+	if err := tree.Commit(); err != nil {
+		return fmt.Errorf("%w (nothing was changed: neither %s nor %s)", err, out, lockPath)
+	}
+	if lockTmp == "" {
 		return nil
+	}
+	if err := renameLock(lockTmp, lockPath); err != nil {
+		if rerr := tree.Revert(); rerr != nil {
+			return fmt.Errorf("writing %s: %w; putting the old tree back in %s failed too: %w", lockPath, err, out, rerr)
+		}
+		return fmt.Errorf("writing %s: %w (the old tree is back in %s: nothing was changed)", lockPath, err, out)
+	}
+	return syncDir(filepath.Dir(lockPath))
+}
+
+// stageLock writes content to a temporary file beside path (fsynced,
+// mode 0644) and returns its name, or "" when path already holds content.
+func stageLock(path string, content []byte) (string, error) {
+	if old, err := os.ReadFile(path); err == nil && bytes.Equal(old, content) {
+		return "", nil
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-")
 	if err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
+		return "", fmt.Errorf("writing %s (nothing was changed): %w", path, err)
 	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(content); err != nil {
-		tmp.Close()
-		return fmt.Errorf("writing %s: %w", path, err)
+	_, err = tmp.Write(content)
+	if err == nil {
+		err = tmp.Sync()
 	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("writing %s: %w", path, err)
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
 	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
+	if err == nil {
+		err = os.Chmod(tmp.Name(), 0o644)
 	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
+	if err != nil {
+		os.Remove(tmp.Name())
+		return "", fmt.Errorf("writing %s (nothing was changed): %w", path, err)
 	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
+	return tmp.Name(), nil
+}
+
+func syncDir(dir string) error {
+	f, err := os.Open(dir)
+	if err != nil {
+		return fmt.Errorf("syncing %s: %w", dir, err)
+	}
+	defer f.Close()
+	if err := f.Sync(); err != nil {
+		return fmt.Errorf("syncing %s: %w", dir, err)
 	}
 	return nil
 }

@@ -41,9 +41,7 @@ func reportErrors(cmd *cobra.Command, err error) error {
 	if !errors.As(err, &list) {
 		return err
 	}
-	for _, e := range list {
-		fmt.Fprintln(cmd.ErrOrStderr(), e.Error())
-	}
-	fmt.Fprintf(cmd.ErrOrStderr(), "%d error(s)\n", len(list))
+	fmt.Fprintln(cmd.ErrOrStderr(), list.Error()) // the first intent.MaxListed, then "… and N more"
+	fmt.Fprintf(cmd.ErrOrStderr(), "%s error(s)\n", intent.Thousands(len(list)))
 	return &exitError{code: ExitFailed}
 }

@@ -25,7 +25,29 @@ type Clos struct {
 	SpinePlatform string // overrides Platform for spines and superspines
 }
 
-// Validate reports the first impossible combination of counts.
+// Limits of what Clos can generate. Each comes from the generator's own
+// address and ASN plan, so a larger count would write an invalid intent;
+// the totals keep the output (held in memory, then written) bounded.
+const (
+	MaxSpines       = 512     // per pod
+	MaxLeaves       = 16384   // in all pods: server subnets are /26s of 172.16.0.0/12
+	MaxHostsPerLeaf = 1024    // host ports of a leaf
+	MaxSuperspines  = 512     // superspines
+	MaxPods         = 435     // pods: one shared spine ASN per pod from 65100-65534
+	MaxDevices      = 100_000 // devices in all
+	MaxLinks        = 1_000_000
+)
+
+// LimitsHelp documents the limits for --help.
+func LimitsHelp() string {
+	return fmt.Sprintf("Limits: --spines %d (per pod), --leaves %d (in all pods), --hosts-per-leaf %d,\n"+
+		"--superspines %d, --pods %d, %d devices and %d links in all.",
+		MaxSpines, MaxLeaves, MaxHostsPerLeaf, MaxSuperspines, MaxPods, MaxDevices, MaxLinks)
+}
+
+// Validate reports the first impossible combination of counts. It runs
+// before anything is generated, and checks each count against its limit
+// before multiplying, so no product can overflow.
 func (c Clos) Validate() error {
 	switch {
 	case c.Spines < 1 || c.Leaves < 1:
@@ -36,6 +58,24 @@ func (c Clos) Validate() error {
 		return fmt.Errorf("a 5-stage fabric needs both --superspines and --pods")
 	case c.Superspines < 0 || c.Pods < 0:
 		return fmt.Errorf("--superspines and --pods must not be negative")
+	}
+	for _, f := range []struct {
+		flag   string
+		n, max int
+	}{{"--spines", c.Spines, MaxSpines}, {"--leaves", c.Leaves, MaxLeaves}, {"--hosts-per-leaf", c.HostsPerLeaf, MaxHostsPerLeaf},
+		{"--superspines", c.Superspines, MaxSuperspines}, {"--pods", c.Pods, MaxPods}} {
+		if f.n > f.max {
+			return fmt.Errorf("%s %d is more than %d, the most underlay gen clos writes", f.flag, f.n, f.max)
+		}
+	}
+	switch {
+	case c.leaves() > MaxLeaves:
+		return fmt.Errorf("--pods %d × --leaves %d is %d leaves in all pods, more than %d (server subnets are /26s of 172.16.0.0/12)",
+			c.Pods, c.Leaves, c.leaves(), MaxLeaves)
+	case c.devices() > MaxDevices:
+		return fmt.Errorf("these counts make %d devices, more than %d", c.devices(), MaxDevices)
+	case c.linkCount() > MaxLinks:
+		return fmt.Errorf("these counts make %d links, more than %d", c.linkCount(), MaxLinks)
 	}
 	return nil
 }

@@ -47,7 +47,9 @@ func TestClosTenThousand(t *testing.T) {
 }
 
 func TestClosRejectsBadCounts(t *testing.T) {
-	for _, c := range []gen.Clos{{Spines: 0, Leaves: 1}, {Spines: 1, Leaves: 1, Pods: 2}, {Spines: 1, Leaves: 1, HostsPerLeaf: -1}} {
+	for _, c := range []gen.Clos{{Spines: 0, Leaves: 1}, {Spines: 1, Leaves: 1, Pods: 2}, {Spines: 1, Leaves: 1, HostsPerLeaf: -1},
+		{Spines: 1, Leaves: gen.MaxLeaves + 1}, {Spines: 1 << 62, Leaves: 1 << 62}, {Spines: 2, Leaves: 200, Pods: 100, Superspines: 2},
+		{Spines: 512, Leaves: 16384}} {
 		if err := c.Validate(); err == nil {
 			t.Errorf("%+v: want an error", c)
 		}

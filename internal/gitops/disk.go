@@ -22,35 +22,108 @@ import (
 // Write refuses to replace a non-empty directory that underlay did not
 // write, so a mistyped -o cannot wipe unrelated files.
 func Write(dir string, files map[string][]byte) error {
-	dir = filepath.Clean(dir)
-	if err := checkReplaceable(dir); err != nil {
+	s, err := Stage(dir, files)
+	if err != nil {
 		return err
 	}
+	defer s.Close()
+	return s.Commit()
+}
+
+// Staged is a tree written beside its destination and not yet in place.
+// Stage, Commit and Revert let a caller make the tree one part of a larger
+// transaction (render swaps the tree, then renames the lock file, and
+// swaps the tree back when that rename fails).
+type Staged struct {
+	dir, tmp  string
+	made      []string // parent directories Stage created, deepest first
+	fresh     bool     // dir did not exist: Commit renames instead of exchanging
+	committed bool
+}
+
+// Stage writes files to a temporary directory beside dir, changing
+// nothing in dir. Close removes what is left of it.
+func Stage(dir string, files map[string][]byte) (*Staged, error) {
+	dir = filepath.Clean(dir)
+	if err := checkReplaceable(dir); err != nil {
+		return nil, err
+	}
+	s := &Staged{dir: dir}
+	for p := filepath.Dir(dir); ; p = filepath.Dir(p) {
+		if _, err := os.Lstat(p); !errors.Is(err, fs.ErrNotExist) || p == filepath.Dir(p) {
+			break
+		}
+		s.made = append(s.made, p)
+	}
 	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
-		return fmt.Errorf("creating the output's parent directory: %w", err)
+		s.Close()
+		return nil, fmt.Errorf("creating the parent directory of %s: %w", dir, err)
 	}
 	tmp, err := os.MkdirTemp(filepath.Dir(dir), "."+filepath.Base(dir)+".render-")
 	if err != nil {
-		return fmt.Errorf("creating staging directory: %w", err)
+		s.Close()
+		return nil, fmt.Errorf("writing the tree beside %s: %w", dir, err)
 	}
-	defer os.RemoveAll(tmp)
+	s.tmp = tmp
 	if err := writeAll(tmp, files); err != nil {
-		return err
+		s.Close()
+		return nil, err
 	}
 	if err := os.Chmod(tmp, 0o755); err != nil {
-		return fmt.Errorf("staging directory: %w", err)
+		s.Close()
+		return nil, fmt.Errorf("staging directory: %w", err)
 	}
-	if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
-		if err := os.Rename(tmp, dir); err != nil {
-			return fmt.Errorf("moving tree into place: %w", err)
+	_, err = os.Stat(dir)
+	s.fresh = errors.Is(err, fs.ErrNotExist)
+	return s, nil
+}
+
+// Commit puts the staged tree in place in one step: a rename when dir does
+// not exist, else an exchange that leaves the old tree in the staging
+// directory until Close (so Revert can bring it back).
+func (s *Staged) Commit() error {
+	if s.fresh {
+		if err := os.Rename(s.tmp, s.dir); err != nil {
+			return fmt.Errorf("moving the tree into %s: %w", s.dir, err)
 		}
-		return syncDir(filepath.Dir(dir))
+	} else if err := unix.Renameat2(unix.AT_FDCWD, s.tmp, unix.AT_FDCWD, s.dir, unix.RENAME_EXCHANGE); err != nil {
+		return fmt.Errorf("swapping the tree into %s: %w", s.dir, err)
 	}
-	// tmp now holds the old tree and is removed by the deferred RemoveAll.
-	if err := unix.Renameat2(unix.AT_FDCWD, tmp, unix.AT_FDCWD, dir, unix.RENAME_EXCHANGE); err != nil {
-		return fmt.Errorf("swapping tree into place: %w", err)
+	s.committed = true
+	return syncDir(filepath.Dir(s.dir))
+}
+
+// Revert undoes Commit: the old tree is back in dir (or dir is gone again
+// when it did not exist) and the new one waits in the staging directory.
+func (s *Staged) Revert() error {
+	if !s.committed {
+		return nil
 	}
-	return syncDir(filepath.Dir(dir))
+	if s.fresh {
+		if err := os.Rename(s.dir, s.tmp); err != nil {
+			return fmt.Errorf("removing the new tree from %s: %w", s.dir, err)
+		}
+	} else if err := unix.Renameat2(unix.AT_FDCWD, s.tmp, unix.AT_FDCWD, s.dir, unix.RENAME_EXCHANGE); err != nil {
+		return fmt.Errorf("swapping the old tree back into %s: %w", s.dir, err)
+	}
+	s.committed = false
+	return syncDir(filepath.Dir(s.dir))
+}
+
+// Close removes the staging directory: the old tree after Commit, the new
+// one otherwise; without a Commit in effect, also the parent directories
+// Stage created.
+func (s *Staged) Close() error {
+	var err error
+	if s.tmp != "" {
+		err = os.RemoveAll(s.tmp)
+	}
+	if !s.committed {
+		for _, p := range s.made {
+			os.Remove(p) // only empty directories go; one in use stays
+		}
+	}
+	return err
 }
 
 func checkReplaceable(dir string) error {

@@ -51,9 +51,38 @@ func Parse(path string, src []byte) (*Document, error) {
 		return nil, Errors{{File: path, Line: 1, Msg: "file is empty: want a Fabric document (apiVersion: " + v1alpha1.APIVersion + ")"}}
 	}
 	if err != nil {
-		return nil, decodeErrors(path, err)
+		return nil, decodeErrors(path, src, err)
+	}
+	if err := secondDocument(path, dec, "an intent file holds one Fabric"); err != nil {
+		return nil, err
+	}
+	var root yaml.Node
+	if err := yaml.Unmarshal(src, &root); err != nil {
+		return nil, decodeErrors(path, nil, err)
+	}
+	if errs := explicitZeros(path, &root, reflect.TypeOf(doc.Fabric)); len(errs) > 0 {
+		return nil, errs
 	}
 	return doc, nil
+}
+
+// secondDocument fails when anything but comments follows a "---" after
+// the first document: a decoder reads only the first, so a second one
+// would be silently ignored (devices never rendered, lock entries lost).
+func secondDocument(path string, dec *yaml.Decoder, holds string) error {
+	var next yaml.Node
+	err := dec.Decode(&next)
+	if errors.Is(err, errEOF) {
+		return nil
+	}
+	if err != nil {
+		return decodeErrors(path, nil, err)
+	}
+	if len(next.Content) == 1 && next.Content[0].Tag == "!!null" && next.Content[0].Value == "" {
+		return nil // a trailing "---" with nothing after it
+	}
+	return Errors{{File: path, Line: next.Line, Msg: "a second YAML document starts here: " + holds + "; " +
+		"remove this \"---\" and merge what follows into the first document, or move it to a file of its own"}}
 }
 
 var (
@@ -61,8 +90,9 @@ var (
 	unknownField = regexp.MustCompile(`^field (\S+) not found in type v1alpha1\.(\w+)$`)
 )
 
-// decodeErrors turns yaml.v3 errors into file:line diagnostics.
-func decodeErrors(path string, err error) error {
+// decodeErrors turns yaml.v3 errors into file:line diagnostics; with the
+// source, type errors are placed on their field path too.
+func decodeErrors(path string, src []byte, err error) error {
 	var msgs []string
 	var te *yaml.TypeError
 	if errors.As(err, &te) {
@@ -71,11 +101,18 @@ func decodeErrors(path string, err error) error {
 		msgs = []string{err.Error()}
 	}
 	var out Errors
+	var values map[int][]placed
+	if te != nil && src != nil {
+		values = valuesByLine(src)
+	}
 	for _, m := range msgs {
 		e := Error{File: path, Msg: strings.TrimPrefix(m, "yaml: ")}
 		if sub := lineMsg.FindStringSubmatch(m); sub != nil {
 			e.Line, _ = strconv.Atoi(sub[1])
 			e.Msg = sub[2]
+		}
+		if p, body, ok := typeError(values, e.Line, e.Msg); ok {
+			e.Field, e.Msg = p, body
 		}
 		if sub := unknownField.FindStringSubmatch(e.Msg); sub != nil {
 			e.Msg = fmt.Sprintf("unknown field %q in %s; known fields: %s", sub[1], sub[2], strings.Join(knownFields(sub[2]), ", "))

@@ -73,7 +73,10 @@ func ParseLock(path string, src []byte) (*LockDocument, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(src))
 	dec.KnownFields(true)
 	if err := dec.Decode(l.Lock); err != nil && !errors.Is(err, errEOF) {
-		return nil, decodeErrors(path, err)
+		return nil, decodeErrors(path, src, err)
+	}
+	if err := secondDocument(path, dec, "a lock file holds one FabricLock"); err != nil {
+		return nil, err
 	}
 	if errs := l.wholeASNs(); len(errs) > 0 {
 		return nil, errs

@@ -43,6 +43,7 @@ func (r *resolver) devices() {
 		r.deviceASN(d)
 		r.deviceLoopbacks(d)
 		r.deviceSettings(d)
+		r.deviceSonic(d)
 	}
 	for _, d := range r.order {
 		r.deviceSubnets(d) // after all devices, so subnet ports can be checked per platform
@@ -199,6 +200,9 @@ func (r *resolver) deviceSubnets(d *device) {
 		}
 		if pfx.Masked() != pfx {
 			r.errs = append(r.errs, field.Invalid(p.Child("prefix"), sn.Prefix, fmt.Sprintf("host bits are set; did you mean %s?", pfx.Masked())))
+			continue
+		}
+		if r.subnetInPool(p.Child("prefix"), pfx) {
 			continue
 		}
 		s := model.Subnet{Prefix: pfx, Port: sn.Port}

@@ -63,6 +63,11 @@ func (r *resolver) resolveLinks() {
 // linkEnds parses "a:port -- b:port" and checks both devices and ports.
 func (r *resolver) linkEnds(l *link) bool {
 	p := l.path.Child("endpoints")
+	if n := strings.Count(l.in.Endpoints, "--"); n > 1 {
+		r.errs = append(r.errs, field.Invalid(p, l.in.Endpoints, fmt.Sprintf(
+			"a link joins exactly two ports, this one names %d; write one link per pair of ports", n+1)))
+		return false
+	}
 	a, b, ok := strings.Cut(l.in.Endpoints, "--")
 	if !ok {
 		r.errs = append(r.errs, field.Invalid(p, l.in.Endpoints, `want "device:port -- device:port", e.g. "leaf1:swp1 -- spine1:swp1"`))

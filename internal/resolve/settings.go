@@ -206,6 +206,7 @@ func (r *resolver) agent() {
 	if a.Image == "" {
 		r.errs = append(r.errs, field.Required(p.Child("image"), "the underlay-agent image, e.g. registry.example.com/underlay-agent:v0.1.0"))
 	}
+	r.checkImage(p.Child("image"), a.Image)
 	if a.HealthTimeout == 0 {
 		a.HealthTimeout = 60
 	} else if a.HealthTimeout < 1 || a.HealthTimeout > 3600 {

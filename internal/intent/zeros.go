@@ -1,0 +1,84 @@
+package intent
+
+import (
+	"reflect"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// explicitZeros reports every number the user wrote as 0 where the intent
+// types read 0 as "not set" (an int field tagged omitempty: mtu,
+// maximumPaths, pod, healthTimeout, minPaths, …). Decoded, `mtu: 0` and no
+// mtu are the same value, so without this check `mtu: 0` would silently
+// mean the default 9216. The rule follows the types, so a field added
+// later is covered without being listed here.
+func explicitZeros(path string, root *yaml.Node, t reflect.Type) Errors {
+	if len(root.Content) == 0 {
+		return nil
+	}
+	var out Errors
+	var walk func(p string, n *yaml.Node, t reflect.Type)
+	walk = func(p string, n *yaml.Node, t reflect.Type) {
+		for t.Kind() == reflect.Pointer {
+			t = t.Elem()
+		}
+		switch {
+		case t.Kind() == reflect.Struct && n.Kind == yaml.MappingNode:
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				k, v := n.Content[i], n.Content[i+1]
+				f, ok := fieldByKey(t, k.Value)
+				if !ok {
+					continue // an unknown field, reported by the decoder
+				}
+				child := join(p, k.Value)
+				if isZeroDefault(f) && v.Kind == yaml.ScalarNode && v.ShortTag() == "!!int" && isZero(v.Value) {
+					out = append(out, Error{File: path, Line: v.Line, Field: child,
+						Msg: "Invalid value: 0: 0 reads as unset here; remove " + k.Value + " to take the default, or give a value"})
+				}
+				walk(child, v, f.Type)
+			}
+		case t.Kind() == reflect.Slice && n.Kind == yaml.SequenceNode:
+			for i, item := range n.Content {
+				key := strconv.Itoa(i)
+				if name := nameOf(item); name != "" {
+					key = name
+				}
+				walk(p+"["+key+"]", item, t.Elem())
+			}
+		}
+	}
+	walk("", root.Content[0], t)
+	return out
+}
+
+func fieldByKey(t reflect.Type, key string) (reflect.StructField, bool) {
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if name, _, _ := strings.Cut(f.Tag.Get("yaml"), ","); name == key {
+			return f, true
+		}
+	}
+	return reflect.StructField{}, false
+}
+
+// isZeroDefault: an integer field whose zero is dropped on output is one
+// whose zero means "not set".
+func isZeroDefault(f reflect.StructField) bool {
+	_, opts, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+	k := f.Type.Kind()
+	return strings.Contains(opts, "omitempty") && k >= reflect.Int && k <= reflect.Uint64
+}
+
+func isZero(s string) bool {
+	n, err := strconv.ParseInt(strings.ReplaceAll(s, "_", ""), 0, 64)
+	return err == nil && n == 0
+}
+
+func join(p, k string) string {
+	if p == "" {
+		return k
+	}
+	return p + "." + k
+}
