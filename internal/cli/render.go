@@ -14,6 +14,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"underlay.dev/underlay/internal/atomicfile"
 	"underlay.dev/underlay/internal/gitops"
 	"underlay.dev/underlay/internal/intent"
 )
@@ -141,8 +142,8 @@ func commitRender(out string, files map[string][]byte, lockPath string, lock []b
 	if err != nil {
 		return err
 	}
-	if lockTmp != "" {
-		defer os.Remove(lockTmp)
+	if lockTmp != nil {
+		defer lockTmp.Discard()
 	}
 	tree, err := gitops.Stage(out, files)
 	if err != nil {
@@ -152,53 +153,27 @@ func commitRender(out string, files map[string][]byte, lockPath string, lock []b
 	if err := tree.Commit(); err != nil {
 		return fmt.Errorf("%w (nothing was changed: neither %s nor %s)", err, out, lockPath)
 	}
-	if lockTmp == "" {
+	if lockTmp == nil {
 		return nil
 	}
-	if err := renameLock(lockTmp, lockPath); err != nil {
+	if err := renameLock(lockTmp.Name, lockPath); err != nil {
 		if rerr := tree.Revert(); rerr != nil {
 			return fmt.Errorf("writing %s: %w; putting the old tree back in %s failed too: %w", lockPath, err, out, rerr)
 		}
 		return fmt.Errorf("writing %s: %w (the old tree is back in %s: nothing was changed)", lockPath, err, out)
 	}
-	return syncDir(filepath.Dir(lockPath))
+	return atomicfile.SyncDir(filepath.Dir(lockPath))
 }
 
-// stageLock writes content to a temporary file beside path (fsynced,
-// mode 0644) and returns its name, or "" when path already holds content.
-func stageLock(path string, content []byte) (string, error) {
+// stageLock writes content to a temporary file beside path, or returns
+// nil when path already holds it.
+func stageLock(path string, content []byte) (*atomicfile.Temp, error) {
 	if old, err := os.ReadFile(path); err == nil && bytes.Equal(old, content) {
-		return "", nil
+		return nil, nil
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-")
+	t, err := atomicfile.Stage(path, content, 0o644)
 	if err != nil {
-		return "", fmt.Errorf("writing %s (nothing was changed): %w", path, err)
+		return nil, fmt.Errorf("%w (nothing was changed)", err)
 	}
-	_, err = tmp.Write(content)
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(tmp.Name(), 0o644)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
-		return "", fmt.Errorf("writing %s (nothing was changed): %w", path, err)
-	}
-	return tmp.Name(), nil
-}
-
-func syncDir(dir string) error {
-	f, err := os.Open(dir)
-	if err != nil {
-		return fmt.Errorf("syncing %s: %w", dir, err)
-	}
-	defer f.Close()
-	if err := f.Sync(); err != nil {
-		return fmt.Errorf("syncing %s: %w", dir, err)
-	}
-	return nil
+	return t, nil
 }

@@ -108,7 +108,7 @@ func TestRenderReadOnly(t *testing.T) {
 	}{
 		{"intent directory", func(dir, _ string) string { return dir },
 			func(dir, _ string) string {
-				return "writing " + filepath.Join(dir, "fabric.lock.yaml") + " (nothing was changed)"
+				return "writing " + filepath.Join(dir, "fabric.lock.yaml") + ": open " + dir
 			}},
 		{"output parent", func(_, out string) string { return filepath.Dir(out) },
 			func(_, out string) string { return "writing the tree beside " + out }},

@@ -14,6 +14,8 @@ import (
 	"sync"
 
 	"golang.org/x/sys/unix"
+
+	"underlay.dev/underlay/internal/atomicfile"
 )
 
 // Write replaces dir with files atomically: the tree is written to a
@@ -90,7 +92,7 @@ func (s *Staged) Commit() error {
 		return fmt.Errorf("swapping the tree into %s: %w", s.dir, err)
 	}
 	s.committed = true
-	return syncDir(filepath.Dir(s.dir))
+	return atomicfile.SyncDir(filepath.Dir(s.dir))
 }
 
 // Revert undoes Commit: the old tree is back in dir (or dir is gone again
@@ -107,7 +109,7 @@ func (s *Staged) Revert() error {
 		return fmt.Errorf("swapping the old tree back into %s: %w", s.dir, err)
 	}
 	s.committed = false
-	return syncDir(filepath.Dir(s.dir))
+	return atomicfile.SyncDir(filepath.Dir(s.dir))
 }
 
 // Close removes the staging directory: the old tree after Commit, the new
@@ -182,18 +184,6 @@ func writeAll(root string, files map[string][]byte) error {
 	default:
 		return nil
 	}
-}
-
-func syncDir(dir string) error {
-	f, err := os.Open(dir)
-	if err != nil {
-		return fmt.Errorf("syncing %s: %w", dir, err)
-	}
-	defer f.Close()
-	if err := f.Sync(); err != nil {
-		return fmt.Errorf("syncing %s: %w", dir, err)
-	}
-	return nil
 }
 
 // Difference is one file that differs between the rendered tree and disk.

@@ -12,7 +12,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"underlay.dev/underlay/internal/agent/atomicfile"
+	"underlay.dev/underlay/internal/atomicfile"
 	"underlay.dev/underlay/internal/lab/sonicemu"
 )
 

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"os"
 
-	"underlay.dev/underlay/internal/agent/atomicfile"
+	"underlay.dev/underlay/internal/atomicfile"
 )
 
 // StateFile is the lab's record of what it created, written before each

@@ -140,25 +140,16 @@ func (n *NVUE) Capture(ctx context.Context) (store.Files, error) {
 	return store.Files{"nvue.yaml": doc}, nil
 }
 
-// sonicTables are the CONFIG_DB tables underlay renders
-// (internal/render/sonic); the baseline holds those and nothing else, so
-// restoring it never touches what underlay does not own.
-var sonicTables = []string{"BGP_NEIGHBOR", "DEVICE_METADATA", "DEVICE_NEIGHBOR", "INTERFACE",
-	"LOOPBACK_INTERFACE", "PORT", "STATIC_ROUTE"}
-
-// Capture reads the running CONFIG_DB's underlay tables and, in split
-// routing mode, the bgp container's running FRR config.
+// Capture reads the running CONFIG_DB's tables underlay owns
+// (SONiCOwned) and, in split routing mode, the bgp container's running FRR
+// config; restoring it never touches what underlay does not own.
 func (s *SONiC) Capture(ctx context.Context) (store.Files, error) {
-	out, err := s.run(ctx, "show", "runningconfiguration", "all")
+	running, err := s.running(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("reading the running CONFIG_DB: %v: %s", err, lastLines(out, 3))
-	}
-	var running map[string]any
-	if err := json.Unmarshal(out, &running); err != nil {
-		return nil, fmt.Errorf("reading the running CONFIG_DB: %w", err)
+		return nil, err
 	}
 	owned := map[string]any{}
-	for _, t := range sonicTables {
+	for t := range SONiCOwned {
 		if v, ok := running[t]; ok {
 			owned[t] = v
 		}

@@ -9,8 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 
-	"underlay.dev/underlay/internal/agent/atomicfile"
 	"underlay.dev/underlay/internal/agent/store"
+	"underlay.dev/underlay/internal/atomicfile"
 	"underlay.dev/underlay/internal/checker"
 )
 

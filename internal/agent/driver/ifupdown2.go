@@ -6,8 +6,8 @@ import (
 	"os"
 	"strings"
 
-	"underlay.dev/underlay/internal/agent/atomicfile"
 	"underlay.dev/underlay/internal/agent/store"
+	"underlay.dev/underlay/internal/atomicfile"
 	"underlay.dev/underlay/internal/checker"
 )
 

@@ -10,8 +10,8 @@ import (
 	"sort"
 	"strings"
 
-	"underlay.dev/underlay/internal/agent/atomicfile"
 	"underlay.dev/underlay/internal/agent/store"
+	"underlay.dev/underlay/internal/atomicfile"
 	"underlay.dev/underlay/internal/checker/sonicyang"
 )
 

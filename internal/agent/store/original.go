@@ -7,7 +7,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"underlay.dev/underlay/internal/agent/atomicfile"
+	"underlay.dev/underlay/internal/atomicfile"
 )
 
 // OriginalRevision names the configuration a device ran before its first

@@ -28,7 +28,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"underlay.dev/underlay/internal/agent/atomicfile"
+	"underlay.dev/underlay/internal/atomicfile"
 )
 
 const revisionFile = ".revision"
