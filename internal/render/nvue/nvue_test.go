@@ -34,7 +34,9 @@ func TestValidateRejects(t *testing.T) {
 		"bad address":          {"10.0.0.3/31: {}", "10.0.0.300/31: {}", `interface.swp1.ip.address: "10.0.0.300/31"`},
 		"bad port name":        {"swp1:\n        ip", "eth1:\n        ip", `"eth1" is not a swp port name`},
 		"missing route map":    {"route-map: UNDERLAY-EXPORT-UPLINK\n", "route-map: NOPE\n", "route map NOPE does not exist"},
-		"asn out of range":     {"autonomous-system: 65002", "autonomous-system: 4294967296", "autonomous-system: want 1-4294967295"},
+		"asn out of range":     {"autonomous-system: 65002", "autonomous-system: 4294967296", "autonomous-system: want an AS number 1-4294967295"},
+		"AS_TRANS":             {"autonomous-system: 65002", "autonomous-system: 23456", "autonomous-system: AS 23456 is reserved"},
+		"reserved remote-as":   {"remote-as: 65100", "remote-as: 65535", "remote-as: AS 65535 is reserved"},
 		"unknown item":         {"- set:", "- sett:", "unknown item"},
 		"unnumbered not iface": {"type: numbered", "type: unnumbered", "an unnumbered neighbor is an interface"},
 	}

@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"sigs.k8s.io/yaml"
+
+	"underlay.dev/underlay/internal/model"
 )
 
 var swpName = regexp.MustCompile(`^swp[0-9]+(s[0-9]+)?$`)
@@ -72,10 +74,7 @@ func (v *validator) set(path string, root map[string]any) {
 	}
 	v.policy(path+".router.policy", obj(root, "router", "policy"))
 	if b := obj(root, "router", "bgp"); b != nil {
-		asn, ok := b["autonomous-system"].(float64)
-		if !ok || asn < 1 || asn > 4294967295 || asn != float64(int64(asn)) {
-			v.fail("%s.router.bgp.autonomous-system: want 1-4294967295, got %v", path, b["autonomous-system"])
-		}
+		v.asn(path+".router.bgp.autonomous-system", b["autonomous-system"])
 		if a, err := netip.ParseAddr(fmt.Sprint(b["router-id"])); err != nil || !a.Is4() {
 			v.fail("%s.router.bgp.router-id: want an IPv4 address, got %v", path, b["router-id"])
 		}
@@ -141,6 +140,19 @@ func (v *validator) policy(path string, p map[string]any) {
 	}
 }
 
+// asn checks a BGP AS number with the one rule underlay has for them
+// (model.ASN.Check: 0, AS_TRANS and the last ASNs are reserved).
+func (v *validator) asn(path string, raw any) {
+	n, ok := raw.(float64)
+	if !ok || n < 1 || n > 4294967295 || n != float64(int64(n)) {
+		v.fail("%s: want an AS number 1-4294967295, got %v", path, raw)
+		return
+	}
+	if err := model.ASN(n).Check(); err != nil {
+		v.fail("%s: %v", path, err)
+	}
+}
+
 func (v *validator) vrfBGP(path string, b map[string]any) {
 	for name, raw := range obj(b, "neighbor") {
 		m, _ := raw.(map[string]any)
@@ -153,6 +165,7 @@ func (v *validator) vrfBGP(path string, b map[string]any) {
 		case typ != "numbered" && typ != "unnumbered":
 			v.fail("%s.neighbor.%s.type: want numbered or unnumbered, got %q", path, name, typ)
 		}
+		v.asn(path+".neighbor."+name+".remote-as", m["remote-as"])
 		for af, raw := range obj(m, "address-family") {
 			pol := obj(map[string]any{"x": raw}, "x", "policy")
 			for _, dir := range []string{"inbound", "outbound"} {
