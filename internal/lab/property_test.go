@@ -12,12 +12,14 @@ import (
 	"underlay.dev/underlay/internal/testutil/ribdiff"
 )
 
-// propertySeeds are the seeds `make test` runs: chosen to cover a 5-stage
-// fabric, dual-stack, truncated maximum-paths, multipath-relax off, mixed
-// numbered/unnumbered links, dual-homed hosts and every platform. `make
-// soak SEEDS=N` runs seeds 1..N instead (UNDERLAY_SEEDS=N, or a list
-// "3,17,40" to rerun the failing ones).
-var propertySeeds = []uint64{5, 12}
+// propertySeeds are the seeds `make test` runs, chosen between them to
+// cover every platform, a 5-stage fabric with asymmetric pods and a
+// missing link (5), dual-stack with multipath-relax off and an ASN per
+// spine (10), and maximum-paths below the number of equal paths ("k of n"),
+// a dual-homed host and mixed numbered/unnumbered links (11). `make soak
+// SEEDS=N` runs seeds 1..N instead (UNDERLAY_SEEDS=N, or a list "3,17,40"
+// to rerun the failing ones).
+var propertySeeds = []uint64{5, 10, 11}
 
 // TestPropertyIrregularFabrics runs seeded irregular fabrics in the lab and
 // compares every device's RIB with verify's prediction. A failing seed is
