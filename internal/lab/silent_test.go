@@ -133,4 +133,3 @@ func TestWaitAppliedHonoursCallerDeadline(t *testing.T) {
 		t.Errorf("want a deadline error with what was last seen, got %v", err)
 	}
 }
-
