@@ -55,9 +55,9 @@ func (l *Lab) WaitEstablished(ctx context.Context, within time.Duration) error {
 	for _, d := range f.Devices {
 		want[d.Name] = len(d.Sessions)
 	}
-	ctx, cancel := context.WithTimeout(ctx, within)
-	defer cancel()
-	start := time.Now()
+	w := startWait(ctx, within)
+	defer w.cancel()
+	ctx = w.ctx
 	for {
 		var missing []string
 		for _, d := range st.Devices {
@@ -74,8 +74,7 @@ func (l *Lab) WaitEstablished(ctx context.Context, within time.Duration) error {
 		select {
 		case <-ctx.Done():
 			sort.Strings(missing)
-			return fmt.Errorf("waiting for every BGP session to be Established: %w after %s (deadline %s); last seen: %s",
-				context.Cause(ctx), time.Since(start).Round(100*time.Millisecond), within, strings.Join(missing, "; "))
+			return w.failed("waiting for every BGP session to be Established", strings.Join(missing, "; "))
 		case <-time.After(250 * time.Millisecond):
 		}
 	}

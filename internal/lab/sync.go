@@ -125,9 +125,9 @@ func (l *Lab) WaitApplied(ctx context.Context, within time.Duration) error {
 	if err != nil {
 		return err
 	}
-	ctx, cancel := context.WithTimeout(ctx, within)
-	defer cancel()
-	start := time.Now()
+	w := startWait(ctx, within)
+	defer w.cancel()
+	ctx = w.ctx
 	var last applyState
 	for {
 		p := applyProgress(ctx, c, st)
@@ -143,7 +143,7 @@ func (l *Lab) WaitApplied(ctx context.Context, within time.Duration) error {
 		last.err = p.err
 		select {
 		case <-ctx.Done():
-			return last.timeout(ctx, within, time.Since(start))
+			return last.timeout(w)
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
@@ -158,7 +158,7 @@ type applyState struct {
 	err     error
 }
 
-func (a applyState) timeout(ctx context.Context, within, took time.Duration) error {
+func (a applyState) timeout(w wait) error {
 	seen := strings.Join(a.pending, "; ")
 	if a.err != nil {
 		seen = strings.TrimPrefix(seen+"; last API call: "+a.err.Error(), "; ")
@@ -171,8 +171,7 @@ func (a applyState) timeout(ctx context.Context, within, took time.Duration) err
 	if who == "" {
 		who = "every device"
 	}
-	return fmt.Errorf("waiting for %s to apply its revision: %w after %s (deadline %s); last seen: %s",
-		who, context.Cause(ctx), took.Round(100*time.Millisecond), within, seen)
+	return w.failed("waiting for "+who+" to apply its revision", seen)
 }
 
 func applyProgress(ctx context.Context, c client.Client, st *State) applyState {

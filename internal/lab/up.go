@@ -239,8 +239,9 @@ func (l *Lab) startSupervisor(ctx context.Context, st *State, assets string) err
 	exited := make(chan error, 1)
 	go func() { exited <- cmd.Wait() }()
 	t := time.Now()
-	ctx, cancel := context.WithTimeout(ctx, SupervisorTimeout)
-	defer cancel()
+	w := startWait(ctx, SupervisorTimeout)
+	defer w.cancel()
+	ctx = w.ctx
 	var last error
 	for {
 		if last = l.Control(ctx, "GET", "/status", nil); last == nil {
@@ -252,8 +253,7 @@ func (l *Lab) startSupervisor(ctx context.Context, st *State, assets string) err
 			b, _ := os.ReadFile(l.path("supervisor.log"))
 			return fmt.Errorf("the lab supervisor exited (%v):\n%s", err, tail(b, 15))
 		case <-ctx.Done():
-			return fmt.Errorf("waiting for the lab supervisor's control socket: %w after %s (deadline %s); last seen: %v; see %s",
-				context.Cause(ctx), time.Since(t).Round(100*time.Millisecond), SupervisorTimeout, last, l.path("supervisor.log"))
+			return w.failed("waiting for the lab supervisor's control socket", fmt.Sprintf("%v; see %s", last, l.path("supervisor.log")))
 		case <-time.After(200 * time.Millisecond):
 		}
 	}
