@@ -132,17 +132,26 @@ func (l *Lab) plan(f *model.Fabric, fabricPath string, id string) (*State, error
 // each FRR start takes a few hundred milliseconds.
 func (l *Lab) build(ctx context.Context, f *model.Fabric, st *State) error {
 	t := time.Now()
+	var (
+		mu      sync.Mutex
+		foreign = map[string]bool{}
+	)
 	err := forEach(st.Devices, 4, func(d Device) error {
 		if err := os.MkdirAll(l.path("devices", d.Name, "sonic", "frr"), 0o755); err != nil {
 			return err
 		}
 		if err := node.AddNetns(ctx, d.Netns); err != nil {
+			if errors.Is(err, node.ErrExists) {
+				mu.Lock()
+				foreign[d.Name] = true
+				mu.Unlock()
+			}
 			return err
 		}
 		return node.StartFRR(ctx, d.Netns, d.Netns, d.Name)
 	})
 	if err != nil {
-		return err
+		return l.disown(st, foreign, err)
 	}
 	ns := map[string]string{}
 	for _, d := range st.Devices {
@@ -177,6 +186,25 @@ func (l *Lab) build(ctx context.Context, f *model.Fabric, st *State) error {
 	}
 	l.progress("  %d namespaces with FRR, %d links: %s", len(st.Devices), len(f.Links), time.Since(t).Round(100*time.Millisecond))
 	return nil
+}
+
+// disown drops from the state the namespaces that another lab created
+// between plan's check and our `ip netns add` (a lab with the same id, or
+// a namespace name that two ids and device names spell alike: "a-b" +
+// "c" and "a" + "b-c"), so that down never removes what is not ours.
+func (l *Lab) disown(st *State, foreign map[string]bool, err error) error {
+	if len(foreign) == 0 {
+		return err
+	}
+	for i, d := range st.Devices {
+		if foreign[d.Name] {
+			st.Devices[i].Netns = ""
+		}
+	}
+	if serr := l.saveState(st); serr != nil {
+		return errors.Join(err, serr)
+	}
+	return err
 }
 
 func hasPort(d *model.Device, name string) bool {
