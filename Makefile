@@ -23,12 +23,21 @@ demo: build
 	@$(BIN) verify examples/unnumbered/fabric.yaml
 
 # Every test, with the real checkers (vtysh, ifupdown2, yanglint) where installed.
+# go test's -timeout per group of packages (each package's test binary must end
+# within it): the lab packages run real fabrics and take minutes on 2 cores. Each
+# lab test sets its own deadline below LAB_TIMEOUT, so a hang fails at the wait
+# that hangs, naming it, and still takes its lab down; a test binary that dies
+# anyway has its labs taken down by its guard process.
+TIMEOUT ?= 15m
+LAB_TIMEOUT ?= 30m
+LAB_PKGS := ./internal/lab/...
 test:
 	$(GO) vet ./...
-	$(GO) test -count=1 ./...
+	$(GO) test -count=1 -timeout $(TIMEOUT) $$($(GO) list ./... | grep -v '/internal/lab\(/\|$$\)')
+	$(GO) test -count=1 -timeout $(LAB_TIMEOUT) $(LAB_PKGS)
 
 test-short:
-	$(GO) test -short ./...
+	$(GO) test -short -timeout $(TIMEOUT) ./...
 
 bench: build
 	$(GO) test -run '^$$' -bench . -benchmem ./internal/...

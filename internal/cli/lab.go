@@ -31,7 +31,7 @@ CONFIG_DB/CLI emulation that drive FRR and addresses in the namespace).`,
 	cmd.PersistentFlags().StringVar(&dir, "dir", lab.DefaultDir, "lab directory: state file, API server data, agent state and logs")
 	get := func(c *cobra.Command) *lab.Lab { return &lab.Lab{Dir: dir, Out: c.ErrOrStderr()} }
 	cmd.AddCommand(newLabUp(get), newLabSync(get), newLabStatus(get), newLabExec(get), newLabDown(get),
-		newLabServe(get), newLabSONiCCLI(get))
+		newLabServe(get), newLabSONiCCLI(get), newLabGuard())
 	return cmd
 }
 
@@ -49,9 +49,6 @@ func newLabUp(get func(*cobra.Command) *lab.Lab) *cobra.Command {
 			ctx, stop := signalContext()
 			defer stop()
 			l := get(cmd)
-			if o.Assets == "" {
-				return usage(errors.New("no Kubernetes binaries: set --k8s-bins or KUBEBUILDER_ASSETS (hack/k8s-bins.sh builds them)"))
-			}
 			if err := l.Up(ctx, args[0], o); err != nil {
 				if l.Exists() && !errors.Is(err, lab.ErrAlreadyUp) {
 					err = fmt.Errorf("%w\nthe lab is left as it is for a look (underlay lab status, logs in %s); remove it with: underlay lab down", err, l.Dir)
@@ -62,7 +59,7 @@ func newLabUp(get func(*cobra.Command) *lab.Lab) *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&o.ID, "id", "", "short lab id prefixing namespace names (default: the fabric name)")
-	cmd.Flags().StringVar(&o.Assets, "k8s-bins", os.Getenv("KUBEBUILDER_ASSETS"), "directory with etcd and kube-apiserver")
+	cmd.Flags().StringVar(&o.Assets, "k8s-bins", os.Getenv("KUBEBUILDER_ASSETS"), "directory with etcd and kube-apiserver (default: hack/k8s-bins.sh's cache, then $PATH)")
 	return cmd
 }
 
@@ -178,4 +175,20 @@ func newLabSONiCCLI(get func(*cobra.Command) *lab.Lab) *cobra.Command {
 	}
 	cmd.Flags().StringVar(&device, "device", "", "lab device")
 	return cmd
+}
+
+// newLabGuard is the process lab.StartGuard starts for tests; not for
+// people: it takes labs down when its parent dies.
+func newLabGuard() *cobra.Command {
+	return &cobra.Command{
+		Use:    "guard",
+		Hidden: true,
+		Args:   cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := lab.RunGuard(cmd.InOrStdin(), cmd.ErrOrStderr()); err != nil {
+				return failed(err)
+			}
+			return nil
+		},
+	}
 }

@@ -39,7 +39,9 @@ func Peers(ctx context.Context, pathspace string) (map[string]Peer, error) {
 }
 
 // WaitEstablished waits until every device has as many Established
-// sessions as the synced intent gives it.
+// sessions as the synced intent gives it. Each vtysh call is bounded by
+// the deadline (within, or ctx's if earlier); at it, the error names each
+// device short of its sessions and what FRR last said.
 func (l *Lab) WaitEstablished(ctx context.Context, within time.Duration) error {
 	st, err := l.LoadState()
 	if err != nil {
@@ -53,28 +55,44 @@ func (l *Lab) WaitEstablished(ctx context.Context, within time.Duration) error {
 	for _, d := range f.Devices {
 		want[d.Name] = len(d.Sessions)
 	}
-	deadline := time.Now().Add(within)
+	w := startWait(ctx, within)
+	defer w.cancel()
+	ctx = w.ctx
 	for {
 		var missing []string
 		for _, d := range st.Devices {
 			peers, err := Peers(ctx, d.Netns)
-			if n := established(peers); err != nil || n < want[d.Name] {
-				missing = append(missing, fmt.Sprintf("%s %d/%d", d.Name, n, want[d.Name]))
+			if n := established(peers); err != nil {
+				missing = append(missing, fmt.Sprintf("%s %d/%d (%v)", d.Name, n, want[d.Name], err))
+			} else if n < want[d.Name] {
+				missing = append(missing, fmt.Sprintf("%s %d/%d (%s)", d.Name, n, want[d.Name], notEstablished(peers)))
 			}
 		}
 		if len(missing) == 0 {
 			return nil
 		}
-		if time.Now().After(deadline) {
-			sort.Strings(missing)
-			return fmt.Errorf("BGP sessions not Established within %s: %s", within, strings.Join(missing, ", "))
-		}
 		select {
 		case <-ctx.Done():
-			return ctx.Err()
+			sort.Strings(missing)
+			return w.failed("waiting for every BGP session to be Established", strings.Join(missing, "; "))
 		case <-time.After(250 * time.Millisecond):
 		}
 	}
+}
+
+// notEstablished lists the sessions that are not Established, with state.
+func notEstablished(peers map[string]Peer) string {
+	var out []string
+	for name, p := range peers {
+		if p.State != "Established" {
+			out = append(out, name+" "+p.State)
+		}
+	}
+	sort.Strings(out)
+	if len(out) == 0 {
+		return "sessions missing from FRR"
+	}
+	return strings.Join(out, ", ")
 }
 
 func established(peers map[string]Peer) int {

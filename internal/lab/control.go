@@ -94,11 +94,11 @@ func (s *supervisor) startAgents(ctx context.Context) error {
 	if s.started {
 		return nil
 	}
-	bin, err := s.lab.binary("underlay-agent")
+	bin, err := s.lab.Program(progAgent, "")
 	if err != nil {
 		return err
 	}
-	self, err := s.lab.binary("underlay")
+	self, err := s.lab.Program(progUnderlay, "")
 	if err != nil {
 		return err
 	}
@@ -179,9 +179,12 @@ func (l *Lab) agentArgs(st *State, d Device, self string) []string {
 	return args
 }
 
-// Control calls the supervisor.
+// Control calls the supervisor; the call ends within the lab's request
+// timeout and its error names the call.
 func (l *Lab) Control(ctx context.Context, method, path string, out any) error {
-	c := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{
+	ctx, cancel := context.WithTimeout(ctx, l.requestTimeout())
+	defer cancel()
+	c := &http.Client{Transport: &http.Transport{DisableKeepAlives: true,
 		DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
 			return (&net.Dialer{}).DialContext(ctx, "unix", l.path(ControlSocket))
 		}}}
@@ -191,16 +194,18 @@ func (l *Lab) Control(ctx context.Context, method, path string, out any) error {
 	}
 	resp, err := c.Do(req)
 	if err != nil {
-		return fmt.Errorf("lab supervisor: %w", err)
+		return fmt.Errorf("lab supervisor %s %s: %w", method, path, err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		var b [512]byte
 		n, _ := resp.Body.Read(b[:])
-		return fmt.Errorf("lab supervisor: %s: %s", resp.Status, b[:n])
+		return fmt.Errorf("lab supervisor %s %s: %s: %s", method, path, resp.Status, b[:n])
 	}
 	if out != nil {
-		return json.NewDecoder(resp.Body).Decode(out)
+		if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
+			return fmt.Errorf("lab supervisor %s %s: %w", method, path, err)
+		}
 	}
 	return nil
 }

@@ -44,15 +44,16 @@ func TestPredictionMatchesLab(t *testing.T) {
 // with verify's; least is what the comparison must at least cover.
 func predictionMatches(t *testing.T, path string, least ribdiff.Counts) ribdiff.Counts {
 	start := time.Now()
-	l := newLab(t, path, 30*time.Second)
+	ctx := testContext(t, 8*time.Minute)
+	l := newLab(ctx, t, path, 30*time.Second)
 	t.Logf("converged (up → every session Established) in %s", time.Since(start).Round(100*time.Millisecond))
 	return ribdiff.Assert(t, fabric(t, path), func(device string) (ribdiff.RIB, error) {
-		return ribdiff.FRR(func(c string) (string, error) { return vtysh(l, device, c) })
+		return ribdiff.FRR(func(c string) (string, error) { return vtysh(ctx, l, device, c) })
 	}, 90*time.Second, least)
 }
 
-func vtysh(l *lab.Lab, device, command string) (string, error) {
+func vtysh(ctx context.Context, l *lab.Lab, device, command string) (string, error) {
 	var out strings.Builder
-	err := l.Exec(context.Background(), device, []string{"vtysh", "-c", command}, nil, &out, &out)
+	err := l.Exec(ctx, device, []string{"vtysh", "-c", command}, nil, &out, &out)
 	return out.String(), err
 }

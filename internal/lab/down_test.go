@@ -5,7 +5,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -26,7 +25,11 @@ func TestDownAfterCrash(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer os.RemoveAll(dir)
-	id := "c" + strconv.Itoa(os.Getpid()%100000)
+	if err := guard.Lab(dir); err != nil { // should this test die before its down
+		t.Fatal(err)
+	}
+	defer guard.Done(dir)
+	id := labID("c")
 	up := exec.Command(filepath.Join(bin, "underlay"), "lab", "--dir="+dir, "up", "--id="+id, "--k8s-bins="+assets, seedLab)
 	if err := up.Start(); err != nil {
 		t.Fatal(err)

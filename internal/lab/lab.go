@@ -14,11 +14,11 @@ package lab
 import (
 	"fmt"
 	"io"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
+	"time"
 
+	"underlay.dev/underlay/internal/agent/kube"
 	"underlay.dev/underlay/internal/lab/node"
 )
 
@@ -33,6 +33,16 @@ type Lab struct {
 	Out io.Writer
 	// Bin is the directory with the underlay and underlay-agent binaries.
 	Bin string
+	// RequestTimeout bounds each call to the API server and the
+	// supervisor (default kube.RequestTimeout).
+	RequestTimeout time.Duration
+}
+
+func (l *Lab) requestTimeout() time.Duration {
+	if l.RequestTimeout > 0 {
+		return l.RequestTimeout
+	}
+	return kube.RequestTimeout
 }
 
 // Emulated names the platforms the lab emulates rather than runs.
@@ -61,26 +71,4 @@ func (l *Lab) progress(format string, args ...any) {
 	if l.Out != nil {
 		fmt.Fprintf(l.Out, format+"\n", args...)
 	}
-}
-
-// binary finds a sibling program: Bin, then the running executable's
-// directory, then PATH.
-func (l *Lab) binary(name string) (string, error) {
-	dirs := []string{l.Bin}
-	if exe, err := os.Executable(); err == nil {
-		dirs = append(dirs, filepath.Dir(exe))
-	}
-	for _, d := range dirs {
-		if d == "" {
-			continue
-		}
-		p := filepath.Join(d, name)
-		if st, err := os.Stat(p); err == nil && !st.IsDir() {
-			return p, nil
-		}
-	}
-	if p, err := exec.LookPath(name); err == nil {
-		return p, nil
-	}
-	return "", fmt.Errorf("cannot find %s next to underlay or on PATH (make build builds both into bin/)", name)
 }

@@ -7,6 +7,7 @@ import (
 	"net/netip"
 	"os/exec"
 	"strconv"
+	"time"
 
 	"underlay.dev/underlay/internal/agent/driver"
 	"underlay.dev/underlay/internal/agent/store"
@@ -93,6 +94,9 @@ func loadFRR(ctx context.Context, pathspace, file string, conf []byte) error {
 
 // vtysh runs one command in a device's FRR.
 func vtysh(ctx context.Context, pathspace, command string) (string, error) {
-	out, err := exec.CommandContext(ctx, "vtysh", "-N", pathspace, "-c", command).CombinedOutput()
+	cmd := exec.CommandContext(ctx, "vtysh", "-N", pathspace, "-c", command)
+	// A killed vtysh returns even if something it started holds its output.
+	cmd.WaitDelay = time.Second
+	out, err := cmd.CombinedOutput()
 	return string(out), err
 }

@@ -30,8 +30,10 @@ const (
 // #738 reaches every device with no BGP session reset; the revert removes
 // it everywhere; then the faults; down (in cleanup) leaves nothing.
 func TestSeedLabStory(t *testing.T) {
-	l := newLab(t, seedLab, 15*time.Second)
-	ctx := context.Background()
+	// Its own deadline, well below go test's -timeout: a hang fails at
+	// the wait that hangs, naming it, and the lab still comes down.
+	ctx := testContext(t, 12*time.Minute)
+	l := newLab(ctx, t, seedLab, 15*time.Second)
 	f := fabric(t, seedLab)
 	var status strings.Builder
 	if err := l.Status(ctx, &status); err != nil {
@@ -42,9 +44,9 @@ func TestSeedLabStory(t *testing.T) {
 			t.Errorf("lab status lacks %q:\n%s", want, status.String())
 		}
 	}
-	pingAll(t, l, f, f)
+	pingAll(ctx, t, l, f, f)
 
-	before := peers(t, l)
+	before := peers(ctx, t, l)
 	start := time.Now()
 	if err := l.Sync(ctx, seedUpdate); err != nil {
 		t.Fatal(err)
@@ -54,8 +56,8 @@ func TestSeedLabStory(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("change #738: lab sync → applied on every device in %s", time.Since(start).Round(time.Millisecond))
-	pingAll(t, l, f, fabric(t, seedUpdate))
-	if after := peers(t, l); !sameSessions(before, after) {
+	pingAll(ctx, t, l, f, fabric(t, seedUpdate))
+	if after := peers(ctx, t, l); !sameSessions(before, after) {
 		t.Errorf("a BGP session reset during change #738:\nbefore %v\nafter  %v", before, after)
 	}
 
@@ -65,16 +67,16 @@ func TestSeedLabStory(t *testing.T) {
 	if err := l.WaitApplied(ctx, time.Minute); err != nil {
 		t.Fatal(err)
 	}
-	if after := peers(t, l); !sameSessions(before, after) {
+	if after := peers(ctx, t, l); !sameSessions(before, after) {
 		t.Errorf("a BGP session reset during the revert:\nbefore %v\nafter  %v", before, after)
 	}
-	goneEverywhere(t, l, "198.51.100.")
-	pingAll(t, l, f, f)
+	goneEverywhere(ctx, t, l, "198.51.100.")
+	pingAll(ctx, t, l, f, f)
 
-	t.Run("kill bgpd", func(t *testing.T) { killBGPd(t, l, f) })
-	t.Run("session-breaking config rolls back", func(t *testing.T) { brokenConfig(t, l, f) })
-	t.Run("kill -9 an agent during an apply", func(t *testing.T) { killAgent(t, l) })
-	t.Run("API server stopped", func(t *testing.T) { apiServerOutage(t, l, f) })
+	t.Run("kill bgpd", func(t *testing.T) { killBGPd(ctx, t, l, f) })
+	t.Run("session-breaking config rolls back", func(t *testing.T) { brokenConfig(ctx, t, l, f) })
+	t.Run("kill -9 an agent during an apply", func(t *testing.T) { killAgent(ctx, t, l) })
+	t.Run("API server stopped", func(t *testing.T) { apiServerOutage(ctx, t, l, f) })
 }
 
 func fabric(t *testing.T, path string) *model.Fabric {
@@ -87,14 +89,14 @@ func fabric(t *testing.T, path string) *model.Fabric {
 
 // pingAll pings every loopback of want from every device of f, sourced
 // from the device's first loopback.
-func pingAll(t *testing.T, l *lab.Lab, f, want *model.Fabric) {
+func pingAll(ctx context.Context, t *testing.T, l *lab.Lab, f, want *model.Fabric) {
 	t.Helper()
 	n := 0
 	for _, src := range f.Devices {
 		from := src.Loopbacks[0].Addr().String()
 		for _, dst := range want.Devices {
 			for _, lo := range dst.Loopbacks {
-				if !ping(l, src.Name, from, lo.Addr().String(), 20*time.Second) {
+				if !ping(ctx, l, src.Name, from, lo.Addr().String(), 20*time.Second) {
 					t.Errorf("%s (from %s) cannot reach %s of %s", src.Name, from, lo.Addr(), dst.Name)
 				}
 				n++
@@ -105,7 +107,7 @@ func pingAll(t *testing.T, l *lab.Lab, f, want *model.Fabric) {
 }
 
 // peers snapshots every session's connection counters.
-func peers(t *testing.T, l *lab.Lab) map[string]lab.Peer {
+func peers(ctx context.Context, t *testing.T, l *lab.Lab) map[string]lab.Peer {
 	t.Helper()
 	st, err := l.LoadState()
 	if err != nil {
@@ -113,7 +115,7 @@ func peers(t *testing.T, l *lab.Lab) map[string]lab.Peer {
 	}
 	out := map[string]lab.Peer{}
 	for _, d := range st.Devices {
-		ps, err := lab.Peers(context.Background(), d.Netns)
+		ps, err := lab.Peers(ctx, d.Netns)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -139,13 +141,13 @@ func sameSessions(a, b map[string]lab.Peer) bool {
 
 // goneEverywhere checks that no device holds an address or a route (FRR
 // or kernel) in prefix.
-func goneEverywhere(t *testing.T, l *lab.Lab, prefix string) {
+func goneEverywhere(ctx context.Context, t *testing.T, l *lab.Lab, prefix string) {
 	t.Helper()
 	st, _ := l.LoadState()
 	for _, d := range st.Devices {
 		for _, cmd := range [][]string{{"ip", "-j", "addr"}, {"ip", "-j", "route"}, {"vtysh", "-c", "show ip route json"}} {
 			var out strings.Builder
-			if err := l.Exec(context.Background(), d.Name, cmd, nil, &out, &out); err != nil {
+			if err := l.Exec(ctx, d.Name, cmd, nil, &out, &out); err != nil {
 				t.Fatalf("%s: %v", d.Name, err)
 			}
 			if strings.Contains(out.String(), prefix) {
@@ -157,27 +159,27 @@ func goneEverywhere(t *testing.T, l *lab.Lab, prefix string) {
 
 // killBGPd kills bgpd on leaf1: watchfrr restarts it and the sessions
 // come back.
-func killBGPd(t *testing.T, l *lab.Lab, f *model.Fabric) {
+func killBGPd(ctx context.Context, t *testing.T, l *lab.Lab, f *model.Fabric) {
 	st, _ := l.LoadState()
 	d, _ := st.Device("leaf1")
 	var pid int
 	if _, err := fmt.Sscan(readFile(t, "/var/run/frr/"+d.Netns+"/bgpd.pid"), &pid); err != nil {
 		t.Fatal(err)
 	}
-	before := peers(t, l)["spine/10.0.0.1"]
+	before := peers(ctx, t, l)["spine/10.0.0.1"]
 	start := time.Now()
 	if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
-	if err := l.WaitEstablished(context.Background(), time.Minute); err != nil {
+	if err := l.WaitEstablished(ctx, time.Minute); err != nil {
 		t.Fatal(err)
 	}
-	after := peers(t, l)["spine/10.0.0.1"]
+	after := peers(ctx, t, l)["spine/10.0.0.1"]
 	if after.Established <= before.Established {
 		t.Fatalf("the spine's session to leaf1 never dropped (%+v → %+v): bgpd was not killed?", before, after)
 	}
 	t.Logf("bgpd killed on leaf1: sessions Established again after %s", time.Since(start).Round(100*time.Millisecond))
-	pingAll(t, l, f, f)
+	pingAll(ctx, t, l, f, f)
 }
 
 func readFile(t *testing.T, path string) string {
@@ -192,8 +194,7 @@ func readFile(t *testing.T, path string) string {
 // ASN (as a bad hand edit in Git would): the agent applies it, the health
 // gate sees the session down, it rolls back on its own and reports
 // Degraded with the reason; the fabric converges back.
-func brokenConfig(t *testing.T, l *lab.Lab, f *model.Fabric) {
-	ctx := context.Background()
+func brokenConfig(ctx context.Context, t *testing.T, l *lab.Lab, f *model.Fabric) {
 	c, err := l.Client()
 	if err != nil {
 		t.Fatal(err)
@@ -235,7 +236,7 @@ func brokenConfig(t *testing.T, l *lab.Lab, f *model.Fabric) {
 	if err := l.WaitEstablished(ctx, time.Minute); err != nil {
 		t.Fatal(err)
 	}
-	pingAll(t, l, f, f)
+	pingAll(ctx, t, l, f, f)
 	// Git fixed: the good config again.
 	if err := l.Sync(ctx, seedLab); err != nil {
 		t.Fatal(err)
@@ -248,8 +249,7 @@ func brokenConfig(t *testing.T, l *lab.Lab, f *model.Fabric) {
 // killAgent kills the spine's agent with SIGKILL in the middle of
 // applying #738; the supervisor restarts it (as the kubelet would) and it
 // converges.
-func killAgent(t *testing.T, l *lab.Lab) {
-	ctx := context.Background()
+func killAgent(ctx context.Context, t *testing.T, l *lab.Lab) {
 	var sup lab.SupervisorStatus
 	if err := l.Control(ctx, "GET", "/status", &sup); err != nil {
 		t.Fatal(err)
@@ -289,7 +289,7 @@ func killAgent(t *testing.T, l *lab.Lab) {
 
 // apiServerOutage freezes the API server: devices keep routing, and once
 // it is back the agents apply the next change.
-func apiServerOutage(t *testing.T, l *lab.Lab, f *model.Fabric) {
+func apiServerOutage(ctx context.Context, t *testing.T, l *lab.Lab, f *model.Fabric) {
 	pid := l.APIServerPID()
 	if pid == 0 {
 		t.Fatal("no kube-apiserver found")
@@ -306,9 +306,8 @@ func apiServerOutage(t *testing.T, l *lab.Lab, f *model.Fabric) {
 	}
 	defer resume()
 	time.Sleep(10 * time.Second)
-	pingAll(t, l, f, fabric(t, seedUpdate))
+	pingAll(ctx, t, l, f, fabric(t, seedUpdate))
 	resume()
-	ctx := context.Background()
 	start := time.Now()
 	var err error
 	for time.Since(start) < time.Minute {
@@ -325,7 +324,7 @@ func apiServerOutage(t *testing.T, l *lab.Lab, f *model.Fabric) {
 		t.Fatal(err)
 	}
 	t.Logf("after a 10 s API server outage, the next change applied %s after the server came back", time.Since(start).Round(100*time.Millisecond))
-	goneEverywhere(t, l, "198.51.100.")
+	goneEverywhere(ctx, t, l, "198.51.100.")
 }
 
 func exists(path string) bool {

@@ -33,7 +33,9 @@ type State struct {
 type Device struct {
 	Name     string `json:"name"`
 	Platform string `json:"platform"`
-	Netns    string `json:"netns"`
+	// Netns is the device's network namespace and FRR pathspace; empty
+	// when it was found to belong to someone else (see disown).
+	Netns string `json:"netns"`
 }
 
 // Process identifies a process by pid and start time, so a recycled pid
@@ -75,10 +77,13 @@ func (l *Lab) Exists() bool {
 
 // Namespaces are the network namespaces of the devices; each is also the
 // name of the device's FRR pathspace (under /etc/frr and /var/run/frr).
+// A device whose namespace turned out to be someone else's has none.
 func (s *State) Namespaces() []string {
-	out := make([]string, len(s.Devices))
-	for i, d := range s.Devices {
-		out[i] = d.Netns
+	var out []string
+	for _, d := range s.Devices {
+		if d.Netns != "" {
+			out = append(out, d.Netns)
+		}
 	}
 	return out
 }

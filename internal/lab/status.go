@@ -8,7 +8,9 @@ import (
 	"os/exec"
 	"slices"
 	"text/tabwriter"
+	"time"
 
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -18,9 +20,16 @@ import (
 	"underlay.dev/underlay/internal/resolve"
 )
 
+// StatusTimeout bounds lab status as a whole.
+const StatusTimeout = time.Minute
+
 // Status prints one line per device: platform (emulations marked), agent,
-// applied revision, BGP sessions and the agent's last error.
+// applied revision, BGP sessions and the agent's last error. It ends
+// within StatusTimeout: a device the API server or FRR does not answer
+// for in time shows what failed.
 func (l *Lab) Status(ctx context.Context, w io.Writer) error {
+	ctx, cancel := context.WithTimeout(ctx, StatusTimeout)
+	defer cancel()
 	st, err := l.LoadState()
 	if err != nil {
 		return err
@@ -61,7 +70,9 @@ func (l *Lab) Status(ctx context.Context, w io.Writer) error {
 		}
 		var nd v1alpha1.NetworkDevice
 		applied, status := "-", "no status yet"
-		if err := c.Get(ctx, client.ObjectKey{Namespace: st.Namespace, Name: d.Name}, &nd); err == nil {
+		if err := c.Get(ctx, client.ObjectKey{Namespace: st.Namespace, Name: d.Name}, &nd); err != nil && !apierrors.IsNotFound(err) {
+			status = "reading its NetworkDevice: " + err.Error()
+		} else if err == nil {
 			status = condition(nd.Status)
 			if rev := gitops.ShortHash(nd.Status.AppliedRevision); rev != "" {
 				applied = rev

@@ -11,7 +11,6 @@ import (
 	"golang.org/x/sync/errgroup"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"k8s.io/client-go/tools/clientcmd"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/kustomize/api/krusty"
 	"sigs.k8s.io/kustomize/kyaml/filesys"
@@ -52,7 +51,7 @@ func (l *Lab) Sync(ctx context.Context, fabricPath string) error {
 		return err
 	}
 	if err := apply(ctx, c, objs); err != nil {
-		return err
+		return fmt.Errorf("lab sync %s: %w", fabricPath, err)
 	}
 	// The last synced intent: the session counts status and
 	// WaitEstablished expect.
@@ -99,25 +98,24 @@ func objects(f *model.Fabric) ([]*unstructured.Unstructured, error) {
 	return objs, nil
 }
 
-// Client is a cluster-admin client of the lab's API server.
+// Client is a cluster-admin client of the lab's API server; every
+// request ends within the lab's request timeout.
 func (l *Lab) Client() (client.Client, error) {
-	cfg, err := clientcmd.BuildConfigFromFlags("", l.path(AdminKubeconfig))
+	cfg, err := kube.LoadConfig(l.path(AdminKubeconfig), l.requestTimeout())
 	if err != nil {
 		return nil, fmt.Errorf("lab kubeconfig: %w", err)
 	}
 	// A local API server: client-go's default 5 requests/s would make
 	// each poll of WaitApplied take a second.
-	cfg.QPS, cfg.Burst = 200, 400
-	scheme, err := kube.Scheme()
-	if err != nil {
-		return nil, err
-	}
-	return client.New(cfg, client.Options{Scheme: scheme})
+	return kube.NewClient(cfg, l.requestTimeout(), 200)
 }
 
 // WaitApplied waits until every device's agent reports the revision of
 // its current ConfigMap as applied. It fails fast on a device whose agent
-// rejected or rolled back that revision, naming the reason.
+// rejected or rolled back that revision, naming the reason, and at its
+// deadline (within, or ctx's if earlier) names every device still
+// pending with what it last reported. Every API call is bounded by that
+// deadline, so none can outlive it.
 func (l *Lab) WaitApplied(ctx context.Context, within time.Duration) error {
 	st, err := l.LoadState()
 	if err != nil {
@@ -127,34 +125,63 @@ func (l *Lab) WaitApplied(ctx context.Context, within time.Duration) error {
 	if err != nil {
 		return err
 	}
-	deadline := time.Now().Add(within)
+	w := startWait(ctx, within)
+	defer w.cancel()
+	ctx = w.ctx
+	var last applyState
 	for {
-		pending, failed := l.applyProgress(ctx, c, st)
-		if len(failed) > 0 {
-			return fmt.Errorf("not applied (the agent kept the last good config): %s", strings.Join(failed, "; "))
+		p := applyProgress(ctx, c, st)
+		if len(p.failed) > 0 {
+			return fmt.Errorf("not applied (the agent kept the last good config): %s", strings.Join(p.failed, "; "))
 		}
-		if len(pending) == 0 {
+		if p.err == nil && len(p.pending) == 0 {
 			return nil
 		}
-		if time.Now().After(deadline) {
-			return fmt.Errorf("not applied within %s: %s", within, strings.Join(pending, ", "))
+		if p.err == nil || last.pending == nil {
+			last.pending = p.pending
 		}
+		last.err = p.err
 		select {
 		case <-ctx.Done():
-			return ctx.Err()
+			return last.timeout(w)
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
 }
 
-func (l *Lab) applyProgress(ctx context.Context, c client.Client, st *State) (pending, failed []string) {
+// applyState is one poll of WaitApplied: the devices not there yet, each
+// with what it last reported, those that failed, and the API error that
+// made the poll incomplete.
+type applyState struct {
+	pending []string
+	failed  []string
+	err     error
+}
+
+func (a applyState) timeout(w wait) error {
+	seen := strings.Join(a.pending, "; ")
+	if a.err != nil {
+		seen = strings.TrimPrefix(seen+"; last API call: "+a.err.Error(), "; ")
+	}
+	names := make([]string, len(a.pending))
+	for i, p := range a.pending {
+		names[i], _, _ = strings.Cut(p, " ")
+	}
+	who := strings.Join(names, ", ")
+	if who == "" {
+		who = "every device"
+	}
+	return w.failed("waiting for "+who+" to apply its revision", seen)
+}
+
+func applyProgress(ctx context.Context, c client.Client, st *State) applyState {
 	var cms corev1.ConfigMapList
 	var nds v1alpha1.NetworkDeviceList
 	if err := c.List(ctx, &cms, client.InNamespace(st.Namespace)); err != nil {
-		return []string{"all (" + err.Error() + ")"}, nil
+		return applyState{err: fmt.Errorf("listing ConfigMaps in %s: %w", st.Namespace, err)}
 	}
 	if err := c.List(ctx, &nds, client.InNamespace(st.Namespace)); err != nil {
-		return []string{"all (" + err.Error() + ")"}, nil
+		return applyState{err: fmt.Errorf("listing NetworkDevices in %s: %w", st.Namespace, err)}
 	}
 	want := map[string]string{}
 	for i := range cms.Items {
@@ -165,21 +192,25 @@ func (l *Lab) applyProgress(ctx context.Context, c client.Client, st *State) (pe
 	for _, nd := range nds.Items {
 		status[nd.Name] = nd.Status
 	}
+	var p applyState
 	for _, d := range st.Devices {
 		rev, ok := want[gitops.ConfigMapName(d.Name)]
-		s := status[d.Name]
+		s, reported := status[d.Name]
 		switch {
 		case !ok:
-			pending = append(pending, d.Name+" (no ConfigMap)")
+			p.pending = append(p.pending, d.Name+" (no ConfigMap)")
 		case s.AppliedRevision == rev:
 		case s.DesiredRevision == rev && s.LastError != "":
-			failed = append(failed, d.Name+": "+s.LastError)
+			p.failed = append(p.failed, d.Name+": "+s.LastError)
+		case !reported:
+			p.pending = append(p.pending, fmt.Sprintf("%s (wants %s; no status yet)", d.Name, gitops.ShortHash(rev)))
 		default:
-			pending = append(pending, d.Name)
+			p.pending = append(p.pending, fmt.Sprintf("%s (wants %s; applied %q, desired %q, %s)", d.Name,
+				gitops.ShortHash(rev), gitops.ShortHash(s.AppliedRevision), gitops.ShortHash(s.DesiredRevision), condition(s)))
 		}
 	}
-	sort.Strings(pending)
-	return pending, failed
+	sort.Strings(p.pending)
+	return p
 }
 
 // apply server-side applies objs: the namespace first, then the rest

@@ -32,7 +32,8 @@ type UpOptions struct {
 
 // Up builds the fabric: namespaces, veths, FRR, the supervisor with the
 // API server, then syncs the intent and starts the agents. It returns when
-// every device runs its config and every BGP session is Established.
+// every device runs its config and every BGP session is Established; each
+// stage fails at its own deadline (or ctx's), naming the stage.
 func (l *Lab) Up(ctx context.Context, fabricPath string, o UpOptions) error {
 	if err := RequireRoot(); err != nil {
 		return err
@@ -41,6 +42,16 @@ func (l *Lab) Up(ctx context.Context, fabricPath string, o UpOptions) error {
 		return fmt.Errorf("%w in %s: run `underlay lab down` first", ErrAlreadyUp, l.Dir)
 	}
 	start := time.Now()
+	// Every program the lab runs is found before anything is created.
+	for _, p := range []string{progUnderlay, progAgent} {
+		if _, err := l.Program(p, ""); err != nil {
+			return err
+		}
+	}
+	assets, err := l.K8sBins(o.Assets)
+	if err != nil {
+		return err
+	}
 	f, err := LoadFabric(fabricPath)
 	if err != nil {
 		return err
@@ -63,25 +74,25 @@ func (l *Lab) Up(ctx context.Context, fabricPath string, o UpOptions) error {
 		return err
 	}
 	if err := l.build(ctx, f, st); err != nil {
-		return err
+		return fmt.Errorf("lab up: building namespaces, FRR and links: %w", err)
 	}
-	if err := l.startSupervisor(ctx, st, o.Assets); err != nil {
-		return err
+	if err := l.startSupervisor(ctx, st, assets); err != nil {
+		return fmt.Errorf("lab up: starting the supervisor and the API server: %w", err)
 	}
 	if err := l.Sync(ctx, fabricPath); err != nil {
-		return err
+		return fmt.Errorf("lab up: %w", err)
 	}
 	if err := l.Control(ctx, "POST", "/agents/start", nil); err != nil {
-		return err
+		return fmt.Errorf("lab up: starting the agents: %w", err)
 	}
 	l.progress("agents started; waiting for every device to apply its config")
 	t := time.Now()
 	if err := l.WaitApplied(ctx, 5*time.Minute); err != nil {
-		return err
+		return fmt.Errorf("lab up: %w", err)
 	}
 	l.progress("  every agent applied its config and passed its health gate: %s", time.Since(t).Round(100*time.Millisecond))
 	if err := l.WaitEstablished(ctx, 3*time.Minute); err != nil {
-		return err
+		return fmt.Errorf("lab up: %w", err)
 	}
 	l.progress("lab up in %s: every device runs its config and every BGP session is Established (converged %s after the agents started)",
 		time.Since(start).Round(100*time.Millisecond), time.Since(t).Round(100*time.Millisecond))
@@ -121,17 +132,26 @@ func (l *Lab) plan(f *model.Fabric, fabricPath string, id string) (*State, error
 // each FRR start takes a few hundred milliseconds.
 func (l *Lab) build(ctx context.Context, f *model.Fabric, st *State) error {
 	t := time.Now()
+	var (
+		mu      sync.Mutex
+		foreign = map[string]bool{}
+	)
 	err := forEach(st.Devices, 4, func(d Device) error {
 		if err := os.MkdirAll(l.path("devices", d.Name, "sonic", "frr"), 0o755); err != nil {
 			return err
 		}
 		if err := node.AddNetns(ctx, d.Netns); err != nil {
+			if errors.Is(err, node.ErrExists) {
+				mu.Lock()
+				foreign[d.Name] = true
+				mu.Unlock()
+			}
 			return err
 		}
 		return node.StartFRR(ctx, d.Netns, d.Netns, d.Name)
 	})
 	if err != nil {
-		return err
+		return l.disown(st, foreign, err)
 	}
 	ns := map[string]string{}
 	for _, d := range st.Devices {
@@ -166,6 +186,25 @@ func (l *Lab) build(ctx context.Context, f *model.Fabric, st *State) error {
 	}
 	l.progress("  %d namespaces with FRR, %d links: %s", len(st.Devices), len(f.Links), time.Since(t).Round(100*time.Millisecond))
 	return nil
+}
+
+// disown drops from the state the namespaces that another lab created
+// between plan's check and our `ip netns add` (a lab with the same id, or
+// a namespace name that two ids and device names spell alike: "a-b" +
+// "c" and "a" + "b-c"), so that down never removes what is not ours.
+func (l *Lab) disown(st *State, foreign map[string]bool, err error) error {
+	if len(foreign) == 0 {
+		return err
+	}
+	for i, d := range st.Devices {
+		if foreign[d.Name] {
+			st.Devices[i].Netns = ""
+		}
+	}
+	if serr := l.saveState(st); serr != nil {
+		return errors.Join(err, serr)
+	}
+	return err
 }
 
 func hasPort(d *model.Device, name string) bool {
@@ -206,7 +245,7 @@ func forEach(devices []Device, workers int, fn func(Device) error) error {
 // startSupervisor starts `underlay lab serve` in its own session and
 // waits until its control socket answers.
 func (l *Lab) startSupervisor(ctx context.Context, st *State, assets string) error {
-	self, err := l.binary("underlay")
+	self, err := l.Program(progUnderlay, "")
 	if err != nil {
 		return err
 	}
@@ -228,8 +267,12 @@ func (l *Lab) startSupervisor(ctx context.Context, st *State, assets string) err
 	exited := make(chan error, 1)
 	go func() { exited <- cmd.Wait() }()
 	t := time.Now()
+	w := startWait(ctx, SupervisorTimeout)
+	defer w.cancel()
+	ctx = w.ctx
+	var last error
 	for {
-		if err := l.Control(ctx, "GET", "/status", nil); err == nil {
+		if last = l.Control(ctx, "GET", "/status", nil); last == nil {
 			l.progress("  API server (kube-apiserver + etcd on 127.0.0.1) and emulators up: %s", time.Since(t).Round(100*time.Millisecond))
 			return nil
 		}
@@ -238,14 +281,15 @@ func (l *Lab) startSupervisor(ctx context.Context, st *State, assets string) err
 			b, _ := os.ReadFile(l.path("supervisor.log"))
 			return fmt.Errorf("the lab supervisor exited (%v):\n%s", err, tail(b, 15))
 		case <-ctx.Done():
-			return ctx.Err()
+			return w.failed("waiting for the lab supervisor's control socket", fmt.Sprintf("%v; see %s", last, l.path("supervisor.log")))
 		case <-time.After(200 * time.Millisecond):
-		}
-		if time.Since(t) > 2*time.Minute {
-			return fmt.Errorf("the lab supervisor did not come up within 2m; see %s", l.path("supervisor.log"))
 		}
 	}
 }
+
+// SupervisorTimeout bounds the start of the supervisor: the API server,
+// etcd and the emulators.
+const SupervisorTimeout = 2 * time.Minute
 
 // tail returns the last n lines of a log.
 func tail(b []byte, n int) string {

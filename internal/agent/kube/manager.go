@@ -88,7 +88,9 @@ func Run(ctx context.Context, cfg Config) error {
 		log = slog.Default()
 	}
 	ctrl.SetLogger(logr.FromSlogHandler(log.Handler()))
-	mgr, err := ctrl.NewManager(cfg.Rest, ctrl.Options{
+	// Every request of the manager's client, API reader and informers is
+	// bounded, so no status write or read can hang the agent.
+	mgr, err := ctrl.NewManager(Bounded(cfg.Rest, RequestTimeout), ctrl.Options{
 		Scheme:                 scheme,
 		Cache:                  CacheOptions(cfg.Device, cfg.Namespace),
 		Metrics:                metricsserver.Options{BindAddress: cfg.MetricsAddr},

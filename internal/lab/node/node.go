@@ -22,7 +22,11 @@ import (
 
 // Run runs a program with arguments (never a shell).
 func Run(ctx context.Context, args ...string) error {
-	out, err := exec.CommandContext(ctx, args[0], args[1:]...).CombinedOutput()
+	cmd := exec.CommandContext(ctx, args[0], args[1:]...)
+	// A killed command returns even if a daemon it started (FRR's init
+	// script starts several) still holds its output.
+	cmd.WaitDelay = 5 * time.Second
+	out, err := cmd.CombinedOutput()
 	if err != nil {
 		return fmt.Errorf("%s: %w: %s", strings.Join(args, " "), err, strings.TrimSpace(string(out)))
 	}
@@ -40,9 +44,16 @@ bgpd_options="   -A 127.0.0.1"
 staticd_options="-A 127.0.0.1"
 `
 
+// ErrExists is returned by AddNetns for a namespace that already exists:
+// someone else's, which the caller must never remove.
+var ErrExists = errors.New("network namespace exists")
+
 // AddNetns creates a namespace with lo up and forwarding on.
 func AddNetns(ctx context.Context, ns string) error {
 	if err := Run(ctx, "ip", "netns", "add", ns); err != nil {
+		if strings.Contains(err.Error(), "File exists") {
+			return fmt.Errorf("%w: %s (another lab's, or one created by hand)", ErrExists, ns)
+		}
 		return err
 	}
 	if err := Run(ctx, "ip", "-n", ns, "link", "set", "lo", "up"); err != nil {

@@ -42,9 +42,10 @@ func Require(t testing.TB) {
 }
 
 // New creates an empty lab; its routers are torn down when the test ends.
+// Its prefix holds the whole pid: unique among concurrent test binaries.
 func New(t testing.TB) *Lab {
 	Require(t)
-	l := &Lab{t: t, prefix: "ul" + strconv.Itoa(os.Getpid()%100000)}
+	l := &Lab{t: t, prefix: "ul" + strconv.Itoa(os.Getpid())}
 	t.Cleanup(l.teardown)
 	return l
 }
@@ -62,7 +63,10 @@ func (l *Lab) must(err error) {
 // AddRouter creates a namespace with loopback addresses and starts FRR in
 // it with an empty configuration (only bgpd, zebra, staticd).
 func (l *Lab) AddRouter(name string, loopbacks ...string) {
-	ctx, ps := context.Background(), l.Pathspace(name)
+	ctx, cancel := context.WithTimeout(context.Background(), routerTimeout)
+	defer cancel()
+	ps := l.Pathspace(name)
+	l.must(guard("add", ps))
 	l.routers = append(l.routers, name)
 	l.must(node.AddNetns(ctx, ps))
 	for _, a := range loopbacks {
@@ -97,12 +101,20 @@ func (l *Lab) AddAddress(router, addr string) {
 // Link connects a:aport with b:bport by a veth pair created directly in
 // the two namespaces.
 func (l *Lab) Link(a, aport, b, bport string) {
-	l.must(node.AddVeth(context.Background(), l.Pathspace(a), aport, l.Pathspace(b), bport))
+	ctx, cancel := context.WithTimeout(context.Background(), routerTimeout)
+	defer cancel()
+	l.must(node.AddVeth(ctx, l.Pathspace(a), aport, l.Pathspace(b), bport))
 }
 
-// Vtysh runs one vtysh command on a router.
+// routerTimeout bounds starting one router or link (FRR's init script
+// takes about a second; much more on a loaded machine).
+const routerTimeout = 2 * time.Minute
+
+// Vtysh runs one vtysh command on a router, bounded like a router start.
 func (l *Lab) Vtysh(router, command string) (string, error) {
-	out, err := exec.Command("vtysh", "-N", l.Pathspace(router), "-c", command).CombinedOutput()
+	ctx, cancel := context.WithTimeout(context.Background(), routerTimeout)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, "vtysh", "-N", l.Pathspace(router), "-c", command).CombinedOutput()
 	return string(out), err
 }
 
@@ -114,6 +126,9 @@ func (l *Lab) teardown() {
 	node.RemoveNetns(namespaces)
 	for _, ns := range namespaces {
 		node.RemovePathspace(ns)
+		if err := guard("done", ns); err != nil {
+			l.t.Error(err)
+		}
 	}
 }
 
