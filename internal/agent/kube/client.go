@@ -13,8 +13,9 @@ import (
 // and the lab make. Without it a request to a server that accepts the
 // connection and never answers (frozen, overloaded, a half-open
 // management link) waits forever, and every wait built on it with it.
-// A watch is a request too: it is cut at this bound and the informer
-// resumes it from its last resourceVersion, which costs one request.
+// Clients that only read and write use it as rest.Config.Timeout
+// (Bounded); the agent's manager, whose informers hold watches open, as a
+// deadline for the response headers (Watchable).
 const RequestTimeout = 30 * time.Second
 
 // Bounded returns a copy of cfg whose every request ends within timeout

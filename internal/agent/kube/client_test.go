@@ -9,7 +9,10 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 )
 
 // silentTCP accepts connections and never answers: a TLS handshake to it
@@ -86,5 +89,55 @@ func TestBoundedKeepsShorterTimeout(t *testing.T) {
 				t.Errorf("Bounded changed its argument")
 			}
 		})
+	}
+}
+
+// TestWatchableBoundsSilentServersNotWatches: the manager's config fails
+// a request to a silent server within its timeout, like Bounded, but a
+// watch on a real API server outlives that timeout and still delivers
+// events (with Bounded it is cut at the timeout).
+func TestWatchableBoundsSilentServersNotWatches(t *testing.T) {
+	for _, host := range []string{silentTCP(t), func() string { h, _ := silentHTTPS(t); return h }()} {
+		cfg := Watchable(&rest.Config{Host: host, TLSClientConfig: rest.TLSClientConfig{Insecure: true}}, time.Second)
+		c, err := client.New(cfg, client.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		start := time.Now()
+		err = c.List(context.Background(), &corev1.ConfigMapList{})
+		if err == nil || time.Since(start) > 3*time.Second {
+			t.Errorf("%s: List returned %v after %s with a 1s header deadline", host, err, time.Since(start).Round(time.Millisecond))
+		}
+	}
+
+	env, admin := startAPI(t)
+	cs, err := kubernetes.NewForConfig(Watchable(env.Config, time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	w, err := cs.CoreV1().ConfigMaps("default").Watch(ctx, metav1.ListOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Stop()
+	time.Sleep(2500 * time.Millisecond) // well past the 1s deadline
+	cm := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "after-the-deadline", Namespace: "default"}}
+	if err := admin.Create(ctx, cm); err != nil {
+		t.Fatal(err)
+	}
+	for {
+		select {
+		case ev, ok := <-w.ResultChan():
+			if !ok {
+				t.Fatal("the watch ended at the request deadline")
+			}
+			if m, isCM := ev.Object.(*corev1.ConfigMap); isCM && m.Name == cm.Name {
+				return
+			}
+		case <-ctx.Done():
+			t.Fatal("waiting for the watch event of a ConfigMap created after the deadline: none within 30s")
+		}
 	}
 }

@@ -88,9 +88,11 @@ func Run(ctx context.Context, cfg Config) error {
 		log = slog.Default()
 	}
 	ctrl.SetLogger(logr.FromSlogHandler(log.Handler()))
-	// Every request of the manager's client, API reader and informers is
-	// bounded, so no status write or read can hang the agent.
-	mgr, err := ctrl.NewManager(Bounded(cfg.Rest, RequestTimeout), ctrl.Options{
+	// Every request of the manager's client, API reader and informers must
+	// get its answer within RequestTimeout, so no status write or read can
+	// hang the agent; a watch then streams for as long as the server holds
+	// it (Watchable).
+	mgr, err := ctrl.NewManager(Watchable(cfg.Rest, RequestTimeout), ctrl.Options{
 		Scheme:                 scheme,
 		Cache:                  CacheOptions(cfg.Device, cfg.Namespace),
 		Metrics:                metricsserver.Options{BindAddress: cfg.MetricsAddr},
