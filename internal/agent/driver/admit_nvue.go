@@ -125,8 +125,9 @@ var nvueVRFBGP = shObj(map[string]*shape{
 		"remote-as":   shNum(),
 		"description": shStr(),
 		"timers":      shObj(map[string]*shape{"keepalive": shNum(), "hold": shNum()}),
+		// "off": an IPv6-only neighbor says so, or NVUE enables IPv4 on it.
 		"address-family": shEach("ipv4-unicast or ipv6-unicast", nvueFamily, shObj(map[string]*shape{
-			"enable": shStr("on"),
+			"enable": shStr("on", "off"),
 			"policy": shObj(map[string]*shape{
 				"inbound":  shObj(map[string]*shape{"route-map": shStr()}),
 				"outbound": shObj(map[string]*shape{"route-map": shStr()}),

@@ -3,6 +3,7 @@ package nvue
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 	"strconv"
 
 	"sigs.k8s.io/yaml"
@@ -137,6 +138,12 @@ func sessionPeer(d *model.Device, s *model.Session) *peer {
 			}
 		}
 		p.AddressFamily[afName(fam)] = af
+	}
+	// NVUE enables IPv4 unicast on every neighbor unless told otherwise:
+	// left out, the IPv6 session of a dual-stack numbered link would carry
+	// IPv4 routes too, past no export policy.
+	if !slices.Contains(s.Families, model.IPv4) {
+		p.AddressFamily[afName(model.IPv4)] = &peerAF{Enable: "off"}
 	}
 	return p
 }
