@@ -19,5 +19,5 @@ log=$(mktemp /tmp/underlay-soak.XXXXXX)
 echo "soak: $n seed(s), go test -timeout $timeout, full log in $log"
 status=0
 UNDERLAY_SEEDS=$seeds go test -count=1 -timeout "$timeout" -run '^TestPropertyIrregularFabrics$' -v ./internal/lab/ >"$log" 2>&1 || status=$?
-grep -E '^\s+--- (PASS|FAIL): TestPropertyIrregularFabrics/|property_test.go:[0-9]+: (seed [0-9]+:|failing seeds|all [0-9]+ seeds)' "$log" || true
+grep -E '^\s+--- (PASS|FAIL): TestPropertyIrregularFabrics/|property_test.go:[0-9]+: (seed [0-9]+:|failing seeds|all [0-9]+ seeds|compared)' "$log" || true
 exit $status
