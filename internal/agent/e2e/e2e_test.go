@@ -63,16 +63,7 @@ func rendered(t *testing.T, f *model.Fabric, d *model.Device) (*corev1.ConfigMap
 // healthy on a real FRR router (status AppliedRevision), and the idle RSS
 // of the agent process.
 func TestAgentBinaryOnRealFRR(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the agent, starts FRR and a kube-apiserver")
-	}
-	assets := os.Getenv("KUBEBUILDER_ASSETS")
-	if assets == "" {
-		if os.Getenv("UNDERLAY_REQUIRE_CHECKERS") == "1" {
-			t.Fatal("KUBEBUILDER_ASSETS is not set: run hack/k8s-bins.sh")
-		}
-		t.Skip("KUBEBUILDER_ASSETS is not set")
-	}
+	assets := requireAssets(t)
 	lab := frrlab.New(t)
 	f := fabrics.Clos(t, gen.Clos{Spines: 1, Leaves: 1, Unnumbered: true})
 	lab.AddFabric(f)
@@ -83,21 +74,8 @@ func TestAgentBinaryOnRealFRR(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	env := &envtest.Environment{BinaryAssetsDirectory: assets, ErrorIfCRDPathMissing: true,
-		CRDDirectoryPaths: []string{filepath.Join("..", "..", "..", "deploy", "agent", "crd")}}
-	if _, err := env.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer env.Stop()
-	scheme, _ := kube.Scheme()
-	c, _ := client.New(env.Config, client.Options{Scheme: scheme})
-	if err := c.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "dc1"}}); err != nil {
-		t.Fatal(err)
-	}
-	bin := filepath.Join(t.TempDir(), "underlay-agent")
-	if out, err := exec.Command("go", "build", "-o", bin, "underlay.dev/underlay/cmd/underlay-agent").CombinedOutput(); err != nil {
-		t.Fatalf("building the agent: %v\n%s", err, out)
-	}
+	env, c := startAPI(t, assets)
+	bin := buildAgent(t)
 	stateDir, kc := t.TempDir(), kubeconfig(t, env)
 	logf, _ := os.Create(filepath.Join(t.TempDir(), "agent.log"))
 	startAgent := func() *exec.Cmd {

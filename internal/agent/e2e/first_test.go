@@ -4,20 +4,15 @@ import (
 	"context"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/controller-runtime/pkg/envtest"
 
 	"underlay.dev/underlay/api/v1alpha1"
 	"underlay.dev/underlay/internal/agent/driver"
-	"underlay.dev/underlay/internal/agent/kube"
 	"underlay.dev/underlay/internal/gen"
 	"underlay.dev/underlay/internal/testutil/fabrics"
 	"underlay.dev/underlay/internal/testutil/frrlab"
@@ -29,16 +24,7 @@ import (
 // it: the session comes back and status says RolledBack (the router was
 // left on the broken config before: "no last-known-good to roll back to").
 func TestFirstConfigMapRollsBackToOriginal(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the agent, starts FRR and a kube-apiserver")
-	}
-	assets := os.Getenv("KUBEBUILDER_ASSETS")
-	if assets == "" {
-		if os.Getenv("UNDERLAY_REQUIRE_CHECKERS") == "1" {
-			t.Fatal("KUBEBUILDER_ASSETS is not set: run hack/k8s-bins.sh")
-		}
-		t.Skip("KUBEBUILDER_ASSETS is not set")
-	}
+	assets := requireAssets(t)
 	lab := frrlab.New(t)
 	f := fabrics.Clos(t, gen.Clos{Spines: 1, Leaves: 1, Unnumbered: true})
 	lab.AddFabric(f)
@@ -58,21 +44,8 @@ func TestFirstConfigMapRollsBackToOriginal(t *testing.T) {
 	}
 	waitTrue(t, "the hand-made config is healthy", 30*time.Second, healthy)
 
-	env := &envtest.Environment{BinaryAssetsDirectory: assets, ErrorIfCRDPathMissing: true,
-		CRDDirectoryPaths: []string{filepath.Join("..", "..", "..", "deploy", "agent", "crd")}}
-	if _, err := env.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer env.Stop()
-	scheme, _ := kube.Scheme()
-	c, _ := client.New(env.Config, client.Options{Scheme: scheme})
-	if err := c.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "dc1"}}); err != nil {
-		t.Fatal(err)
-	}
-	bin := filepath.Join(t.TempDir(), "underlay-agent")
-	if out, err := exec.Command("go", "build", "-o", bin, "underlay.dev/underlay/cmd/underlay-agent").CombinedOutput(); err != nil {
-		t.Fatalf("building the agent: %v\n%s", err, out)
-	}
+	env, c := startAPI(t, assets)
+	bin := buildAgent(t)
 	agent := exec.Command(bin, "--device="+leaf.Name, "--namespace=dc1", "--platform=linux-frr",
 		"--frr-pathspace="+lab.Pathspace(leaf.Name), "--state-dir="+t.TempDir(), "--health-timeout=6s",
 		"--metrics-addr=0", "--health-addr=0", "--drift-interval=0")
