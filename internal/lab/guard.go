@@ -1,16 +1,16 @@
 package lab
 
 import (
-	"bufio"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
-	"os/signal"
 	"slices"
 	"strings"
 	"sync"
 	"syscall"
+
+	"underlay.dev/underlay/internal/guard"
 )
 
 // Guard takes labs down when the process that made them dies, however it
@@ -87,40 +87,8 @@ func (g *Guard) Close() error {
 // until SIGTERM), then takes every lab still registered down, in the
 // reverse order of registration, and removes every path registered.
 func RunGuard(r io.Reader, out io.Writer) error {
-	// A dead parent's output pipe must not kill the guard before it has
-	// cleaned up; interrupts are for the tests, not for it.
-	signal.Ignore(syscall.SIGPIPE, syscall.SIGINT, syscall.SIGHUP)
-	term := make(chan os.Signal, 1)
-	signal.Notify(term, syscall.SIGTERM)
-	var (
-		mu     sync.Mutex
-		labs   []string
-		remove []string
-	)
-	eof := make(chan struct{})
-	go func() {
-		defer close(eof)
-		sc := bufio.NewScanner(r)
-		for sc.Scan() {
-			verb, path, _ := strings.Cut(sc.Text(), " ")
-			mu.Lock()
-			switch verb {
-			case "lab":
-				labs = append(labs, path)
-			case "done":
-				labs = slices.DeleteFunc(labs, func(d string) bool { return d == path })
-			case "remove":
-				remove = append(remove, path)
-			}
-			mu.Unlock()
-		}
-	}()
-	select {
-	case <-eof:
-	case <-term:
-	}
-	mu.Lock()
-	defer mu.Unlock()
+	live := guard.Wait(r)
+	labs, remove := live["lab"], live["remove"]
 	var errs []string
 	for _, dir := range slices.Backward(labs) {
 		fmt.Fprintf(out, "lab guard: the process that made the lab in %s is gone: taking it down\n", dir)

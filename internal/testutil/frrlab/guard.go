@@ -1,17 +1,15 @@
 package frrlab
 
 import (
-	"bufio"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
-	"os/signal"
-	"slices"
 	"strings"
 	"sync"
 	"syscall"
 
+	registry "underlay.dev/underlay/internal/guard"
 	"underlay.dev/underlay/internal/lab/node"
 )
 
@@ -83,35 +81,7 @@ func startGuard() {
 // runGuard reads registrations until EOF (or SIGTERM) and then removes
 // every namespace (its processes first) and pathspace still registered.
 func runGuard(r io.Reader) int {
-	signal.Ignore(syscall.SIGPIPE, syscall.SIGINT, syscall.SIGHUP)
-	term := make(chan os.Signal, 1)
-	signal.Notify(term, syscall.SIGTERM)
-	var (
-		mu   sync.Mutex
-		live []string
-	)
-	eof := make(chan struct{})
-	go func() {
-		defer close(eof)
-		sc := bufio.NewScanner(r)
-		for sc.Scan() {
-			verb, ns, _ := strings.Cut(sc.Text(), " ")
-			mu.Lock()
-			switch verb {
-			case "add":
-				live = append(live, ns)
-			case "done":
-				live = slices.DeleteFunc(live, func(n string) bool { return n == ns })
-			}
-			mu.Unlock()
-		}
-	}()
-	select {
-	case <-eof:
-	case <-term:
-	}
-	mu.Lock()
-	defer mu.Unlock()
+	live := registry.Wait(r)["add"]
 	if len(live) == 0 {
 		return 0
 	}
