@@ -25,9 +25,7 @@ func diagnostics(lines []string, withheld int) string {
 	var b strings.Builder
 	shown := 0
 	for _, l := range lines {
-		if len(l) > maxDiagnosticLine {
-			l = strings.ToValidUTF8(l[:maxDiagnosticLine], "") + fmt.Sprintf("… (%d more bytes)", len(l)-maxDiagnosticLine)
-		}
+		l = CutLine(l, maxDiagnosticLine)
 		if shown == maxDiagnosticLines || b.Len()+len(l)+1 > maxDiagnosticBytes {
 			break
 		}
@@ -48,6 +46,16 @@ func diagnostics(lines []string, withheld int) string {
 		fmt.Fprintf(&b, "\n(%d lines of other output withheld)", withheld)
 	}
 	return b.String()
+}
+
+// CutLine cuts one line of command output to max bytes (never inside a
+// UTF-8 sequence) and says how much it left out: a quoted junk line must
+// not fill an error that goes to the cluster.
+func CutLine(l string, max int) string {
+	if len(l) <= max {
+		return l
+	}
+	return strings.ToValidUTF8(l[:max], "") + fmt.Sprintf("… (%d more bytes)", len(l)-max)
 }
 
 // nonEmptyLines splits checker output into its non-blank lines, trimmed of

@@ -177,9 +177,7 @@ func lastLines(b []byte, n int) string {
 		lines = lines[len(lines)-n:]
 	}
 	for i, l := range lines {
-		if len(l) > maxOutputLine {
-			lines[i] = strings.ToValidUTF8(l[:maxOutputLine], "") + fmt.Sprintf("… (%d more bytes)", len(l)-maxOutputLine)
-		}
+		lines[i] = checker.CutLine(l, maxOutputLine)
 	}
 	return strings.Join(lines, "\n")
 }
