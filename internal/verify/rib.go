@@ -55,11 +55,7 @@ func (g *Graph) RIB(device string) ([]Route, bool) {
 		if s.dist[v] < 0 {
 			return
 		}
-		nhs := s.routeNextHops(v)
-		width := 0
-		if len(nhs) > 0 {
-			width = s.width(v)
-		}
+		nhs, width := s.routeNextHops(v), s.width(v) // 0 and 0 at the origin
 		path := s.asPath(v)
 		mu.Lock()
 		for _, p := range c.prefixes {

@@ -12,24 +12,40 @@ import (
 // userChecks evaluates the intent's spec.checks the way routers forward:
 // by longest-prefix match. A target may be an originated prefix, an address
 // or a prefix inside a covering one, or a prefix that covers more specific
-// ones. Each class involved is simulated again (cheap: a few classes per
-// target), so nothing from the standard pass has to be kept.
-func (g *Graph) userChecks(classes []*class, _ int) []CheckResult {
+// ones. Each class a check involves is simulated again, once for all
+// checks (a few classes per target), so nothing from the standard pass has
+// to be kept.
+func (g *Graph) userChecks(classes []*class) []CheckResult {
 	ix := newPrefixIndex(classes)
+	sims := simCache{g: g, of: map[*class]*sim{}}
 	var out []CheckResult
 	for _, chk := range g.F.Checks {
 		res := CheckResult{Name: "check:" + chk.Name, Description: describe(chk.Reach, chk.MinPaths)}
 		for _, p := range chk.To {
 			if chk.Reach {
-				res.Findings = append(res.Findings, g.checkReach(ix, p, chk)...)
+				res.Findings = append(res.Findings, g.checkReach(ix, sims, p, chk)...)
 			} else {
-				res.Findings = append(res.Findings, g.checkIsolated(ix, p, chk.From)...)
+				res.Findings = append(res.Findings, g.checkIsolated(ix, sims, p, chk.From)...)
 			}
 		}
 		res.Pass = len(res.Findings) == 0
 		out = append(out, res)
 	}
 	return out
+}
+
+// simCache holds each class's converged simulation, run on first use.
+type simCache struct {
+	g  *Graph
+	of map[*class]*sim
+}
+
+func (c simCache) get(cl *class) *sim {
+	if c.of[cl] == nil {
+		c.of[cl] = newSim(c.g)
+		c.of[cl].run(cl)
+	}
+	return c.of[cl]
 }
 
 func describe(reach bool, minPaths int) string {
@@ -76,16 +92,11 @@ func (ix prefixIndex) overlapping(p netip.Prefix) []originated {
 // an address with p: a covering prefix carries p's traffic, a more
 // specific one part of it. Having a route is enough to fail: isolation
 // must not pass on the hope that traffic is dropped further on.
-func (g *Graph) checkIsolated(ix prefixIndex, p netip.Prefix, from []*model.Device) []Finding {
-	s := newSim(g)
+func (g *Graph) checkIsolated(ix prefixIndex, sims simCache, p netip.Prefix, from []*model.Device) []Finding {
 	var fails []Finding
 	reported := map[*model.Device]bool{}
-	var last *class
 	for _, o := range ix.overlapping(p) {
-		if o.c != last {
-			s.run(o.c)
-			last = o.c
-		}
+		s := sims.get(o.c)
 		origin := g.Devs[o.c.origin]
 		for _, d := range from {
 			v := g.index[d]
@@ -123,20 +134,15 @@ func relation(q, p netip.Prefix) string {
 // grows along the way, so the traffic neither loops nor is dropped; and
 // more specific prefixes inside p divert part of its traffic to their
 // origins, which are covered the same way.
-func (g *Graph) checkReach(ix prefixIndex, p netip.Prefix, chk model.Check) []Finding {
+func (g *Graph) checkReach(ix prefixIndex, sims simCache, p netip.Prefix, chk model.Check) []Finding {
 	var chain []lpmEntry
 	var inner []originated
-	sims := map[*class]*sim{}
 	for _, o := range ix.overlapping(p) {
 		if !covers(o.p, p) {
 			inner = append(inner, o)
 			continue
 		}
-		if sims[o.c] == nil {
-			sims[o.c] = newSim(g)
-			sims[o.c].run(o.c)
-		}
-		chain = append(chain, lpmEntry{o.p, o.c, sims[o.c]})
+		chain = append(chain, lpmEntry{o.p, o.c, sims.get(o.c)})
 	}
 	if len(chain) == 0 {
 		detail := "no device originates this prefix"

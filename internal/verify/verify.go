@@ -80,7 +80,7 @@ func Verify(f *model.Fabric, opt Options) *Report {
 	acc := newAccumulator(g)
 	g.forEachClass(classes, opt.workers(), nil, -1, func(s *sim, c *class) { acc.check(s, c) })
 	rep.Checks = append(rep.Checks, acc.results()...)
-	rep.Checks = append(rep.Checks, g.userChecks(classes, opt.workers())...)
+	rep.Checks = append(rep.Checks, g.userChecks(classes)...)
 	if opt.Failures != "" {
 		fc, n := g.failureCheck(classes, opt)
 		rep.Checks = append(rep.Checks, fc)
