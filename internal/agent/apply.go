@@ -66,7 +66,11 @@ func (e *Engine) Apply(ctx context.Context, rev string, files store.Files) Resul
 		e.log().Info("apply finished", "revision", rev, "outcome", o, "error", Message(err), "took", res.Took)
 		return res
 	}
-	if good, _, err := e.Store.Good(); err == nil && good == rev && e.Store.Interrupted() == "" {
+	good, _, err := e.Store.Good()
+	if err != nil {
+		return finish(Failed, err)
+	}
+	if good == rev && e.Store.Interrupted() == "" {
 		return finish(Unchanged, nil)
 	}
 	exp, err := e.validate(files)
@@ -82,7 +86,7 @@ func (e *Engine) Apply(ctx context.Context, rev string, files store.Files) Resul
 	}
 	defer lock.Close()
 	ctx = driver.WithLock(ctx, lock)
-	if err := e.captureOriginal(ctx); err != nil {
+	if err := e.captureOriginal(ctx, good); err != nil {
 		return finish(Failed, err)
 	}
 	if _, ok := files[expect.FileName]; !ok {
@@ -264,16 +268,13 @@ func (e *Engine) rollback(ctx context.Context) error {
 }
 
 // captureOriginal records what the device runs before the first apply
-// (no last-known-good yet), once, so a first revision that fails its
+// (good, the last-known-good revision, is still ""), once, so a first revision that fails its
 // health gate rolls back to it. A capture that fails fails the apply
 // before the device is touched.
-func (e *Engine) captureOriginal(ctx context.Context) error {
+func (e *Engine) captureOriginal(ctx context.Context, good string) error {
 	c, ok := e.Driver.(driver.Capturer)
-	if !ok {
+	if !ok || good != "" {
 		return nil
-	}
-	if rev, _, err := e.Store.Good(); err != nil || rev != "" {
-		return err
 	}
 	if orig, err := e.Store.Original(); err != nil || orig != nil {
 		return err

@@ -56,17 +56,6 @@ var ReservedASNs = []ReservedASN{
 	{4294967295, "the last 32-bit ASN, RFC 7300"},
 }
 
-// Reserved says why a is reserved ("AS_TRANS, RFC 6793"), or "" when a
-// may be used.
-func (a ASN) Reserved() string {
-	for _, r := range ReservedASNs {
-		if r.ASN == a {
-			return r.Why
-		}
-	}
-	return ""
-}
-
 // Check returns a *ReservedError when a is reserved.
 func (a ASN) Check() error {
 	for _, r := range ReservedASNs {

@@ -2,6 +2,7 @@ package driver
 
 import (
 	"fmt"
+	"maps"
 	"net/netip"
 	"regexp"
 	"slices"
@@ -215,7 +216,7 @@ func (s *shape) admit(path string, v any, errs *[]string) {
 			*errs = append(*errs, fmt.Sprintf("%s: want an object, got %v", path, v))
 			return
 		}
-		for _, k := range sortedMembers(m) {
+		for _, k := range slices.Sorted(maps.Keys(m)) {
 			p := path + "." + k
 			switch f := s.Fields[k]; {
 			case f != nil:
@@ -246,13 +247,4 @@ func (s *shape) admitLeaf(path string, v any, errs *[]string) {
 	default:
 		*errs = append(*errs, fmt.Sprintf("%s: want a scalar underlay renders, got %v", path, v))
 	}
-}
-
-func sortedMembers(m map[string]any) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 )
@@ -117,7 +118,7 @@ func admitSONiC(doc []byte) (map[string]any, error) {
 		return nil, fmt.Errorf("%w: %w", ErrRejected, err)
 	}
 	var errs []string
-	for _, name := range sortedMembers(db) {
+	for _, name := range slices.Sorted(maps.Keys(db)) {
 		rows, _ := db[name].(map[string]any)
 		t, ok := SONiCOwned[name]
 		if !ok {
@@ -127,7 +128,7 @@ func admitSONiC(doc []byte) (map[string]any, error) {
 		if rows == nil {
 			errs = append(errs, fmt.Sprintf("table %q: want an object of keys", name))
 		}
-		for _, k := range sortedMembers(rows) {
+		for _, k := range slices.Sorted(maps.Keys(rows)) {
 			t.admitRow(name, k, rows[k], &errs)
 		}
 	}
@@ -138,7 +139,7 @@ func admitSONiC(doc []byte) (map[string]any, error) {
 }
 
 func firstKey(rows map[string]any) string {
-	if keys := sortedMembers(rows); len(keys) > 0 {
+	if keys := slices.Sorted(maps.Keys(rows)); len(keys) > 0 {
 		return fmt.Sprintf(" (key %q)", keys[0])
 	}
 	return ""
@@ -158,7 +159,7 @@ func (t sonicTable) admitRow(table, key string, raw any, errs *[]string) {
 		*errs = append(*errs, fmt.Sprintf("%s|%s: want an object of fields", table, key))
 		return
 	}
-	for _, f := range sortedMembers(row) {
+	for _, f := range slices.Sorted(maps.Keys(row)) {
 		values, known := t.Fields[f]
 		v, isString := row[f].(string)
 		switch {

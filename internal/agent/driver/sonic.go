@@ -5,9 +5,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 
 	"underlay.dev/underlay/internal/agent/store"
@@ -247,17 +248,10 @@ func diffRows(prefix string, running, desired map[string]any) []Op {
 func esc(s string) string { return strings.ReplaceAll(strings.ReplaceAll(s, "~", "~0"), "/", "~1") }
 
 func unionKeys(a, b map[string]any) []string {
-	seen := map[string]bool{}
-	for k := range a {
-		seen[k] = true
+	seen := maps.Clone(a)
+	if seen == nil {
+		seen = map[string]any{}
 	}
-	for k := range b {
-		seen[k] = true
-	}
-	out := make([]string, 0, len(seen))
-	for k := range seen {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
+	maps.Copy(seen, b)
+	return slices.Sorted(maps.Keys(seen))
 }

@@ -19,19 +19,11 @@ const OriginalRevision = "before-first-apply"
 // no last-known-good. It is swapped in whole, like a commit.
 func (s *Store) SetOriginal(files Files) error {
 	dir := filepath.Join(s.dir, "original")
-	tmp, err := os.MkdirTemp(s.dir, ".good-") // Open removes a half-written one
+	tmp, err := s.stage(files)
 	if err != nil {
 		return fmt.Errorf("recording the original config: %w", err)
 	}
 	defer os.RemoveAll(tmp)
-	for _, name := range sortedNames(files) {
-		if !ValidName(name) {
-			return fmt.Errorf("recording the original config: invalid file name %q", name)
-		}
-		if err := atomicfile.WriteFile(filepath.Join(tmp, name), files[name], 0o600); err != nil {
-			return err
-		}
-	}
 	if err := os.Rename(tmp, dir); err != nil {
 		return fmt.Errorf("recording the original config: %w", err)
 	}
@@ -42,20 +34,12 @@ func (s *Store) SetOriginal(files Files) error {
 // files and no error when none was.
 func (s *Store) Original() (Files, error) {
 	dir := filepath.Join(s.dir, "original")
-	entries, err := os.ReadDir(dir)
+	files, err := readFiles(dir)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("reading the original config: %w", err)
-	}
-	files := Files{}
-	for _, e := range entries {
-		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
-		if err != nil {
-			return nil, fmt.Errorf("reading the original config: %w", err)
-		}
-		files[e.Name()] = b
 	}
 	return files, nil
 }

@@ -70,39 +70,20 @@ func (s *Store) Good() (string, Files, error) {
 	if err != nil {
 		return "", nil, fmt.Errorf("reading last-known-good: %w", err)
 	}
-	entries, err := os.ReadDir(filepath.Join(s.dir, "good"))
+	files, err := readFiles(filepath.Join(s.dir, "good"))
 	if err != nil {
 		return "", nil, fmt.Errorf("reading last-known-good: %w", err)
-	}
-	files := Files{}
-	for _, e := range entries {
-		if e.Name() == revisionFile {
-			continue
-		}
-		b, err := os.ReadFile(filepath.Join(s.dir, "good", e.Name()))
-		if err != nil {
-			return "", nil, fmt.Errorf("reading last-known-good: %w", err)
-		}
-		files[e.Name()] = b
 	}
 	return strings.TrimSpace(string(rev)), files, nil
 }
 
 // Commit records files as the last-known-good revision.
 func (s *Store) Commit(rev string, files Files) error {
-	tmp, err := os.MkdirTemp(s.dir, ".good-")
+	tmp, err := s.stage(files)
 	if err != nil {
 		return fmt.Errorf("committing %s: %w", rev, err)
 	}
 	defer os.RemoveAll(tmp)
-	for _, name := range sortedNames(files) {
-		if !ValidName(name) {
-			return fmt.Errorf("committing %s: invalid file name %q", rev, name)
-		}
-		if err := atomicfile.WriteFile(filepath.Join(tmp, name), files[name], 0o600); err != nil {
-			return err
-		}
-	}
 	if err := atomicfile.WriteFile(filepath.Join(tmp, revisionFile), []byte(rev+"\n"), 0o600); err != nil {
 		return err
 	}
@@ -120,6 +101,46 @@ func (s *Store) Commit(rev string, files Files) error {
 		return err
 	}
 	return s.Done()
+}
+
+// stage writes files into a new temporary directory beside the store's
+// revisions (Open removes one a crash left), to be swapped in whole.
+func (s *Store) stage(files Files) (string, error) {
+	tmp, err := os.MkdirTemp(s.dir, ".good-")
+	if err != nil {
+		return "", err
+	}
+	for _, name := range sortedNames(files) {
+		err = fmt.Errorf("invalid file name %q", name)
+		if ValidName(name) {
+			err = atomicfile.WriteFile(filepath.Join(tmp, name), files[name], 0o600)
+		}
+		if err != nil {
+			os.RemoveAll(tmp)
+			return "", err
+		}
+	}
+	return tmp, nil
+}
+
+// readFiles reads a revision's files, without its revision marker.
+func readFiles(dir string) (Files, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	files := Files{}
+	for _, e := range entries {
+		if e.Name() == revisionFile {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			return nil, err
+		}
+		files[e.Name()] = b
+	}
+	return files, nil
 }
 
 // Begin records that rev is being applied.
