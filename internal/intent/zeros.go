@@ -1,6 +1,7 @@
 package intent
 
 import (
+	"fmt"
 	"reflect"
 	"strconv"
 	"strings"
@@ -8,8 +9,10 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// explicitZeros reports every number the user wrote as 0 where the intent
-// types read 0 as "not set" (an int field tagged omitempty: mtu,
+// explicitZeros reports every number the user wrote as a decimal where the
+// intent types hold an integer (yaml.v3 decodes `mtu: 9000.5` as 9000 and
+// `mtu: 0.0` as 0 without a word), and every number written as 0 where the
+// intent types read 0 as "not set" (an int field tagged omitempty: mtu,
 // maximumPaths, pod, healthTimeout, minPaths, …). Decoded, `mtu: 0` and no
 // mtu are the same value, so without this check `mtu: 0` would silently
 // mean the default 9216. The rule follows the types, so a field added
@@ -33,6 +36,10 @@ func explicitZeros(path string, root *yaml.Node, t reflect.Type) Errors {
 					continue // an unknown field, reported by the decoder
 				}
 				child := join(p, k.Value)
+				if isInt(f.Type) && v.Kind == yaml.ScalarNode && v.ShortTag() == "!!float" {
+					out = append(out, Error{File: path, Line: v.Line, Field: child,
+						Msg: fmt.Sprintf("Invalid value: %q: must be a whole number", Capped(v.Value))})
+				}
 				if isZeroDefault(f) && v.Kind == yaml.ScalarNode && v.ShortTag() == "!!int" && isZero(v.Value) {
 					out = append(out, Error{File: path, Line: v.Line, Field: child,
 						Msg: "Invalid value: 0: 0 reads as unset here; remove " + k.Value + " to take the default, or give a value"})
@@ -67,9 +74,10 @@ func fieldByKey(t reflect.Type, key string) (reflect.StructField, bool) {
 // whose zero means "not set".
 func isZeroDefault(f reflect.StructField) bool {
 	_, opts, _ := strings.Cut(f.Tag.Get("yaml"), ",")
-	k := f.Type.Kind()
-	return strings.Contains(opts, "omitempty") && k >= reflect.Int && k <= reflect.Uint64
+	return strings.Contains(opts, "omitempty") && isInt(f.Type)
 }
+
+func isInt(t reflect.Type) bool { return t.Kind() >= reflect.Int && t.Kind() <= reflect.Uint64 }
 
 func isZero(s string) bool {
 	n, err := strconv.ParseInt(strings.ReplaceAll(s, "_", ""), 0, 64)
