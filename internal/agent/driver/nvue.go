@@ -127,9 +127,14 @@ func (n *NVUE) wait(ctx context.Context, id, path string) error {
 	}
 }
 
+// httpClient builds the client once, after CheckTransport: no request
+// leaves without it, so credentials never travel in the clear.
 func (n *NVUE) httpClient() (*http.Client, error) {
 	if n.client != nil {
 		return n.client, nil
+	}
+	if err := n.CheckTransport(); err != nil {
+		return nil, err
 	}
 	tr := &http.Transport{TLSClientConfig: &tls.Config{MinVersion: tls.VersionTLS12}}
 	if n.CAFile != "" {
@@ -222,9 +227,6 @@ func (n *NVUE) CheckTransport() error {
 func (n *NVUE) authorize(req *http.Request) error {
 	if n.CredentialsFile == "" {
 		return nil
-	}
-	if err := n.CheckTransport(); err != nil {
-		return err
 	}
 	raw, err := os.ReadFile(n.CredentialsFile)
 	if err != nil {

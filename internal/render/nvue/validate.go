@@ -2,6 +2,7 @@ package nvue
 
 import (
 	"fmt"
+	"math"
 	"net/netip"
 	"regexp"
 	"sort"
@@ -144,7 +145,7 @@ func (v *validator) policy(path string, p map[string]any) {
 // (model.ASN.Check: 0, AS_TRANS and the last ASNs are reserved).
 func (v *validator) asn(path string, raw any) {
 	n, ok := raw.(float64)
-	if !ok || n < 1 || n > 4294967295 || n != float64(int64(n)) {
+	if !ok || n < 0 || n > math.MaxUint32 || n != math.Trunc(n) {
 		v.fail("%s: want an AS number 1-4294967295, got %v", path, raw)
 		return
 	}
