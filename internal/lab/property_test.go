@@ -92,3 +92,19 @@ func seedsToRun(env string) ([]uint64, error) {
 	}
 	return seeds, nil
 }
+
+// TestPropertySeedsCoverWhatTheySay keeps propertySeeds honest: between
+// them the default seeds must hold what their comment promises, so a
+// change to the generator cannot quietly thin out what make test proves.
+func TestPropertySeedsCoverWhatTheySay(t *testing.T) {
+	var all strings.Builder
+	for _, seed := range propertySeeds {
+		all.WriteString(irregular.Generate(seed).Summary + ", ")
+	}
+	for _, want := range []string{"5-stage", "dual-stack", "multipath-relax off", "an ASN per spine",
+		"dual-homed", "maximum-paths 2", "numbered", "cumulus", "nvue", "sonic", "linux-frr", "no "} {
+		if !strings.Contains(all.String(), want) {
+			t.Errorf("the default seeds %v lack %q: %s", propertySeeds, want, all.String())
+		}
+	}
+}

@@ -132,4 +132,7 @@ func TestWaitAppliedHonoursCallerDeadline(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "deadline exceeded") || !strings.Contains(err.Error(), "last seen") {
 		t.Errorf("want a deadline error with what was last seen, got %v", err)
 	}
+	if err != nil && !strings.Contains(err.Error(), "the caller's deadline") {
+		t.Errorf("the error does not say it was the caller's deadline: %v", err)
+	}
 }

@@ -42,11 +42,14 @@ func (l *Lab) Up(ctx context.Context, fabricPath string, o UpOptions) error {
 		return fmt.Errorf("%w in %s: run `underlay lab down` first", ErrAlreadyUp, l.Dir)
 	}
 	start := time.Now()
-	// Every program the lab runs is found before anything is created.
-	for _, p := range []string{progUnderlay, progAgent} {
-		if _, err := l.Program(p, ""); err != nil {
-			return err
-		}
+	// Every program the lab runs is found before anything is created
+	// (the supervisor, which is underlay, finds the agent the same way).
+	self, err := l.Program(progUnderlay, "")
+	if err != nil {
+		return err
+	}
+	if _, err := l.Program(progAgent, ""); err != nil {
+		return err
 	}
 	assets, err := l.K8sBins(o.Assets)
 	if err != nil {
@@ -76,7 +79,7 @@ func (l *Lab) Up(ctx context.Context, fabricPath string, o UpOptions) error {
 	if err := l.build(ctx, f, st); err != nil {
 		return fmt.Errorf("lab up: building namespaces, FRR and links: %w", err)
 	}
-	if err := l.startSupervisor(ctx, st, assets); err != nil {
+	if err := l.startSupervisor(ctx, st, self, assets); err != nil {
 		return fmt.Errorf("lab up: starting the supervisor and the API server: %w", err)
 	}
 	if err := l.Sync(ctx, fabricPath); err != nil {
@@ -244,11 +247,7 @@ func forEach(devices []Device, workers int, fn func(Device) error) error {
 
 // startSupervisor starts `underlay lab serve` in its own session and
 // waits until its control socket answers.
-func (l *Lab) startSupervisor(ctx context.Context, st *State, assets string) error {
-	self, err := l.Program(progUnderlay, "")
-	if err != nil {
-		return err
-	}
+func (l *Lab) startSupervisor(ctx context.Context, st *State, self, assets string) error {
 	logf, err := os.Create(l.path("supervisor.log"))
 	if err != nil {
 		return err

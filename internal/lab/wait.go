@@ -2,6 +2,7 @@ package lab
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 )
@@ -14,15 +15,10 @@ type wait struct {
 	cancel context.CancelFunc
 	start  time.Time
 	within time.Duration
-	// callerFirst: the caller's deadline comes before within.
-	callerFirst bool
 }
 
 func startWait(ctx context.Context, within time.Duration) wait {
 	w := wait{start: time.Now(), within: within}
-	if d, ok := ctx.Deadline(); ok && time.Until(d) < within {
-		w.callerFirst = true
-	}
 	w.ctx, w.cancel = context.WithTimeout(ctx, within)
 	return w
 }
@@ -33,8 +29,12 @@ func startWait(ctx context.Context, within time.Duration) wait {
 func (w wait) failed(stage, lastSeen string) error {
 	took := time.Since(w.start).Round(100 * time.Millisecond)
 	why := fmt.Sprintf("deadline %s", w.within)
-	if w.callerFirst {
+	// The wait's context ends at the earlier of the two deadlines.
+	if d, _ := w.ctx.Deadline(); d.Before(w.start.Add(w.within)) {
 		why = "the caller's deadline"
+	}
+	if errors.Is(context.Cause(w.ctx), context.Canceled) {
+		why = "cancelled"
 	}
 	return fmt.Errorf("%s: %w after %s (%s); last seen: %s", stage, context.Cause(w.ctx), took, why, lastSeen)
 }
