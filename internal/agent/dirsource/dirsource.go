@@ -48,8 +48,8 @@ func Read(dir string) (string, store.Files, error) {
 	}
 	defer root.Close()
 	data := "."
-	if _, err := root.Lstat("..data"); err == nil {
-		data = "..data" // kubelet-managed; Root resolves the link inside dir
+	if kubeletManaged(dir) {
+		data = "..data" // Root resolves the link, inside dir only
 	}
 	names, err := listNames(root, data)
 	if err != nil {
