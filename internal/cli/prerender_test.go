@@ -72,7 +72,8 @@ func preFixtures() []preFixture {
 		"fd00::1/128", "10.0.0.1/31", "10.0.0.0/30", "10.9.9.0/31", "10.255.0.0/32", "10.255.0.9/32", "10.0.0.2/31", "10.255.0.2/32"}
 	for entry := range preLockEntries {
 		for _, v := range hostile {
-			out = append(out, preFixture{name: "lock " + entry + "=" + v, fabric: preBase, lock: preLock(entry, v)})
+			out = append(out, preFixture{name: "lock " + entry + "=" + v, fabric: preBase, lock: preLock(entry, v),
+				invalid: neverValidIn(entry, v)})
 		}
 	}
 	for _, dev := range []string{"spine1", "leaf1", "leaf2", "host1"} {
@@ -88,6 +89,20 @@ func preFixtures() []preFixture {
 	unified := strings.Replace(preBase, "platform: sonic}", "platform: sonic, sonic: {routingMode: unified}, loopbacks: [10.9.0.1, fd00::1]}", 1)
 	out = append(out, preFixture{name: "sonic unified with an IPv6 loopback", fabric: unified, invalid: true})
 	return out
+}
+
+// neverValidIn reports whether v can be no entry of entry's lock table:
+// a reserved or non-integer ASN, or anything but a prefix of the table's
+// family and length.
+func neverValidIn(entry, v string) bool {
+	table, _, _ := strings.Cut(entry, ".")
+	switch table {
+	case "asns":
+		return !regexp.MustCompile(`^[1-9][0-9]*$`).MatchString(v) || v == "23456" || v == "65535" || v == "4294967295"
+	case "loopbackIPv4":
+		return !strings.HasPrefix(v, "10.") || !strings.HasSuffix(v, "/32")
+	}
+	return !strings.HasPrefix(v, "10.") || !strings.HasSuffix(v, "/31")
 }
 
 // TestValidateOKMeansRenderOK is the promise CI rests on: whatever
