@@ -158,8 +158,8 @@ func (r *resolver) deviceSettings(d *device) {
 	if m.Platform == model.PlatformSONiC {
 		m.Sonic = sonicSettings(m.Name, in.Sonic)
 	}
-	if in.Sonic != nil && in.Sonic.RoutingMode != "" && in.Sonic.RoutingMode != "unified" && in.Sonic.RoutingMode != "split" {
-		r.errs = append(r.errs, field.NotSupported(d.path.Child("sonic", "routingMode"), in.Sonic.RoutingMode, []string{"split", "unified"}))
+	if in.Sonic != nil && in.Sonic.RoutingMode != "" && in.Sonic.RoutingMode != SONiCUnified && in.Sonic.RoutingMode != SONiCSplit {
+		r.errs = append(r.errs, field.NotSupported(d.path.Child("sonic", "routingMode"), in.Sonic.RoutingMode, []string{SONiCSplit, SONiCUnified}))
 	}
 }
 

@@ -140,11 +140,19 @@ func (r *resolver) prefixPool(p *field.Path, s string, v4 bool, bits int) *ipam.
 	return nil
 }
 
+// namedPool is a prefix pool with its field name under spec.pools.
+type namedPool struct {
+	name string
+	pool *ipam.PrefixPool
+}
+
+// prefixPools lists the prefix pools, set or not, by field name.
+func (p *pools) prefixPools() []namedPool {
+	return []namedPool{{"loopbackIPv4", p.lo4}, {"loopbackIPv6", p.lo6}, {"linkIPv4", p.link4}, {"linkIPv6", p.link6}}
+}
+
 func (r *resolver) checkPrefixPoolOverlap(p *field.Path) {
-	named := []struct {
-		name string
-		pool *ipam.PrefixPool
-	}{{"loopbackIPv4", r.pools.lo4}, {"loopbackIPv6", r.pools.lo6}, {"linkIPv4", r.pools.link4}, {"linkIPv6", r.pools.link6}}
+	named := r.pools.prefixPools()
 	for i, a := range named {
 		for _, b := range named[i+1:] {
 			if a.pool != nil && b.pool != nil && a.pool.Prefix.Overlaps(b.pool.Prefix) {

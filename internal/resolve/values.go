@@ -8,8 +8,6 @@ import (
 
 	"github.com/distribution/reference"
 	"k8s.io/apimachinery/pkg/util/validation/field"
-
-	"underlay.dev/underlay/internal/ipam"
 )
 
 // This file checks single values whose syntax belongs to someone else: the
@@ -21,10 +19,7 @@ import (
 // grows, so the subnet would collide with an allocation later even if it
 // collides with none today.
 func (r *resolver) subnetInPool(p *field.Path, pfx netip.Prefix) bool {
-	for _, pool := range []struct {
-		name string
-		pool *ipam.PrefixPool
-	}{{"loopbackIPv4", r.pools.lo4}, {"loopbackIPv6", r.pools.lo6}, {"linkIPv4", r.pools.link4}, {"linkIPv6", r.pools.link6}} {
+	for _, pool := range r.pools.prefixPools() {
 		if pool.pool != nil && pool.pool.Prefix.Overlaps(pfx) {
 			r.errs = append(r.errs, field.Invalid(p, pfx.String(), fmt.Sprintf(
 				"overlaps spec.pools.%s %s, which underlay allocates from; move the subnet out of the pool or shrink the pool",
