@@ -28,7 +28,7 @@ import (
 type Document struct {
 	Path   string
 	Fabric *v1alpha1.Fabric
-	src    []byte
+	root   yaml.Node      // src parsed once, for positions and checks
 	lines  map[string]int // field path → line, built on first use
 }
 
@@ -43,7 +43,7 @@ func Load(path string) (*Document, error) {
 
 // Parse strictly decodes src; path is only used in messages.
 func Parse(path string, src []byte) (*Document, error) {
-	doc := &Document{Path: path, Fabric: &v1alpha1.Fabric{}, src: src}
+	doc := &Document{Path: path, Fabric: &v1alpha1.Fabric{}}
 	dec := yaml.NewDecoder(bytes.NewReader(src))
 	dec.KnownFields(true)
 	err := dec.Decode(doc.Fabric)
@@ -56,11 +56,10 @@ func Parse(path string, src []byte) (*Document, error) {
 	if err := secondDocument(path, dec, "an intent file holds one Fabric"); err != nil {
 		return nil, err
 	}
-	var root yaml.Node
-	if err := yaml.Unmarshal(src, &root); err != nil {
+	if err := yaml.Unmarshal(src, &doc.root); err != nil {
 		return nil, decodeErrors(path, nil, err)
 	}
-	if errs := explicitZeros(path, &root, reflect.TypeOf(doc.Fabric)); len(errs) > 0 {
+	if errs := explicitZeros(path, &doc.root, reflect.TypeOf(doc.Fabric)); len(errs) > 0 {
 		return nil, errs
 	}
 	return doc, nil

@@ -30,13 +30,13 @@ var LockRoot = field.NewPath("lock")
 type LockDocument struct {
 	Path  string
 	Lock  *v1alpha1.Lock
-	src   []byte
+	root  yaml.Node // src parsed once
 	lines map[string]int
 }
 
 // Line returns the line of the entry at path ("asns.leaf1"); see
 // Document.Line.
-func (l *LockDocument) Line(path string) int { return lineOf(l.src, &l.lines, path) }
+func (l *LockDocument) Line(path string) int { return lineOf(&l.root, &l.lines, path) }
 
 // LockPath is where the lock of an intent file lives: fabric.yaml →
 // fabric.lock.yaml in the same directory.
@@ -69,7 +69,7 @@ func ReadLock(path string) (*LockDocument, error) {
 
 // ParseLock strictly decodes a lock file; path is only used in messages.
 func ParseLock(path string, src []byte) (*LockDocument, error) {
-	l := &LockDocument{Path: path, Lock: &v1alpha1.Lock{}, src: src}
+	l := &LockDocument{Path: path, Lock: &v1alpha1.Lock{}}
 	dec := yaml.NewDecoder(bytes.NewReader(src))
 	dec.KnownFields(true)
 	if err := dec.Decode(l.Lock); err != nil && !errors.Is(err, errEOF) {
@@ -77,6 +77,9 @@ func ParseLock(path string, src []byte) (*LockDocument, error) {
 	}
 	if err := secondDocument(path, dec, "a lock file holds one FabricLock"); err != nil {
 		return nil, err
+	}
+	if err := yaml.Unmarshal(src, &l.root); err != nil {
+		return nil, decodeErrors(path, nil, err)
 	}
 	if errs := l.wholeASNs(); len(errs) > 0 {
 		return nil, errs
@@ -95,12 +98,11 @@ func ParseLock(path string, src []byte) (*LockDocument, error) {
 // 1.1 (an asdot ASN written by hand) or 0.0 into a uint32 without a word,
 // as AS 1 and AS 0.
 func (l *LockDocument) wholeASNs() Errors {
-	var root yaml.Node
-	if err := yaml.Unmarshal(l.src, &root); err != nil || len(root.Content) == 0 {
+	if len(l.root.Content) == 0 {
 		return nil
 	}
 	var errs Errors
-	m := root.Content[0]
+	m := l.root.Content[0]
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		if m.Content[i].Value != "asns" || m.Content[i+1].Kind != yaml.MappingNode {
 			continue

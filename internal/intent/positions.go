@@ -11,15 +11,15 @@ import (
 // k8s.io/apimachinery field.Path: "spec.devices[leaf1].asn",
 // "spec.links[3]"). A field the user left out maps to the line of its
 // nearest parent that is present. Unknown paths map to line 1.
-func (d *Document) Line(path string) int { return lineOf(d.src, &d.lines, path) }
+func (d *Document) Line(path string) int { return lineOf(&d.root, &d.lines, path) }
 
-// lineOf looks path up in the index of src, building it on first use. The
-// intent and the lock file share it, so both place errors the same way.
-func lineOf(src []byte, lines *map[string]int, path string) int {
+// lineOf looks path up in the index of root (the document as parsed once),
+// building the index on first use. The intent and the lock file share it,
+// so both place errors the same way.
+func lineOf(root *yaml.Node, lines *map[string]int, path string) int {
 	if *lines == nil {
 		*lines = map[string]int{}
-		var root yaml.Node
-		if err := yaml.Unmarshal(src, &root); err == nil && len(root.Content) > 0 {
+		if len(root.Content) > 0 {
 			index(*lines, "", root.Content[0])
 		}
 	}
