@@ -114,6 +114,10 @@ const routerTimeout = 2 * time.Minute
 func (l *Lab) Vtysh(router, command string) (string, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), routerTimeout)
 	defer cancel()
+	return l.vtysh(ctx, router, command)
+}
+
+func (l *Lab) vtysh(ctx context.Context, router, command string) (string, error) {
 	out, err := exec.CommandContext(ctx, "vtysh", "-N", l.Pathspace(router), "-c", command).CombinedOutput()
 	return string(out), err
 }
@@ -141,8 +145,10 @@ func (l *Lab) String() string { return fmt.Sprintf("frrlab %s %v", l.prefix, l.r
 func (l *Lab) WaitRoute(t testing.TB, stage, router, prefix string, within time.Duration) {
 	t.Helper()
 	deadline := time.Now().Add(within)
+	ctx, cancel := context.WithDeadline(context.Background(), deadline)
+	defer cancel()
 	for {
-		out, err := l.Vtysh(router, "show ip route "+prefix+" json")
+		out, err := l.vtysh(ctx, router, "show ip route "+prefix+" json")
 		if err == nil && strings.Contains(out, `"`+prefix+`"`) {
 			return
 		}
