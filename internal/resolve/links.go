@@ -3,7 +3,6 @@ package resolve
 import (
 	"fmt"
 	"net/netip"
-	"regexp"
 	"sort"
 	"strings"
 
@@ -12,21 +11,10 @@ import (
 	"underlay.dev/underlay/internal/model"
 )
 
-// portNames says what a port may be called on each platform.
-var portNames = map[model.Platform]struct {
-	re      *regexp.Regexp
-	example string
-}{
-	model.PlatformCumulus:  {regexp.MustCompile(`^swp[0-9]+(s[0-9]+)?$`), "swp1 or swp1s0"},
-	model.PlatformNVUE:     {regexp.MustCompile(`^swp[0-9]+(s[0-9]+)?$`), "swp1 or swp1s0"},
-	model.PlatformSONiC:    {regexp.MustCompile(`^Ethernet[0-9]+$`), "Ethernet0"},
-	model.PlatformLinuxFRR: {regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_.-]{0,14}$`), "eth0 or ens1f0"},
-}
-
 // usePort checks a port name for d's platform and that nothing else uses it.
 func (r *resolver) usePort(d *device, port string, p *field.Path) bool {
-	if rule, ok := portNames[d.m.Platform]; ok && (!rule.re.MatchString(port) || port == "lo") {
-		r.errs = append(r.errs, field.Invalid(p, port, fmt.Sprintf("not a %s port name: want e.g. %s", d.m.Platform, rule.example)))
+	if rule, ok := model.PortNames[d.m.Platform]; ok && (!rule.Pattern.MatchString(port) || port == "lo") {
+		r.errs = append(r.errs, field.Invalid(p, port, fmt.Sprintf("not a %s port name: want e.g. %s", d.m.Platform, rule.Example)))
 		return false
 	}
 	if first, used := d.ports[port]; used {

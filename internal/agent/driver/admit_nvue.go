@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"sigs.k8s.io/yaml"
+
+	"underlay.dev/underlay/internal/model"
 )
 
 // shape describes one value of a tree the agent accepts: an object with
@@ -63,7 +65,7 @@ func shMatch(re string) func(string) bool {
 var underlayPolicy = shMatch(`^UNDERLAY-[A-Za-z0-9_-]+$`)
 
 var (
-	nvueSwp    = shMatch(`^swp[0-9]+(s[0-9]+)?$`)
+	nvueSwp    = model.PortNames[model.PlatformNVUE].Pattern.MatchString
 	nvueFamily = shMatch(`^ipv[46]-unicast$`)
 	nvueSeq    = shMatch(`^[0-9]+$`)
 )

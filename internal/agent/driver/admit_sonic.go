@@ -7,6 +7,8 @@ import (
 	"maps"
 	"slices"
 	"strings"
+
+	"underlay.dev/underlay/internal/model"
 )
 
 // sonicTable is what the SONiC driver owns of one CONFIG_DB table.
@@ -72,7 +74,7 @@ var SONiCOwned = map[string]sonicTable{
 	}},
 }
 
-var sonicPort = shMatch(`^Ethernet[0-9]+$`)
+var sonicPort = model.PortNames[model.PlatformSONiC].Pattern.MatchString
 
 func eq(s string) func(string) bool { return func(k string) bool { return k == s } }
 
