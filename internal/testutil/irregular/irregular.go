@@ -147,7 +147,8 @@ func (b *builder) hosts() {
 		}
 	}
 	for _, leaf := range leaves {
-		for h := 1; h <= b.r.IntN(3) && len(b.devices) < MaxDevices; h++ {
+		hosts := b.r.IntN(3) // 0, 1 or 2, drawn once per leaf
+		for h := 1; h <= hosts && len(b.devices) < MaxDevices; h++ {
 			host := b.add(&device{name: fmt.Sprintf("%s-h%d", leaf.name, h), role: "host", platform: "linux-frr"})
 			b.link(host, leaf)
 			if other := b.sibling(leaves, leaf); other != nil && b.chance(0.35) {
