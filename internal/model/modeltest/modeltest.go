@@ -108,4 +108,5 @@ func finish(f *model.Fabric) {
 		})
 	}
 	resolve.ApplyPolicies(f)
+	resolve.Derive(f)
 }
