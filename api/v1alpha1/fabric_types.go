@@ -132,6 +132,68 @@ type Device struct {
 	BGP *DeviceBGP `yaml:"bgp,omitempty" json:"bgp,omitempty"`
 	// Sonic holds hardware values for SONiC's DEVICE_METADATA.
 	Sonic *Sonic `yaml:"sonic,omitempty" json:"sonic,omitempty"`
+	// Peers are BGP neighbours that are not fabric devices (a firewall, a
+	// router outside the fabric); only leaves have them.
+	Peers []Peer `yaml:"peers,omitempty" json:"peers,omitempty"`
+	// Groups are neighbours that open sessions from a listen range (FRR's
+	// peer group with `bgp listen range`), such as Kubernetes nodes; only
+	// leaves have them.
+	Groups []PeerGroup `yaml:"groups,omitempty" json:"groups,omitempty"`
+}
+
+// Peer is one BGP neighbour outside the fabric. It peers with Address
+// (numbered: inside a subnet on one of the device's ports) or over
+// Interface (unnumbered: a port no link or subnet uses), never both.
+type Peer struct {
+	// Name is [a-z0-9][a-z0-9-]*, at most 32 characters, unique among the
+	// device's peers and groups; the policies are UNDERLAY-IMPORT-<name>
+	// and UNDERLAY-EXPORT-<name>.
+	Name string `yaml:"name" json:"name"`
+	// ASN is asplain or asdot.
+	ASN       string `yaml:"asn" json:"asn"`
+	Address   string `yaml:"address,omitempty" json:"address,omitempty"`
+	Interface string `yaml:"interface,omitempty" json:"interface,omitempty"`
+	// Announces is what the neighbour originates; verify treats it as a
+	// stub announcing exactly these.
+	Announces []string `yaml:"announces,omitempty" json:"announces,omitempty"`
+	// Accept are the import rules; default: exactly Announces.
+	Accept []PrefixRule `yaml:"accept,omitempty" json:"accept,omitempty"`
+	// Advertise are the export rules; default: the fabric's loopback
+	// pools (le /32, /128) and every prefix a device originates outside
+	// them (exact).
+	Advertise []PrefixRule `yaml:"advertise,omitempty" json:"advertise,omitempty"`
+}
+
+// PeerGroup is a set of neighbours that open sessions from Listen and
+// share settings.
+type PeerGroup struct {
+	// Name is named as a Peer is, and must not look like a port name or an
+	// address: FRR reads `neighbor <name>` as either.
+	Name string `yaml:"name" json:"name"`
+	// ASN is asplain, asdot or "external" (any ASN but the device's own).
+	ASN string `yaml:"asn" json:"asn"`
+	// Listen are the ranges members connect from; each lies inside a
+	// subnet on one of the device's ports.
+	Listen []string `yaml:"listen" json:"listen"`
+	// ListenLimit caps the members that may connect (1-65535); default:
+	// FRR's.
+	ListenLimit int `yaml:"listenLimit,omitempty" json:"listenLimit,omitempty"`
+	// MaxPrefixes caps the prefixes accepted from each member
+	// (1-4294967295); default: no limit.
+	MaxPrefixes int          `yaml:"maxPrefixes,omitempty" json:"maxPrefixes,omitempty"`
+	Announces   []string     `yaml:"announces,omitempty" json:"announces,omitempty"`
+	Accept      []PrefixRule `yaml:"accept,omitempty" json:"accept,omitempty"`
+	Advertise   []PrefixRule `yaml:"advertise,omitempty" json:"advertise,omitempty"`
+}
+
+// PrefixRule matches Prefix exactly, or with Ge and/or Le every prefix
+// inside it whose length is in range, as FRR's prefix-list does:
+// length(Prefix) <= ge <= le <= 32 (128); ge alone reaches 32 (128), le
+// alone starts at Prefix's length.
+type PrefixRule struct {
+	Prefix string `yaml:"prefix" json:"prefix"`
+	Ge     int    `yaml:"ge,omitempty" json:"ge,omitempty"`
+	Le     int    `yaml:"le,omitempty" json:"le,omitempty"`
 }
 
 // DeviceBGP are per-device BGP overrides.

@@ -126,7 +126,8 @@ var intentTypes = map[string]reflect.Type{}
 func init() {
 	for _, v := range []any{v1alpha1.Fabric{}, v1alpha1.Metadata{}, v1alpha1.FabricSpec{}, v1alpha1.Pools{},
 		v1alpha1.ASNPools{}, v1alpha1.BGP{}, v1alpha1.Timers{}, v1alpha1.Device{}, v1alpha1.DeviceBGP{},
-		v1alpha1.Sonic{}, v1alpha1.Subnet{}, v1alpha1.Link{}, v1alpha1.Check{}, v1alpha1.Agent{}} {
+		v1alpha1.Sonic{}, v1alpha1.Subnet{}, v1alpha1.Link{}, v1alpha1.Check{}, v1alpha1.Agent{},
+		v1alpha1.Peer{}, v1alpha1.PeerGroup{}, v1alpha1.PrefixRule{}} {
 		t := reflect.TypeOf(v)
 		intentTypes[t.Name()] = t
 	}

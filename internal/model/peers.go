@@ -40,6 +40,9 @@ type External struct {
 	Address   netip.Addr // invalid when Interface is set
 	Interface string     // "" when Address is set
 	Announces []netip.Prefix
+	// Accept and Advertise are the intent's import and export rules; nil
+	// takes the defaults resolve.ApplyPolicies gives.
+	Accept, Advertise []PrefixRule
 }
 
 // Group is a set of neighbours that share settings and are not listed one
@@ -53,6 +56,8 @@ type Group struct {
 	ListenLimit int            // 0: the platform's default
 	MaxPrefixes int            // 0: no limit
 	Announces   []netip.Prefix // what verify assumes members originate
+	// Accept and Advertise: as External's.
+	Accept, Advertise []PrefixRule
 }
 
 // Neighbor is how FRR (and NVUE, and the health gate reading FRR) names

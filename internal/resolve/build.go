@@ -39,6 +39,7 @@ func (r *resolver) build() {
 			}
 			return a.Families[0] < b.Families[0]
 		})
+		outsideSessions(d, v6)
 		m.Originated = append(append([]netip.Prefix(nil), m.Loopbacks...), subnetPrefixes(m)...)
 		model.SortPrefixes(m.Originated)
 		derive(m)

@@ -26,7 +26,8 @@ func Derive(f *model.Fabric) {
 
 // interfaces lists the loopback, then every port in natural order: the
 // link ends (with their MTU and addresses) and the ports only server
-// subnets use (their MTU is not in the intent and stays the platform's).
+// subnets or an unnumbered external neighbour use (their MTU is not in the
+// intent and stays the platform's).
 // A subnet's gateway joins its port's addresses after the link's.
 func interfaces(d *model.Device) []*model.Interface {
 	lo := &model.Interface{Name: model.LoopbackName, Kind: model.KindLoopback,
@@ -50,6 +51,15 @@ func interfaces(d *model.Device) []*model.Interface {
 			ports = append(ports, i)
 		}
 		i.Addrs = append(i.Addrs, s.Gateway)
+	}
+	for _, s := range d.Sessions {
+		// an external neighbour over a port of its own: no address, the
+		// port's IPv6 link-local carries the session
+		if s.External != nil && s.External.Interface != "" && byName[s.Port] == nil {
+			i := &model.Interface{Name: s.Port, Kind: model.KindRouted, Unnumbered: true, Instance: model.DefaultInstance}
+			byName[s.Port] = i
+			ports = append(ports, i)
+		}
 	}
 	sort.SliceStable(ports, func(a, b int) bool { return model.NaturalLess(ports[a].Name, ports[b].Name) })
 	return append([]*model.Interface{lo}, ports...)

@@ -2,6 +2,7 @@ package resolve
 
 import (
 	"net/netip"
+	"slices"
 	"sort"
 
 	"underlay.dev/underlay/internal/model"
@@ -12,6 +13,10 @@ const (
 	PolicyExportUplink = "UNDERLAY-EXPORT-UPLINK"
 	PolicyImportFabric = "UNDERLAY-IMPORT-FABRIC"
 	PolicyImportHost   = "UNDERLAY-IMPORT-" // + host name
+	// A neighbour outside the fabric (a peer or a group) gets both, named
+	// after it.
+	PolicyImportOutside = "UNDERLAY-IMPORT-" // + peer or group name
+	PolicyExportOutside = "UNDERLAY-EXPORT-" // + peer or group name
 )
 
 // ApplyPolicies attaches the route policy every device gets:
@@ -21,7 +26,12 @@ const (
 //   - a host announces only its own prefixes and accepts only fabric
 //     loopbacks and server subnets ("router on the host");
 //   - spines and superspines pass everything: eBGP loop prevention with
-//     shared spine/superspine ASNs stops valley paths.
+//     shared spine/superspine ASNs stops valley paths;
+//   - a neighbour outside the fabric (only leaves have them) is accepted
+//     from by its accept rules, default exactly what it announces, and
+//     sent its advertise rules, default the fabric's own addresses (the
+//     loopback pools up to /32 and /128, every other originated prefix
+//     exactly); the leaf announces to its spines what it accepts from it.
 //
 // It expects Originated to be filled and replaces any existing policies.
 func ApplyPolicies(f *model.Fabric) {
@@ -41,7 +51,7 @@ func ApplyPolicies(f *model.Fabric) {
 		d.Policies = nil
 		switch d.Role {
 		case model.RoleLeaf:
-			leafPolicies(d)
+			leafPolicies(d, fabricRules)
 		case model.RoleHost:
 			hostPolicies(d, fabricRules)
 		}
@@ -58,11 +68,16 @@ func inPools(pools []netip.Prefix, p netip.Prefix) bool {
 	return false
 }
 
-func leafPolicies(d *model.Device) {
+func leafPolicies(d *model.Device, fabricRules []model.PrefixRule) {
 	up := &model.Policy{Name: PolicyExportUplink, Rules: exact(d.Originated)}
 	d.Policies = append(d.Policies, up)
 	imports := map[string]*model.Policy{}
 	for _, s := range d.Sessions {
+		if !s.Fabric() {
+			in := outsidePolicies(d, s, fabricRules)
+			up.Rules = append(up.Rules, in.Rules...)
+			continue
+		}
 		if s.Peer.Role != model.RoleHost {
 			s.Export = up
 			continue
@@ -78,6 +93,31 @@ func leafPolicies(d *model.Device) {
 	}
 	sortRules(up.Rules)
 	up.Rules = dedupRules(up.Rules)
+}
+
+// outsidePolicies gives a session to a peer or group its import and
+// export policies and returns the import one.
+func outsidePolicies(d *model.Device, s *model.Session, fabricRules []model.PrefixRule) *model.Policy {
+	name, announces, accept, advertise := "", []netip.Prefix(nil), []model.PrefixRule(nil), []model.PrefixRule(nil)
+	if s.Group != nil {
+		name, announces, accept, advertise = s.Group.Name, s.Group.Announces, s.Group.Accept, s.Group.Advertise
+	} else {
+		name, announces, accept, advertise = s.External.Name, s.External.Announces, s.External.Accept, s.External.Advertise
+	}
+	if accept == nil {
+		accept = exact(announces)
+	}
+	if advertise == nil {
+		advertise = fabricRules
+	}
+	in := &model.Policy{Name: PolicyImportOutside + name, Rules: slices.Clone(accept)}
+	out := &model.Policy{Name: PolicyExportOutside + name, Rules: slices.Clone(advertise)}
+	sortRules(in.Rules)
+	sortRules(out.Rules)
+	in.Rules, out.Rules = dedupRules(in.Rules), dedupRules(out.Rules)
+	s.Import, s.Export = in, out
+	d.Policies = append(d.Policies, in, out)
+	return in
 }
 
 func hostPolicies(d *model.Device, fabricRules []model.PrefixRule) {
@@ -103,7 +143,14 @@ func sortRules(rs []model.PrefixRule) {
 		if a.Addr().Is4() != b.Addr().Is4() {
 			return a.Addr().Is4()
 		}
-		return model.ComparePrefix(a, b) < 0
+		if c := model.ComparePrefix(a, b); c != 0 {
+			return c < 0
+		}
+		// one prefix with several length ranges (accept rules): by ge, le
+		if rs[i].Ge != rs[j].Ge {
+			return rs[i].Ge < rs[j].Ge
+		}
+		return rs[i].Le < rs[j].Le
 	})
 }
 

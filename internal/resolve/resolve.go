@@ -6,7 +6,9 @@
 // what depends on a broken value, so a user sees every error in one run.
 // The steps are: settings (metadata, pools, BGP) → devices → links →
 // allocation (ASNs, loopbacks, link prefixes, against the lock) → overlap
-// checks → ports, sessions and policies.
+// checks → ports, sessions and policies. Neighbours outside the fabric
+// (peers, groups) are checked after the links and get their sessions after
+// the fabric's.
 package resolve
 
 import (
@@ -49,6 +51,8 @@ type device struct {
 	hasLo4      bool
 	hasLo6      bool
 	broken      bool // an error makes further checks on it pointless
+	// outside are the valid peers and groups outside the fabric.
+	outside []*outsider
 }
 
 // link is a link being resolved.
@@ -73,12 +77,13 @@ func Resolve(in *v1alpha1.Fabric, lock *v1alpha1.Lock) (*Result, field.ErrorList
 	// Allocation runs even after validation errors (it skips broken
 	// devices and links), so collisions show up in the same run; the
 	// model is only built from a fully valid intent.
-	for _, step := range []func(){r.settings, r.devices, r.resolveLinks} {
+	for _, step := range []func(){r.settings, r.devices, r.resolveLinks, r.outsiders} {
 		step()
 	}
 	if !r.poolsOverlap {
 		r.allocate()
 		r.checkOverlaps()
+		r.outsideASNs()
 	}
 	if len(r.errs) > 0 {
 		return nil, r.errs

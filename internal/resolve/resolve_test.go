@@ -55,7 +55,7 @@ func TestResolveErrors(t *testing.T) {
 	}{
 		{"unknown field", func(s string) string {
 			return strings.Replace(s, "{name: leaf1, role: leaf,", "{name: leaf1, rol: leaf, role: leaf,", 1)
-		}, []string{`fabric.yaml:11: unknown field "rol" in Device; known fields: asn, bgp, loopbacks, mtu, name, platform, pod, role, sonic, subnets, unnumbered`}},
+		}, []string{`fabric.yaml:11: unknown field "rol" in Device; known fields: asn, bgp, groups, loopbacks, mtu, name, peers, platform, pod, role, sonic, subnets, unnumbered`}},
 		{"duplicate name", func(s string) string {
 			return strings.Replace(s, "name: leaf2", "name: leaf1", 1)
 		}, []string{"fabric.yaml:12: spec.devices[2].name: Duplicate value: \"leaf1 (first defined at spec.devices[leaf1])\"",
