@@ -19,6 +19,11 @@ func TestParseErrors(t *testing.T) {
 			[]string{`f.yaml:3: unknown field "metdata" in Fabric; known fields: apiVersion, kind, metadata, spec`,
 				`f.yaml:6: unknown field "colour" in Device`,
 				`f.yaml:8: unknown field "speed" in Link; known fields: endpoints, ipv4, ipv6, mtu, unnumbered`}},
+		{"unknown fields outside the fabric", "apiVersion: underlay.dev/v1alpha1\nkind: Fabric\nspec:\n  devices:\n  - name: a\n    peers:\n" +
+			"    - {name: fw1, asn: 1, adress: 192.0.2.1}\n    groups:\n    - name: g\n      accept: [{prefix: 10.0.0.0/8, lw: 24}]\n      limit: 2\n",
+			[]string{`f.yaml:7: unknown field "adress" in Peer; known fields: accept, address, advertise, announces, asn, interface, name`,
+				`f.yaml:10: unknown field "lw" in PrefixRule; known fields: ge, le, prefix`,
+				`f.yaml:11: unknown field "limit" in PeerGroup; known fields: accept, advertise, announces, asn, listen, listenLimit, maxPrefixes, name`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -84,7 +84,9 @@ func (r *resolver) outsiders() {
 // outsideName checks a peer's or group's name: the policies are named
 // after it and it must be unique on the device and not a device's name
 // (a leaf's host already has a policy UNDERLAY-IMPORT-<host>).
-func (r *resolver) outsideName(d *device, names map[string]*field.Path, p *field.Path, name string, group bool) bool {
+// idx is the item's path by index, which names it unambiguously when two
+// items share a name.
+func (r *resolver) outsideName(names map[string]*field.Path, p, idx *field.Path, name string, group bool) bool {
 	np := p.Child("name")
 	switch {
 	case name == "":
@@ -93,7 +95,7 @@ func (r *resolver) outsideName(d *device, names map[string]*field.Path, p *field
 		r.errs = append(r.errs, field.Invalid(np, name, fmt.Sprintf(
 			"must be at most %d of a-z, 0-9 and '-', starting with a letter or digit, e.g. fw1", maxOutsideName)))
 	case names[name] != nil:
-		r.errs = append(r.errs, field.Duplicate(np, fmt.Sprintf("%s (first used at %s); peers and groups of a device need distinct names", name, names[name])))
+		r.errs = append(r.errs, field.Duplicate(idx.Child("name"), fmt.Sprintf("%s (first used at %s); peers and groups of a device need distinct names", name, names[name])))
 	case r.devs[name] != nil:
 		r.errs = append(r.errs, field.Invalid(np, name, "is the name of a fabric device; name the outside neighbour differently"))
 	case name == "uplink" || name == "fabric":
@@ -101,7 +103,7 @@ func (r *resolver) outsideName(d *device, names map[string]*field.Path, p *field
 	case group && looksLikePort(name):
 		r.errs = append(r.errs, field.Invalid(np, name, "looks like an interface name, which FRR would read `neighbor "+name+"` as; pick a name such as k8s-rack1"))
 	default:
-		names[name] = p
+		names[name] = idx
 		return true
 	}
 	return false
@@ -121,7 +123,7 @@ func looksLikePort(name string) bool {
 func (r *resolver) peer(d *device, names map[string]*field.Path, i int) {
 	in := &d.in.Peers[i]
 	p := itemPath(d.path.Child("peers"), i, in.Name)
-	ok := r.outsideName(d, names, p, in.Name, false)
+	ok := r.outsideName(names, p, d.path.Child("peers").Index(i), in.Name, false)
 	e := &model.External{Name: in.Name}
 	o := &outsider{path: p, ext: e}
 	var asnOK bool
@@ -216,7 +218,7 @@ func portSubnets(m *model.Device) string {
 func (r *resolver) group(d *device, names map[string]*field.Path, i int) {
 	in := &d.in.Groups[i]
 	p := itemPath(d.path.Child("groups"), i, in.Name)
-	ok := r.outsideName(d, names, p, in.Name, true)
+	ok := r.outsideName(names, p, d.path.Child("groups").Index(i), in.Name, true)
 	g := &model.Group{Name: in.Name, ListenLimit: in.ListenLimit, MaxPrefixes: in.MaxPrefixes}
 	asnOK := true
 	switch in.ASN {

@@ -47,7 +47,7 @@ func (r *resolver) outsideRules(p *field.Path, announces []string, accept, adver
 		}
 	}
 	model.SortPrefixes(ann)
-	if accept == nil && len(ann) == 0 {
+	if accept == nil && len(announces) == 0 {
 		r.errs = append(r.errs, field.Required(p.Child("announces"),
 			"list what the neighbour announces (the default import policy accepts exactly that), or set accept"))
 		ok = false
