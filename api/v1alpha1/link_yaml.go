@@ -35,3 +35,13 @@ func (l *Link) UnmarshalYAML(n *yaml.Node) error {
 	}
 	return nil
 }
+
+// MarshalYAML writes a link that sets nothing but its endpoints in the
+// short form "a:port -- b:port", and any other link as a map.
+func (l Link) MarshalYAML() (any, error) {
+	if (l == Link{Endpoints: l.Endpoints}) {
+		return l.Endpoints, nil
+	}
+	type plain Link
+	return plain(l), nil
+}

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"math/bits"
-	"strings"
 
 	"underlay.dev/underlay/api/v1alpha1"
 )
@@ -80,17 +79,20 @@ func (c Clos) Validate() error {
 	return nil
 }
 
-type writer struct {
-	b strings.Builder
-	c Clos
+// Write writes the intent as YAML: the Fabric that Build returns, in the
+// compact layout of Encode.
+func (c Clos) Write(out io.Writer) error {
+	f, err := c.Build()
+	if err != nil {
+		return err
+	}
+	return Encode(out, f, fmt.Sprintf("underlay gen clos: %d devices, %d links", c.devices(), c.linkCount()))
 }
 
-func (w *writer) f(format string, args ...any) { fmt.Fprintf(&w.b, format, args...) }
-
-// Write writes the intent as YAML.
-func (c Clos) Write(out io.Writer) error {
+// Build returns the intent as a typed Fabric.
+func (c Clos) Build() (*v1alpha1.Fabric, error) {
 	if err := c.Validate(); err != nil {
-		return err
+		return nil, err
 	}
 	if c.Platform == "" {
 		c.Platform = "cumulus"
@@ -98,12 +100,10 @@ func (c Clos) Write(out io.Writer) error {
 	if c.SpinePlatform == "" {
 		c.SpinePlatform = c.Platform
 	}
-	w := &writer{c: c}
-	w.header()
-	w.devices()
-	w.links()
-	_, err := io.WriteString(out, w.b.String())
-	return err
+	f := c.header()
+	f.Spec.Devices = c.deviceList()
+	f.Spec.Links = c.linkList()
+	return f, nil
 }
 
 func (c Clos) pods() int { return max(c.Pods, 1) }
@@ -128,32 +128,29 @@ func poolBits(n, slotBits, minBits int) int {
 	return min(slotBits-need, minBits)
 }
 
-func (w *writer) header() {
-	c := w.c
+// header is the fabric without devices and links: pools sized for the
+// counts, and the BGP settings.
+func (c Clos) header() *v1alpha1.Fabric {
 	name := c.Name
 	if name == "" {
 		name = "fabric"
 	}
-	w.f("# underlay gen clos: %d devices, %d links\n", c.devices(), c.linkCount())
-	w.f("apiVersion: %s\nkind: %s\nmetadata:\n  name: %s\nspec:\n", v1alpha1.APIVersion, v1alpha1.KindFabric, name)
-	w.f("  pools:\n    asn:\n")
-	if c.Superspines > 0 {
-		w.f("      superspine: 65000-65009\n")
-	}
 	// 65535 is reserved (RFC 7300), so the 16-bit spine pool stops short.
-	w.f("      spine: 65100-65534\n      leaf: 4200000000-4200999999\n")
+	pools := v1alpha1.Pools{ASN: v1alpha1.ASNPools{Spine: "65100-65534", Leaf: "4200000000-4200999999"},
+		LoopbackIPv4: fmt.Sprintf("10.0.0.0/%d", poolBits(c.devices(), 32, 24))}
+	if c.Superspines > 0 {
+		pools.ASN.Superspine = "65000-65009"
+	}
 	if c.HostsPerLeaf > 0 {
-		w.f("      host: 4201000000-4209999999\n")
+		pools.ASN.Host = "4201000000-4209999999"
 	}
-	w.f("    loopbackIPv4: 10.0.0.0/%d\n", poolBits(c.devices(), 32, 24))
 	if c.Unnumbered {
-		w.f("    loopbackIPv6: fd00::/64\n")
+		pools.LoopbackIPv6 = "fd00::/64"
 	} else {
-		w.f("    linkIPv4: 10.128.0.0/%d\n", poolBits(2*c.linkCount(), 32, 24))
+		pools.LinkIPv4 = fmt.Sprintf("10.128.0.0/%d", poolBits(2*c.linkCount(), 32, 24))
 	}
-	w.f("  bgp:\n    maximumPaths: %d\n", min(64, max(c.Spines, 2)))
-	if c.Unnumbered {
-		w.f("    unnumbered: true\n")
-	}
-	w.f("  devices:\n")
+	return &v1alpha1.Fabric{APIVersion: v1alpha1.APIVersion, Kind: v1alpha1.KindFabric,
+		Metadata: v1alpha1.Metadata{Name: name},
+		Spec: v1alpha1.FabricSpec{Pools: pools,
+			BGP: v1alpha1.BGP{MaximumPaths: min(64, max(c.Spines, 2)), Unnumbered: c.Unnumbered}}}
 }

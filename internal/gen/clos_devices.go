@@ -1,6 +1,10 @@
 package gen
 
-import "fmt"
+import (
+	"fmt"
+
+	"underlay.dev/underlay/api/v1alpha1"
+)
 
 func (c Clos) podPrefix(p int) string {
 	if c.Pods == 0 {
@@ -29,57 +33,62 @@ func subnet(total, i int) string {
 	return fmt.Sprintf("172.%d.%d.%d/26", 16+i/1024, (i/4)%256, (i%4)*64)
 }
 
-func (w *writer) devices() {
-	c := w.c
+func (c Clos) deviceList() []v1alpha1.Device {
+	out := make([]v1alpha1.Device, 0, c.devices())
 	for s := 1; s <= c.Superspines; s++ {
-		w.f("  - {name: superspine%d, role: superspine, platform: %s}\n", s, c.SpinePlatform)
+		out = append(out, v1alpha1.Device{Name: fmt.Sprintf("superspine%d", s), Role: "superspine", Platform: c.SpinePlatform})
 	}
-	pod := ""
 	n := 0
 	for p := 1; p <= c.pods(); p++ {
+		pod := 0
 		if c.Pods > 0 {
-			pod = fmt.Sprintf(", pod: %d", p)
+			pod = p
 		}
 		for s := 1; s <= c.Spines; s++ {
-			w.f("  - {name: %s, role: spine, platform: %s%s}\n", spineName(c, p, s), c.SpinePlatform, pod)
+			out = append(out, v1alpha1.Device{Name: spineName(c, p, s), Role: "spine", Platform: c.SpinePlatform, Pod: pod})
 		}
 		for l := 1; l <= c.Leaves; l++ {
 			leaf := leafName(c, p, l)
-			w.f("  - {name: %s, role: leaf, platform: %s%s, subnets: [{prefix: %s}]}\n", leaf, c.Platform, pod, subnet(c.leaves(), n))
+			out = append(out, v1alpha1.Device{Name: leaf, Role: "leaf", Platform: c.Platform, Pod: pod,
+				Subnets: []v1alpha1.Subnet{{Prefix: subnet(c.leaves(), n)}}})
 			n++
 			for h := 1; h <= c.HostsPerLeaf; h++ {
-				w.f("  - {name: %s-host%d, role: host, platform: linux-frr}\n", leaf, h)
+				out = append(out, v1alpha1.Device{Name: fmt.Sprintf("%s-host%d", leaf, h), Role: "host", Platform: "linux-frr"})
 			}
 		}
 	}
+	return out
 }
 
-// links wires every leaf to every spine of its pod, each spine to its
+func link(a, pa, b, pb string) v1alpha1.Link {
+	return v1alpha1.Link{Endpoints: a + ":" + pa + " -- " + b + ":" + pb}
+}
+
+// linkList wires every leaf to every spine of its pod, each spine to its
 // plane of superspines (all of them when they do not split evenly), and
 // hosts to their leaf. Leaves use ports after their host ports (at least
 // swp49, as on 48-port ToRs); spines number leaves first, then uplinks.
-func (w *writer) links() {
-	c := w.c
-	w.f("  links:\n")
+func (c Clos) linkList() []v1alpha1.Link {
+	out := make([]v1alpha1.Link, 0, c.linkCount())
 	uplink := max(c.HostsPerLeaf, 48)
 	for p := 1; p <= c.pods(); p++ {
 		for l := 1; l <= c.Leaves; l++ {
 			leaf := leafName(c, p, l)
 			for h := 1; h <= c.HostsPerLeaf; h++ {
-				w.f("  - %s:%s -- %s-host%d:eth0\n", leaf, port(c.Platform, h), leaf, h)
+				out = append(out, link(leaf, port(c.Platform, h), fmt.Sprintf("%s-host%d", leaf, h), "eth0"))
 			}
 			for s := 1; s <= c.Spines; s++ {
-				w.f("  - %s:%s -- %s:%s\n", leaf, port(c.Platform, uplink+s), spineName(c, p, s), port(c.SpinePlatform, l))
+				out = append(out, link(leaf, port(c.Platform, uplink+s), spineName(c, p, s), port(c.SpinePlatform, l)))
 			}
 		}
-		w.superspineLinks(p)
+		out = c.superspineLinks(out, p)
 	}
+	return out
 }
 
-func (w *writer) superspineLinks(p int) {
-	c := w.c
+func (c Clos) superspineLinks(out []v1alpha1.Link, p int) []v1alpha1.Link {
 	if c.Superspines == 0 {
-		return
+		return out
 	}
 	plane := c.Superspines
 	if c.Superspines%c.Spines == 0 {
@@ -93,8 +102,9 @@ func (w *writer) superspineLinks(p int) {
 			down = (p-1)*c.Spines + s // ...and every spine of every pod in a full mesh
 		}
 		for j := 0; j < plane; j++ {
-			w.f("  - %s:%s -- superspine%d:%s\n", spineName(c, p, s), port(c.SpinePlatform, c.Leaves+1+j),
-				first+j+1, port(c.SpinePlatform, down))
+			out = append(out, link(spineName(c, p, s), port(c.SpinePlatform, c.Leaves+1+j),
+				fmt.Sprintf("superspine%d", first+j+1), port(c.SpinePlatform, down)))
 		}
 	}
+	return out
 }
