@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -15,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"underlay.dev/underlay/internal/atomicfile"
+	"underlay.dev/underlay/internal/diff"
 	"underlay.dev/underlay/internal/gitops"
 	"underlay.dev/underlay/internal/intent"
 )
@@ -50,11 +50,7 @@ func newRender() *cobra.Command {
 
 func runRender(cmd *cobra.Command, path string, o renderOptions) error {
 	start := time.Now()
-	l, err := load(path)
-	if err != nil {
-		return reportErrors(cmd, err)
-	}
-	tree, err := buildTree(l)
+	l, tree, err := loadTree(path)
 	if err != nil {
 		return reportErrors(cmd, err)
 	}
@@ -94,38 +90,29 @@ func printSummary(w io.Writer, t *gitops.Tree, out string, nfiles int, took time
 
 // checkRendered reports every out-of-date file with a diff and exits 1.
 func checkRendered(w io.Writer, dir string, files map[string][]byte, lockPath string, lock []byte) error {
-	diffs, err := gitops.Compare(dir, files)
+	c, err := diff.CheckDisk(dir, files, lockPath, lock)
 	if err != nil {
 		return failed(err)
 	}
-	onDisk, err := os.ReadFile(lockPath)
-	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return failed(err)
-	}
-	for _, d := range diffs {
-		fmt.Fprintf(w, "%s: %s\n", filepath.Join(dir, d.Path), d.Kind)
-		if d.Kind == "changed" {
-			fmt.Fprint(w, unified(d.Path, d.Got, d.Want))
+	for _, f := range c.Tree.Files() {
+		fmt.Fprintf(w, "%s: %s\n", filepath.Join(dir, f.Path), onDisk[f.Kind])
+		if f.Kind == diff.Changed {
+			fmt.Fprint(w, f.Unified())
 		}
 	}
-	stale := !bytes.Equal(onDisk, lock)
-	if stale {
+	if c.LockStale {
 		fmt.Fprintf(w, "%s: out of date\n", lockPath)
 	}
-	if len(diffs) > 0 || stale {
+	if !c.UpToDate() {
 		return failed(fmt.Errorf("%d file(s) out of date; run: underlay render %s -o %s",
-			len(diffs)+btoi(stale), strings.TrimSuffix(lockPath, ".lock.yaml")+".yaml", dir))
+			c.OutOfDate(), strings.TrimSuffix(lockPath, ".lock.yaml")+".yaml", dir))
 	}
 	fmt.Fprintf(w, "%s is up to date\n", dir)
 	return nil
 }
 
-func btoi(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
-}
+// onDisk words a difference as seen from the tree on disk.
+var onDisk = map[diff.Kind]string{diff.Added: "missing", diff.Removed: "extra", diff.Changed: "changed"}
 
 // renameLock puts the staged lock in place; a variable so a test can make
 // the last step of the transaction fail.
