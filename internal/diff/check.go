@@ -61,6 +61,9 @@ func compareDir(dir string, want map[string][]byte) (*Diff, error) {
 	seen := map[string]bool{}
 	onDisk := map[string]bool{}
 	err := filepath.WalkDir(dir, func(p string, e fs.DirEntry, err error) error {
+		if err != nil && p == dir && errors.Is(err, fs.ErrNotExist) {
+			return fs.SkipAll // no tree yet: every file is missing
+		}
 		if err != nil {
 			return err
 		}
@@ -84,7 +87,10 @@ func compareDir(dir string, want map[string][]byte) (*Diff, error) {
 		}
 		return nil
 	})
-	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+	if err != nil {
+		// Only a missing dir is no tree: a file that vanishes or a link to
+		// nowhere inside it would otherwise stop the walk unnoticed, and
+		// every file after it would count as missing.
 		return nil, fmt.Errorf("reading %s: %w", dir, err)
 	}
 	for p, w := range want {
