@@ -1,11 +1,9 @@
 package cli
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -13,10 +11,10 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"underlay.dev/underlay/internal/atomicfile"
 	"underlay.dev/underlay/internal/diff"
 	"underlay.dev/underlay/internal/gitops"
 	"underlay.dev/underlay/internal/intent"
+	"underlay.dev/underlay/internal/output"
 )
 
 type renderOptions struct {
@@ -65,7 +63,7 @@ func runRender(cmd *cobra.Command, path string, o renderOptions) error {
 	if o.check {
 		return checkRendered(cmd.OutOrStdout(), o.out, files, l.LockPath, lock)
 	}
-	if err := commitRender(o.out, files, l.LockPath, lock); err != nil {
+	if err := output.Write(o.out, files, l.LockPath, lock); err != nil {
 		return failed(err)
 	}
 	if !o.quiet {
@@ -113,54 +111,3 @@ func checkRendered(w io.Writer, dir string, files map[string][]byte, lockPath st
 
 // onDisk words a difference as seen from the tree on disk.
 var onDisk = map[diff.Kind]string{diff.Added: "missing", diff.Removed: "extra", diff.Changed: "changed"}
-
-// renameLock puts the staged lock in place; a variable so a test can make
-// the last step of the transaction fail.
-var renameLock = os.Rename
-
-// commitRender replaces the tree and the lock as one transaction: both
-// change or neither does. Everything that can fail for want of space or
-// permission happens first (the lock's temporary file beside it, the tree
-// in a staging directory beside DIR); then the tree is swapped in, then the
-// lock renamed over the old one. When that rename fails, the old tree is
-// swapped back.
-func commitRender(out string, files map[string][]byte, lockPath string, lock []byte) error {
-	lockTmp, err := stageLock(lockPath, lock)
-	if err != nil {
-		return err
-	}
-	if lockTmp != nil {
-		defer lockTmp.Discard()
-	}
-	tree, err := gitops.Stage(out, files)
-	if err != nil {
-		return fmt.Errorf("%w (nothing was changed: neither %s nor %s)", err, out, lockPath)
-	}
-	defer tree.Close()
-	if err := tree.Commit(); err != nil {
-		return fmt.Errorf("%w (nothing was changed: neither %s nor %s)", err, out, lockPath)
-	}
-	if lockTmp == nil {
-		return nil
-	}
-	if err := renameLock(lockTmp.Name, lockPath); err != nil {
-		if rerr := tree.Revert(); rerr != nil {
-			return fmt.Errorf("writing %s: %w; putting the old tree back in %s failed too: %w", lockPath, err, out, rerr)
-		}
-		return fmt.Errorf("writing %s: %w (the old tree is back in %s: nothing was changed)", lockPath, err, out)
-	}
-	return atomicfile.SyncDir(filepath.Dir(lockPath))
-}
-
-// stageLock writes content to a temporary file beside path, or returns
-// nil when path already holds it.
-func stageLock(path string, content []byte) (*atomicfile.Temp, error) {
-	if old, err := os.ReadFile(path); err == nil && bytes.Equal(old, content) {
-		return nil, nil
-	}
-	t, err := atomicfile.Stage(path, content, 0o644)
-	if err != nil {
-		return nil, fmt.Errorf("%w (nothing was changed)", err)
-	}
-	return t, nil
-}
