@@ -1,12 +1,14 @@
 package diff
 
 import (
+	"os"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
 	"underlay.dev/underlay/internal/expect"
 	"underlay.dev/underlay/internal/gitops"
+	"underlay.dev/underlay/internal/load"
 	"underlay.dev/underlay/internal/render"
 )
 
@@ -112,5 +114,44 @@ func TestNative(t *testing.T) {
 	want := tree("leaf1/frr.conf", "f", "spine1/config_db.json", "c")
 	if diff := cmp.Diff(want, Native(tr)); diff != "" {
 		t.Errorf("native (-want +got):\n%s", diff)
+	}
+}
+
+// TestSeedLabChange738 is the demo's change as data: every device changes,
+// no file comes or goes, and the unified text is what `underlay diff`
+// prints (the cli golden).
+func TestSeedLabChange738(t *testing.T) {
+	native := func(dir string) map[string][]byte {
+		f, err := load.FS(os.DirFS("../../examples"), dir+"/fabric.yaml")
+		if err != nil {
+			t.Fatal(err)
+		}
+		tr, err := load.Tree(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return Native(tr)
+	}
+	d := Compare(native("seed-lab"), native("seed-lab-update"))
+	got := map[string][]string{}
+	for _, dev := range d.Devices {
+		for _, f := range dev.Files {
+			got[string(dev.Kind)+" "+dev.Name] = append(got[string(dev.Kind)+" "+dev.Name], string(f.Kind)+" "+f.Path)
+		}
+	}
+	want := map[string][]string{
+		"changed leaf1": {"changed leaf1/frr.conf", "changed leaf1/interfaces"},
+		"changed leaf2": {"changed leaf2/nvue.yaml"},
+		"changed spine": {"changed spine/config_db.json", "changed spine/frr.conf"},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("structure (-want +got):\n%s", diff)
+	}
+	golden, err := os.ReadFile("../cli/testdata/TestSeedLabChange738.diff")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(string(golden), d.Unified()); diff != "" {
+		t.Errorf("unified text (-golden +got):\n%s", diff)
 	}
 }
