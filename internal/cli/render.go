@@ -61,7 +61,7 @@ func runRender(cmd *cobra.Command, path string, o renderOptions) error {
 		return failed(err)
 	}
 	if o.check {
-		return checkRendered(cmd.OutOrStdout(), o.out, files, l.LockPath, lock)
+		return checkRendered(cmd.OutOrStdout(), path, o.out, files, l.LockPath, lock)
 	}
 	if err := output.Write(o.out, files, l.LockPath, lock); err != nil {
 		return failed(err)
@@ -86,8 +86,9 @@ func printSummary(w io.Writer, t *gitops.Tree, out string, nfiles int, took time
 		t.Fabric.Name, len(t.Devices), strings.Join(parts, ", "), len(t.Fabric.Links), nfiles, out, took.Round(time.Millisecond))
 }
 
-// checkRendered reports every out-of-date file with a diff and exits 1.
-func checkRendered(w io.Writer, dir string, files map[string][]byte, lockPath string, lock []byte) error {
+// checkRendered reports every out-of-date file with a diff and exits 1,
+// naming the command that brings them up to date.
+func checkRendered(w io.Writer, intentPath, dir string, files map[string][]byte, lockPath string, lock []byte) error {
 	c, err := diff.CheckDisk(dir, files, lockPath, lock)
 	if err != nil {
 		return failed(err)
@@ -103,7 +104,7 @@ func checkRendered(w io.Writer, dir string, files map[string][]byte, lockPath st
 	}
 	if !c.UpToDate() {
 		return failed(fmt.Errorf("%d file(s) out of date; run: underlay render %s -o %s",
-			c.OutOfDate(), strings.TrimSuffix(lockPath, ".lock.yaml")+".yaml", dir))
+			c.OutOfDate(), intentPath, dir))
 	}
 	fmt.Fprintf(w, "%s is up to date\n", dir)
 	return nil
