@@ -2,6 +2,7 @@ package load
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -218,5 +219,35 @@ func TestTree(t *testing.T) {
 	}
 	if diff := cmp.Diff([]string{"leaf1", "spine1"}, names); diff != "" {
 		t.Errorf("devices (-want +got):\n%s", diff)
+	}
+}
+
+// A device no renderer takes comes back on the device's line, one error
+// per device, not as one unlocated failure. Resolve refuses an unknown
+// platform first, so the model is edited after it.
+func TestTreeLocatesRenderErrors(t *testing.T) {
+	f, err := Bytes("fabric.yaml", []byte(base), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range f.Fabric.Devices {
+		d.Platform = "bogus"
+	}
+	_, err = Tree(f)
+	var got intent.Errors
+	if !errors.As(err, &got) {
+		t.Fatalf("error %v (%T), want intent.Errors", err, err)
+	}
+	var where []string
+	for _, e := range got {
+		where = append(where, fmt.Sprintf("%s:%d %s", e.File, e.Line, e.Field))
+		if !strings.HasPrefix(e.Msg, "cannot be rendered: ") || !strings.Contains(e.Msg, "bogus") {
+			t.Errorf("message %q", e.Msg)
+		}
+	}
+	// In the model's device order, as gitops.Build joins them.
+	want := []string{"fabric.yaml:11 spec.devices[leaf1]", "fabric.yaml:10 spec.devices[spine1]"}
+	if diff := cmp.Diff(want, where); diff != "" {
+		t.Errorf("errors (-want +got):\n%s", diff)
 	}
 }
