@@ -66,8 +66,14 @@ func (r *resolver) outsiders() {
 			// Spines carry every leaf's routes and share their ASN;
 			// outside routers belong on border leaves, so spines stay
 			// alike and can be drained without cutting the fabric off.
+			// A host announces only itself and has no port subnets for
+			// a neighbour to sit in.
+			why := "a " + string(d.m.Role) + " carries every leaf's routes"
+			if d.m.Role == model.RoleHost {
+				why = "a host announces only its own prefixes to its leaves"
+			}
 			r.errs = append(r.errs, field.Forbidden(d.path.Child(what), fmt.Sprintf(
-				"only leaves peer outside the fabric (a %s carries every leaf's routes); attach the neighbour to a border leaf", d.m.Role)))
+				"only leaves peer outside the fabric (%s); attach the neighbour to a border leaf", why)))
 			continue
 		}
 		names := map[string]*field.Path{}

@@ -140,6 +140,8 @@ func TestOutsideErrors(t *testing.T) {
 			[]string{`peers[fw1].accept[0]: Invalid value: "0.0.0.0/0": would accept addresses of spec.pools.loopbackIPv4 10.255.0.0/24 from outside the fabric`}},
 		{"announces the fabric's subnet", "announces: [198.51.100.0/24]", "announces: [10.1.0.0/24]",
 			[]string{`peers[rtr1].announces[0]: Invalid value: "10.1.0.0/24": would accept 10.1.0.0/24, which leaf1 announces itself, from outside the fabric`}},
+		{"group on a host", "  links:\n", "  - {name: h1, role: host, platform: linux-frr, asn: 4200000001, groups: [" + k8s + "]}\n  links:\n",
+			[]string{`spec.devices[h1].groups: Forbidden: only leaves peer outside the fabric (a host announces only its own prefixes to its leaves)`}},
 		{"peer on a spine", "{name: spine1, role: spine, platform: sonic}", "{name: spine1, role: spine, platform: sonic, peers: [" + fw1 + "]}",
 			[]string{`fabric.yaml:10: spec.devices[spine1].peers: Forbidden: only leaves peer outside the fabric (a spine carries every leaf's routes)`}},
 	}
