@@ -133,9 +133,13 @@ func (r *resolver) peer(d *device, names map[string]*field.Path, i int) {
 	e := &model.External{Name: in.Name}
 	o := &outsider{path: p, ext: e}
 	var asnOK bool
-	if in.ASN == "" {
+	switch in.ASN {
+	case "":
 		r.errs = append(r.errs, field.Required(p.Child("asn"), "the neighbour's ASN, e.g. 65500"))
-	} else {
+	case "external":
+		r.errs = append(r.errs, field.Invalid(p.Child("asn"), in.ASN,
+			`a peer is one neighbour: give its ASN; "external" (any ASN) is for groups`))
+	default:
 		e.ASN, asnOK = r.outsideASN(p.Child("asn"), in.ASN)
 	}
 	linkOK := r.peerLink(d, o, in)
@@ -283,9 +287,22 @@ func (r *resolver) listen(d *device, p *field.Path, in []string, g *model.Group)
 }
 
 // listenOverlaps: a member connecting from two groups' ranges would join
-// whichever FRR matches first; FRR refuses equal ranges outright.
+// whichever FRR matches first, and FRR refuses equal ranges outright; a
+// peer's address inside a range makes one neighbour both a peer and a
+// member.
 func (r *resolver) listenOverlaps(d *device) {
 	for i, a := range d.outside {
+		for _, b := range d.outside {
+			if a.ext == nil || !a.ext.Address.IsValid() || b.grp == nil {
+				continue
+			}
+			for _, l := range b.grp.Listen {
+				if l.Contains(a.ext.Address) {
+					r.errs = append(r.errs, field.Invalid(a.path.Child("address"), a.ext.Address.String(), fmt.Sprintf(
+						"is inside %s of %s; a neighbour is a peer or a group member, not both: move it out of the range or drop the peer", l, b.path)))
+				}
+			}
+		}
 		for _, b := range d.outside[i+1:] {
 			if a.grp == nil || b.grp == nil {
 				continue
