@@ -36,8 +36,8 @@ func withChecks(checks ...string) func(string) string {
 // that the other tables do not already cover, each asserting the file
 // line, the field path and the whole message. Together with
 // TestResolveErrors, TestValueErrors, TestCheckErrors, TestSONiCRoutingMode,
-// TestReservedASNs and TestLockEntries every field error the resolver can
-// produce has a row.
+// TestReservedASNs, TestLockEntries and TestOutsideErrors every field error
+// the resolver can produce has a row.
 func TestErrorKinds(t *testing.T) {
 	tests := []struct {
 		name string
