@@ -23,7 +23,7 @@ import (
 	"syscall"
 
 	"underlay.dev/underlay/internal/agent/store"
-	"underlay.dev/underlay/internal/gitops"
+	"underlay.dev/underlay/internal/bundle"
 )
 
 // Limits of a configuration directory. A ConfigMap holds at most 1 MiB;
@@ -64,7 +64,7 @@ func Read(dir string) (string, store.Files, error) {
 		total += len(b)
 		files[name] = b
 	}
-	return gitops.ContentHash(files), files, nil
+	return bundle.ContentHash(files), files, nil
 }
 
 // listNames lists the non-hidden entries of dir inside root, sorted.

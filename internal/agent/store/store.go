@@ -22,27 +22,19 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strings"
 
 	"golang.org/x/sys/unix"
 
 	"underlay.dev/underlay/internal/atomicfile"
+	"underlay.dev/underlay/internal/bundle"
 )
 
 const revisionFile = ".revision"
 
 // Files are a configuration: ConfigMap key → content.
 type Files map[string][]byte
-
-var fileName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$`)
-
-// ValidName reports whether a ConfigMap key may become a file name: no
-// path separators, no leading dot, nothing like "..".
-func ValidName(name string) bool {
-	return fileName.MatchString(name) && !strings.Contains(name, "..")
-}
 
 // Store is the agent's state directory.
 type Store struct{ dir string }
@@ -112,7 +104,7 @@ func (s *Store) stage(files Files) (string, error) {
 	}
 	for _, name := range sortedNames(files) {
 		err = fmt.Errorf("invalid file name %q", name)
-		if ValidName(name) {
+		if bundle.ValidFileName(name) {
 			err = atomicfile.WriteFile(filepath.Join(tmp, name), files[name], 0o600)
 		}
 		if err != nil {

@@ -48,9 +48,6 @@ func TestCommitRejectsBadNamesAndKeepsOld(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, bad := range []string{"../etc/passwd", ".hidden", "a/b", "", "x..y"} {
-		if ValidName(bad) {
-			t.Errorf("%q accepted", bad)
-		}
 		if err := s.Commit("r2", Files{bad: []byte("x")}); err == nil {
 			t.Errorf("commit of %q accepted", bad)
 		}
