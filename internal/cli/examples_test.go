@@ -13,10 +13,10 @@ import (
 
 	"underlay.dev/underlay/internal/bundle"
 	"underlay.dev/underlay/internal/checker"
+	"underlay.dev/underlay/internal/checker/nvuedoc"
 	"underlay.dev/underlay/internal/checker/sonicyang"
 	"underlay.dev/underlay/internal/expect"
 	"underlay.dev/underlay/internal/gitops"
-	"underlay.dev/underlay/internal/render/nvue"
 	"underlay.dev/underlay/internal/testutil/golden"
 )
 
@@ -70,7 +70,7 @@ func TestExamplesPassRealCheckers(t *testing.T) {
 					cerr = s.Check(ctx, content)
 				}
 			case "nvue.yaml":
-				cerr = nvue.Validate(content)
+				cerr = nvuedoc.Validate(content)
 			case gitops.KustomizationFile, expect.FileName, gitops.AgentFile:
 				continue // built by kustomize below; agent.yaml is applied to a real API server in internal/agent/kube
 			default:
