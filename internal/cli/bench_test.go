@@ -15,7 +15,7 @@ import (
 
 // benchRender measures the whole of `underlay render` on a generated
 // fabric: parse, validate, allocate, render every device and, with
-// write, write the tree into a directory under $UNDERLAY_BENCH_DIR (default
+// write, write the tree and the lock into a directory under $UNDERLAY_BENCH_DIR (default
 // the system temp dir; file creation speed depends on that file system).
 func benchRender(b *testing.B, c gen.Clos, write bool) {
 	var src bytes.Buffer
@@ -51,7 +51,12 @@ func benchRender(b *testing.B, c gen.Clos, write bool) {
 		if !write {
 			continue
 		}
-		if err := gitops.Write(filepath.Join(dir, "out"), files); err != nil {
+		lock, err := intent.MarshalLock(res.Lock)
+		if err != nil {
+			b.Fatal(err)
+		}
+		// The path `underlay render` takes: tree and lock as one transaction.
+		if err := commitRender(filepath.Join(dir, "out"), files, filepath.Join(dir, "gen.lock.yaml"), lock); err != nil {
 			b.Fatal(err)
 		}
 	}

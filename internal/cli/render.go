@@ -127,16 +127,13 @@ func btoi(b bool) int {
 	return 0
 }
 
-// renameLock puts the staged lock in place; a variable so a test can make
-// the last step of the transaction fail.
-var renameLock = os.Rename
-
 // commitRender replaces the tree and the lock as one transaction: both
 // change or neither does. Everything that can fail for want of space or
 // permission happens first (the lock's temporary file beside it, the tree
 // in a staging directory beside DIR); then the tree is swapped in, then the
 // lock renamed over the old one. When that rename fails, the old tree is
-// swapped back.
+// swapped back; when only a directory sync fails, the change is in place
+// and stays.
 func commitRender(out string, files map[string][]byte, lockPath string, lock []byte) error {
 	lockTmp, err := stageLock(lockPath, lock)
 	if err != nil {
@@ -150,19 +147,24 @@ func commitRender(out string, files map[string][]byte, lockPath string, lock []b
 		return fmt.Errorf("%w (nothing was changed: neither %s nor %s)", err, out, lockPath)
 	}
 	defer tree.Close()
-	if err := tree.Commit(); err != nil {
-		return fmt.Errorf("%w (nothing was changed: neither %s nor %s)", err, out, lockPath)
+	// A sync that fails leaves its part in place: the lock follows the
+	// tree all the same, and the sync errors are the result.
+	unsynced := tree.Commit()
+	if unsynced != nil && !errors.Is(unsynced, atomicfile.ErrNotSynced) {
+		return fmt.Errorf("%w (nothing was changed: neither %s nor %s)", unsynced, out, lockPath)
 	}
 	if lockTmp == nil {
-		return nil
+		return unsynced
 	}
-	if err := renameLock(lockTmp.Name, lockPath); err != nil {
+	if err := lockTmp.Commit(); err != nil && !errors.Is(err, atomicfile.ErrNotSynced) {
 		if rerr := tree.Revert(); rerr != nil {
-			return fmt.Errorf("writing %s: %w; putting the old tree back in %s failed too: %w", lockPath, err, out, rerr)
+			return fmt.Errorf("%w; putting the old tree back in %s failed too: %w", err, out, rerr)
 		}
-		return fmt.Errorf("writing %s: %w (the old tree is back in %s: nothing was changed)", lockPath, err, out)
+		return fmt.Errorf("%w (the old tree is back in %s: nothing was changed)", err, out)
+	} else if err != nil {
+		unsynced = errors.Join(unsynced, err)
 	}
-	return atomicfile.SyncDir(filepath.Dir(lockPath))
+	return unsynced
 }
 
 // stageLock writes content to a temporary file beside path, or returns

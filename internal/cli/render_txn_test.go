@@ -61,22 +61,28 @@ func renderedTwice(t *testing.T, dir string) (intent, out string) {
 }
 
 // TestRenderLockFailureRestoresTree: when the last step, renaming the new
-// lock over the old, fails, the new tree is swapped out again.
+// lock over the old, fails, the new tree is swapped out again. The rename
+// fails for real: in a child process's own mount namespace the lock file
+// is bind-mounted onto itself, and rename(2) over a mount point is EBUSY.
 func TestRenderLockFailureRestoresTree(t *testing.T) {
-	t.Cleanup(func() { renameLock = os.Rename })
+	if inMountChild() {
+		return
+	}
+	if os.Geteuid() != 0 {
+		t.Skip("needs root for a mount namespace")
+	}
 	for _, fresh := range []bool{false, true} {
 		dir := t.TempDir()
-		renameLock = os.Rename
 		intent, out := renderedTwice(t, dir)
 		if fresh { // a first render into directories that do not exist yet
 			os.RemoveAll(out)
 			out = filepath.Join(dir, "new", "parent", "out")
 		}
-		renameLock = func(string, string) error { return syscall.EIO }
-		before := snapshot(t, dir)
-		code, _, stderr := run(t, "render", intent, "-o", out)
 		lock := filepath.Join(dir, "fabric.lock.yaml")
-		if code != ExitFailed || !strings.Contains(stderr, "writing "+lock+": input/output error (the old tree is back in "+out) {
+		before := snapshot(t, dir)
+		code, stderr := runMounted(t, "TestRenderLockFailureRestoresTree", "busy", lock, "render", intent, "-o", out)
+		if code != ExitFailed || !strings.Contains(stderr, "writing "+lock+": rename ") ||
+			!strings.Contains(stderr, ": device or resource busy (the old tree is back in "+out) {
 			t.Errorf("fresh=%v: exit %d, stderr:\n%s", fresh, code, stderr)
 		}
 		if diff := cmp.Diff(before, snapshot(t, dir)); diff != "" {
@@ -94,8 +100,7 @@ func TestRenderLockFailureRestoresTree(t *testing.T) {
 // directory is a read-only bind mount in a child process's own mount
 // namespace: tests run as root, for whom chmod 0555 stops nothing.
 func TestRenderReadOnly(t *testing.T) {
-	if ro := os.Getenv("UNDERLAY_TEST_RO_DIR"); ro != "" {
-		readOnlyChild(ro, strings.Split(os.Getenv("UNDERLAY_TEST_RO_ARGS"), "\t"))
+	if inMountChild() {
 		return
 	}
 	if os.Geteuid() != 0 {
@@ -127,16 +132,9 @@ func TestRenderReadOnly(t *testing.T) {
 				out = moved
 			}
 			before := snapshot(t, root)
-			cmd := exec.Command(os.Args[0], "-test.run=^TestRenderReadOnly$")
-			cmd.Env = append(os.Environ(), "UNDERLAY_TEST_RO_DIR="+tt.ro(dir, out),
-				"UNDERLAY_TEST_RO_ARGS="+strings.Join([]string{"render", intent, "-o", out}, "\t"))
-			cmd.SysProcAttr = &syscall.SysProcAttr{Unshareflags: syscall.CLONE_NEWNS} // Go makes / private in it
-			var stderr bytes.Buffer
-			cmd.Stderr = &stderr
-			err := cmd.Run()
-			var ee *exec.ExitError
-			if !errors.As(err, &ee) || ee.ExitCode() != ExitFailed || !strings.Contains(stderr.String(), tt.want(dir, out)) {
-				t.Errorf("render: %v, want exit 1 with …%s…; stderr:\n%s", err, tt.want(dir, out), stderr.String())
+			code, stderr := runMounted(t, "TestRenderReadOnly", "ro", tt.ro(dir, out), "render", intent, "-o", out)
+			if code != ExitFailed || !strings.Contains(stderr, tt.want(dir, out)) {
+				t.Errorf("render: exit %d, want exit 1 with …%s…; stderr:\n%s", code, tt.want(dir, out), stderr)
 			}
 			if diff := cmp.Diff(before, snapshot(t, root)); diff != "" {
 				t.Errorf("a failed render changed files (-before +after):\n%.2000s", diff)
@@ -145,16 +143,44 @@ func TestRenderReadOnly(t *testing.T) {
 	}
 }
 
-// readOnlyChild runs in the child: it makes dir read-only in its own mount
-// namespace, runs the CLI and exits with its code.
-func readOnlyChild(dir string, args []string) {
-	if err := unix.Mount(dir, dir, "", unix.MS_BIND, ""); err != nil {
+// runMounted runs the CLI with args in a child process (the test binary,
+// running only test) with its own mount namespace, in which path is
+// bind-mounted onto itself: read-only for mode "ro", as it is for "busy"
+// (a rename over it fails with EBUSY). It returns the exit code and
+// stderr.
+func runMounted(t *testing.T, test, mode, path string, args ...string) (int, string) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^"+test+"$")
+	cmd.Env = append(os.Environ(), "UNDERLAY_TEST_MOUNT="+mode, "UNDERLAY_TEST_MOUNT_PATH="+path,
+		"UNDERLAY_TEST_MOUNT_ARGS="+strings.Join(args, "\t"))
+	cmd.SysProcAttr = &syscall.SysProcAttr{Unshareflags: syscall.CLONE_NEWNS} // Go makes / private in it
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	err := cmd.Run()
+	var ee *exec.ExitError
+	if err != nil && !errors.As(err, &ee) {
+		t.Fatalf("running the child: %v", err)
+	}
+	return cmd.ProcessState.ExitCode(), stderr.String()
+}
+
+// inMountChild, in runMounted's child, mounts its path, runs the CLI and
+// exits with its code; elsewhere it returns false.
+func inMountChild() bool {
+	mode, path := os.Getenv("UNDERLAY_TEST_MOUNT"), os.Getenv("UNDERLAY_TEST_MOUNT_PATH")
+	if mode == "" {
+		return false
+	}
+	if err := unix.Mount(path, path, "", unix.MS_BIND, ""); err != nil {
 		os.Stderr.WriteString("bind mount: " + err.Error() + "\n")
 		os.Exit(3)
 	}
-	if err := unix.Mount("", dir, "", unix.MS_BIND|unix.MS_REMOUNT|unix.MS_RDONLY, ""); err != nil {
-		os.Stderr.WriteString("read-only remount: " + err.Error() + "\n")
-		os.Exit(3)
+	if mode == "ro" {
+		if err := unix.Mount("", path, "", unix.MS_BIND|unix.MS_REMOUNT|unix.MS_RDONLY, ""); err != nil {
+			os.Stderr.WriteString("read-only remount: " + err.Error() + "\n")
+			os.Exit(3)
+		}
 	}
-	os.Exit(Main(args, os.Stdout, os.Stderr))
+	os.Exit(Main(strings.Split(os.Getenv("UNDERLAY_TEST_MOUNT_ARGS"), "\t"), os.Stdout, os.Stderr))
+	return true
 }
