@@ -1,5 +1,6 @@
 // Package gitops lays rendered device files out as the Kustomize tree Flux
-// applies: one directory and one ConfigMap per device, plus a root
+// applies: one directory and one ConfigMap per device, extra directories
+// of artefacts that are not a device's (Tree.AddExtra), plus a root
 // kustomization, and writes or checks it on disk.
 package gitops
 
@@ -42,10 +43,12 @@ type Device struct {
 	Hash  string // "sha256:<hex>" over names and contents
 }
 
-// Tree is the whole rendered tree, in memory.
+// Tree is the whole rendered tree, in memory: a directory per device and
+// the extra directories added with AddExtra.
 type Tree struct {
 	Fabric  *model.Fabric
 	Devices []Device // sorted by name
+	extras  []Extra  // sorted by Dir
 }
 
 // Lookup finds the renderer of a platform.
@@ -142,7 +145,7 @@ func (t *Tree) Files() (map[string][]byte, error) {
 	out := make(map[string][]byte, len(t.Devices)*4+1)
 	var dirs []string
 	for _, d := range t.Devices {
-		dirs = append(dirs, d.Name+"/")
+		dirs = append(dirs, d.Name)
 		for _, f := range d.Files {
 			out[path.Join(d.Name, f.Name)] = f.Content
 		}
@@ -159,8 +162,12 @@ func (t *Tree) Files() (map[string][]byte, error) {
 			out[path.Join(d.Name, AgentFile)] = a
 		}
 	}
+	extras, err := t.extraFiles(out)
+	if err != nil {
+		return nil, err
+	}
 	root, err := marshal(kustomization{APIVersion: kustAPIVersion, Kind: "Kustomization",
-		Namespace: t.Fabric.Namespace, Resources: dirs})
+		Namespace: t.Fabric.Namespace, Resources: rootResources(dirs, extras)})
 	if err != nil {
 		return nil, err
 	}
