@@ -29,6 +29,12 @@ const (
 	ConfigMapPrefix = "underlay-"
 )
 
+// MaxBytes is the most a bundle's contents may add up to: what the API
+// server lets a ConfigMap's data and binaryData hold together
+// (corev1.MaxSecretSize, which ConfigMap validation uses; file names do
+// not count).
+const MaxBytes = 1 << 20
+
 // ConfigMapName is the name of a device's ConfigMap.
 func ConfigMapName(device string) string { return ConfigMapPrefix + device }
 

@@ -105,16 +105,18 @@ func renderDevice(f *model.Fabric, d *model.Device, lookup Lookup) (Device, erro
 	}
 	files = append(files, exp)
 	sort.Slice(files, func(i, j int) bool { return files[i].Name < files[j].Name })
-	if err := checkFileNames(files); err != nil {
+	if err := checkBundle(files); err != nil {
 		return Device{}, &DeviceError{d.Name, fmt.Errorf("rendering %s: %w", d.Platform, err)}
 	}
 	return Device{Name: d.Name, Files: files, Hash: contentHash(files)}, nil
 }
 
-// checkFileNames refuses, at render time, a bundle the agent would refuse
-// at apply time: a file name that is no ConfigMap key or file name, or a
-// name twice (the ConfigMap would keep one of the two). files is sorted.
-func checkFileNames(files []render.File) error {
+// checkBundle refuses, at render time, a bundle the API server or the
+// agent would refuse later: a file name that is no ConfigMap key or file
+// name, a name twice (the ConfigMap would keep one of the two), or more
+// than a ConfigMap holds. files is sorted.
+func checkBundle(files []render.File) error {
+	size := 0
 	for i, f := range files {
 		if err := bundle.CheckFileName(f.Name); err != nil {
 			return err
@@ -122,6 +124,10 @@ func checkFileNames(files []render.File) error {
 		if i > 0 && files[i-1].Name == f.Name {
 			return fmt.Errorf("file %q rendered twice", f.Name)
 		}
+		size += len(f.Content)
+	}
+	if size > bundle.MaxBytes {
+		return fmt.Errorf("the files are %d bytes together, more than the %d a ConfigMap holds", size, bundle.MaxBytes)
 	}
 	return nil
 }

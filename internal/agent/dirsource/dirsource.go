@@ -26,10 +26,11 @@ import (
 	"underlay.dev/underlay/internal/bundle"
 )
 
-// Limits of a configuration directory. A ConfigMap holds at most 1 MiB;
-// the total leaves room for a directory assembled by hand.
+// Limits of a configuration directory. A ConfigMap holds at most
+// bundle.MaxBytes; the total leaves room for a directory assembled by
+// hand.
 const (
-	MaxFileBytes  = 1 << 20
+	MaxFileBytes  = bundle.MaxBytes
 	MaxTotalBytes = 4 << 20
 	MaxFiles      = 64
 )
