@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"math"
 	"net/netip"
-	"regexp"
 	"sort"
 	"strings"
 
@@ -18,7 +17,8 @@ import (
 	"underlay.dev/underlay/internal/model"
 )
 
-var swpName = regexp.MustCompile(`^swp[0-9]+(s[0-9]+)?$`)
+// swpName is the rule resolve checks NVUE ports with (model.PortNames).
+var swpName = model.PortNames[model.PlatformNVUE].Pattern
 
 // Document is an NVUE startup document decoded: a list of items, each
 // `header` or `set`.
