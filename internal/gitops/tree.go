@@ -20,9 +20,10 @@ import (
 	"underlay.dev/underlay/internal/render"
 )
 
-// The ConfigMap contract (name, labels, content-hash annotation) is
-// package bundle's; these names stay for the callers that still spell it
-// gitops.X (internal/lab).
+// The ConfigMap contract (name, labels, content-hash annotation, revision)
+// is package bundle's. These names, ShortHash, ContentHash and
+// ConfigMapName forward to it for the callers that still spell them
+// gitops.X (internal/lab, agent.go); new code reads bundle.
 const (
 	LabelFabric    = bundle.LabelFabric
 	LabelDevice    = bundle.LabelDevice
