@@ -9,7 +9,7 @@ import (
 	"underlay.dev/underlay/internal/gen"
 	"underlay.dev/underlay/internal/gitops"
 	"underlay.dev/underlay/internal/intent"
-	"underlay.dev/underlay/internal/platform"
+	"underlay.dev/underlay/internal/render/renderers"
 	"underlay.dev/underlay/internal/resolve"
 )
 
@@ -40,7 +40,7 @@ func benchRender(b *testing.B, c gen.Clos, write bool) {
 		if len(errs) > 0 {
 			b.Fatal(errs)
 		}
-		tree, err := gitops.Build(res.Fabric, platform.Renderer)
+		tree, err := gitops.Build(res.Fabric, renderers.For)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -7,7 +7,7 @@ import (
 
 	"underlay.dev/underlay/internal/gitops"
 	"underlay.dev/underlay/internal/intent"
-	"underlay.dev/underlay/internal/platform"
+	"underlay.dev/underlay/internal/render/renderers"
 	"underlay.dev/underlay/internal/resolve"
 )
 
@@ -17,7 +17,7 @@ import (
 // refusal it misses still comes out as an error on the device's line
 // rather than as render's unlocated failure after validate passed.
 func buildTree(l *resolve.File) (*gitops.Tree, error) {
-	tree, err := gitops.Build(l.Fabric, platform.Renderer)
+	tree, err := gitops.Build(l.Fabric, renderers.For)
 	if err == nil {
 		return tree, nil
 	}

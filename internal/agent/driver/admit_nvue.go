@@ -12,6 +12,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"underlay.dev/underlay/internal/model"
+	"underlay.dev/underlay/internal/platform"
 )
 
 // shape describes one value of a tree the agent accepts: an object with
@@ -65,7 +66,7 @@ func shMatch(re string) func(string) bool {
 var underlayPolicy = shMatch(`^UNDERLAY-[A-Za-z0-9_-]+$`)
 
 var (
-	nvueSwp    = model.PortNames[model.PlatformNVUE].Pattern.MatchString
+	nvueSwp    = platform.MustGet(model.PlatformNVUE).Ports.Pattern.MatchString
 	nvueFamily = shMatch(`^ipv[46]-unicast$`)
 	nvueSeq    = shMatch(`^[0-9]+$`)
 )
