@@ -148,7 +148,7 @@ func admitNVUE(doc []byte) (map[string]any, error) {
 		NVUEOwned.admit("set", tree, &errs)
 	}
 	if len(errs) > 0 {
-		return nil, refusedPaths("nvue.yaml", errs)
+		return nil, refusedPaths(platform.FileNVUE, errs)
 	}
 	return tree, nil
 }

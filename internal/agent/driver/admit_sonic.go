@@ -136,7 +136,7 @@ func admitSONiC(doc []byte) (map[string]any, error) {
 		}
 	}
 	if len(errs) > 0 {
-		return nil, refusedPaths("config_db.json", errs)
+		return nil, refusedPaths(platform.FileConfigDB, errs)
 	}
 	return db, nil
 }
