@@ -102,9 +102,9 @@ func (l *Lab) labAdded(st *State, d Device, ds *appsv1.DaemonSet) ([]string, err
 			continue
 		}
 		switch v.HostPath.Path {
-		case "/etc/network":
+		case platform.NetworkDir:
 			out = append(out, "--netns="+d.Netns, "--interfaces="+dir+"/interfaces")
-		case platform.StateDir, "/etc/frr", "/var/run/frr", "/var/run/nvue", platform.SONiCDir:
+		case platform.StateDir, platform.FRRConfDir, platform.FRRRunDir, platform.NVUERunDir, platform.SONiCDir:
 			// --state-dir, --frr-pathspace, or mapped in labFlag.
 		default:
 			return nil, fmt.Errorf("the agent workload of %s mounts host path %s, which the lab has no stand-in for", d.Name, v.HostPath.Path)

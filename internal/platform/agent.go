@@ -1,5 +1,12 @@
 package platform
 
+// Host directories of FRR: its configuration, and its daemons' vtysh
+// sockets and pid files (each under <pathspace>/ for a namespaced FRR).
+const (
+	FRRConfDir = "/etc/frr"
+	FRRRunDir  = "/var/run/frr"
+)
+
 // StateDir is where every agent keeps its last-known-good config: the
 // agent's --state-dir default and a host path of every agent workload.
 const StateDir = "/var/lib/underlay-agent"
@@ -66,11 +73,11 @@ func (a Agent) AllMounts() []Mount { return append(append([]Mount{}, a.Mounts...
 
 // frrRun is where FRR's daemons keep their vtysh sockets: every platform
 // whose health the agent reads with vtysh on the host's FRR mounts it.
-var frrRun = Mount{"frr-run", "/var/run/frr", "FRR's vtysh sockets: the health probe and frr-reload.py talk to the daemons"}
+var frrRun = Mount{"frr-run", FRRRunDir, "FRR's vtysh sockets: the health probe and frr-reload.py talk to the daemons"}
 
 // frrConf is FRR's configuration directory, where the agent writes
 // frr.conf for frr-reload.py.
-var frrConf = Mount{"frr", "/etc/frr", "frr.conf, written for frr-reload.py"}
+var frrConf = Mount{"frr", FRRConfDir, "frr.conf, written for frr-reload.py"}
 
 // frrTools are the FRR programs an agent runs against the host's FRR
 // (vtysh over the sockets in /var/run/frr); the image carries them, as it

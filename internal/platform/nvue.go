@@ -4,7 +4,11 @@ import "underlay.dev/underlay/internal/model"
 
 // NVUESocket is NVUE's REST API on the switch's unix socket: the agent's
 // default transport, which never leaves the switch.
-const NVUESocket = "/var/run/nvue/nvue.sock"
+const NVUESocket = NVUERunDir + "/nvue.sock"
+
+// NVUERunDir holds NVUE's socket; the agent mounts the directory, which
+// outlives a restart of NVUE that recreates the socket.
+const NVUERunDir = "/var/run/nvue"
 
 // NVUECredentials is the Secret with the NVUE account the agent uses, in
 // the fabric's namespace: key "credentials" holds user:password.
@@ -24,7 +28,7 @@ var nvue = Descriptor{
 	Ports: swp,
 	Files: []string{FileNVUE},
 	Agent: Agent{
-		Mounts: []Mount{frrRun, {"nvue-run", "/var/run/nvue", "NVUE's REST unix socket (revisions: create, patch, apply)"}},
+		Mounts: []Mount{frrRun, {"nvue-run", NVUERunDir, "NVUE's REST unix socket (revisions: create, patch, apply)"}},
 		Secrets: []Secret{{"nvue-credentials", NVUECredentials, nvueSecretDir, []string{"credentials"},
 			"the NVUE account (user:password) sent as basic auth"}},
 		Args:     []string{"--nvue-socket=" + NVUESocket, "--nvue-credentials=" + nvueSecretDir + "/credentials"},

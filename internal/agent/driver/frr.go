@@ -44,10 +44,9 @@ func (f *FRR) confPath() string {
 	switch {
 	case f.ConfPath != "":
 		return f.ConfPath
-	case f.Pathspace != "":
-		return filepath.Join("/etc/frr", f.Pathspace, "frr.conf")
 	}
-	return "/etc/frr/frr.conf"
+	// A namespaced FRR keeps its config in <pathspace>/.
+	return filepath.Join(platform.FRRConfDir, f.Pathspace, platform.FileFRR)
 }
 
 func (f *FRR) reloadArgs(mode, file string) []string {

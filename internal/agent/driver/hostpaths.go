@@ -47,7 +47,7 @@ func (f *FRR) hostPaths(asDriver bool) []string {
 	if len(f.Exec) > 0 {
 		return nil
 	}
-	out := []string{filepath.Join("/var/run/frr", f.Pathspace)}
+	out := []string{filepath.Join(platform.FRRRunDir, f.Pathspace)}
 	if asDriver {
 		out = append(out, f.confPath())
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"underlay.dev/underlay/internal/agent/store"
@@ -34,7 +35,7 @@ func (i *Ifupdown2) path() string {
 	if i.Path != "" {
 		return i.Path
 	}
-	return "/etc/network/interfaces"
+	return filepath.Join(platform.NetworkDir, platform.FileInterfaces)
 }
 
 // Precheck first refuses any line underlay never renders (admitInterfaces:
