@@ -13,6 +13,8 @@ const StateDir = "/var/lib/underlay-agent"
 
 // Agent is what a platform's agent needs from its host, which gitops
 // renders into the agent's DaemonSet and the lab maps onto its own paths.
+// Every agent runs privileged on the host's network: it configures the
+// host's interfaces and routing, whatever the platform.
 type Agent struct {
 	// Mounts are host paths the driver reads or writes, mounted at the
 	// same path (the state directory comes on top, for every platform).
