@@ -15,7 +15,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/netip"
-	"sort"
 
 	"underlay.dev/underlay/internal/model"
 	"underlay.dev/underlay/internal/render"
@@ -66,12 +65,7 @@ func For(d *model.Device) Expectations {
 	for p := range seen {
 		ps = append(ps, p)
 	}
-	sort.Slice(ps, func(i, j int) bool {
-		if c := ps[i].Addr().Compare(ps[j].Addr()); c != 0 {
-			return c < 0
-		}
-		return ps[i].Bits() < ps[j].Bits()
-	})
+	model.SortPrefixes(ps)
 	for _, p := range ps {
 		e.Prefixes = append(e.Prefixes, p.String())
 	}

@@ -7,7 +7,7 @@ import (
 	"slices"
 	"strings"
 
-	"underlay.dev/underlay/internal/resolve"
+	"underlay.dev/underlay/internal/model"
 )
 
 // The helper programs the lab runs.
@@ -89,9 +89,9 @@ func k8sBinsCache() []place {
 	}
 	slices.SortFunc(dirs, func(a, b string) int {
 		switch {
-		case resolve.NaturalLess(b, a):
+		case model.NaturalLess(b, a):
 			return -1
-		case resolve.NaturalLess(a, b):
+		case model.NaturalLess(a, b):
 			return 1
 		}
 		return 0

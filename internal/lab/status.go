@@ -17,7 +17,7 @@ import (
 
 	"underlay.dev/underlay/api/v1alpha1"
 	"underlay.dev/underlay/internal/gitops"
-	"underlay.dev/underlay/internal/resolve"
+	"underlay.dev/underlay/internal/model"
 )
 
 // StatusTimeout bounds lab status as a whole.
@@ -49,9 +49,9 @@ func (l *Lab) Status(ctx context.Context, w io.Writer) error {
 	devices := slices.Clone(st.Devices)
 	slices.SortFunc(devices, func(a, b Device) int {
 		switch {
-		case resolve.NaturalLess(a.Name, b.Name):
+		case model.NaturalLess(a.Name, b.Name):
 			return -1
-		case resolve.NaturalLess(b.Name, a.Name):
+		case model.NaturalLess(b.Name, a.Name):
 			return 1
 		}
 		return 0

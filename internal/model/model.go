@@ -47,9 +47,14 @@ type Device struct {
 	// first IPv4 one is the router ID.
 	Loopbacks []netip.Prefix
 	Subnets   []Subnet
-	BGP       BGP        // fabric settings with this device's overrides applied
-	Ports     []*Port    // ports used by links, natural order (swp2 < swp10)
-	Sessions  []*Session // one per BGP neighbor, in port order
+	BGP       BGP // fabric settings with this device's overrides applied
+	// Interfaces are every interface the device configures: the loopback
+	// first, then ports in natural order. Resolve computes them once.
+	Interfaces []*Interface
+	// Instances are the routing instances (VRFs), the default one first.
+	Instances []*Instance
+	Ports     []*Port    // link ends, natural order (swp2 < swp10); each is an Interface's Port
+	Sessions  []*Session // the default instance's sessions (Instances[0].Sessions)
 	// Originated is what this device announces itself: loopbacks and
 	// subnets, sorted.
 	Originated []netip.Prefix
@@ -133,10 +138,16 @@ const (
 // numbered session peers with PeerAddr from LocalAddr and carries only the
 // family of those addresses.
 type Session struct {
-	Local      *Device
-	Port       string
+	Local *Device
+	// Port is the local interface of a fabric session or of an external
+	// neighbour peering over an interface.
+	Port string
+	// Exactly one of Peer (a fabric device, at PeerPort), External and
+	// Group is set.
 	Peer       *Device
 	PeerPort   string
+	External   *External
+	Group      *Group
 	PeerASN    ASN
 	Unnumbered bool
 	LocalAddr  netip.Addr // invalid when unnumbered
@@ -165,22 +176,41 @@ type Policy struct {
 	Rules []PrefixRule // sorted: IPv4 before IPv6, then by address and length
 }
 
-// PrefixRule matches Prefix exactly or, when MaxLen > Prefix.Bits(), any
-// more specific prefix inside Prefix up to MaxLen bits.
+// PrefixRule matches Prefix exactly when Ge and Le are 0; otherwise any
+// prefix inside Prefix whose length is in Lengths(), as FRR's prefix-list
+// `ge`/`le` do.
 type PrefixRule struct {
 	Prefix netip.Prefix
-	MaxLen int // 0 means exact match
+	Ge, Le int
 }
+
+// Lengths returns the shortest and longest length the rule matches: ge
+// alone reaches the family's longest prefix, le alone starts at Prefix's
+// own length.
+func (r PrefixRule) Lengths() (lo, hi int) {
+	lo, hi = r.Prefix.Bits(), r.Prefix.Bits()
+	if r.Ge > 0 {
+		lo, hi = r.Ge, r.Prefix.Addr().BitLen()
+	}
+	if r.Le > 0 {
+		hi = r.Le
+	}
+	return lo, hi
+}
+
+// Exact reports whether the rule matches only Prefix itself.
+func (r PrefixRule) Exact() bool { return r.Ge == 0 && r.Le == 0 }
 
 // Matches reports whether p passes the rule.
 func (r PrefixRule) Matches(p netip.Prefix) bool {
 	if p.Addr().Is4() != r.Prefix.Addr().Is4() {
 		return false
 	}
-	if r.MaxLen == 0 {
+	if r.Exact() {
 		return p == r.Prefix
 	}
-	return p.Bits() >= r.Prefix.Bits() && p.Bits() <= r.MaxLen && r.Prefix.Contains(p.Addr())
+	lo, hi := r.Lengths()
+	return p.Bits() >= lo && p.Bits() <= hi && r.Prefix.Contains(p.Addr())
 }
 
 // Permits reports whether p passes the policy. A nil policy permits all.
@@ -234,6 +264,9 @@ func OfFamily(ps []netip.Prefix, f Family) []netip.Prefix {
 	}
 	return out
 }
+
+// Default returns the default routing instance.
+func (d *Device) Default() *Instance { return d.Instances[0] }
 
 // Port returns the named port or nil.
 func (d *Device) Port(name string) *Port {

@@ -3,7 +3,6 @@ package resolve
 import (
 	"net/netip"
 	"sort"
-	"strconv"
 
 	"underlay.dev/underlay/internal/model"
 )
@@ -29,19 +28,20 @@ func (r *resolver) build() {
 		m := d.m
 		sort.SliceStable(m.Loopbacks, func(i, j int) bool { return m.Loopbacks[i].Addr().Is4() && !m.Loopbacks[j].Addr().Is4() })
 		m.RouterID = m.Loopbacks[0].Addr() // allocation guarantees an IPv4 loopback
-		sort.Slice(m.Ports, func(i, j int) bool { return NaturalLess(m.Ports[i].Name, m.Ports[j].Name) })
+		sort.Slice(m.Ports, func(i, j int) bool { return model.NaturalLess(m.Ports[i].Name, m.Ports[j].Name) })
 		for i, p := range m.Ports {
 			p.Index = i
 		}
 		sort.SliceStable(m.Sessions, func(i, j int) bool {
 			a, b := m.Sessions[i], m.Sessions[j]
 			if a.Port != b.Port {
-				return NaturalLess(a.Port, b.Port)
+				return model.NaturalLess(a.Port, b.Port)
 			}
 			return a.Families[0] < b.Families[0]
 		})
 		m.Originated = append(append([]netip.Prefix(nil), m.Loopbacks...), subnetPrefixes(m)...)
-		sortPrefixes(m.Originated)
+		model.SortPrefixes(m.Originated)
+		derive(m)
 		r.out.Devices = append(r.out.Devices, m)
 	}
 	ApplyPolicies(r.out)
@@ -96,44 +96,4 @@ func addSide(l *model.Link, me, peer *model.Endpoint, v6 bool) {
 		s.Families = model.Families(pair[:1])
 		d.Sessions = append(d.Sessions, &s)
 	}
-}
-
-func sortPrefixes(ps []netip.Prefix) {
-	sort.Slice(ps, func(i, j int) bool { return comparePrefix(ps[i], ps[j]) < 0 })
-}
-
-func comparePrefix(a, b netip.Prefix) int {
-	if c := a.Addr().Compare(b.Addr()); c != 0 {
-		return c
-	}
-	return a.Bits() - b.Bits()
-}
-
-// NaturalLess orders port names as people do: swp2 before swp10.
-func NaturalLess(a, b string) bool {
-	for a != "" && b != "" {
-		da, db := digitRun(a), digitRun(b)
-		if da > 0 && db > 0 {
-			na, _ := strconv.ParseUint(a[:da], 10, 64)
-			nb, _ := strconv.ParseUint(b[:db], 10, 64)
-			if na != nb {
-				return na < nb
-			}
-			a, b = a[da:], b[db:]
-			continue
-		}
-		if a[0] != b[0] {
-			return a[0] < b[0]
-		}
-		a, b = a[1:], b[1:]
-	}
-	return len(a) < len(b)
-}
-
-func digitRun(s string) int {
-	n := 0
-	for n < len(s) && s[n] >= '0' && s[n] <= '9' {
-		n++
-	}
-	return n
 }

@@ -7,6 +7,7 @@ import (
 	"sort"
 
 	"k8s.io/apimachinery/pkg/util/validation/field"
+	"underlay.dev/underlay/internal/model"
 )
 
 // span is an address block someone holds.
@@ -38,12 +39,7 @@ func (r *resolver) checkOverlaps() {
 			}
 		}
 	}
-	sort.Slice(spans, func(i, j int) bool {
-		if c := spans[i].p.Addr().Compare(spans[j].p.Addr()); c != 0 {
-			return c < 0
-		}
-		return spans[i].p.Bits() < spans[j].p.Bits()
-	})
+	sort.Slice(spans, func(i, j int) bool { return model.ComparePrefix(spans[i].p, spans[j].p) < 0 })
 	var open *span // the block reaching furthest so far
 	for i := range spans {
 		s := &spans[i]

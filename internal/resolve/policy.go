@@ -27,7 +27,7 @@ const (
 func ApplyPolicies(f *model.Fabric) {
 	var fabricRules []model.PrefixRule
 	for _, p := range f.LoopbackPools {
-		fabricRules = append(fabricRules, model.PrefixRule{Prefix: p, MaxLen: p.Addr().BitLen()})
+		fabricRules = append(fabricRules, model.PrefixRule{Prefix: p, Le: p.Addr().BitLen()})
 	}
 	for _, d := range f.Devices {
 		for _, p := range d.Originated {
@@ -103,7 +103,7 @@ func sortRules(rs []model.PrefixRule) {
 		if a.Addr().Is4() != b.Addr().Is4() {
 			return a.Addr().Is4()
 		}
-		return comparePrefix(a, b) < 0
+		return model.ComparePrefix(a, b) < 0
 	})
 }
 

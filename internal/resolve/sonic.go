@@ -181,7 +181,7 @@ func pathsReason(d *model.Device, m map[netip.Prefix][]arrival) string {
 	for p := range m {
 		prefixes = append(prefixes, p)
 	}
-	sort.Slice(prefixes, func(i, j int) bool { return comparePrefix(prefixes[i], prefixes[j]) < 0 })
+	sort.Slice(prefixes, func(i, j int) bool { return model.ComparePrefix(prefixes[i], prefixes[j]) < 0 })
 	for _, p := range prefixes {
 		as := m[p]
 		switch {

@@ -1,6 +1,7 @@
 package verify
 
 import (
+	"fmt"
 	"net/netip"
 	"sort"
 	"strconv"
@@ -49,7 +50,7 @@ func (t *policyTable) add(p *model.Policy) {
 	var b strings.Builder
 	for _, r := range p.Rules {
 		b.WriteString(r.Prefix.String())
-		b.WriteByte(byte('0' + r.MaxLen%64))
+		fmt.Fprintf(&b, " ge %d le %d", r.Ge, r.Le)
 		b.WriteByte(',')
 	}
 	key := b.String()
@@ -62,7 +63,7 @@ func (t *policyTable) add(p *model.Policy) {
 	t.byKey[key] = id
 	t.ids[p] = id
 	for _, r := range p.Rules {
-		if r.MaxLen == 0 {
+		if r.Exact() {
 			t.exact[r.Prefix] = append(t.exact[r.Prefix], id)
 		} else {
 			t.ranges = append(t.ranges, rangeRule{id, r})

@@ -142,8 +142,5 @@ func prefixLess(a, b string) bool {
 	if errA != nil || errB != nil {
 		return a < b
 	}
-	if c := pa.Addr().Compare(pb.Addr()); c != 0 {
-		return c < 0
-	}
-	return pa.Bits() < pb.Bits()
+	return model.ComparePrefix(pa, pb) < 0
 }

@@ -34,6 +34,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+
+	"underlay.dev/underlay/internal/model"
 )
 
 // Result is what an applied NVUE document means for the Linux side.
@@ -257,13 +259,6 @@ func (p *parser) prefix(path, s string, network bool) netip.Prefix {
 	return pf
 }
 
-func comparePrefix(a, b netip.Prefix) int {
-	if c := a.Addr().Compare(b.Addr()); c != 0 {
-		return c
-	}
-	return cmp.Compare(a.Bits(), b.Bits())
-}
-
 func (p *parser) interfaces(v any, res *Result) {
 	all := p.obj("interface", v)
 	for _, name := range keys(all) {
@@ -280,7 +275,7 @@ func (p *parser) interfaces(v any, res *Result) {
 			p.empty(path+".ip.address."+a, addrs[a])
 			res.Addresses[name] = append(res.Addresses[name], p.prefix(path+".ip.address", a, false))
 		}
-		slices.SortFunc(res.Addresses[name], comparePrefix)
+		model.SortPrefixes(res.Addresses[name])
 		p.d.ifaces[name] = true
 	}
 }
@@ -375,7 +370,7 @@ func (p *parser) vrfs(v any) {
 			p.failIf(typ != "blackhole", spath+".via.blackhole.type", ErrInvalid, "want blackhole, got %q", typ)
 			p.d.statics = append(p.d.statics, p.prefix(spath, s, true))
 		}
-		slices.SortFunc(p.d.statics, comparePrefix)
+		model.SortPrefixes(p.d.statics)
 		p.vrfBGP(path+".router.bgp", r["bgp"])
 	}
 }
@@ -424,7 +419,7 @@ func (p *parser) vrfAF(path string, v any, v6 bool) *vrfAF {
 		p.failIf(pf.Addr().Is6() != v6, path+".network", ErrInvalid, "%s is not of this address family", n)
 		af.networks = append(af.networks, pf)
 	}
-	slices.SortFunc(af.networks, comparePrefix)
+	model.SortPrefixes(af.networks)
 	return af
 }
 

@@ -63,7 +63,7 @@ import (
 	"strconv"
 	"strings"
 
-	"underlay.dev/underlay/internal/resolve"
+	"underlay.dev/underlay/internal/model"
 )
 
 // maximumPaths is the bgpd.main.conf.j2 default (see the simplifications).
@@ -258,7 +258,7 @@ func writeStatic(b *bytes.Buffer, p *Plan, d bgpDevice) {
 			ifaces = append(ifaces, name)
 		}
 	}
-	sort.Slice(ifaces, func(i, j int) bool { return resolve.NaturalLess(ifaces[i], ifaces[j]) })
+	sort.Slice(ifaces, func(i, j int) bool { return model.NaturalLess(ifaces[i], ifaces[j]) })
 	for _, name := range ifaces {
 		fmt.Fprintf(b, "interface %s\n link-detect\nexit\n!\n", name)
 	}

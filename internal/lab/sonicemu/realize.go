@@ -9,7 +9,7 @@ import (
 	"strconv"
 	"strings"
 
-	"underlay.dev/underlay/internal/resolve"
+	"underlay.dev/underlay/internal/model"
 )
 
 // Routing modes of Plan.Mode.
@@ -198,7 +198,7 @@ func ports(db DB) ([]Port, error) {
 		}
 		out = append(out, p)
 	}
-	sort.Slice(out, func(i, j int) bool { return resolve.NaturalLess(out[i].Name, out[j].Name) })
+	sort.Slice(out, func(i, j int) bool { return model.NaturalLess(out[i].Name, out[j].Name) })
 	return out, nil
 }
 
@@ -228,12 +228,7 @@ func addresses(db DB, ports []Port) (map[string][]netip.Prefix, error) {
 		}
 	}
 	for _, list := range out {
-		sort.Slice(list, func(i, j int) bool {
-			if c := list[i].Addr().Compare(list[j].Addr()); c != 0 {
-				return c < 0
-			}
-			return list[i].Bits() < list[j].Bits()
-		})
+		model.SortPrefixes(list)
 	}
 	return out, nil
 }

@@ -20,14 +20,8 @@ func prefixLists(p *model.Policy) ([]prefixList, error) {
 	v6 := prefixList{IP: "ipv6", Name: p.Name}
 	for _, r := range p.Rules {
 		e := prefixEntry{Prefix: r.Prefix}
-		switch bits, max := r.Prefix.Bits(), r.MaxLen; {
-		case max == 0 || max == bits:
-		case max > bits && max <= r.Prefix.Addr().BitLen():
-			e.Le = max
-		default:
-			// vtysh accepts "10.0.0.0/24 le 16" (grammar only), so this is
-			// caught here.
-			return nil, fmt.Errorf("rule %s: max length %d is outside %d-%d", r.Prefix, max, bits, r.Prefix.Addr().BitLen())
+		if err := lengths(r, &e); err != nil {
+			return nil, err
 		}
 		l := &v6
 		if r.Prefix.Addr().Is4() {
@@ -74,4 +68,23 @@ func newFamily(d *model.Device, fam model.Family) family {
 		}
 	}
 	return f
+}
+
+// lengths sets the entry's ge and le. vtysh accepts "10.0.0.0/24 le 16"
+// (grammar only) and then matches nothing, so a range FRR would not apply
+// as written is an error here.
+func lengths(r model.PrefixRule, e *prefixEntry) error {
+	if r.Exact() {
+		return nil
+	}
+	bits := r.Prefix.Bits()
+	lo, hi := r.Lengths()
+	if lo < bits || hi < lo || hi > r.Prefix.Addr().BitLen() || (r.Ge > 0 && r.Ge <= bits) {
+		return fmt.Errorf("rule %s: lengths ge %d le %d are outside %d-%d", r.Prefix, r.Ge, r.Le, bits, r.Prefix.Addr().BitLen())
+	}
+	e.Ge = r.Ge
+	if r.Le != bits {
+		e.Le = r.Le
+	}
+	return nil
 }

@@ -12,7 +12,7 @@ import (
 )
 
 func rule(p string, maxLen int) model.PrefixRule {
-	return model.PrefixRule{Prefix: netip.MustParsePrefix(p), MaxLen: maxLen}
+	return model.PrefixRule{Prefix: netip.MustParsePrefix(p), Le: maxLen}
 }
 
 // TestPolicies: each family has its own prefix list numbered from 10, and
@@ -29,8 +29,8 @@ func TestPolicies(t *testing.T) {
 			name:  "dual stack",
 			rules: []model.PrefixRule{rule("10.0.0.0/24", 32), rule("10.1.0.0/24", 0), rule("fd00::/64", 128)},
 			wantLists: []prefixList{
-				{IP: "ip", Name: "P", Entries: []prefixEntry{{10, netip.MustParsePrefix("10.0.0.0/24"), 32}, {20, netip.MustParsePrefix("10.1.0.0/24"), 0}}},
-				{IP: "ipv6", Name: "P", Entries: []prefixEntry{{10, netip.MustParsePrefix("fd00::/64"), 128}}},
+				{IP: "ip", Name: "P", Entries: []prefixEntry{{10, netip.MustParsePrefix("10.0.0.0/24"), 0, 32}, {20, netip.MustParsePrefix("10.1.0.0/24"), 0, 0}}},
+				{IP: "ipv6", Name: "P", Entries: []prefixEntry{{10, netip.MustParsePrefix("fd00::/64"), 0, 128}}},
 			},
 			wantMap: routeMap{Name: "P", Entries: []routeMapEntry{
 				{"permit", 10, "ip address prefix-list P"}, {"permit", 20, "ipv6 address prefix-list P"}}},
@@ -38,8 +38,14 @@ func TestPolicies(t *testing.T) {
 		{
 			name:      "IPv6 only",
 			rules:     []model.PrefixRule{rule("fd00::1/128", 0)},
-			wantLists: []prefixList{{IP: "ipv6", Name: "P", Entries: []prefixEntry{{10, netip.MustParsePrefix("fd00::1/128"), 0}}}},
+			wantLists: []prefixList{{IP: "ipv6", Name: "P", Entries: []prefixEntry{{10, netip.MustParsePrefix("fd00::1/128"), 0, 0}}}},
 			wantMap:   routeMap{Name: "P", Entries: []routeMapEntry{{"permit", 20, "ipv6 address prefix-list P"}}},
+		},
+		{
+			name:      "ge and le",
+			rules:     []model.PrefixRule{{Prefix: netip.MustParsePrefix("10.244.0.0/16"), Ge: 26, Le: 26}, {Prefix: netip.MustParsePrefix("10.96.0.0/12"), Ge: 32}},
+			wantLists: []prefixList{{IP: "ip", Name: "P", Entries: []prefixEntry{{10, netip.MustParsePrefix("10.244.0.0/16"), 26, 26}, {20, netip.MustParsePrefix("10.96.0.0/12"), 32, 0}}}},
+			wantMap:   routeMap{Name: "P", Entries: []routeMapEntry{{"permit", 10, "ip address prefix-list P"}}},
 		},
 		{
 			name:    "no rules denies all",
@@ -48,7 +54,7 @@ func TestPolicies(t *testing.T) {
 		{
 			name:      "max length equal to the length is exact",
 			rules:     []model.PrefixRule{rule("10.0.0.0/24", 24)},
-			wantLists: []prefixList{{IP: "ip", Name: "P", Entries: []prefixEntry{{10, netip.MustParsePrefix("10.0.0.0/24"), 0}}}},
+			wantLists: []prefixList{{IP: "ip", Name: "P", Entries: []prefixEntry{{10, netip.MustParsePrefix("10.0.0.0/24"), 0, 0}}}},
 			wantMap:   routeMap{Name: "P", Entries: []routeMapEntry{{"permit", 10, "ip address prefix-list P"}}},
 		},
 		{name: "max length below the length", rules: []model.PrefixRule{rule("10.0.0.0/24", 16)}, wantErr: "outside 24-32"},
@@ -89,7 +95,7 @@ func TestRenderErrors(t *testing.T) {
 		{"maximum-paths 0", func(d *model.Device) { d.BGP.MaximumPaths = 0 }, "maximum-paths 0"},
 		{"policy not rendered", func(d *model.Device) { d.Sessions[0].Export = &model.Policy{Name: "ELSEWHERE"} },
 			"uses policy ELSEWHERE"},
-		{"bad rule", func(d *model.Device) { d.Policies[0].Rules[0].MaxLen = 8 }, "max length 8"},
+		{"bad rule", func(d *model.Device) { d.Policies[0].Rules[0].Le = 8 }, "ge 0 le 8"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

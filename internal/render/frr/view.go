@@ -7,7 +7,6 @@ import (
 	"sort"
 
 	"underlay.dev/underlay/internal/model"
-	"underlay.dev/underlay/internal/resolve"
 )
 
 // connectRetry is the seconds between attempts to open a BGP session. FRR's
@@ -57,7 +56,7 @@ type prefixList struct {
 type prefixEntry struct {
 	Seq    int
 	Prefix netip.Prefix
-	Le     int // 0: exact match
+	Ge, Le int // 0: not said (both 0: exact match)
 }
 
 // routeMap is one route-map with its entries in sequence order.
@@ -184,7 +183,7 @@ func interfaces(d *model.Device) []iface {
 			extra = append(extra, iface{Name: s.Port, Addrs: []prefix{{s.Gateway}}})
 		}
 	}
-	sort.SliceStable(extra, func(i, j int) bool { return resolve.NaturalLess(extra[i].Name, extra[j].Name) })
+	sort.SliceStable(extra, func(i, j int) bool { return model.NaturalLess(extra[i].Name, extra[j].Name) })
 	// Unnumbered ports need nothing from FRR: IPv6 link-local is automatic.
 	var kept []iface
 	for _, i := range merge(out, extra) {
@@ -200,7 +199,7 @@ func interfaces(d *model.Device) []iface {
 func merge(ports, extra []iface) []iface {
 	out := make([]iface, 0, len(ports)+len(extra))
 	for i, p := range ports {
-		for i > 0 && len(extra) > 0 && resolve.NaturalLess(extra[0].Name, p.Name) {
+		for i > 0 && len(extra) > 0 && model.NaturalLess(extra[0].Name, p.Name) {
 			out, extra = append(out, extra[0]), extra[1:]
 		}
 		out = append(out, p)
@@ -217,12 +216,7 @@ func anchors(d *model.Device) []prefix {
 			out = append(out, prefix{s.Prefix})
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		if c := out[i].Addr().Compare(out[j].Addr()); c != 0 {
-			return c < 0
-		}
-		return out[i].Bits() < out[j].Bits()
-	})
+	sort.SliceStable(out, func(i, j int) bool { return model.ComparePrefix(out[i].Prefix, out[j].Prefix) < 0 })
 	return out
 }
 

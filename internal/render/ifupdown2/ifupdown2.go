@@ -20,7 +20,6 @@ import (
 	"text/template"
 
 	"underlay.dev/underlay/internal/model"
-	"underlay.dev/underlay/internal/resolve"
 )
 
 //go:embed interfaces.tmpl
@@ -82,7 +81,7 @@ func ports(d *model.Device) ([]port, error) {
 			extra = append(extra, port{Name: s.Port, Addrs: []netip.Prefix{s.Gateway}})
 		}
 	}
-	sort.SliceStable(extra, func(i, j int) bool { return resolve.NaturalLess(extra[i].Name, extra[j].Name) })
+	sort.SliceStable(extra, func(i, j int) bool { return model.NaturalLess(extra[i].Name, extra[j].Name) })
 	return merge(out, extra), nil
 }
 
@@ -91,7 +90,7 @@ func ports(d *model.Device) ([]port, error) {
 func merge(ports, extra []port) []port {
 	out := make([]port, 0, len(ports)+len(extra))
 	for _, p := range ports {
-		for len(extra) > 0 && resolve.NaturalLess(extra[0].Name, p.Name) {
+		for len(extra) > 0 && model.NaturalLess(extra[0].Name, p.Name) {
 			out, extra = append(out, extra[0]), extra[1:]
 		}
 		out = append(out, p)

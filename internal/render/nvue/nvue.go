@@ -165,7 +165,7 @@ func policies(d *model.Device) *policy {
 				if r.Prefix.Addr().Is4() != (fam == model.IPv4) {
 					continue
 				}
-				m := &prefixListMatch{MaxPrefixLen: r.MaxLen}
+				m := &prefixListMatch{MinPrefixLen: r.Ge, MaxPrefixLen: r.Le}
 				pl.Rule[strconv.Itoa(10*(len(pl.Rule)+1))] = &prefixListRule{Action: "permit",
 					Match: map[string]*prefixListMatch{r.Prefix.String(): m}}
 			}

@@ -59,6 +59,7 @@ type prefixListRule struct {
 }
 
 type prefixListMatch struct {
+	MinPrefixLen int `json:"min-prefix-len,omitempty"`
 	MaxPrefixLen int `json:"max-prefix-len,omitempty"`
 }
 

@@ -1,0 +1,90 @@
+package model
+
+import "net/netip"
+
+// DefaultInstance is the name of the default routing instance (VRF), the
+// only one resolve builds today.
+const DefaultInstance = "default"
+
+// Instance is one routing instance (VRF) of a device: its BGP speaker,
+// sessions and what it originates. Device.Instances holds the default one
+// first.
+type Instance struct {
+	Name     string
+	ASN      ASN
+	RouterID netip.Addr
+	// Sessions are the instance's BGP neighbors, in port order: fabric
+	// peers first, then external neighbours and groups by name.
+	Sessions []*Session
+	// Originated is what the instance announces itself, sorted.
+	Originated []netip.Prefix
+}
+
+// Instance returns the named routing instance or nil.
+func (d *Device) Instance(name string) *Instance {
+	for _, in := range d.Instances {
+		if in.Name == name {
+			return in
+		}
+	}
+	return nil
+}
+
+// External is a BGP neighbour that is not a fabric device: a firewall, a
+// router outside the fabric, a load balancer. It peers with an address or
+// over an interface (unnumbered). verify treats it as a stub that
+// originates Announces and nothing else.
+type External struct {
+	Name      string
+	ASN       ASN
+	Address   netip.Addr // invalid when Interface is set
+	Interface string     // "" when Address is set
+	Announces []netip.Prefix
+}
+
+// Group is a set of neighbours that share settings and are not listed one
+// by one: FRR's peer group with `bgp listen range`, for Kubernetes nodes
+// or servers that open sessions from a subnet. ASN 0 accepts any external
+// ASN (`remote-as external`).
+type Group struct {
+	Name        string
+	ASN         ASN
+	Listen      []netip.Prefix // sorted
+	ListenLimit int            // 0: the platform's default
+	MaxPrefixes int            // 0: no limit
+	Announces   []netip.Prefix // what verify assumes members originate
+}
+
+// Neighbor is how FRR (and NVUE, and the health gate reading FRR) names
+// the session's neighbour: the port of an unnumbered session, the peer's
+// address of a numbered one, an external neighbour's interface or address,
+// or the group's name. It is the one definition; render/frr, render/nvue
+// and expect read it.
+func (s *Session) Neighbor() string {
+	switch {
+	case s.Group != nil:
+		return s.Group.Name
+	case s.External != nil && s.External.Interface != "":
+		return s.External.Interface
+	case s.External != nil:
+		return s.External.Address.String()
+	case s.Unnumbered:
+		return s.Port
+	}
+	return s.PeerAddr.String()
+}
+
+// Description names the other end: "device:port" for a fabric peer, the
+// external neighbour's or group's name otherwise.
+func (s *Session) Description() string {
+	switch {
+	case s.Group != nil:
+		return s.Group.Name
+	case s.External != nil:
+		return s.External.Name
+	}
+	return s.Peer.Name + ":" + s.PeerPort
+}
+
+// Fabric reports whether the peer is a fabric device.
+func (s *Session) Fabric() bool { return s.Peer != nil }
