@@ -12,6 +12,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"time"
 
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -44,17 +45,24 @@ type Device struct {
 	// Ready is the Ready condition's status, Unknown while the agent has
 	// not reported one.
 	Ready metav1.ConditionStatus
-	// Reason is why: the Degraded condition's reason while it is True
-	// (the last apply failed, whatever Ready says), else Ready's, else "".
-	Reason string
+	// Degraded is the Degraded condition being True: the last apply
+	// failed (rejected, rolled back), whatever Ready says.
+	Degraded bool
+	// Reason and Message say why: the Degraded condition's while
+	// Degraded, else Ready's, else "".
+	Reason  string
+	Message string
 	// Sessions is "established/expected" BGP sessions after the last
 	// apply, "" before the first.
 	Sessions          string
 	DesiredRevision   string
 	AppliedRevision   string
 	LastApplyDuration string
-	RollbackCount     int64
-	LastError         string
+	// LastApplied is when AppliedRevision last changed; zero before the
+	// first apply.
+	LastApplied   time.Time
+	RollbackCount int64
+	LastError     string
 }
 
 // Client connects to the API server cfg names with the scheme that knows
@@ -100,17 +108,20 @@ func Summaries(devs []v1alpha1.NetworkDevice) []Device {
 // Summary is the state d's agent reported.
 func Summary(d *v1alpha1.NetworkDevice) Device {
 	s := d.Status
-	ready, reason := metav1.ConditionUnknown, ""
-	if c := meta.FindStatusCondition(s.Conditions, v1alpha1.ConditionReady); c != nil {
-		ready, reason = c.Status, c.Reason
-	}
-	if meta.IsStatusConditionTrue(s.Conditions, v1alpha1.ConditionDegraded) {
-		reason = meta.FindStatusCondition(s.Conditions, v1alpha1.ConditionDegraded).Reason
-	}
-	return Device{
+	out := Device{
 		Namespace: d.Namespace, Name: d.Name, Platform: d.Spec.Platform,
-		Ready: ready, Reason: reason, Sessions: s.Sessions,
+		Ready: metav1.ConditionUnknown, Sessions: s.Sessions,
 		DesiredRevision: s.DesiredRevision, AppliedRevision: s.AppliedRevision,
 		LastApplyDuration: s.LastApplyDuration, RollbackCount: s.RollbackCount, LastError: s.LastError,
 	}
+	if c := meta.FindStatusCondition(s.Conditions, v1alpha1.ConditionReady); c != nil {
+		out.Ready, out.Reason, out.Message = c.Status, c.Reason, c.Message
+	}
+	if c := meta.FindStatusCondition(s.Conditions, v1alpha1.ConditionDegraded); c != nil && c.Status == metav1.ConditionTrue {
+		out.Degraded, out.Reason, out.Message = true, c.Reason, c.Message
+	}
+	if s.LastAppliedTime != nil {
+		out.LastApplied = s.LastAppliedTime.Time
+	}
+	return out
 }

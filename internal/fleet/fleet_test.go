@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	corev1 "k8s.io/api/core/v1"
@@ -18,12 +19,13 @@ import (
 )
 
 func cond(typ string, status metav1.ConditionStatus, reason string) metav1.Condition {
-	return metav1.Condition{Type: typ, Status: status, Reason: reason}
+	return metav1.Condition{Type: typ, Status: status, Reason: reason, Message: typ + " " + reason}
 }
 
 func TestSummary(t *testing.T) {
 	full := v1alpha1.NetworkDeviceStatus{DesiredRevision: "sha256:2", AppliedRevision: "sha256:1", Sessions: "1/2",
-		LastApplyDuration: "31s", RollbackCount: 3, LastError: "health gate: swp1 not Established"}
+		LastApplyDuration: "31s", RollbackCount: 3, LastError: "health gate: swp1 not Established",
+		LastAppliedTime: &metav1.Time{Time: applied}}
 	tests := []struct {
 		name   string
 		status v1alpha1.NetworkDeviceStatus
@@ -32,20 +34,20 @@ func TestSummary(t *testing.T) {
 	}{
 		{name: "never reported", want: Device{Ready: metav1.ConditionUnknown}},
 		{name: "ready: its reason", conds: []metav1.Condition{cond(v1alpha1.ConditionReady, metav1.ConditionTrue, v1alpha1.ReasonApplied)},
-			want: Device{Ready: metav1.ConditionTrue, Reason: v1alpha1.ReasonApplied}},
+			want: Device{Ready: metav1.ConditionTrue, Reason: v1alpha1.ReasonApplied, Message: "Ready Applied"}},
 		{name: "degraded: its reason over ready's", status: full, conds: []metav1.Condition{
 			cond(v1alpha1.ConditionReady, metav1.ConditionFalse, v1alpha1.ReasonFailed),
 			cond(v1alpha1.ConditionDegraded, metav1.ConditionTrue, v1alpha1.ReasonRolledBack)},
-			want: Device{Ready: metav1.ConditionFalse, Reason: v1alpha1.ReasonRolledBack, Sessions: "1/2",
-				DesiredRevision: "sha256:2", AppliedRevision: "sha256:1", LastApplyDuration: "31s", RollbackCount: 3,
-				LastError: "health gate: swp1 not Established"}},
+			want: Device{Ready: metav1.ConditionFalse, Degraded: true, Reason: v1alpha1.ReasonRolledBack,
+				Message: "Degraded RolledBack", Sessions: "1/2", DesiredRevision: "sha256:2", AppliedRevision: "sha256:1",
+				LastApplyDuration: "31s", LastApplied: applied, RollbackCount: 3, LastError: "health gate: swp1 not Established"}},
 		{name: "no longer degraded: ready's reason", conds: []metav1.Condition{
 			cond(v1alpha1.ConditionDegraded, metav1.ConditionFalse, v1alpha1.ReasonApplied),
 			cond(v1alpha1.ConditionReady, metav1.ConditionTrue, v1alpha1.ReasonDriftCorrected)},
-			want: Device{Ready: metav1.ConditionTrue, Reason: v1alpha1.ReasonDriftCorrected}},
+			want: Device{Ready: metav1.ConditionTrue, Reason: v1alpha1.ReasonDriftCorrected, Message: "Ready DriftCorrected"}},
 		{name: "degraded before any ready", conds: []metav1.Condition{
 			cond(v1alpha1.ConditionDegraded, metav1.ConditionTrue, v1alpha1.ReasonRejected)},
-			want: Device{Ready: metav1.ConditionUnknown, Reason: v1alpha1.ReasonRejected}},
+			want: Device{Ready: metav1.ConditionUnknown, Degraded: true, Reason: v1alpha1.ReasonRejected, Message: "Degraded Rejected"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -59,6 +61,10 @@ func TestSummary(t *testing.T) {
 		})
 	}
 }
+
+// applied is when seed's leaf1 last applied, in whole seconds as the API
+// server keeps it.
+var applied = time.Date(2026, 12, 1, 23, 59, 58, 0, time.UTC)
 
 // seed creates the devices, each "namespace/name/fabric", and reports
 // leaf1 degraded, as its agent would.
@@ -82,7 +88,7 @@ func seed(t *testing.T, c client.Client, devs ...string) {
 		if f[1] != "leaf1" {
 			continue
 		}
-		nd.Status = v1alpha1.NetworkDeviceStatus{AppliedRevision: "sha256:1", Sessions: "0/2"}
+		nd.Status = v1alpha1.NetworkDeviceStatus{AppliedRevision: "sha256:1", Sessions: "0/2", LastAppliedTime: &metav1.Time{Time: applied}}
 		meta.SetStatusCondition(&nd.Status.Conditions, cond(v1alpha1.ConditionDegraded, metav1.ConditionTrue, v1alpha1.ReasonRolledBack))
 		if err := c.Status().Update(ctx, nd); err != nil {
 			t.Fatal(err)
@@ -143,8 +149,8 @@ func TestListAgainstTheAPIServer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []Device{{Namespace: "dc1", Name: "leaf1", Platform: "nvue", Ready: metav1.ConditionUnknown,
-		Reason: v1alpha1.ReasonRolledBack, Sessions: "0/2", AppliedRevision: "sha256:1"},
+	want := []Device{{Namespace: "dc1", Name: "leaf1", Platform: "nvue", Ready: metav1.ConditionUnknown, Degraded: true,
+		Reason: v1alpha1.ReasonRolledBack, Message: "Degraded RolledBack", Sessions: "0/2", AppliedRevision: "sha256:1", LastApplied: applied},
 		{Namespace: "dc1", Name: "spine1", Platform: "nvue", Ready: metav1.ConditionUnknown}}
 	if diff := cmp.Diff(want, Summaries(devs)); diff != "" {
 		t.Errorf("what the agent wrote, read back (-want +got):\n%s", diff)
