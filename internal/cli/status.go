@@ -91,9 +91,12 @@ func dash(s string) string {
 
 func short(rev string) string { return dash(bundle.ShortHash(rev)) }
 
+// truncate cuts s to n characters (runes, so a multi-byte character in an
+// error is never split into invalid UTF-8), the last one an ellipsis.
 func truncate(s string, n int) string {
-	if len(s) <= n {
+	r := []rune(s)
+	if len(r) <= n {
 		return s
 	}
-	return s[:n-1] + "…"
+	return string(r[:n-1]) + "…"
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
@@ -112,5 +113,17 @@ func testStatusEncoded(t *testing.T, c client.Client) {
 	code, stdout, _ = run(t, "status", "-o", "yaml", "--fabric", "dc2")
 	if code != 0 || !strings.HasPrefix(stdout, "- apiVersion: underlay.dev/v1alpha1\n  kind: NetworkDevice\n") || !strings.Contains(stdout, "    appliedRevision: short\n") {
 		t.Errorf("yaml: exit %d\n%s", code, stdout)
+	}
+}
+
+// TestTruncateKeepsUTF8: the LAST ERROR column is cut by characters; the
+// byte cut it replaced split "é" in two.
+func TestTruncateKeepsUTF8(t *testing.T) {
+	got := truncate(strings.Repeat("é", 70), 60)
+	if !utf8.ValidString(got) || utf8.RuneCountInString(got) != 60 {
+		t.Errorf("truncate = %q (%d runes, valid %t)", got, utf8.RuneCountInString(got), utf8.ValidString(got))
+	}
+	if got := truncate("short", 60); got != "short" {
+		t.Errorf("truncate(short) = %q", got)
 	}
 }
