@@ -18,7 +18,6 @@ import (
 
 	"underlay.dev/underlay/internal/agent/store"
 	"underlay.dev/underlay/internal/platform"
-	"underlay.dev/underlay/internal/render/nvue"
 )
 
 // NVUE applies nvue.yaml through NVUE's REST revision workflow: create a
@@ -53,10 +52,11 @@ func (n *NVUE) Files() []string { return []string{platform.FileNVUE} }
 // Precheck refuses anything outside NVUEOwned, then validates the document
 // against the NVUE object model we use.
 func (n *NVUE) Precheck(_ context.Context, cfg store.Files) error {
-	if _, err := admitNVUE(cfg[platform.FileNVUE]); err != nil {
+	doc, err := admitNVUE(cfg[platform.FileNVUE])
+	if err != nil {
 		return err
 	}
-	if err := nvue.Validate(cfg[platform.FileNVUE]); err != nil {
+	if err := doc.Check(); err != nil {
 		return fmt.Errorf("%w: %w", ErrRejected, err)
 	}
 	return nil
