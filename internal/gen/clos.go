@@ -9,6 +9,8 @@ import (
 	"math/bits"
 
 	"underlay.dev/underlay/api/v1alpha1"
+	"underlay.dev/underlay/internal/model"
+	"underlay.dev/underlay/internal/platform"
 )
 
 // Clos describes the fabric to generate.
@@ -100,6 +102,9 @@ func (c Clos) Build() (*v1alpha1.Fabric, error) {
 	if c.SpinePlatform == "" {
 		c.SpinePlatform = c.Platform
 	}
+	if err := c.checkPlatforms(); err != nil {
+		return nil, err
+	}
 	f := c.header()
 	f.Spec.Devices = c.deviceList()
 	f.Spec.Links = c.linkList()
@@ -153,4 +158,22 @@ func (c Clos) header() *v1alpha1.Fabric {
 		Metadata: v1alpha1.Metadata{Name: name},
 		Spec: v1alpha1.FabricSpec{Pools: pools,
 			BGP: v1alpha1.BGP{MaximumPaths: min(64, max(c.Spines, 2)), Unnumbered: c.Unnumbered}}}
+}
+
+// checkPlatforms refuses a platform that is not one or may not take the
+// role gen gives it, before any port is named after it.
+func (c Clos) checkPlatforms() error {
+	for _, p := range []struct {
+		flag, name string
+		role       model.Role
+	}{{"--platform", c.Platform, model.RoleLeaf}, {"--spine-platform", c.SpinePlatform, model.RoleSpine}} {
+		d, err := platform.Get(model.Platform(p.name))
+		if err != nil {
+			return fmt.Errorf("%s: %w", p.flag, err)
+		}
+		if !d.MayTake(p.role) {
+			return fmt.Errorf("%s %s: a %s device may not be a %s (it may be %v)", p.flag, p.name, p.name, p.role, d.Roles)
+		}
+	}
+	return nil
 }

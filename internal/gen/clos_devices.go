@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"underlay.dev/underlay/api/v1alpha1"
+	"underlay.dev/underlay/internal/model"
+	"underlay.dev/underlay/internal/platform"
 )
 
 func (c Clos) podPrefix(p int) string {
@@ -16,13 +18,9 @@ func (c Clos) podPrefix(p int) string {
 func spineName(c Clos, p, i int) string { return fmt.Sprintf("%sspine%d", c.podPrefix(p), i) }
 func leafName(c Clos, p, i int) string  { return fmt.Sprintf("%sleaf%d", c.podPrefix(p), i) }
 
-// port names the n-th (1-based) fabric port of a platform.
-func port(platform string, n int) string {
-	if platform == "sonic" {
-		return fmt.Sprintf("Ethernet%d", 4*(n-1))
-	}
-	return fmt.Sprintf("swp%d", n)
-}
+// port names the n-th (1-based) fabric port of a platform, as its
+// descriptor does; Build has checked that p is one.
+func port(p string, n int) string { return platform.MustGet(model.Platform(p)).Ports.Nth(n) }
 
 // subnet is the i-th (0-based) leaf server subnet: /24s from 172.16.0.0/12
 // while they fit, /26s beyond that.
@@ -75,7 +73,7 @@ func (c Clos) linkList() []v1alpha1.Link {
 		for l := 1; l <= c.Leaves; l++ {
 			leaf := leafName(c, p, l)
 			for h := 1; h <= c.HostsPerLeaf; h++ {
-				out = append(out, link(leaf, port(c.Platform, h), fmt.Sprintf("%s-host%d", leaf, h), "eth0"))
+				out = append(out, link(leaf, port(c.Platform, h), fmt.Sprintf("%s-host%d", leaf, h), port(string(model.PlatformLinuxFRR), 1)))
 			}
 			for s := 1; s <= c.Spines; s++ {
 				out = append(out, link(leaf, port(c.Platform, uplink+s), spineName(c, p, s), port(c.SpinePlatform, l)))

@@ -9,6 +9,7 @@ import (
 
 	"underlay.dev/underlay/api/v1alpha1"
 	"underlay.dev/underlay/internal/model"
+	"underlay.dev/underlay/internal/platform"
 )
 
 // This file validates the neighbours outside the fabric a device declares
@@ -115,11 +116,12 @@ func (r *resolver) outsideName(names map[string]*field.Path, p, idx *field.Path,
 	return false
 }
 
-// looksLikePort: a switch port or Linux interface name. Addresses cannot
-// pass outsideName at all (no '.' or ':').
+// looksLikePort: a port name of a platform a leaf may run, or a Linux
+// interface name (a host platform's rule takes nearly any word, so it is
+// not asked). Addresses cannot pass outsideName at all (no '.' or ':').
 func looksLikePort(name string) bool {
-	for _, pl := range []model.Platform{model.PlatformCumulus, model.PlatformNVUE, model.PlatformSONiC} {
-		if model.PortNames[pl].Pattern.MatchString(name) {
+	for _, d := range platform.All() {
+		if d.MayTake(model.RoleLeaf) && d.Ports.Pattern.MatchString(name) {
 			return true
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"underlay.dev/underlay/internal/model"
+	"underlay.dev/underlay/internal/platform"
 )
 
 // sonicTable is what the SONiC driver owns of one CONFIG_DB table.
@@ -74,7 +75,7 @@ var SONiCOwned = map[string]sonicTable{
 	}},
 }
 
-var sonicPort = model.PortNames[model.PlatformSONiC].Pattern.MatchString
+var sonicPort = platform.MustGet(model.PlatformSONiC).Ports.Pattern.MatchString
 
 func eq(s string) func(string) bool { return func(k string) bool { return k == s } }
 
@@ -104,7 +105,7 @@ func parseSONiC(doc []byte) (map[string]any, error) {
 	dec := json.NewDecoder(bytes.NewReader(doc))
 	var db map[string]any
 	if err := dec.Decode(&db); err != nil || db == nil {
-		return nil, fmt.Errorf("config_db.json: not a JSON object: %v", err)
+		return nil, fmt.Errorf("config_db.json: not a JSON object: %w", err)
 	}
 	if dec.More() {
 		return nil, fmt.Errorf("config_db.json: data after the document")
@@ -135,7 +136,7 @@ func admitSONiC(doc []byte) (map[string]any, error) {
 		}
 	}
 	if len(errs) > 0 {
-		return nil, refusedPaths("config_db.json", errs)
+		return nil, refusedPaths(platform.FileConfigDB, errs)
 	}
 	return db, nil
 }
