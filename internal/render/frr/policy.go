@@ -58,18 +58,6 @@ func newRouteMap(name string, lists []prefixList) routeMap {
 	return rm
 }
 
-// newFamily is the address-family block of fam: what the device originates
-// in it and the sessions that carry it.
-func newFamily(d *model.Device, fam model.Family) family {
-	f := family{AFI: string(fam), Networks: d.OriginatedOf(fam), MaximumPaths: d.BGP.MaximumPaths}
-	for _, s := range d.Sessions {
-		if s.Carries(fam) {
-			f.Sessions = append(f.Sessions, session{s})
-		}
-	}
-	return f
-}
-
 // lengths sets the entry's ge and le. vtysh accepts "10.0.0.0/24 le 16"
 // (grammar only) and then matches nothing, so a range FRR would not apply
 // as written is an error here.

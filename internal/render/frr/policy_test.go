@@ -90,8 +90,9 @@ func TestRenderErrors(t *testing.T) {
 		mutate  func(d *model.Device)
 		wantErr string
 	}{
-		{"no ASN", func(d *model.Device) { d.ASN = 0 }, "ASN"},
-		{"no router ID", func(d *model.Device) { d.RouterID = netip.Addr{} }, "router ID"},
+		{"no ASN", func(d *model.Device) { d.Default().ASN = 0 }, "ASN"},
+		{"no router ID", func(d *model.Device) { d.Default().RouterID = netip.Addr{} }, "router ID"},
+		{"no instance", func(d *model.Device) { d.Instances = nil }, "no routing instance"},
 		{"maximum-paths 0", func(d *model.Device) { d.BGP.MaximumPaths = 0 }, "maximum-paths 0"},
 		{"policy not rendered", func(d *model.Device) { d.Sessions[0].Export = &model.Policy{Name: "ELSEWHERE"} },
 			"uses policy ELSEWHERE"},
