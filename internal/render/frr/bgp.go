@@ -2,6 +2,7 @@ package frr
 
 import (
 	"fmt"
+	"math"
 	"net/netip"
 
 	"underlay.dev/underlay/internal/model"
@@ -87,13 +88,18 @@ func families(in *model.Instance) []model.Family {
 	return out
 }
 
-// checkSession refuses what vtysh would accept and FRR then run as
-// nothing: a peer group without a listen range has no members.
+// checkSession refuses a neighbour FRR would run as nothing (a peer group
+// without a listen range has no members) or not at all (no ASN, counts
+// outside FRR's ranges).
 func checkSession(s *model.Session) error {
+	g := s.Group
 	switch {
-	case s.Group != nil && len(s.Group.Listen) == 0:
-		return fmt.Errorf("group %s has no listen range: no neighbour could join it", s.Group.Name)
-	case s.Group == nil && s.PeerASN == 0:
+	case g != nil && len(g.Listen) == 0:
+		return fmt.Errorf("group %s has no listen range: no neighbour could join it", g.Name)
+	case g != nil && (g.ListenLimit < 0 || g.MaxPrefixes < 0 || g.MaxPrefixes > math.MaxUint32):
+		return fmt.Errorf("group %s: listen limit %d, maximum prefixes %d: want 0 (none) or more, prefixes at most %d",
+			g.Name, g.ListenLimit, g.MaxPrefixes, uint32(math.MaxUint32))
+	case g == nil && s.PeerASN == 0:
 		return fmt.Errorf("neighbor %s (%s) has no ASN", s.Neighbor(), s.Description())
 	}
 	return nil
