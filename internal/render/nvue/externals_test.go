@@ -91,9 +91,9 @@ func TestValidateRejectsGroups(t *testing.T) {
 	f, d := withExternals()
 	doc, _ := Document(f, d)
 	for from, want := range map[string]string{
-		"peer-group: k8s-rack1":                 "peer group k8s-rack2 does not exist",
+		"peer-group: k8s-rack1":                  "peer group k8s-rack2 does not exist",
 		"route-map: UNDERLAY-IMPORT-k8s-rack1\n": "route map NOPE does not exist",
-		"remote-as: external":                   "remote-as: want an AS number",
+		"remote-as: external":                    "remote-as: want an AS number",
 	} {
 		to := map[string]string{"peer-group: k8s-rack1": "peer-group: k8s-rack2",
 			"route-map: UNDERLAY-IMPORT-k8s-rack1\n": "route-map: NOPE\n", "remote-as: external": "remote-as: outside"}[from]
