@@ -12,7 +12,11 @@
 // deterministic-med, per-neighbor timers, connect timer 10,
 // advertisement-interval 0, extended next hop on unnumbered neighbors only,
 // maximum-paths ibgp 64, distance bgp 20 200 200) and an explicit activate
-// per neighbor and address family. The hostname is not in it: NVUE writes
+// per neighbor and address family. Peer groups (with their dynamic-neighbor
+// listen ranges and limit) come before the neighbors, in FRR's own order:
+// `neighbor G peer-group`, its settings, `bgp listen limit`, `bgp listen
+// range P peer-group G`; prefix limits are `maximum-prefix`, a prefix
+// list's min-prefix-len and max-prefix-len are `ge` and `le`. The hostname is not in it: NVUE writes
 // that to /etc/hostname.
 //
 // It understands exactly the keys underlay's NVUE renderer
@@ -57,6 +61,7 @@ var (
 var (
 	swpName    = regexp.MustCompile(`^swp[0-9]+(s[0-9]+)?$`)
 	policyName = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_-]*$`)
+	groupName  = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]*$`)
 	families   = [2]string{"ipv4-unicast", "ipv6-unicast"}
 )
 
@@ -77,9 +82,9 @@ type prefixList struct {
 }
 
 type plRule struct {
-	seq, le int64 // le 0: exact match
-	action  string
-	prefix  netip.Prefix
+	seq, ge, le int64 // ge and le 0: exact match
+	action      string
+	prefix      netip.Prefix
 }
 
 type routeMap struct{ rules []rmRule }
@@ -93,8 +98,17 @@ type rmRule struct {
 
 type vrfBGP struct {
 	relax, compareID bool
-	afs              [2]*vrfAF // ipv4, ipv6; nil when off
+	afs              [2]*vrfAF   // ipv4, ipv6; nil when off
+	groups           []*neighbor // peer groups, by name
+	listenLimit      int64       // 0: FRR's default
+	listen           []listenRange
 	neighbors        []*neighbor
+}
+
+// listenRange is a dynamic-neighbor listen range and its peer group.
+type listenRange struct {
+	prefix netip.Prefix
+	group  string
 }
 
 type vrfAF struct {
@@ -102,14 +116,18 @@ type vrfAF struct {
 	ebgp     int64
 }
 
+// neighbor is a neighbor or, with group set, a peer group.
 type neighbor struct {
 	id, remoteAS, description string
-	unnumbered                bool
+	unnumbered, group         bool
 	keepalive, hold           int64
 	afs                       [2]*peerAF // nil when off
 }
 
-type peerAF struct{ in, out string }
+type peerAF struct {
+	in, out   string
+	maxPrefix int64 // 0: no limit
+}
 
 // Translate turns the applied NVUE tree doc into frr.conf, addresses and
 // MTUs. Keys are visited in sorted order, so equal documents give equal
@@ -321,14 +339,25 @@ func (p *parser) prefixList(path, name string, v any) *prefixList {
 		for _, pfx := range keys(match) {
 			rule.prefix = p.prefix(rpath+".match", pfx, true)
 			p.failIf(rule.prefix.Addr().Is6() != pl.v6, rpath+".match", ErrInvalid, "%s is not of the list's type", pfx)
-			if le, ok := p.obj(rpath+".match."+pfx, match[pfx], "max-prefix-len")["max-prefix-len"]; ok {
-				rule.le = p.num(rpath+".match."+pfx+".max-prefix-len", le, int64(rule.prefix.Bits()), int64(rule.prefix.Addr().BitLen()))
-			}
+			p.prefixLengths(rpath+".match."+pfx, match[pfx], &rule)
 		}
 		pl.rules = append(pl.rules, rule)
 	}
 	slices.SortFunc(pl.rules, func(a, b plRule) int { return cmp.Compare(a.seq, b.seq) })
 	return pl
+}
+
+// prefixLengths reads a rule's min-prefix-len and max-prefix-len (FRR's
+// ge and le): FRR takes len < ge <= le and len <= le.
+func (p *parser) prefixLengths(path string, v any, rule *plRule) {
+	m := p.obj(path, v, "min-prefix-len", "max-prefix-len")
+	bits, long := int64(rule.prefix.Bits()), int64(rule.prefix.Addr().BitLen())
+	if ge, ok := m["min-prefix-len"]; ok {
+		rule.ge = p.num(path+".min-prefix-len", ge, bits+1, long)
+	}
+	if le, ok := m["max-prefix-len"]; ok {
+		rule.le = p.num(path+".max-prefix-len", le, max(bits, rule.ge), long)
+	}
 }
 
 func (p *parser) routeMap(path, name string, v any) *routeMap {
@@ -376,7 +405,7 @@ func (p *parser) vrfs(v any) {
 }
 
 func (p *parser) vrfBGP(path string, v any) {
-	m := p.obj(path, v, "enable", "path-selection", "address-family", "peer", "neighbor")
+	m := p.obj(path, v, "enable", "path-selection", "address-family", "peer", "neighbor", "peer-group", "dynamic-neighbor")
 	if !p.on(path+".enable", m["enable"], false) {
 		return
 	}
@@ -389,17 +418,42 @@ func (p *parser) vrfBGP(path string, v any) {
 	for i, fam := range families {
 		b.afs[i] = p.vrfAF(path+".address-family."+fam, afs[fam], i == 1)
 	}
+	groups := p.obj(path+".peer-group", m["peer-group"])
+	for _, id := range keys(groups) {
+		b.groups = append(b.groups, p.peerGroup(path+".peer-group."+id, id, groups[id], b))
+	}
+	p.dynamicNeighbors(path+".dynamic-neighbor", m["dynamic-neighbor"], b)
 	for _, list := range []string{"neighbor", "peer"} {
 		all := p.obj(path+"."+list, m[list])
 		for _, id := range keys(all) {
 			if slices.ContainsFunc(b.neighbors, func(n *neighbor) bool { return n.id == id }) {
 				p.fail(path+"."+list+"."+id, ErrInvalid, "neighbor given twice, under both neighbor and peer")
 			}
+			p.failIf(groups[id] != nil, path+"."+list+"."+id, ErrInvalid, "a neighbor cannot have a peer group's name")
 			b.neighbors = append(b.neighbors, p.neighbor(path+"."+list+"."+id, id, all[id], b))
 		}
 	}
 	slices.SortFunc(b.neighbors, func(x, y *neighbor) int { return strings.Compare(x.id, y.id) })
 	p.d.bgp = b
+}
+
+// dynamicNeighbors reads the listen ranges (each naming a peer group of
+// the VRF, which NVUE requires to exist) and their limit (NVUE: 1-5000).
+func (p *parser) dynamicNeighbors(path string, v any, b *vrfBGP) {
+	m := p.obj(path, v, "limit", "listen-range")
+	if l, ok := m["limit"]; ok {
+		b.listenLimit = p.num(path+".limit", l, 1, 5000)
+	}
+	ranges := p.obj(path+".listen-range", m["listen-range"])
+	for _, r := range keys(ranges) {
+		rpath := path + ".listen-range." + r
+		lr := listenRange{prefix: p.prefix(rpath, r, true)}
+		lr.group = p.str(rpath+".peer-group", p.obj(rpath, ranges[r], "peer-group")["peer-group"], true)
+		p.failIf(!slices.ContainsFunc(b.groups, func(g *neighbor) bool { return g.id == lr.group }),
+			rpath+".peer-group", ErrInvalid, "no peer group %q in this vrf", lr.group)
+		b.listen = append(b.listen, lr)
+	}
+	slices.SortFunc(b.listen, func(x, y listenRange) int { return model.ComparePrefix(x.prefix, y.prefix) })
 }
 
 // vrfAF reads an address family; NVUE enables ipv4-unicast by default.
@@ -425,7 +479,7 @@ func (p *parser) vrfAF(path string, v any, v6 bool) *vrfAF {
 
 func (p *parser) neighbor(path, id string, v any, b *vrfBGP) *neighbor {
 	m := p.obj(path, v, "type", "remote-as", "description", "timers", "address-family")
-	n := &neighbor{id: id, keepalive: 3, hold: 9, description: p.str(path+".description", m["description"], false)}
+	n := &neighbor{id: id, description: p.str(path+".description", m["description"], false)}
 	_, addrErr := netip.ParseAddr(id)
 	typ := p.str(path+".type", m["type"], false)
 	if typ == "" && addrErr != nil {
@@ -439,6 +493,26 @@ func (p *parser) neighbor(path, id string, v any, b *vrfBGP) *neighbor {
 	case n.unnumbered && !p.d.ifaces[id]:
 		p.fail(path, ErrInvalid, "an unnumbered neighbor is an interface of this document")
 	}
+	p.session(path, m, n, b)
+	return n
+}
+
+// peerGroup reads a peer group: a neighbor's remote-as, timers and
+// address families, shared by the listen ranges' dynamic neighbors.
+func (p *parser) peerGroup(path, id string, v any, b *vrfBGP) *neighbor {
+	p.failIf(!groupName.MatchString(id), path, ErrInvalid, "a peer group's name holds letters, digits, _ and -")
+	_, addrErr := netip.ParseAddr(id)
+	p.failIf(addrErr == nil || p.d.ifaces[id], path, ErrInvalid, "a peer group's name is neither an address nor an interface")
+	n := &neighbor{id: id, group: true}
+	p.session(path, p.obj(path, v, "remote-as", "timers", "address-family"), n, b)
+	return n
+}
+
+// session reads what neighbors and peer groups share: remote-as, timers
+// (NVUE's defaults 3 and 9) and the address families with their policies
+// and prefix limits.
+func (p *parser) session(path string, m map[string]any, n *neighbor, b *vrfBGP) {
+	n.keepalive, n.hold = 3, 9
 	switch as := m["remote-as"]; as {
 	case "external", "internal":
 		n.remoteAS = as.(string)
@@ -455,7 +529,7 @@ func (p *parser) neighbor(path, id string, v any, b *vrfBGP) *neighbor {
 	afs := p.obj(path+".address-family", m["address-family"], families[:]...)
 	for i, fam := range families {
 		fpath := path + ".address-family." + fam
-		a := p.obj(fpath, afs[fam], "enable", "policy")
+		a := p.obj(fpath, afs[fam], "enable", "policy", "prefix-limits")
 		if !p.on(fpath+".enable", a["enable"], i == 0) {
 			continue
 		}
@@ -463,8 +537,11 @@ func (p *parser) neighbor(path, id string, v any, b *vrfBGP) *neighbor {
 		pol := p.obj(fpath+".policy", a["policy"], "inbound", "outbound")
 		n.afs[i] = &peerAF{in: p.routeMapRef(fpath+".policy.inbound", pol["inbound"]),
 			out: p.routeMapRef(fpath+".policy.outbound", pol["outbound"])}
+		lim := p.obj(fpath+".prefix-limits.inbound", p.obj(fpath+".prefix-limits", a["prefix-limits"], "inbound")["inbound"], "maximum")
+		if limit, ok := lim["maximum"]; ok {
+			n.afs[i].maxPrefix = p.num(fpath+".prefix-limits.inbound.maximum", limit, 1, math.MaxUint32)
+		}
 	}
-	return n
 }
 
 func (p *parser) routeMapRef(path string, v any) string {
