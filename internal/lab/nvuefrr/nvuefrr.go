@@ -348,12 +348,12 @@ func (p *parser) prefixList(path, name string, v any) *prefixList {
 }
 
 // prefixLengths reads a rule's min-prefix-len and max-prefix-len (FRR's
-// ge and le): FRR takes len < ge <= le and len <= le.
+// ge and le): FRR takes "mask length <= ge <= le".
 func (p *parser) prefixLengths(path string, v any, rule *plRule) {
 	m := p.obj(path, v, "min-prefix-len", "max-prefix-len")
 	bits, long := int64(rule.prefix.Bits()), int64(rule.prefix.Addr().BitLen())
 	if ge, ok := m["min-prefix-len"]; ok {
-		rule.ge = p.num(path+".min-prefix-len", ge, bits+1, long)
+		rule.ge = p.num(path+".min-prefix-len", ge, bits, long)
 	}
 	if le, ok := m["max-prefix-len"]; ok {
 		rule.le = p.num(path+".max-prefix-len", le, max(bits, rule.ge), long)
