@@ -139,6 +139,7 @@ var nvueVRFBGP = shObj(map[string]*shape{
 	// sessions from.
 	"peer-group": shEach("a group name", nvueGroup, shObj(map[string]*shape{
 		"remote-as":      shNumOr("external"),
+		"description":    shStr(),
 		"timers":         nvueTimers,
 		"address-family": nvuePeerFamilies,
 	})),

@@ -22,6 +22,7 @@ func TestPeerGroupsAndListenRanges(t *testing.T) {
 	res := translate(t, load(t, externalsLeaf2))
 	bgp := section(res.FRR, "router bgp 65002", "! end of router bgp")
 	wantLines(t, "router bgp", bgp, "neighbor k8s-rack1 peer-group", "neighbor k8s-rack1 remote-as external",
+		"neighbor k8s-rack1 description k8s-rack1",
 		"neighbor k8s-rack1 timers 3 9", "bgp listen limit 50", "bgp listen range 10.1.0.0/24 peer-group k8s-rack1",
 		"neighbor 192.168.10.2 remote-as 65500", "neighbor 192.168.10.2 description fw1",
 		"neighbor swp22 interface remote-as 65501", "neighbor swp22 capability extended-nexthop")

@@ -503,8 +503,9 @@ func (p *parser) peerGroup(path, id string, v any, b *vrfBGP) *neighbor {
 	p.failIf(!groupName.MatchString(id), path, ErrInvalid, "a peer group's name holds letters, digits, _ and -")
 	_, addrErr := netip.ParseAddr(id)
 	p.failIf(addrErr == nil || p.d.ifaces[id], path, ErrInvalid, "a peer group's name is neither an address nor an interface")
-	n := &neighbor{id: id, group: true}
-	p.session(path, p.obj(path, v, "remote-as", "timers", "address-family"), n, b)
+	m := p.obj(path, v, "remote-as", "description", "timers", "address-family")
+	n := &neighbor{id: id, group: true, description: p.str(path+".description", m["description"], false)}
+	p.session(path, m, n, b)
 	return n
 }
 

@@ -106,3 +106,43 @@ func TestValidateRejectsGroups(t *testing.T) {
 		}
 	}
 }
+
+// TestGroupRefusals: what NVUE would accept and then run otherwise than
+// the intent says.
+func TestGroupRefusals(t *testing.T) {
+	group := func(d *model.Device) *model.Group {
+		ss := d.Default().Sessions
+		for _, s := range ss {
+			if s.Group != nil {
+				return s.Group
+			}
+		}
+		return nil
+	}
+	for name, tt := range map[string]struct {
+		edit func(d *model.Device)
+		want string
+	}{
+		"group without listen range": {func(d *model.Device) { group(d).Listen = nil }, "group k8s-rack1 has no listen range"},
+		"limit beyond NVUE's":        {func(d *model.Device) { group(d).ListenLimit = 5001 }, "listen limit 5001 is above NVUE's 5000"},
+		"a limit shared by two groups": {func(d *model.Device) {
+			in := d.Default()
+			g := &model.Group{Name: "k8s-rack2", Listen: []netip.Prefix{pfx("10.1.0.128/25")}}
+			in.Sessions = append(in.Sessions, &model.Session{Local: d, Group: g, Families: []model.Family{model.IPv4}})
+		}, "group k8s-rack1 sets a listen limit, but NVUE limits the dynamic neighbours of all groups [k8s-rack1 k8s-rack2] together"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			f, d := withExternals()
+			tt.edit(d)
+			if _, err := Document(f, d); err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("got %v, want …%s…", err, tt.want)
+			}
+		})
+	}
+	f, d := withExternals()
+	group(d).ListenLimit = 100
+	doc, err := Document(f, d)
+	if err != nil || strings.Contains(string(doc), "limit:") {
+		t.Errorf("NVUE's default limit is rendered (%v):\n%s", err, doc)
+	}
+}

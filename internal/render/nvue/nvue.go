@@ -1,7 +1,6 @@
 package nvue
 
 import (
-	"cmp"
 	"fmt"
 	"net/netip"
 	"slices"
@@ -44,7 +43,11 @@ func Document(f *model.Fabric, d *model.Device) ([]byte, error) {
 		VRF: map[string]*vrf{},
 	}
 	for _, in := range d.Instances {
-		vr := &vrfRouter{BGP: bgp(d, in)}
+		b, err := bgp(d, in)
+		if err != nil {
+			return nil, fmt.Errorf("device %s: instance %s: %w", d.Name, in.Name, err)
+		}
+		vr := &vrfRouter{BGP: b}
 		if in.Name == model.DefaultInstance {
 			vr.Static = statics(d)
 		} else {
@@ -121,7 +124,7 @@ func instanceFamilies(in *model.Instance) []model.Family {
 	return fs
 }
 
-func bgp(d *model.Device, in *model.Instance) *vrfBGP {
+func bgp(d *model.Device, in *model.Instance) (*vrfBGP, error) {
 	b := &vrfBGP{Enable: "on", PathSelection: &pathSelection{RouterIDCompare: "on"},
 		AddressFamily: map[string]*vrfAF{}, Neighbor: map[string]*peer{}}
 	if d.BGP.MultipathRelax {
@@ -132,13 +135,22 @@ func bgp(d *model.Device, in *model.Instance) *vrfBGP {
 			Multipaths: &multipaths{EBGP: d.BGP.MaximumPaths}}
 	}
 	for _, s := range in.Sessions {
-		if s.Group != nil {
-			addGroup(d, b, s)
+		if s.Group == nil {
+			b.Neighbor[s.Neighbor()] = sessionPeer(d, s)
 			continue
 		}
-		b.Neighbor[s.Neighbor()] = sessionPeer(d, s)
+		if err := addGroup(d, b, s); err != nil {
+			return nil, err
+		}
 	}
-	return b
+	if b.DynamicNeighbor != nil {
+		limit, err := listenLimit(in)
+		if err != nil {
+			return nil, err
+		}
+		b.DynamicNeighbor.Limit = limit
+	}
+	return b, nil
 }
 
 // sessionPeer is a neighbor: a fabric device or an external neighbour,
@@ -180,19 +192,23 @@ func peerFamilies(s *model.Session) map[string]*peerAF {
 	return afs
 }
 
-// defaultListenLimit is NVUE's (and FRR's) dynamic-neighbor limit when
-// none is set.
-const defaultListenLimit = 100
+// NVUE's range of dynamic-neighbor limit, and its default (FRR's too),
+// which is left unsaid like render/frr's `bgp listen limit`.
+const (
+	listenLimitMax     = 5000
+	listenLimitDefault = 100
+)
 
 // addGroup renders a group as NVUE's peer group plus a dynamic-neighbor
-// listen range per prefix. NVUE (like FRR's `bgp listen limit`) has one
-// limit per VRF for all its listen ranges; when any group sets one, the
-// VRF's limit is the sum of every group's (NVUE's default for a group that
-// sets none), so no group is held below what it asked for.
-func addGroup(d *model.Device, b *vrfBGP, s *model.Session) {
+// listen range per prefix, naming it. A group without a range would have
+// no members.
+func addGroup(d *model.Device, b *vrfBGP, s *model.Session) error {
 	g := s.Group
-	pg := &peerGroup{RemoteAS: "external", Timers: &timers{Keepalive: d.BGP.Keepalive, Hold: d.BGP.Hold},
-		AddressFamily: peerFamilies(s)}
+	if len(g.Listen) == 0 {
+		return fmt.Errorf("group %s has no listen range: no neighbour could join it", g.Name)
+	}
+	pg := &peerGroup{RemoteAS: "external", Description: s.Description(),
+		Timers: &timers{Keepalive: d.BGP.Keepalive, Hold: d.BGP.Hold}, AddressFamily: peerFamilies(s)}
 	if g.ASN != 0 {
 		pg.RemoteAS = uint32(g.ASN)
 	}
@@ -204,10 +220,33 @@ func addGroup(d *model.Device, b *vrfBGP, s *model.Session) {
 	for _, p := range g.Listen {
 		b.DynamicNeighbor.ListenRange[p.String()] = &listenRange{PeerGroup: g.Name}
 	}
-	dn := b.DynamicNeighbor
-	dn.sum += cmp.Or(g.ListenLimit, defaultListenLimit)
-	dn.limited = dn.limited || g.ListenLimit > 0
-	if dn.limited {
-		dn.Limit = dn.sum
+	return nil
+}
+
+// listenLimit is the VRF's dynamic-neighbor limit. NVUE (like FRR's `bgp
+// listen limit`) counts the dynamic neighbours of all listen ranges of a
+// VRF together, so a group's limit is only what it says where the group
+// is the VRF's one group; render/frr refuses the same.
+func listenLimit(in *model.Instance) (int, error) {
+	var groups []string
+	limit, limited := 0, ""
+	for _, s := range in.Sessions {
+		if s.Group == nil {
+			continue
+		}
+		groups = append(groups, s.Group.Name)
+		if s.Group.ListenLimit > 0 {
+			limit, limited = s.Group.ListenLimit, s.Group.Name
+		}
 	}
+	switch {
+	case limit == 0 || limit == listenLimitDefault:
+		return 0, nil
+	case len(groups) > 1:
+		return 0, fmt.Errorf("group %s sets a listen limit, but NVUE limits the dynamic neighbours of all groups %v together "+
+			"(dynamic-neighbor limit): set it only where one group listens", limited, groups)
+	case limit > listenLimitMax:
+		return 0, fmt.Errorf("group %s: listen limit %d is above NVUE's %d", limited, limit, listenLimitMax)
+	}
+	return limit, nil
 }

@@ -112,6 +112,7 @@ type vrfBGP struct {
 // peerGroup is NVUE's peer group; RemoteAS is a number or "external".
 type peerGroup struct {
 	RemoteAS      any                `json:"remote-as"`
+	Description   string             `json:"description,omitempty"`
 	Timers        *timers            `json:"timers,omitempty"`
 	AddressFamily map[string]*peerAF `json:"address-family"`
 }
@@ -121,9 +122,6 @@ type peerGroup struct {
 type dynamicNeighbor struct {
 	Limit       int                     `json:"limit,omitempty"`
 	ListenRange map[string]*listenRange `json:"listen-range"`
-	// sum and limited track the limit while groups are added.
-	sum     int
-	limited bool
 }
 
 type listenRange struct {
