@@ -8,9 +8,7 @@ import (
 
 	"underlay.dev/underlay/internal/gen"
 	"underlay.dev/underlay/internal/gitops"
-	"underlay.dev/underlay/internal/intent"
-	"underlay.dev/underlay/internal/platform"
-	"underlay.dev/underlay/internal/resolve"
+	"underlay.dev/underlay/internal/load"
 )
 
 // benchRender measures the whole of `underlay render` on a generated
@@ -32,15 +30,11 @@ func benchRender(b *testing.B, c gen.Clos, write bool) {
 	}
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
-		doc, err := intent.Parse("gen.yaml", src.Bytes())
+		f, err := load.Bytes("gen.yaml", src.Bytes(), nil)
 		if err != nil {
 			b.Fatal(err)
 		}
-		res, errs := resolve.Resolve(doc.Fabric, nil)
-		if len(errs) > 0 {
-			b.Fatal(errs)
-		}
-		tree, err := gitops.Build(res.Fabric, platform.Renderer)
+		tree, err := load.Tree(f)
 		if err != nil {
 			b.Fatal(err)
 		}

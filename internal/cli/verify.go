@@ -58,7 +58,7 @@ func runVerify(cmd *cobra.Command, args []string, o verifyOptions) error {
 	case o.output != "text" && o.output != "json":
 		return usage(fmt.Errorf("-o %q: want text or json", o.output))
 	}
-	l, err := load(args[0])
+	l, err := loadFile(args[0])
 	if err != nil {
 		return reportErrors(cmd, err)
 	}
