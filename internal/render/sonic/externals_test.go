@@ -42,6 +42,7 @@ func withGroup() *model.Device {
 	d.Subnets = []model.Subnet{{Prefix: pfx("10.1.0.0/24"), Port: "Ethernet12", Gateway: pfx("10.1.0.1/24")}}
 	g := &model.Group{Name: "k8s-rack1", Listen: []netip.Prefix{pfx("10.1.0.0/24")}, Announces: []netip.Prefix{pfx("10.244.0.0/16")}}
 	d.Sessions = append(d.Sessions, &model.Session{Local: d, Group: g, Families: []model.Family{model.IPv4}})
+	d.Sonic.RoutingMode = "" // resolve pinned the seed spine's; Split decides again
 	resolve.Derive(f)
 	return d
 }
