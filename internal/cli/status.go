@@ -17,7 +17,7 @@ import (
 
 	"underlay.dev/underlay/api/v1alpha1"
 	"underlay.dev/underlay/internal/agent/kube"
-	"underlay.dev/underlay/internal/gitops"
+	"underlay.dev/underlay/internal/bundle"
 )
 
 // restConfig is how status reaches the cluster; tests replace it.
@@ -64,7 +64,7 @@ func listDevices(ctx context.Context, namespace, fabric string) ([]v1alpha1.Netw
 	}
 	opts := []client.ListOption{client.InNamespace(namespace)}
 	if fabric != "" {
-		opts = append(opts, client.MatchingLabels{gitops.LabelFabric: fabric})
+		opts = append(opts, client.MatchingLabels{bundle.LabelFabric: fabric})
 	}
 	var list v1alpha1.NetworkDeviceList
 	if err := c.List(ctx, &list, opts...); err != nil {
@@ -118,7 +118,7 @@ func dash(s string) string {
 	return s
 }
 
-func short(rev string) string { return dash(gitops.ShortHash(rev)) }
+func short(rev string) string { return dash(bundle.ShortHash(rev)) }
 
 func truncate(s string, n int) string {
 	if len(s) <= n {

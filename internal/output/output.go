@@ -5,17 +5,13 @@ package output
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 
 	"underlay.dev/underlay/internal/atomicfile"
 	"underlay.dev/underlay/internal/gitops"
 )
-
-// renameLock puts the staged lock in place; a variable so a test can make
-// the last step of the transaction fail.
-var renameLock = os.Rename
 
 // Write replaces the tree in dir with files (by slash-separated path) and
 // the lock file at lockPath with lock as one transaction: both change or
@@ -23,8 +19,8 @@ var renameLock = os.Rename
 // happens first (the lock's temporary file beside it, the tree in a
 // staging directory beside dir); then the tree is swapped in, then the
 // lock renamed over the old one. When that rename fails, the old tree is
-// swapped back. Like gitops.Write, it refuses to replace a directory that
-// render did not write.
+// swapped back; when only a directory sync fails, the change is in place
+// and stays. It refuses to replace a directory that render did not write.
 func Write(dir string, files map[string][]byte, lockPath string, lock []byte) error {
 	lockTmp, err := stageLock(lockPath, lock)
 	if err != nil {
@@ -38,19 +34,24 @@ func Write(dir string, files map[string][]byte, lockPath string, lock []byte) er
 		return fmt.Errorf("%w (nothing was changed: neither %s nor %s)", err, dir, lockPath)
 	}
 	defer tree.Close()
-	if err := tree.Commit(); err != nil {
-		return fmt.Errorf("%w (nothing was changed: neither %s nor %s)", err, dir, lockPath)
+	// A sync that fails leaves its part in place: the lock follows the
+	// tree all the same, and the sync errors are the result.
+	unsynced := tree.Commit()
+	if unsynced != nil && !errors.Is(unsynced, atomicfile.ErrNotSynced) {
+		return fmt.Errorf("%w (nothing was changed: neither %s nor %s)", unsynced, dir, lockPath)
 	}
 	if lockTmp == nil {
-		return nil
+		return unsynced
 	}
-	if err := renameLock(lockTmp.Name, lockPath); err != nil {
+	if err := lockTmp.Commit(); err != nil && !errors.Is(err, atomicfile.ErrNotSynced) {
 		if rerr := tree.Revert(); rerr != nil {
-			return fmt.Errorf("writing %s: %w; putting the old tree back in %s failed too: %w", lockPath, err, dir, rerr)
+			return fmt.Errorf("%w; putting the old tree back in %s failed too: %w", err, dir, rerr)
 		}
-		return fmt.Errorf("writing %s: %w (the old tree is back in %s: nothing was changed)", lockPath, err, dir)
+		return fmt.Errorf("%w (the old tree is back in %s: nothing was changed)", err, dir)
+	} else if err != nil {
+		unsynced = errors.Join(unsynced, err)
 	}
-	return atomicfile.SyncDir(filepath.Dir(lockPath))
+	return unsynced
 }
 
 // stageLock writes content to a temporary file beside path, or returns

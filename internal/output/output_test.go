@@ -3,14 +3,17 @@ package output
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"golang.org/x/sys/unix"
 
 	"underlay.dev/underlay/internal/gen"
 	"underlay.dev/underlay/internal/intent"
@@ -82,13 +85,20 @@ func TestWrite(t *testing.T) {
 }
 
 // TestWriteLockFailureRestoresTree: when the last step, renaming the new
-// lock over the old, fails, the new tree is swapped out again.
+// lock over the old, fails, the new tree is swapped out again. The rename
+// fails for real: in a child process's own mount namespace the lock file
+// is bind-mounted onto itself, and rename(2) over a mount point is EBUSY.
 func TestWriteLockFailureRestoresTree(t *testing.T) {
-	t.Cleanup(func() { renameLock = os.Rename })
+	if lockPath := os.Getenv("UNDERLAY_TEST_BUSY_LOCK"); lockPath != "" {
+		busyLockChild(t, lockPath, os.Getenv("UNDERLAY_TEST_OUT"))
+		return
+	}
+	if os.Geteuid() != 0 {
+		t.Skip("needs root for a mount namespace")
+	}
 	for _, fresh := range []bool{false, true} {
 		dir := t.TempDir()
 		out, lockPath := filepath.Join(dir, "out"), filepath.Join(dir, "fabric.lock.yaml")
-		renameLock = os.Rename
 		files, lock := rendered(t, 2)
 		if err := Write(out, files, lockPath, lock); err != nil {
 			t.Fatal(err)
@@ -97,13 +107,17 @@ func TestWriteLockFailureRestoresTree(t *testing.T) {
 			os.RemoveAll(out)
 			out = filepath.Join(dir, "new", "parent", "out")
 		}
-		renameLock = func(string, string) error { return syscall.EIO }
 		before := snapshot(t, dir)
-		files, lock = rendered(t, 3)
-		err := Write(out, files, lockPath, lock)
-		if err == nil || !strings.Contains(err.Error(), "writing "+lockPath+": input/output error (the old tree is back in "+out) ||
-			!errors.Is(err, syscall.EIO) {
-			t.Errorf("fresh=%v: %v", fresh, err)
+		cmd := exec.Command(os.Args[0], "-test.run=^TestWriteLockFailureRestoresTree$")
+		cmd.Env = append(os.Environ(), "UNDERLAY_TEST_BUSY_LOCK="+lockPath, "UNDERLAY_TEST_OUT="+out)
+		cmd.SysProcAttr = &syscall.SysProcAttr{Unshareflags: syscall.CLONE_NEWNS} // Go makes / private in it
+		msg, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("child: %v\n%s", err, msg)
+		}
+		if !strings.Contains(string(msg), "writing "+lockPath+": rename ") ||
+			!strings.Contains(string(msg), ": device or resource busy (the old tree is back in "+out) {
+			t.Errorf("fresh=%v: Write said %q", fresh, msg)
 		}
 		if diff := cmp.Diff(before, snapshot(t, dir)); diff != "" {
 			t.Errorf("fresh=%v: a failed render changed files (-before +after):\n%.2000s", fresh, diff)
@@ -112,4 +126,14 @@ func TestWriteLockFailureRestoresTree(t *testing.T) {
 			t.Errorf("a failed first render left the directories it created: %v", err)
 		}
 	}
+}
+
+// busyLockChild runs in the child: it makes lockPath a mount point, tries
+// to write a bigger fabric and prints Write's error.
+func busyLockChild(t *testing.T, lockPath, out string) {
+	if err := unix.Mount(lockPath, lockPath, "", unix.MS_BIND, ""); err != nil {
+		t.Fatalf("bind mount: %v", err)
+	}
+	files, lock := rendered(t, 3)
+	os.Stdout.WriteString(fmt.Sprint(Write(out, files, lockPath, lock)))
 }

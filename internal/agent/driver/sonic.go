@@ -53,14 +53,15 @@ func (s *SONiC) run(ctx context.Context, args ...string) ([]byte, error) {
 // config_db.json against SONiC's YANG models and frr.conf (if any) with
 // vtysh.
 func (s *SONiC) Precheck(ctx context.Context, cfg store.Files) error {
-	if _, err := admitSONiC(cfg["config_db.json"]); err != nil {
+	db, err := admitSONiC(cfg["config_db.json"])
+	if err != nil {
 		return err
 	}
 	schema, err := sonicyang.Shared()
 	if err != nil {
 		return err
 	}
-	if err := schema.Check(ctx, cfg["config_db.json"]); err != nil {
+	if err := schema.CheckDB(ctx, db); err != nil {
 		return fmt.Errorf("%w: %w", ErrRejected, err)
 	}
 	if conf, ok := cfg["frr.conf"]; ok {

@@ -17,7 +17,7 @@ import (
 	"underlay.dev/underlay/internal/agent"
 	"underlay.dev/underlay/internal/agent/agenttest"
 	"underlay.dev/underlay/internal/agent/store"
-	"underlay.dev/underlay/internal/gitops"
+	"underlay.dev/underlay/internal/bundle"
 )
 
 // BenchmarkThousandAgents runs 1,000 agents' worth of watches against one
@@ -89,7 +89,7 @@ func BenchmarkThousandAgents(b *testing.B) {
 // watchOwn is the agent's source reduced to its essence: a watch on one
 // ConfigMap by name, each event submitted to the runner.
 func watchOwn(ctx context.Context, b *testing.B, cs *kubernetes.Clientset, dev string, r *agent.Runner) {
-	sel := fields.OneTermEqualSelector("metadata.name", gitops.ConfigMapName(dev)).String()
+	sel := fields.OneTermEqualSelector("metadata.name", bundle.ConfigMapName(dev)).String()
 	w, err := cs.CoreV1().ConfigMaps("dc1").Watch(ctx, metav1.ListOptions{FieldSelector: sel})
 	if err != nil {
 		b.Error(err)
