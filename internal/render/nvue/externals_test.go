@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"underlay.dev/underlay/internal/checker/nvuedoc"
 	"underlay.dev/underlay/internal/model"
 	"underlay.dev/underlay/internal/model/modeltest"
 	"underlay.dev/underlay/internal/resolve"
@@ -65,7 +66,7 @@ func TestExternalsAndGroups(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := Validate(doc); err != nil {
+	if err := nvuedoc.Validate(doc); err != nil {
 		t.Fatal(err)
 	}
 	for _, want := range []string{
@@ -81,28 +82,6 @@ func TestExternalsAndGroups(t *testing.T) {
 	} {
 		if !strings.Contains(string(doc), want) {
 			t.Errorf("no\n%s\nin\n%s", want, doc)
-		}
-	}
-}
-
-// TestValidateRejectsGroups: a listen range naming no peer group, and a
-// peer group's route map that does not exist.
-func TestValidateRejectsGroups(t *testing.T) {
-	f, d := withExternals()
-	doc, _ := Document(f, d)
-	for from, want := range map[string]string{
-		"peer-group: k8s-rack1":                  "peer group k8s-rack2 does not exist",
-		"route-map: UNDERLAY-IMPORT-k8s-rack1\n": "route map NOPE does not exist",
-		"remote-as: external":                    "remote-as: want an AS number",
-	} {
-		to := map[string]string{"peer-group: k8s-rack1": "peer-group: k8s-rack2",
-			"route-map: UNDERLAY-IMPORT-k8s-rack1\n": "route-map: NOPE\n", "remote-as: external": "remote-as: outside"}[from]
-		bad := strings.Replace(string(doc), from, to, 1)
-		if bad == string(doc) {
-			t.Fatalf("edit %q did not apply", from)
-		}
-		if err := Validate([]byte(bad)); err == nil || !strings.Contains(err.Error(), want) {
-			t.Errorf("%s → %s: got %v, want …%s…", from, to, err, want)
 		}
 	}
 }
