@@ -7,7 +7,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 
 	"underlay.dev/underlay/internal/atomicfile"
@@ -39,62 +38,6 @@ func checkReplaceable(dir string) error {
 			"refusing to replace it (choose a new or empty directory)", dir)
 	}
 	return nil
-}
-
-// Difference is one file that differs between the rendered tree and disk.
-type Difference struct {
-	Path string
-	Kind string // "missing", "extra", "changed"
-	Want []byte // rendered content; nil when extra
-	Got  []byte // content on disk; nil when missing
-}
-
-// Compare lists how dir differs from files, sorted by path.
-func Compare(dir string, files map[string][]byte) ([]Difference, error) {
-	var diffs []Difference
-	seen := map[string]bool{}
-	err := filepath.WalkDir(dir, func(p string, e fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if e.IsDir() {
-			return nil
-		}
-		rel, _ := filepath.Rel(dir, p)
-		rel = filepath.ToSlash(rel)
-		got, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		seen[rel] = true
-		want, ok := files[rel]
-		switch {
-		case !ok:
-			diffs = append(diffs, Difference{Path: rel, Kind: "extra", Got: got})
-		case !bytes.Equal(want, got):
-			diffs = append(diffs, Difference{Path: rel, Kind: "changed", Want: want, Got: got})
-		}
-		return nil
-	})
-	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("reading %s: %w", dir, err)
-	}
-	for _, name := range sortedKeys(files) {
-		if !seen[name] {
-			diffs = append(diffs, Difference{Path: name, Kind: "missing", Want: files[name]})
-		}
-	}
-	sort.Slice(diffs, func(i, j int) bool { return diffs[i].Path < diffs[j].Path })
-	return diffs, nil
-}
-
-func sortedKeys(m map[string][]byte) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // DeviceOf returns the device directory of a tree path ("" for root files).

@@ -10,6 +10,7 @@ import (
 	"sigs.k8s.io/kustomize/api/krusty"
 	"sigs.k8s.io/kustomize/kyaml/filesys"
 
+	"underlay.dev/underlay/internal/diff"
 	"underlay.dev/underlay/internal/gitops"
 	"underlay.dev/underlay/internal/platform"
 	"underlay.dev/underlay/internal/render"
@@ -113,23 +114,24 @@ func TestExtraDirectory(t *testing.T) {
 		t.Errorf("kustomize build does not hold the extra ConfigMap in namespace dc1")
 	}
 
-	if diffs, err := gitops.Compare(dir, got); err != nil || len(diffs) != 0 {
-		t.Fatalf("written tree differs: %v %v", diffs, err)
+	if c, err := diff.CheckDisk(dir, got, "", nil); err != nil || !c.Tree.Empty() {
+		t.Fatalf("written tree differs: %v %v", c, err)
 	}
 	if err := os.WriteFile(filepath.Join(dir, "cluster-a", "settings.yaml"), []byte("edited\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	os.Remove(filepath.Join(dir, "cluster-a", "account.yaml"))
-	diffs, err := gitops.Compare(dir, got)
+	c, err := diff.CheckDisk(dir, got, "", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var kinds []string
-	for _, d := range diffs {
-		kinds = append(kinds, d.Path+" "+d.Kind)
+	for _, f := range c.Tree.Files() {
+		kinds = append(kinds, f.Path+" "+string(f.Kind))
 	}
-	if diff := cmp.Diff([]string{"cluster-a/account.yaml missing", "cluster-a/settings.yaml changed"}, kinds); diff != "" {
-		t.Errorf("--check of an edited extra (-want +got):\n%s", diff)
+	// Seen from disk to the rendered tree: a file missing on disk is Added.
+	if d := cmp.Diff([]string{"cluster-a/account.yaml added", "cluster-a/settings.yaml changed"}, kinds); d != "" {
+		t.Errorf("--check of an edited extra (-want +got):\n%s", d)
 	}
 }
 

@@ -59,8 +59,8 @@ func TestParseErrorsPlaced(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			var got []string
 			if _, err := Parse("f.yaml", []byte(tt.src)); err != nil {
-				es, ok := err.(Errors)
-				if !ok {
+				var es Errors
+				if !errors.As(err, &es) {
 					t.Fatalf("error %v is not Errors", err)
 				}
 				for _, e := range es {

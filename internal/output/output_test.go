@@ -135,5 +135,5 @@ func busyLockChild(t *testing.T, lockPath, out string) {
 		t.Fatalf("bind mount: %v", err)
 	}
 	files, lock := rendered(t, 3)
-	os.Stdout.WriteString(fmt.Sprint(Write(out, files, lockPath, lock)))
+	fmt.Fprint(os.Stdout, Write(out, files, lockPath, lock))
 }

@@ -1,6 +1,7 @@
 package resolve_test
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
@@ -32,8 +33,8 @@ func resolveText(t *testing.T, text string, lock *v1alpha1.Lock) (*resolve.Resul
 	t.Helper()
 	doc, err := intent.Parse("fabric.yaml", []byte(text))
 	if err != nil {
-		errs, ok := err.(intent.Errors)
-		if !ok {
+		var errs intent.Errors
+		if !errors.As(err, &errs) {
 			t.Fatalf("parse: %v", err)
 		}
 		return nil, errs

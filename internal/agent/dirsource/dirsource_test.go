@@ -20,14 +20,14 @@ func kubeletWrite(t *testing.T, dir, stamp string, files map[string]string) {
 		t.Fatal(err)
 	}
 	for name, content := range files {
-		os.WriteFile(filepath.Join(ts, name), []byte(content), 0o644)
+		must(t, os.WriteFile(filepath.Join(ts, name), []byte(content), 0o644))
 		link := filepath.Join(dir, name)
 		if _, err := os.Lstat(link); err != nil {
-			os.Symlink(filepath.Join("..data", name), link)
+			must(t, os.Symlink(filepath.Join("..data", name), link))
 		}
 	}
 	tmp := filepath.Join(dir, "..data_tmp")
-	os.Symlink(filepath.Base(ts), tmp)
+	must(t, os.Symlink(filepath.Base(ts), tmp))
 	if err := os.Rename(tmp, filepath.Join(dir, "..data")); err != nil {
 		t.Fatal(err)
 	}

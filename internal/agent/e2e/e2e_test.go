@@ -134,7 +134,9 @@ func TestAgentBinaryOnRealFRR(t *testing.T) {
 	resolve.ApplyPolicies(f)
 	next, rev := rendered(t, f, leaf)
 	var cur corev1.ConfigMap
-	c.Get(ctx, client.ObjectKeyFromObject(next), &cur)
+	if err := c.Get(ctx, client.ObjectKeyFromObject(next), &cur); err != nil {
+		t.Fatal(err)
+	}
 	cur.Data = next.Data
 	if err := c.Update(ctx, &cur); err != nil {
 		t.Fatal(err)

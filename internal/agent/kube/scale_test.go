@@ -31,7 +31,9 @@ func BenchmarkThousandAgents(b *testing.B) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	cs := kubernetes.NewForConfigOrDie(env.Config)
-	c.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "dc1"}})
+	if err := c.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "dc1"}}); err != nil {
+		b.Fatal(err)
+	}
 	var acked sync.Map
 	for i := range n {
 		dev := fmt.Sprintf("d%04d", i)
@@ -70,7 +72,9 @@ func BenchmarkThousandAgents(b *testing.B) {
 		// Acknowledged in memory; now confirm in the API.
 		var list v1alpha1.NetworkDeviceList
 		for {
-			c.List(ctx, &list, client.InNamespace("dc1"))
+			if err := c.List(ctx, &list, client.InNamespace("dc1")); err != nil {
+				b.Fatal(err)
+			}
 			done := 0
 			for _, nd := range list.Items {
 				if nd.Status.AppliedRevision == rev {
