@@ -64,9 +64,10 @@ func (a *accumulator) check(s *sim, c *class) {
 		return
 	}
 	var loops, subnets, widths []Finding
+	vrf := vrfLabel(in.name)
 	for _, p := range c.prefixes {
 		for _, why := range order {
-			f := Finding{Prefix: p.String(), Origin: origin.Name, Devices: unreach[why], Detail: why}
+			f := Finding{VRF: vrf, Prefix: p.String(), Origin: origin.Name, Devices: unreach[why], Detail: why}
 			if isLoopback(origin, p) {
 				loops = append(loops, f)
 			} else if devs := leavesAndHosts(g, unreach[why]); len(devs) > 0 {
@@ -76,7 +77,7 @@ func (a *accumulator) check(s *sim, c *class) {
 		}
 		if isLoopback(origin, p) {
 			for _, why := range ecmpOrder {
-				widths = append(widths, Finding{Prefix: p.String(), Origin: origin.Name, Devices: ecmp[why], Detail: why})
+				widths = append(widths, Finding{VRF: vrf, Prefix: p.String(), Origin: origin.Name, Devices: ecmp[why], Detail: why})
 			}
 		}
 	}

@@ -66,7 +66,10 @@ func (s *sim) traceHop(b *strings.Builder, v int32, depth int, seen map[int32]bo
 		parts[i] = a.String()
 	}
 	hops := s.hops(v)
-	why := fmt.Sprintf("shortest AS path (%d hops), best via %s (lowest router ID)", len(path), g.name(s.rep[v]))
+	why := fmt.Sprintf("shortest AS path (%d hops), best via %s", len(path), g.name(s.rep[v]))
+	if g.stub[s.rep[v]] == nil {
+		why += " (lowest router ID)" // a stub's is not in the intent
+	}
 	switch w := s.width(v); {
 	case w < len(hops):
 		why += fmt.Sprintf(", ECMP over %d of these %d equal paths (maximum-paths %d; which ones besides the best "+
