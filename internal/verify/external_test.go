@@ -289,3 +289,32 @@ func TestRoutesStayInTheirInstance(t *testing.T) {
 		t.Errorf("broken: %+v", g.Broken)
 	}
 }
+
+// TestChecksOnExternalRoutes: spec.checks are how an intent says who must
+// (or must not) have what external neighbours announce.
+func TestChecksOnExternalRoutes(t *testing.T) {
+	f := withPeers(t)
+	f.Checks = []model.Check{
+		{Name: "leaves-default", From: []*model.Device{device(f, "leaf1")}, To: []netip.Prefix{pfx("0.0.0.0/0")}, Reach: true, MinPaths: 2},
+		{Name: "host-default", From: []*model.Device{device(f, "host1")}, To: []netip.Prefix{pfx("0.0.0.0/0")}, Reach: true, MinPaths: 1},
+		{Name: "host-no-test-net", From: []*model.Device{device(f, "host1")}, To: []netip.Prefix{pfx("198.51.100.0/24")}},
+		// The refused /24 is nowhere, but the default route covers it.
+		{Name: "leaf-no-test-net", From: []*model.Device{device(f, "leaf1")}, To: []netip.Prefix{pfx("198.51.100.0/24")}},
+	}
+	r := Verify(f, Options{})
+	if c := check(t, r, "check:leaves-default"); !c.Pass {
+		t.Errorf("leaf1 lacks two paths to the default route: %+v", c.Findings)
+	}
+	if c := check(t, r, "check:host-no-test-net"); !c.Pass {
+		t.Errorf("a refused announce is reachable: %+v", c.Findings)
+	}
+	if c := check(t, r, "check:leaf-no-test-net"); c.Pass || len(c.Findings) != 1 || !strings.Contains(c.Findings[0].Detail,
+		"0.0.0.0/0 is a route here (from leaf2/fw1, it covers 198.51.100.0/24)") {
+		t.Errorf("leaf1 isolated from 198.51.100.0/24 under a default route: %+v", c)
+	}
+	c := check(t, r, "check:host-default")
+	if c.Pass || len(c.Findings) != 1 || c.Findings[0].Origin != "leaf2/fw1" ||
+		c.Findings[0].Detail != "unreachable: dropped by this device's import policy (offered by leaf1)" {
+		t.Errorf("host1's default route: %+v", c)
+	}
+}
