@@ -46,8 +46,8 @@ func newVerify() *cobra.Command {
 	f := cmd.Flags()
 	f.StringVar(&o.failures, "failures", "", "also analyse single failures: links, devices or all")
 	f.StringVarP(&o.output, "output", "o", "text", "report format: text or json")
-	f.StringVar(&o.trace, "trace", "", "explain how DEVICE reaches PREFIX (PREFIX is the second argument)")
-	f.StringVar(&o.rib, "rib", "", "print the predicted RIB of DEVICE")
+	f.StringVar(&o.trace, "trace", "", "explain how DEVICE (or DEVICE/NEIGHBOUR, an external neighbour or group) reaches PREFIX (PREFIX is the second argument)")
+	f.StringVar(&o.rib, "rib", "", "print the predicted RIB of DEVICE (or DEVICE/NEIGHBOUR: what DEVICE advertises to it)")
 	return cmd
 }
 
