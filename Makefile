@@ -36,6 +36,11 @@ test:
 	$(GO) test -count=1 -timeout $(TIMEOUT) $$($(GO) list ./... | grep -v '/internal/lab\(/\|$$\)')
 	$(GO) test -count=1 -timeout $(LAB_TIMEOUT) $(LAB_PKGS)
 
+# golangci-lint at the version pinned in hack/golangci-lint.sh (built once
+# into a cache from the Go module proxy), with the rules in .golangci.yml.
+lint:
+	lint=$$(./hack/golangci-lint.sh) && $$lint run ./...
+
 test-short:
 	$(GO) test -short -timeout $(TIMEOUT) ./...
 

@@ -2,6 +2,8 @@ package v1alpha1
 
 import (
 	"fmt"
+	"reflect"
+	"strings"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -17,10 +19,9 @@ func (l *Link) UnmarshalYAML(n *yaml.Node) error {
 		return &yaml.TypeError{Errors: []string{
 			fmt.Sprintf("line %d: a link is a string \"a:port -- b:port\" or a map with endpoints", n.Line)}}
 	}
-	known := map[string]bool{"endpoints": true, "unnumbered": true, "mtu": true, "ipv4": true, "ipv6": true}
 	var unknown []string
 	for i := 0; i+1 < len(n.Content); i += 2 {
-		if k := n.Content[i]; !known[k.Value] {
+		if k := n.Content[i]; !linkKeys[k.Value] {
 			unknown = append(unknown, fmt.Sprintf("line %d: field %s not found in type v1alpha1.Link", k.Line, k.Value))
 		}
 	}
@@ -34,4 +35,19 @@ func (l *Link) UnmarshalYAML(n *yaml.Node) error {
 		return &yaml.TypeError{Errors: unknown}
 	}
 	return nil
+}
+
+// linkKeys are the keys a link map may have: Link's YAML field names, so a
+// field added to Link is accepted without being listed again.
+var linkKeys = yamlKeys(reflect.TypeOf(Link{}))
+
+// yamlKeys returns the YAML field names of struct type t.
+func yamlKeys(t reflect.Type) map[string]bool {
+	keys := map[string]bool{}
+	for i := range t.NumField() {
+		if name, _, _ := strings.Cut(t.Field(i).Tag.Get("yaml"), ","); name != "" && name != "-" {
+			keys[name] = true
+		}
+	}
+	return keys
 }

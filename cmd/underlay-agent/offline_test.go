@@ -75,7 +75,7 @@ func TestOfflineConfigDir(t *testing.T) {
 	// --device reaches the health gate: another device's expectations
 	// are Rejected, not applied.
 	exp, _ := expect.File(device(f, "leaf2"))
-	os.WriteFile(filepath.Join(dir, exp.Name), exp.Content, 0o644)
+	must(t, os.WriteFile(filepath.Join(dir, exp.Name), exp.Content, 0o644))
 	if l := waitStatus(t, lines, "another device's expect.json", "Rejected"); !strings.Contains(l.LastError, `written for device "leaf2"`) {
 		t.Errorf("rejection: %s", l.LastError)
 	}
@@ -97,9 +97,9 @@ func writeConfig(t *testing.T, dir string, f *model.Fabric, d *model.Device) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	os.WriteFile(filepath.Join(dir, "frr.conf"), conf, 0o644)
+	must(t, os.WriteFile(filepath.Join(dir, "frr.conf"), conf, 0o644))
 	time.Sleep(100 * time.Millisecond)
-	os.WriteFile(filepath.Join(dir, exp.Name), exp.Content, 0o644)
+	must(t, os.WriteFile(filepath.Join(dir, exp.Name), exp.Content, 0o644))
 }
 
 func device(f *model.Fabric, name string) *model.Device {
@@ -154,5 +154,14 @@ func waitStatus(t *testing.T, lines <-chan logLine, stage, want string) logLine 
 		case <-deadline:
 			t.Fatalf("%s: no status within 60s", stage)
 		}
+	}
+}
+
+// must fails the test when a step of its setup fails, so a test cannot
+// pass on a setup that never happened.
+func must(t testing.TB, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
 	}
 }

@@ -18,6 +18,7 @@ import (
 
 	"underlay.dev/underlay/internal/agent/driver"
 	"underlay.dev/underlay/internal/agent/store"
+	"underlay.dev/underlay/internal/bundle"
 	"underlay.dev/underlay/internal/expect"
 )
 
@@ -151,7 +152,7 @@ func (e *Engine) validate(files store.Files) (expect.Expectations, error) {
 	}
 	var bad []string
 	for name := range files {
-		if !store.ValidName(name) || !allowed[name] {
+		if !bundle.ValidFileName(name) || !allowed[name] {
 			bad = append(bad, fmt.Sprintf("%q", name))
 		}
 	}

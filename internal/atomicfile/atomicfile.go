@@ -1,15 +1,23 @@
 // Package atomicfile replaces files so that a reader, or a crash at any
 // instant (kill -9, power loss), sees either the old content or the new,
 // never a mix: write a temporary file beside the target, fsync it, rename
-// it over the target, fsync the directory. Render, gitops and the agent
-// all write through it.
+// it over the target, fsync the directory; a directory tree is written
+// beside its target, synced and swapped in with one rename exchange
+// (StageDir). Render, gitops and the agent all write through it.
 package atomicfile
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 )
+
+// ErrNotSynced marks a Commit whose rename happened (readers see the new
+// content) but whose directory sync failed, so a crash may undo it. A
+// transaction must not roll its other parts back on it: this part is in
+// place.
+var ErrNotSynced = errors.New("replaced, but not made durable")
 
 // WriteFile atomically replaces path with data and mode.
 func WriteFile(path string, data []byte, mode os.FileMode) error {
@@ -56,12 +64,15 @@ func Stage(path string, data []byte, mode os.FileMode) (*Temp, error) {
 }
 
 // Commit renames the temporary file over its target and makes that
-// durable.
+// durable (ErrNotSynced when only the second fails).
 func (t *Temp) Commit() error {
 	if err := os.Rename(t.Name, t.target); err != nil {
 		return fmt.Errorf("writing %s: %w", t.target, err)
 	}
-	return SyncDir(filepath.Dir(t.target))
+	if err := SyncDir(filepath.Dir(t.target)); err != nil {
+		return fmt.Errorf("writing %s: %w: %w", t.target, ErrNotSynced, err)
+	}
+	return nil
 }
 
 // Discard removes the temporary file if it is still there.

@@ -1,5 +1,6 @@
 // Package checker runs the real parsers of each platform over rendered
-// files: FRR's vtysh and ifupdown2 here, SONiC's YANG models in sonicyang.
+// files: FRR's vtysh and ifupdown2 here, SONiC's YANG models in sonicyang,
+// NVUE's object model (as documented; no program runs) in nvuedoc.
 //
 // Tests use them to prove every rendered file is accepted; the device agent
 // uses them as pre-checks before it touches a device, so they are product

@@ -7,15 +7,14 @@ import (
 	"testing"
 
 	"underlay.dev/underlay/internal/gen"
-	"underlay.dev/underlay/internal/gitops"
 	"underlay.dev/underlay/internal/intent"
-	"underlay.dev/underlay/internal/platform"
-	"underlay.dev/underlay/internal/resolve"
+	"underlay.dev/underlay/internal/load"
+	"underlay.dev/underlay/internal/output"
 )
 
 // benchRender measures the whole of `underlay render` on a generated
 // fabric: parse, validate, allocate, render every device and, with
-// write, write the tree into a directory under $UNDERLAY_BENCH_DIR (default
+// write, write the tree and the lock into a directory under $UNDERLAY_BENCH_DIR (default
 // the system temp dir; file creation speed depends on that file system).
 func benchRender(b *testing.B, c gen.Clos, write bool) {
 	var src bytes.Buffer
@@ -32,15 +31,11 @@ func benchRender(b *testing.B, c gen.Clos, write bool) {
 	}
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
-		doc, err := intent.Parse("gen.yaml", src.Bytes())
+		f, err := load.Bytes("gen.yaml", src.Bytes(), nil)
 		if err != nil {
 			b.Fatal(err)
 		}
-		res, errs := resolve.Resolve(doc.Fabric, nil)
-		if len(errs) > 0 {
-			b.Fatal(errs)
-		}
-		tree, err := gitops.Build(res.Fabric, platform.Renderer)
+		tree, err := load.Tree(f)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -51,7 +46,12 @@ func benchRender(b *testing.B, c gen.Clos, write bool) {
 		if !write {
 			continue
 		}
-		if err := gitops.Write(filepath.Join(dir, "out"), files); err != nil {
+		lock, err := intent.MarshalLock(f.Lock)
+		if err != nil {
+			b.Fatal(err)
+		}
+		// The path `underlay render` takes: tree and lock as one transaction.
+		if err := output.Write(filepath.Join(dir, "out"), files, filepath.Join(dir, "gen.lock.yaml"), lock); err != nil {
 			b.Fatal(err)
 		}
 	}

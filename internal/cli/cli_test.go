@@ -141,6 +141,19 @@ func TestRenderThenCheck(t *testing.T) {
 	}
 }
 
+// TestCheckNamesTheIntent: the command --check suggests renders the
+// intent that was checked, whatever its extension (it named f.yaml for
+// f.yml, a file that does not exist).
+func TestCheckNamesTheIntent(t *testing.T) {
+	dir := t.TempDir()
+	p := writeFile(t, dir, "fabric.yml", seedLab(t))
+	out := filepath.Join(dir, "out")
+	code, _, stderr := run(t, "render", p, "-o", out, "--check")
+	if want := "file(s) out of date; run: underlay render " + p + " -o " + out + "\n"; code != ExitFailed || !strings.HasSuffix(stderr, want) {
+		t.Errorf("exit %d, stderr %q, want …%q", code, stderr, want)
+	}
+}
+
 func seedLab(t *testing.T) string {
 	t.Helper()
 	b, err := os.ReadFile("../../examples/seed-lab/fabric.yaml")

@@ -3,13 +3,10 @@ package cli
 import (
 	"fmt"
 	"io"
-	"sort"
 
-	"github.com/pmezard/go-difflib/difflib"
 	"github.com/spf13/cobra"
 
-	"underlay.dev/underlay/internal/expect"
-	"underlay.dev/underlay/internal/gitops"
+	"underlay.dev/underlay/internal/diff"
 )
 
 func newDiff() *cobra.Command {
@@ -35,69 +32,18 @@ func newDiff() *cobra.Command {
 	return cmd
 }
 
-// nativeFiles renders an intent and returns device → file → content:
-// the native configs (expectations and kustomizations follow from them).
-func nativeFiles(path string) (map[string]map[string][]byte, error) {
-	l, err := load(path)
-	if err != nil {
-		return nil, err
-	}
-	tree, err := buildTree(l)
-	if err != nil {
-		return nil, failed(err)
-	}
-	out := map[string]map[string][]byte{}
-	for _, d := range tree.Devices {
-		out[d.Name] = map[string][]byte{}
-		for _, f := range d.Files {
-			if f.Name != expect.FileName {
-				out[d.Name][f.Name] = f.Content
-			}
-		}
-	}
-	return out, nil
-}
-
+// runDiff prints the unified diff of every native file that differs
+// between the two intents and reports whether any does.
 func runDiff(w io.Writer, oldPath, newPath string) (bool, error) {
-	older, err := nativeFiles(oldPath)
-	if err != nil {
-		return false, err
-	}
-	newer, err := nativeFiles(newPath)
-	if err != nil {
-		return false, err
-	}
-	paths := map[string]bool{}
-	for _, tree := range []map[string]map[string][]byte{older, newer} {
-		for dev, files := range tree {
-			for name := range files {
-				paths[dev+"/"+name] = true
-			}
+	var native [2]map[string][]byte
+	for i, p := range []string{oldPath, newPath} {
+		_, tree, err := loadTree(p)
+		if err != nil {
+			return false, err
 		}
+		native[i] = diff.Native(tree)
 	}
-	sorted := make([]string, 0, len(paths))
-	for p := range paths {
-		sorted = append(sorted, p)
-	}
-	sort.Strings(sorted)
-	changed := false
-	for _, p := range sorted {
-		dev, name := gitops.DeviceOf(p), p[len(gitops.DeviceOf(p))+1:]
-		a, b := older[dev][name], newer[dev][name]
-		if string(a) == string(b) {
-			continue
-		}
-		changed = true
-		fmt.Fprint(w, unified(p, a, b))
-	}
-	return changed, nil
-}
-
-// unified is a unified diff of one file with 3 lines of context.
-func unified(name string, a, b []byte) string {
-	s, _ := difflib.GetUnifiedDiffString(difflib.UnifiedDiff{
-		A: difflib.SplitLines(string(a)), B: difflib.SplitLines(string(b)),
-		FromFile: "a/" + name, ToFile: "b/" + name, Context: 3,
-	})
-	return s
+	d := diff.Compare(native[0], native[1])
+	fmt.Fprint(w, d.Unified())
+	return !d.Empty(), nil
 }

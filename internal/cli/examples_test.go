@@ -11,11 +11,12 @@ import (
 	"sigs.k8s.io/kustomize/api/krusty"
 	"sigs.k8s.io/kustomize/kyaml/filesys"
 
+	"underlay.dev/underlay/internal/bundle"
 	"underlay.dev/underlay/internal/checker"
+	"underlay.dev/underlay/internal/checker/nvuedoc"
 	"underlay.dev/underlay/internal/checker/sonicyang"
 	"underlay.dev/underlay/internal/expect"
 	"underlay.dev/underlay/internal/gitops"
-	"underlay.dev/underlay/internal/render/nvue"
 	"underlay.dev/underlay/internal/testutil/golden"
 )
 
@@ -69,7 +70,7 @@ func TestExamplesPassRealCheckers(t *testing.T) {
 					cerr = s.Check(ctx, content)
 				}
 			case "nvue.yaml":
-				cerr = nvue.Validate(content)
+				cerr = nvuedoc.Validate(content)
 			case gitops.KustomizationFile, expect.FileName, gitops.AgentFile:
 				continue // built by kustomize below; agent.yaml is applied to a real API server in internal/agent/kube
 			default:
@@ -99,14 +100,14 @@ func TestExamplesBuildWithKustomize(t *testing.T) {
 		kinds := map[string]int{}
 		for _, r := range resMap.Resources() {
 			kinds[r.GetKind()]++
-			if r.GetNamespace() == "" || r.GetLabels()[gitops.LabelFabric] == "" {
+			if r.GetNamespace() == "" || r.GetLabels()[bundle.LabelFabric] == "" {
 				t.Errorf("%s: %s %s has no namespace or fabric label", ex, r.GetKind(), r.GetName())
 			}
 			if r.GetKind() != "ConfigMap" {
 				continue
 			}
-			dev := r.GetLabels()[gitops.LabelDevice]
-			if r.GetName() != gitops.ConfigMapName(dev) || !strings.HasPrefix(r.GetAnnotations()[gitops.AnnotationHash], "sha256:") {
+			dev := r.GetLabels()[bundle.LabelDevice]
+			if r.GetName() != bundle.ConfigMapName(dev) || !strings.HasPrefix(r.GetAnnotations()[bundle.AnnotationHash], "sha256:") {
 				t.Errorf("%s: unexpected ConfigMap %s/%s labels %v", ex, r.GetNamespace(), r.GetName(), r.GetLabels())
 			}
 		}

@@ -1,12 +1,9 @@
 package cli
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -14,9 +11,10 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"underlay.dev/underlay/internal/atomicfile"
+	"underlay.dev/underlay/internal/diff"
 	"underlay.dev/underlay/internal/gitops"
 	"underlay.dev/underlay/internal/intent"
+	"underlay.dev/underlay/internal/output"
 )
 
 type renderOptions struct {
@@ -50,11 +48,7 @@ func newRender() *cobra.Command {
 
 func runRender(cmd *cobra.Command, path string, o renderOptions) error {
 	start := time.Now()
-	l, err := load(path)
-	if err != nil {
-		return reportErrors(cmd, err)
-	}
-	tree, err := buildTree(l)
+	l, tree, err := loadTree(path)
 	if err != nil {
 		return reportErrors(cmd, err)
 	}
@@ -67,9 +61,9 @@ func runRender(cmd *cobra.Command, path string, o renderOptions) error {
 		return failed(err)
 	}
 	if o.check {
-		return checkRendered(cmd.OutOrStdout(), o.out, files, l.LockPath, lock)
+		return checkRendered(cmd.OutOrStdout(), path, o.out, files, l.LockPath, lock)
 	}
-	if err := commitRender(o.out, files, l.LockPath, lock); err != nil {
+	if err := output.Write(o.out, files, l.LockPath, lock); err != nil {
 		return failed(err)
 	}
 	if !o.quiet {
@@ -92,88 +86,29 @@ func printSummary(w io.Writer, t *gitops.Tree, out string, nfiles int, took time
 		t.Fabric.Name, len(t.Devices), strings.Join(parts, ", "), len(t.Fabric.Links), nfiles, out, took.Round(time.Millisecond))
 }
 
-// checkRendered reports every out-of-date file with a diff and exits 1.
-func checkRendered(w io.Writer, dir string, files map[string][]byte, lockPath string, lock []byte) error {
-	diffs, err := gitops.Compare(dir, files)
+// checkRendered reports every out-of-date file with a diff and exits 1,
+// naming the command that brings them up to date.
+func checkRendered(w io.Writer, intentPath, dir string, files map[string][]byte, lockPath string, lock []byte) error {
+	c, err := diff.CheckDisk(dir, files, lockPath, lock)
 	if err != nil {
 		return failed(err)
 	}
-	onDisk, err := os.ReadFile(lockPath)
-	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return failed(err)
-	}
-	for _, d := range diffs {
-		fmt.Fprintf(w, "%s: %s\n", filepath.Join(dir, d.Path), d.Kind)
-		if d.Kind == "changed" {
-			fmt.Fprint(w, unified(d.Path, d.Got, d.Want))
+	for _, f := range c.Tree.Files() {
+		fmt.Fprintf(w, "%s: %s\n", filepath.Join(dir, f.Path), onDisk[f.Kind])
+		if f.Kind == diff.Changed {
+			fmt.Fprint(w, f.Unified())
 		}
 	}
-	stale := !bytes.Equal(onDisk, lock)
-	if stale {
+	if c.LockStale {
 		fmt.Fprintf(w, "%s: out of date\n", lockPath)
 	}
-	if len(diffs) > 0 || stale {
+	if !c.UpToDate() {
 		return failed(fmt.Errorf("%d file(s) out of date; run: underlay render %s -o %s",
-			len(diffs)+btoi(stale), strings.TrimSuffix(lockPath, ".lock.yaml")+".yaml", dir))
+			c.OutOfDate(), intentPath, dir))
 	}
 	fmt.Fprintf(w, "%s is up to date\n", dir)
 	return nil
 }
 
-func btoi(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
-}
-
-// renameLock puts the staged lock in place; a variable so a test can make
-// the last step of the transaction fail.
-var renameLock = os.Rename
-
-// commitRender replaces the tree and the lock as one transaction: both
-// change or neither does. Everything that can fail for want of space or
-// permission happens first (the lock's temporary file beside it, the tree
-// in a staging directory beside DIR); then the tree is swapped in, then the
-// lock renamed over the old one. When that rename fails, the old tree is
-// swapped back.
-func commitRender(out string, files map[string][]byte, lockPath string, lock []byte) error {
-	lockTmp, err := stageLock(lockPath, lock)
-	if err != nil {
-		return err
-	}
-	if lockTmp != nil {
-		defer lockTmp.Discard()
-	}
-	tree, err := gitops.Stage(out, files)
-	if err != nil {
-		return fmt.Errorf("%w (nothing was changed: neither %s nor %s)", err, out, lockPath)
-	}
-	defer tree.Close()
-	if err := tree.Commit(); err != nil {
-		return fmt.Errorf("%w (nothing was changed: neither %s nor %s)", err, out, lockPath)
-	}
-	if lockTmp == nil {
-		return nil
-	}
-	if err := renameLock(lockTmp.Name, lockPath); err != nil {
-		if rerr := tree.Revert(); rerr != nil {
-			return fmt.Errorf("writing %s: %w; putting the old tree back in %s failed too: %w", lockPath, err, out, rerr)
-		}
-		return fmt.Errorf("writing %s: %w (the old tree is back in %s: nothing was changed)", lockPath, err, out)
-	}
-	return atomicfile.SyncDir(filepath.Dir(lockPath))
-}
-
-// stageLock writes content to a temporary file beside path, or returns
-// nil when path already holds it.
-func stageLock(path string, content []byte) (*atomicfile.Temp, error) {
-	if old, err := os.ReadFile(path); err == nil && bytes.Equal(old, content) {
-		return nil, nil
-	}
-	t, err := atomicfile.Stage(path, content, 0o644)
-	if err != nil {
-		return nil, fmt.Errorf("%w (nothing was changed)", err)
-	}
-	return t, nil
-}
+// onDisk words a difference as seen from the tree on disk.
+var onDisk = map[diff.Kind]string{diff.Added: "missing", diff.Removed: "extra", diff.Changed: "changed"}

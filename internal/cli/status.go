@@ -5,19 +5,16 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"sort"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
-	"k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/client-go/rest"
 	ctrl "sigs.k8s.io/controller-runtime"
-	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/yaml"
 
 	"underlay.dev/underlay/api/v1alpha1"
-	"underlay.dev/underlay/internal/agent/kube"
-	"underlay.dev/underlay/internal/gitops"
+	"underlay.dev/underlay/internal/bundle"
+	"underlay.dev/underlay/internal/fleet"
 )
 
 // restConfig is how status reaches the cluster; tests replace it.
@@ -36,7 +33,7 @@ func newStatus() *cobra.Command {
 			if output != "table" && output != "json" && output != "yaml" {
 				return usage(fmt.Errorf("-o %q: want table, json or yaml", output))
 			}
-			devs, err := listDevices(cmd.Context(), namespace, fabric)
+			devs, err := listDevices(cmd.Context(), fleet.Selector{Namespace: namespace, Fabric: fabric})
 			if err != nil {
 				return failed(err)
 			}
@@ -49,35 +46,17 @@ func newStatus() *cobra.Command {
 	return cmd
 }
 
-func listDevices(ctx context.Context, namespace, fabric string) ([]v1alpha1.NetworkDevice, error) {
+// listDevices reaches the cluster as kubectl would and lists the devices.
+func listDevices(ctx context.Context, sel fleet.Selector) ([]v1alpha1.NetworkDevice, error) {
 	cfg, err := restConfig()
 	if err != nil {
 		return nil, fmt.Errorf("kubernetes config: %w", err)
 	}
-	scheme, err := kube.Scheme()
+	c, err := fleet.Client(cfg)
 	if err != nil {
 		return nil, err
 	}
-	c, err := client.New(cfg, client.Options{Scheme: scheme})
-	if err != nil {
-		return nil, err
-	}
-	opts := []client.ListOption{client.InNamespace(namespace)}
-	if fabric != "" {
-		opts = append(opts, client.MatchingLabels{gitops.LabelFabric: fabric})
-	}
-	var list v1alpha1.NetworkDeviceList
-	if err := c.List(ctx, &list, opts...); err != nil {
-		return nil, fmt.Errorf("listing NetworkDevices: %w", err)
-	}
-	sort.Slice(list.Items, func(i, j int) bool {
-		a, b := list.Items[i], list.Items[j]
-		if a.Namespace != b.Namespace {
-			return a.Namespace < b.Namespace
-		}
-		return a.Name < b.Name
-	})
-	return list.Items, nil
+	return fleet.List(ctx, c, sel)
 }
 
 func printStatus(w io.Writer, devs []v1alpha1.NetworkDevice, output string) error {
@@ -96,17 +75,9 @@ func printStatus(w io.Writer, devs []v1alpha1.NetworkDevice, output string) erro
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "NAMESPACE\tDEVICE\tPLATFORM\tREADY\tREASON\tSESSIONS\tDESIRED\tAPPLIED\tLAST APPLY\tROLLBACKS\tLAST ERROR")
-	for _, d := range devs {
-		s := d.Status
-		ready, reason := "Unknown", ""
-		if c := meta.FindStatusCondition(s.Conditions, v1alpha1.ConditionReady); c != nil {
-			ready, reason = string(c.Status), c.Reason
-		}
-		if c := meta.FindStatusCondition(s.Conditions, v1alpha1.ConditionDegraded); c != nil && c.Status == "True" {
-			reason = c.Reason
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\n", d.Namespace, d.Name, d.Spec.Platform, ready, reason,
-			dash(s.Sessions), short(s.DesiredRevision), short(s.AppliedRevision), dash(s.LastApplyDuration), s.RollbackCount, truncate(s.LastError, 60))
+	for _, d := range fleet.Summaries(devs) {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\n", d.Namespace, d.Name, d.Platform, d.Ready, d.Reason,
+			dash(d.Sessions), short(d.DesiredRevision), short(d.AppliedRevision), dash(d.LastApplyDuration), d.RollbackCount, truncate(d.LastError, 60))
 	}
 	return tw.Flush()
 }
@@ -118,11 +89,14 @@ func dash(s string) string {
 	return s
 }
 
-func short(rev string) string { return dash(gitops.ShortHash(rev)) }
+func short(rev string) string { return dash(bundle.ShortHash(rev)) }
 
+// truncate cuts s to n characters (runes, so a multi-byte character in an
+// error is never split into invalid UTF-8), the last one an ellipsis.
 func truncate(s string, n int) string {
-	if len(s) <= n {
+	r := []rune(s)
+	if len(r) <= n {
 		return s
 	}
-	return s[:n-1] + "…"
+	return string(r[:n-1]) + "…"
 }

@@ -19,11 +19,8 @@ func newValidate() *cobra.Command {
 			"file:line: field: message.",
 		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			l, err := load(args[0])
+			l, _, err := loadTree(args[0])
 			if err != nil {
-				return reportErrors(cmd, err)
-			}
-			if _, err := buildTree(l); err != nil {
 				return reportErrors(cmd, err)
 			}
 			f := l.Fabric

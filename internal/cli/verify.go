@@ -2,15 +2,14 @@ package cli
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
-	"net/netip"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"underlay.dev/underlay/internal/verify"
+	"underlay.dev/underlay/internal/verify/query"
 )
 
 type verifyOptions struct {
@@ -52,13 +51,14 @@ func newVerify() *cobra.Command {
 }
 
 func runVerify(cmd *cobra.Command, args []string, o verifyOptions) error {
+	failures, err := query.ParseFailures(o.failures)
 	switch {
-	case o.failures != "" && o.failures != "links" && o.failures != "devices" && o.failures != "all":
-		return usage(fmt.Errorf("--failures %q: want links, devices or all", o.failures))
+	case err != nil:
+		return usage(fmt.Errorf("--failures %w", err))
 	case o.output != "text" && o.output != "json":
 		return usage(fmt.Errorf("-o %q: want text or json", o.output))
 	}
-	l, err := load(args[0])
+	l, err := loadFile(args[0])
 	if err != nil {
 		return reportErrors(cmd, err)
 	}
@@ -70,7 +70,7 @@ func runVerify(cmd *cobra.Command, args []string, o verifyOptions) error {
 	case o.rib != "":
 		return runRIB(w, verify.NewGraph(f), o.rib, o.output)
 	}
-	rep := verify.Verify(f, verify.Options{Failures: o.failures})
+	rep := verify.Verify(f, failures.Options())
 	if o.output == "json" {
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
@@ -87,13 +87,9 @@ func runVerify(cmd *cobra.Command, args []string, o verifyOptions) error {
 }
 
 func runTrace(w io.Writer, g *verify.Graph, device, prefix string) error {
-	p, err := netip.ParsePrefix(prefix)
+	p, err := query.Target(prefix)
 	if err != nil {
-		a, errAddr := netip.ParseAddr(prefix)
-		if errAddr != nil {
-			return usage(fmt.Errorf("PREFIX %q: want e.g. 10.255.0.1/32", prefix))
-		}
-		p = netip.PrefixFrom(a, a.BitLen())
+		return usage(fmt.Errorf("PREFIX %w", err))
 	}
 	out, err := g.Trace(device, p)
 	if err != nil {
@@ -104,9 +100,9 @@ func runTrace(w io.Writer, g *verify.Graph, device, prefix string) error {
 }
 
 func runRIB(w io.Writer, g *verify.Graph, device, format string) error {
-	rib, ok := g.RIB(device)
-	if !ok {
-		return failed(errors.New("no device " + device + " in the fabric"))
+	rib, err := query.RIB(g, device)
+	if err != nil {
+		return failed(err)
 	}
 	if format == "json" {
 		enc := json.NewEncoder(w)

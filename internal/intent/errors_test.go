@@ -1,7 +1,10 @@
 package intent
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -41,6 +44,12 @@ func TestParseErrorsPlaced(t *testing.T) {
 			[]string{`f.yaml:6: spec.devices[0].pod: Invalid value: "one": must be a whole number`}},
 		{"a type's own message", head + "  - {name: a}\n  links:\n  - [a, b]\n",
 			[]string{`f.yaml:8: spec.links[0]: a link is a string "a:port -- b:port" or a map with endpoints`}},
+		{"list for a string", head + "  - {name: [a, b]}\n",
+			[]string{`f.yaml:6: spec.devices[0].name: Invalid value: a list: must be a string`}},
+		{"empty", "", []string{`f.yaml:1: file is empty: want a Fabric document (apiVersion: underlay.dev/v1alpha1)`}},
+		{"comments only", "# nothing yet\n", []string{`f.yaml:1: file is empty: want a Fabric document (apiVersion: underlay.dev/v1alpha1)`}},
+		{"unknown field in a nested type", head + "  - {name: a, sonic: {sku: x}}\n",
+			[]string{`f.yaml:6: unknown field "sku" in Sonic; known fields: hwsku, mac, platform, routingMode`}},
 		{"every type error", head + "  - {name: a, pod: one}\n  - {name: b, pod: two}\n  links:\n  - {endpoints: 'a:swp1 -- b:swp1', mtu: [1]}\n",
 			[]string{`f.yaml:6: spec.devices[a].pod: Invalid value: "one": must be a whole number`,
 				`f.yaml:7: spec.devices[b].pod: Invalid value: "two": must be a whole number`,
@@ -50,8 +59,8 @@ func TestParseErrorsPlaced(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			var got []string
 			if _, err := Parse("f.yaml", []byte(tt.src)); err != nil {
-				es, ok := err.(Errors)
-				if !ok {
+				var es Errors
+				if !errors.As(err, &es) {
 					t.Fatalf("error %v is not Errors", err)
 				}
 				for _, e := range es {
@@ -99,6 +108,8 @@ func TestLockParseErrorsPlaced(t *testing.T) {
 	for src, want := range map[string]string{
 		"apiVersion: underlay.dev/v1alpha1\nkind: FabricLock\n---\nasns: {leaf1: 65001}\n": `l.yaml:3: a second YAML document starts here: a lock file holds one FabricLock; remove this "---" and merge what follows into the first document, or move it to a file of its own`,
 		"kind: FabricLock\nloopbackIPv4:\n  leaf1: [10.0.0.1/32]\n":                        `l.yaml:3: loopbackIPv4.leaf1: Invalid value: a list: must be a string`,
+		"kind: FabricLock\nasns:\n  leaf1: 65001\n  leaf2 65002\n":                         `l.yaml:4: could not find expected ':'`,
+		"apiVersion: underlay.dev/v1alpha1\nkind: Fabric\n":                                `l.yaml:2: kind "Fabric" is not FabricLock; is this the lock file?`,
 		"": "",
 	} {
 		_, err := ParseLock("l.yaml", []byte(src))
@@ -109,5 +120,22 @@ func TestLockParseErrorsPlaced(t *testing.T) {
 		if got != want {
 			t.Errorf("%q:\n got %s\nwant %s", src, got, want)
 		}
+	}
+}
+
+// TestReadErrors: a file that cannot be read names the file and wraps the
+// cause; a missing lock file is no lock.
+func TestReadErrors(t *testing.T) {
+	dir := t.TempDir()
+	missing := filepath.Join(dir, "fabric.yaml")
+	if _, err := Load(missing); err == nil || !errors.Is(err, fs.ErrNotExist) ||
+		err.Error() != "reading intent: open "+missing+": no such file or directory" {
+		t.Errorf("missing intent: %v", err)
+	}
+	if l, err := ReadLock(filepath.Join(dir, "fabric.lock.yaml")); l != nil || err != nil {
+		t.Errorf("missing lock: %v %v, want no lock and no error", l, err)
+	}
+	if _, err := ReadLock(dir); err == nil || err.Error() != "reading lock file: read "+dir+": is a directory" {
+		t.Errorf("lock that is a directory: %v", err)
 	}
 }

@@ -121,15 +121,40 @@ func decodeErrors(path string, src []byte, err error) error {
 	return out
 }
 
-var intentTypes = map[string]reflect.Type{}
+// intentTypes are the API types a user writes, by name: every struct type
+// reachable from a Fabric or a FabricLock through fields, pointers, slices
+// and maps. Derived from the types, so a type added to the API has its
+// known fields listed without being named here.
+var intentTypes = reachableStructs(reflect.TypeOf(v1alpha1.Fabric{}), reflect.TypeOf(v1alpha1.Lock{}))
 
-func init() {
-	for _, v := range []any{v1alpha1.Fabric{}, v1alpha1.Metadata{}, v1alpha1.FabricSpec{}, v1alpha1.Pools{},
-		v1alpha1.ASNPools{}, v1alpha1.BGP{}, v1alpha1.Timers{}, v1alpha1.Device{}, v1alpha1.DeviceBGP{},
-		v1alpha1.Sonic{}, v1alpha1.Subnet{}, v1alpha1.Link{}, v1alpha1.Check{}, v1alpha1.Agent{}} {
-		t := reflect.TypeOf(v)
-		intentTypes[t.Name()] = t
+// reachableStructs returns every named struct type reachable from roots,
+// by type name.
+func reachableStructs(roots ...reflect.Type) map[string]reflect.Type {
+	out := map[string]reflect.Type{}
+	var walk func(t reflect.Type)
+	walk = func(t reflect.Type) {
+		switch t.Kind() {
+		case reflect.Pointer, reflect.Slice, reflect.Array:
+			walk(t.Elem())
+		case reflect.Map:
+			walk(t.Key())
+			walk(t.Elem())
+		case reflect.Struct:
+			if _, seen := out[t.Name()]; seen {
+				return
+			}
+			if t.Name() != "" {
+				out[t.Name()] = t
+			}
+			for i := range t.NumField() {
+				walk(t.Field(i).Type)
+			}
+		}
 	}
+	for _, t := range roots {
+		walk(t)
+	}
+	return out
 }
 
 // knownFields lists the YAML keys of an intent type, for "did you mean" help.

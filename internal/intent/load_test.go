@@ -1,6 +1,7 @@
 package intent
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
@@ -23,8 +24,8 @@ func TestParseErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := Parse("f.yaml", []byte(tt.src))
-			errs, ok := err.(Errors)
-			if !ok || len(errs) != len(tt.want) {
+			var errs Errors
+			if !errors.As(err, &errs) || len(errs) != len(tt.want) {
 				t.Fatalf("got %v, want %d errors", err, len(tt.want))
 			}
 			for i, w := range tt.want {

@@ -12,12 +12,12 @@
 //	GET    /nvue_v1/revision/<id>        → {"state": "applied" | "invalid" | "ays_fail" | ..., "issue": {...}}
 //	GET    /nvue_v1/?rev=applied         → the applied tree
 //
-// A revision whose document fails nvue.Validate ends "invalid" with its
+// A revision whose document fails nvuedoc.Check ends "invalid" with its
 // issues; an apply that would remove BGP peers without auto-prompt
 // ays_yes ends "ays_fail", as NVUE's "are you sure" prompt does.
 //
 // A switch holds more than underlay renders (users, NTP, syslog, SNMP, the
-// management VRF and port). nvue.Validate checks only underlay's part of
+// management VRF and port). nvuedoc.Check checks only underlay's part of
 // NVUE's model, so the emulator keeps the rest as given, checking just
 // that a management port (type eth) is named ethN: enough to hold the
 // operator's configuration next to underlay's, as a switch does.
@@ -33,9 +33,7 @@ import (
 	"strings"
 	"sync"
 
-	"sigs.k8s.io/yaml"
-
-	"underlay.dev/underlay/internal/render/nvue"
+	"underlay.dev/underlay/internal/checker/nvuedoc"
 )
 
 // Emulator serves the revision API. Credentials, when set, are required as
@@ -189,7 +187,7 @@ func (e *Emulator) apply(rev *revision, yes bool) {
 	e.Applies++
 }
 
-// validate checks tree with nvue.Validate, management ports aside.
+// validate checks tree with nvuedoc.Check, management ports aside.
 func validate(tree map[string]any) error {
 	t := clone(tree)
 	ifaces, _ := t["interface"].(map[string]any)
@@ -201,8 +199,7 @@ func validate(tree map[string]any) error {
 			delete(ifaces, name)
 		}
 	}
-	doc, _ := yaml.Marshal([]map[string]any{{"set": t}})
-	return nvue.Validate(doc)
+	return nvuedoc.Document{{"set": t}}.Check()
 }
 
 var ethName = regexp.MustCompile(`^eth[0-9]+$`)

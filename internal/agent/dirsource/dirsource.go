@@ -23,13 +23,14 @@ import (
 	"syscall"
 
 	"underlay.dev/underlay/internal/agent/store"
-	"underlay.dev/underlay/internal/gitops"
+	"underlay.dev/underlay/internal/bundle"
 )
 
-// Limits of a configuration directory. A ConfigMap holds at most 1 MiB;
-// the total leaves room for a directory assembled by hand.
+// Limits of a configuration directory. A ConfigMap holds at most
+// bundle.MaxBytes; the total leaves room for a directory assembled by
+// hand.
 const (
-	MaxFileBytes  = 1 << 20
+	MaxFileBytes  = bundle.MaxBytes
 	MaxTotalBytes = 4 << 20
 	MaxFiles      = 64
 )
@@ -64,7 +65,7 @@ func Read(dir string) (string, store.Files, error) {
 		total += len(b)
 		files[name] = b
 	}
-	return gitops.ContentHash(files), files, nil
+	return bundle.ContentHash(files), files, nil
 }
 
 // listNames lists the non-hidden entries of dir inside root, sorted.

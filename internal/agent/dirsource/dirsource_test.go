@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"underlay.dev/underlay/internal/agent/store"
-	"underlay.dev/underlay/internal/gitops"
+	"underlay.dev/underlay/internal/bundle"
 )
 
 // kubeletWrite lays files out as the kubelet's atomic writer does and
@@ -20,14 +20,14 @@ func kubeletWrite(t *testing.T, dir, stamp string, files map[string]string) {
 		t.Fatal(err)
 	}
 	for name, content := range files {
-		os.WriteFile(filepath.Join(ts, name), []byte(content), 0o644)
+		must(t, os.WriteFile(filepath.Join(ts, name), []byte(content), 0o644))
 		link := filepath.Join(dir, name)
 		if _, err := os.Lstat(link); err != nil {
-			os.Symlink(filepath.Join("..data", name), link)
+			must(t, os.Symlink(filepath.Join("..data", name), link))
 		}
 	}
 	tmp := filepath.Join(dir, "..data_tmp")
-	os.Symlink(filepath.Base(ts), tmp)
+	must(t, os.Symlink(filepath.Base(ts), tmp))
 	if err := os.Rename(tmp, filepath.Join(dir, "..data")); err != nil {
 		t.Fatal(err)
 	}
@@ -40,7 +40,7 @@ func TestWatchFollowsTheKubeletSwap(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	go Watch(ctx, dir, Options{Submit: func(rev string, files store.Files) { got <- string(files["frr.conf"]) + " " + rev }})
-	want1 := "v1 " + gitops.ContentHash(map[string][]byte{"frr.conf": []byte("v1"), "expect.json": []byte("{}")})
+	want1 := "v1 " + bundle.ContentHash(map[string][]byte{"frr.conf": []byte("v1"), "expect.json": []byte("{}")})
 	if g := wait(t, got); g != want1 {
 		t.Fatalf("first read: %q, want %q", g, want1)
 	}

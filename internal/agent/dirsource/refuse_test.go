@@ -17,20 +17,20 @@ import (
 // reads regular files only, never blocks, and caps sizes and counts.
 func TestReadRefuses(t *testing.T) {
 	outside := filepath.Join(t.TempDir(), "secret")
-	os.WriteFile(outside, []byte("root:$6$hash"), 0o600)
+	must(t, os.WriteFile(outside, []byte("root:$6$hash"), 0o600))
 	tests := []struct {
 		name    string
 		setup   func(t *testing.T, dir string)
 		wantErr string
 	}{
-		{"absolute symlink", func(t *testing.T, dir string) { os.Symlink("/etc/shadow", filepath.Join(dir, "frr.conf")) }, "frr.conf"},
+		{"absolute symlink", func(t *testing.T, dir string) { must(t, os.Symlink("/etc/shadow", filepath.Join(dir, "frr.conf"))) }, "frr.conf"},
 		{"relative symlink out", func(t *testing.T, dir string) {
 			rel, _ := filepath.Rel(dir, outside)
-			os.Symlink(rel, filepath.Join(dir, "frr.conf"))
+			must(t, os.Symlink(rel, filepath.Join(dir, "frr.conf")))
 		}, "escapes"},
 		{"kubelet ..data out", func(t *testing.T, dir string) {
 			rel, _ := filepath.Rel(dir, filepath.Dir(outside))
-			os.Symlink(rel, filepath.Join(dir, "..data"))
+			must(t, os.Symlink(rel, filepath.Join(dir, "..data")))
 		}, "escapes"},
 		{"fifo", func(t *testing.T, dir string) { mkfifo(t, filepath.Join(dir, "frr.conf")) }, "not a regular file"},
 		{"device", func(t *testing.T, dir string) {
@@ -38,25 +38,25 @@ func TestReadRefuses(t *testing.T) {
 				t.Skip("mknod:", err)
 			}
 		}, "not a regular file"},
-		{"directory", func(t *testing.T, dir string) { os.Mkdir(filepath.Join(dir, "frr.conf"), 0o755) }, "not a regular file"},
+		{"directory", func(t *testing.T, dir string) { must(t, os.Mkdir(filepath.Join(dir, "frr.conf"), 0o755)) }, "not a regular file"},
 		{"file too large", func(t *testing.T, dir string) {
-			os.WriteFile(filepath.Join(dir, "frr.conf"), make([]byte, MaxFileBytes+1), 0o644)
+			must(t, os.WriteFile(filepath.Join(dir, "frr.conf"), make([]byte, MaxFileBytes+1), 0o644))
 		}, "larger than"},
 		{"files too large together", func(t *testing.T, dir string) {
 			for _, n := range []string{"a", "b", "c", "d", "e"} {
-				os.WriteFile(filepath.Join(dir, n), make([]byte, MaxFileBytes), 0o644)
+				must(t, os.WriteFile(filepath.Join(dir, n), make([]byte, MaxFileBytes), 0o644))
 			}
 		}, "together exceed"},
 		{"too many files", func(t *testing.T, dir string) {
 			for i := 0; i <= MaxFiles; i++ {
-				os.WriteFile(filepath.Join(dir, "f"+string(rune('a'+i/26))+string(rune('a'+i%26))), nil, 0o644)
+				must(t, os.WriteFile(filepath.Join(dir, "f"+string(rune('a'+i/26))+string(rune('a'+i%26))), nil, 0o644))
 			}
 		}, "more than"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := t.TempDir()
-			os.WriteFile(filepath.Join(dir, "expect.json"), []byte("{}"), 0o644)
+			must(t, os.WriteFile(filepath.Join(dir, "expect.json"), []byte("{}"), 0o644))
 			tt.setup(t, dir)
 			done := make(chan error, 1)
 			go func() { _, _, err := Read(dir); done <- err }()
@@ -104,9 +104,9 @@ func TestWatchDebouncesPlainDirectory(t *testing.T) {
 		Submit:  func(_ string, files store.Files) { got <- files },
 		Refused: func(err error) { refused <- err }})
 	time.Sleep(100 * time.Millisecond) // the watch is set up
-	os.WriteFile(filepath.Join(dir, "frr.conf"), []byte("v1"), 0o644)
+	must(t, os.WriteFile(filepath.Join(dir, "frr.conf"), []byte("v1"), 0o644))
 	time.Sleep(150 * time.Millisecond)
-	os.WriteFile(filepath.Join(dir, "expect.json"), []byte("{}"), 0o644)
+	must(t, os.WriteFile(filepath.Join(dir, "expect.json"), []byte("{}"), 0o644))
 	first := wait(t, got)
 	if len(first) != 2 {
 		t.Fatalf("submitted a half-written change: %v", first)
@@ -127,8 +127,17 @@ func TestWatchDebouncesPlainDirectory(t *testing.T) {
 	if f := wait(t, got); string(f["frr.conf"]) != "v1" || len(f) != 2 {
 		t.Fatalf("after removing the FIFO: %v", f)
 	}
-	os.WriteFile(filepath.Join(dir, "frr.conf"), []byte("v2"), 0o644)
+	must(t, os.WriteFile(filepath.Join(dir, "frr.conf"), []byte("v2"), 0o644))
 	if f := wait(t, got); string(f["frr.conf"]) != "v2" {
 		t.Fatalf("after the FIFO: %v", f)
+	}
+}
+
+// must fails the test when a step of its setup fails, so a test cannot
+// pass on a setup that never happened.
+func must(t testing.TB, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
 	}
 }

@@ -11,6 +11,7 @@ import (
 
 	"sigs.k8s.io/yaml"
 
+	"underlay.dev/underlay/internal/checker/nvuedoc"
 	"underlay.dev/underlay/internal/model"
 )
 
@@ -140,16 +141,22 @@ var nvueVRFBGP = shObj(map[string]*shape{
 })
 
 // admitNVUE refuses an nvue.yaml that is not one `set` item inside
-// NVUEOwned, naming every path that is not, and returns the set tree.
-func admitNVUE(doc []byte) (map[string]any, error) {
-	tree, errs := nvueSet(doc)
+// NVUEOwned, naming every path that is not, and returns the document as
+// decoded (strictly: a key twice is refused), for Precheck's validation
+// without a second decode.
+func admitNVUE(doc []byte) (nvuedoc.Document, error) {
+	items, err := nvuedoc.Parse(doc)
+	if err != nil {
+		return nil, refusedPaths("nvue.yaml", []string{err.Error()})
+	}
+	tree, errs := nvueSet(items)
 	if tree != nil {
 		NVUEOwned.admit("set", tree, &errs)
 	}
 	if len(errs) > 0 {
 		return nil, refusedPaths("nvue.yaml", errs)
 	}
-	return tree, nil
+	return items, nil
 }
 
 // parseNVUE returns the set tree of a document of one `set` item without
@@ -157,18 +164,19 @@ func admitNVUE(doc []byte) (map[string]any, error) {
 // switch (driver.Capturer), which holds the operator's configuration and
 // is never admitted. What they do stays inside NVUEOwned all the same.
 func parseNVUE(doc []byte) (map[string]any, error) {
-	tree, errs := nvueSet(doc)
+	var items []map[string]any
+	if err := yaml.Unmarshal(doc, &items); err != nil {
+		return nil, fmt.Errorf("nvue.yaml: %w", err)
+	}
+	tree, errs := nvueSet(items)
 	if len(errs) > 0 {
 		return nil, fmt.Errorf("nvue.yaml: %s", strings.Join(errs, "; "))
 	}
 	return tree, nil
 }
 
-func nvueSet(doc []byte) (map[string]any, []string) {
-	var items []map[string]any
-	if err := yaml.Unmarshal(doc, &items); err != nil {
-		return nil, []string{err.Error()}
-	}
+// nvueSet returns the tree of the one `set` item of items.
+func nvueSet(items []map[string]any) (map[string]any, []string) {
 	var errs []string
 	var tree map[string]any
 	for i, it := range items {

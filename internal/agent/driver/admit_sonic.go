@@ -104,7 +104,7 @@ func parseSONiC(doc []byte) (map[string]any, error) {
 	dec := json.NewDecoder(bytes.NewReader(doc))
 	var db map[string]any
 	if err := dec.Decode(&db); err != nil || db == nil {
-		return nil, fmt.Errorf("config_db.json: not a JSON object: %v", err)
+		return nil, fmt.Errorf("config_db.json: not a JSON object: %w", err)
 	}
 	if dec.More() {
 		return nil, fmt.Errorf("config_db.json: data after the document")

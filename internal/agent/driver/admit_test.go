@@ -98,6 +98,13 @@ func TestAdmitNVUERefuses(t *testing.T) {
 	if _, err := admitNVUE([]byte(doc)); err == nil || !strings.Contains(err.Error(), "set.vrf.default.router.bgp.neighbor.10.0.0.2.password is not a subtree") {
 		t.Errorf("a neighbor password: %v", err)
 	}
+	// The document is decoded once, strictly, for the admission and the
+	// validator both: a key twice is refused before anything else.
+	doc = strings.Replace(string(seedLeaf2(t)["nvue.yaml"]), "remote-as: 65100", "remote-as: 65100\n                remote-as: 65101", 1)
+	err := (&NVUE{}).Precheck(context.Background(), store.Files{"nvue.yaml": []byte(doc)})
+	if !errors.Is(err, ErrRejected) || !strings.Contains(err.Error(), "nvue.yaml: nvue document is not a list of header/set items") {
+		t.Errorf("a key twice: %v", err)
+	}
 }
 
 func sonicWith(t *testing.T, edit func(db configDB)) []byte {

@@ -90,7 +90,7 @@ func (f *FRR) runningConfig(ctx context.Context) ([]byte, error) {
 	}
 	out, err := run(ctx, append(args, "-c", "show running-config"))
 	if err != nil {
-		return nil, fmt.Errorf("vtysh -c \"show running-config\": %v: %s", err, lastLines(out, 3))
+		return nil, fmt.Errorf("vtysh -c \"show running-config\": %w: %s", err, lastLines(out, 3))
 	}
 	return runningToConf(out), nil
 }
@@ -162,7 +162,7 @@ func (s *SONiC) Capture(ctx context.Context) (store.Files, error) {
 	if routingMode(running) == "split" {
 		out, err := s.run(ctx, "docker", "exec", "bgp", "vtysh", "-c", "show running-config")
 		if err != nil {
-			return nil, fmt.Errorf("reading the bgp container's FRR config: %v: %s", err, lastLines(out, 3))
+			return nil, fmt.Errorf("reading the bgp container's FRR config: %w: %s", err, lastLines(out, 3))
 		}
 		files["frr.conf"] = runningToConf(out)
 	}

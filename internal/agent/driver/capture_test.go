@@ -57,7 +57,7 @@ func TestIfupdown2Capture(t *testing.T) {
 	if err != nil || len(got["interfaces"]) != 0 || got["interfaces"] == nil {
 		t.Fatalf("missing file: %q, %v", got, err)
 	}
-	os.WriteFile(path, []byte("auto lo\niface lo inet loopback\n"), 0o644)
+	must(t, os.WriteFile(path, []byte("auto lo\niface lo inet loopback\n"), 0o644))
 	if got, err := i.Capture(context.Background()); err != nil || string(got["interfaces"]) != "auto lo\niface lo inet loopback\n" {
 		t.Fatalf("file: %q, %v", got, err)
 	}
@@ -67,7 +67,7 @@ func TestIfupdown2Capture(t *testing.T) {
 // renders as they run, and nothing else (FEATURE stays the image's).
 func TestSONiCCaptureKeepsOwnedTables(t *testing.T) {
 	var db map[string]any
-	json.Unmarshal(renderedSpine(t, "seed-lab"), &db)
+	must(t, json.Unmarshal(renderedSpine(t, "seed-lab"), &db))
 	db["FEATURE"] = map[string]any{"bgp": map[string]any{"state": "enabled"}}
 	running, _ := json.Marshal(db)
 	cli := &sonicCLI{t: t, running: running}
@@ -93,4 +93,13 @@ func keys(m map[string]any) string {
 		out = append(out, k)
 	}
 	return strings.Join(out, ",")
+}
+
+// must fails the test when a step of its setup fails, so a test cannot
+// pass on a setup that never happened.
+func must(t testing.TB, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
 }

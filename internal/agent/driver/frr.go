@@ -95,7 +95,7 @@ func (f *FRR) Precheck(ctx context.Context, cfg store.Files) error {
 	}
 	tmp.Close()
 	if out, err := run(ctx, f.reloadArgs("--test", tmp.Name())); err != nil {
-		return fmt.Errorf("%w: frr-reload.py --test: %v: %s", ErrRejected, err, lastLines(out, 5))
+		return fmt.Errorf("%w: frr-reload.py --test: %w: %s", ErrRejected, err, lastLines(out, 5))
 	}
 	return nil
 }
@@ -107,7 +107,7 @@ func (f *FRR) Apply(ctx context.Context, cfg store.Files) error {
 		return err
 	}
 	if out, err := run(ctx, f.reloadArgs("--reload", path)); err != nil {
-		return fmt.Errorf("frr-reload.py --reload: %v: %s", err, lastLines(out, 5))
+		return fmt.Errorf("frr-reload.py --reload: %w: %s", err, lastLines(out, 5))
 	}
 	return nil
 }
@@ -151,7 +151,7 @@ func (f *FRR) vtyshJSON(ctx context.Context, command string, v any) error {
 	}
 	out, err := run(ctx, append(args, "-c", command))
 	if err != nil {
-		return fmt.Errorf("vtysh -c %q: %v: %s", command, err, lastLines(out, 3))
+		return fmt.Errorf("vtysh -c %q: %w: %s", command, err, lastLines(out, 3))
 	}
 	if err := json.Unmarshal(out, v); err != nil {
 		return fmt.Errorf("vtysh -c %q: %w", command, err)
@@ -200,7 +200,7 @@ func (f *FRR) Drift(ctx context.Context, cfg store.Files) (string, error) {
 	tmp.Close()
 	out, err := run(ctx, f.reloadArgs("--test", tmp.Name()))
 	if err != nil {
-		return "", fmt.Errorf("frr-reload.py --test: %v: %s", err, lastLines(out, 5))
+		return "", fmt.Errorf("frr-reload.py --test: %w: %s", err, lastLines(out, 5))
 	}
 	return reloadChanges(string(out)), nil
 }

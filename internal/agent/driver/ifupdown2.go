@@ -74,7 +74,7 @@ func (i *Ifupdown2) write(ctx context.Context, cfg store.Files) error {
 		return err
 	}
 	if out, err := i.run(ctx, "ifreload", "-a"); err != nil {
-		return fmt.Errorf("ifreload -a%s: %v: %s", i.where(), err, lastLines(out, 5))
+		return fmt.Errorf("ifreload -a%s: %w: %s", i.where(), err, lastLines(out, 5))
 	}
 	return nil
 }

@@ -31,7 +31,11 @@ func TestIfupdown2InNamespace(t *testing.T) {
 			t.Fatalf("ip %v: %v: %s", args, err, out)
 		}
 	}
-	defer exec.Command("ip", "netns", "del", ns).Run()
+	defer func() {
+		if out, err := exec.Command("ip", "netns", "del", ns).CombinedOutput(); err != nil {
+			t.Errorf("ip netns del %s (the namespace is left behind): %v: %s", ns, err, out)
+		}
+	}()
 	f := modeltest.SeedLab()
 	leaf1 := f.Devices[0]
 	conf, err := ifupdown2.Render(f, leaf1)

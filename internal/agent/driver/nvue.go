@@ -17,7 +17,6 @@ import (
 	"time"
 
 	"underlay.dev/underlay/internal/agent/store"
-	"underlay.dev/underlay/internal/render/nvue"
 )
 
 // NVUE applies nvue.yaml through NVUE's REST revision workflow: create a
@@ -52,10 +51,11 @@ func (n *NVUE) Files() []string { return []string{"nvue.yaml"} }
 // Precheck refuses anything outside NVUEOwned, then validates the document
 // against the NVUE object model we use.
 func (n *NVUE) Precheck(_ context.Context, cfg store.Files) error {
-	if _, err := admitNVUE(cfg["nvue.yaml"]); err != nil {
+	doc, err := admitNVUE(cfg["nvue.yaml"])
+	if err != nil {
 		return err
 	}
-	if err := nvue.Validate(cfg["nvue.yaml"]); err != nil {
+	if err := doc.Check(); err != nil {
 		return fmt.Errorf("%w: %w", ErrRejected, err)
 	}
 	return nil

@@ -93,7 +93,7 @@ func TestNVUELeavesOperatorConfigAlone(t *testing.T) {
 	for path, js := range nvueOperator {
 		got, ok := treeAt(applied, path)
 		var want any
-		json.Unmarshal([]byte(js), &want)
+		must(t, json.Unmarshal([]byte(js), &want))
 		if !ok || !reflect.DeepEqual(jsonOf(got), jsonOf(want)) {
 			t.Errorf("%s: %s, was %s", path, jsonOf(got), js)
 		}

@@ -37,7 +37,7 @@ func TestNVUEOverHTTPS(t *testing.T) {
 	ca := filepath.Join(dir, "ca.pem")
 	writePEM(t, ca, srv)
 	creds := filepath.Join(dir, "creds")
-	os.WriteFile(creds, []byte("cumulus:s3cret-Pa55\n"), 0o600)
+	must(t, os.WriteFile(creds, []byte("cumulus:s3cret-Pa55\n"), 0o600))
 	d := &NVUE{BaseURL: srv.URL, CredentialsFile: creds, CAFile: ca}
 	ctx := context.Background()
 
@@ -64,7 +64,7 @@ func TestNVUEOverHTTPS(t *testing.T) {
 		t.Error("an invalid revision was applied")
 	}
 
-	os.WriteFile(creds, []byte("cumulus:wrong-password\n"), 0o600)
+	must(t, os.WriteFile(creds, []byte("cumulus:wrong-password\n"), 0o600))
 	err := d.Apply(ctx, cfg)
 	if err == nil || strings.Contains(err.Error(), "wrong-password") || !strings.Contains(err.Error(), "401") {
 		t.Errorf("bad credentials: %v", err)

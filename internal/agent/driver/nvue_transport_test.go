@@ -33,7 +33,7 @@ func TestNVUERefusesCredentialsOverHTTP(t *testing.T) {
 	}))
 	defer srv.Close()
 	creds := filepath.Join(t.TempDir(), "creds")
-	os.WriteFile(creds, []byte("cumulus:s3cret-Pa55\n"), 0o600)
+	must(t, os.WriteFile(creds, []byte("cumulus:s3cret-Pa55\n"), 0o600))
 	ctx := context.Background()
 
 	_, _, err := For(model.PlatformNVUE, Options{NVUEURL: srv.URL, NVUECredentials: creds})

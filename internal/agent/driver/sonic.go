@@ -53,14 +53,15 @@ func (s *SONiC) run(ctx context.Context, args ...string) ([]byte, error) {
 // config_db.json against SONiC's YANG models and frr.conf (if any) with
 // vtysh.
 func (s *SONiC) Precheck(ctx context.Context, cfg store.Files) error {
-	if _, err := admitSONiC(cfg["config_db.json"]); err != nil {
+	db, err := admitSONiC(cfg["config_db.json"])
+	if err != nil {
 		return err
 	}
 	schema, err := sonicyang.Shared()
 	if err != nil {
 		return err
 	}
-	if err := schema.Check(ctx, cfg["config_db.json"]); err != nil {
+	if err := schema.CheckDB(ctx, db); err != nil {
 		return fmt.Errorf("%w: %w", ErrRejected, err)
 	}
 	if conf, ok := cfg["frr.conf"]; ok {
@@ -95,7 +96,7 @@ func (s *SONiC) Apply(ctx context.Context, cfg store.Files) error {
 func (s *SONiC) running(ctx context.Context) (map[string]any, error) {
 	out, err := s.run(ctx, "show", "runningconfiguration", "all")
 	if err != nil {
-		return nil, fmt.Errorf("reading the running CONFIG_DB: %v: %s", err, lastLines(out, 3))
+		return nil, fmt.Errorf("reading the running CONFIG_DB: %w: %s", err, lastLines(out, 3))
 	}
 	var running map[string]any
 	if err := json.Unmarshal(out, &running); err != nil {
@@ -130,7 +131,7 @@ func (s *SONiC) applyDB(ctx context.Context, running, target map[string]any) err
 		return err
 	}
 	if out, err := s.run(ctx, "config", "reload", "-y", path); err != nil {
-		return fmt.Errorf("config reload: %v: %s", err, lastLines(out, 5))
+		return fmt.Errorf("config reload: %w: %s", err, lastLines(out, 5))
 	}
 	return nil
 }
@@ -163,10 +164,10 @@ func (s *SONiC) patch(ctx context.Context, running, desired map[string]any) erro
 	}
 	f.Close()
 	if out, err := s.run(ctx, "config", "apply-patch", "--dry-run", f.Name()); err != nil {
-		return fmt.Errorf("config apply-patch --dry-run: %v: %s", err, lastLines(out, 5))
+		return fmt.Errorf("config apply-patch --dry-run: %w: %s", err, lastLines(out, 5))
 	}
 	if out, err := s.run(ctx, "config", "apply-patch", f.Name()); err != nil {
-		return fmt.Errorf("config apply-patch: %v: %s", err, lastLines(out, 5))
+		return fmt.Errorf("config apply-patch: %w: %s", err, lastLines(out, 5))
 	}
 	return nil
 }
@@ -181,7 +182,7 @@ func (s *SONiC) applyFRR(ctx context.Context, conf []byte) error {
 	}
 	inside := "/etc/frr/" + filepath.Base(path)
 	if out, err := s.run(ctx, "docker", "exec", "bgp", "/usr/lib/frr/frr-reload.py", "--reload", "--stdout", inside); err != nil {
-		return fmt.Errorf("frr-reload.py in the bgp container: %v: %s", err, lastLines(out, 5))
+		return fmt.Errorf("frr-reload.py in the bgp container: %w: %s", err, lastLines(out, 5))
 	}
 	return nil
 }

@@ -39,7 +39,7 @@ func sonicSwitch(t *testing.T) []byte {
 	for k, v := range sonicOperatorTables() {
 		b, _ := json.Marshal(v)
 		var rows map[string]map[string]any
-		json.Unmarshal(b, &rows)
+		must(t, json.Unmarshal(b, &rows))
 		db[k] = rows
 	}
 	md := db["DEVICE_METADATA"]["localhost"]

@@ -87,8 +87,8 @@ func TestSONiCAppliesChange738AsOnePatch(t *testing.T) {
 		t.Fatalf("pre-check: %v", err)
 	}
 	var running, want map[string]any
-	json.Unmarshal(cli.running, &running)
-	json.Unmarshal(desired["config_db.json"], &want)
+	must(t, json.Unmarshal(cli.running, &running))
+	must(t, json.Unmarshal(desired["config_db.json"], &want))
 	ops := Diff(running, want)
 	if len(ops) != 1 || ops[0].Op != "add" || ops[0].Path != "/LOOPBACK_INTERFACE/Loopback0|198.51.100.100~132" {
 		t.Fatalf("patch: %+v", ops)
@@ -96,7 +96,7 @@ func TestSONiCAppliesChange738AsOnePatch(t *testing.T) {
 	if err := d.Apply(context.Background(), desired); err != nil {
 		t.Fatal(err)
 	}
-	json.Unmarshal(cli.running, &running)
+	must(t, json.Unmarshal(cli.running, &running))
 	if !reflect.DeepEqual(running, want) {
 		t.Error("running CONFIG_DB differs from the desired one after the patch")
 	}
@@ -141,7 +141,7 @@ func TestSONiCRoutingModeChangeReloads(t *testing.T) {
 func TestSONiCDrift(t *testing.T) {
 	desired := renderedSpine(t, "seed-lab")
 	var db map[string]any
-	json.Unmarshal(desired, &db)
+	must(t, json.Unmarshal(desired, &db))
 	db["FEATURE"] = map[string]any{"bgp": map[string]any{"state": "enabled"}}
 	running, _ := json.Marshal(db)
 	cli := &sonicCLI{t: t, running: running}

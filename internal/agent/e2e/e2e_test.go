@@ -24,9 +24,9 @@ import (
 	"underlay.dev/underlay/api/v1alpha1"
 	"underlay.dev/underlay/internal/agent/driver"
 	"underlay.dev/underlay/internal/agent/kube"
+	"underlay.dev/underlay/internal/bundle"
 	"underlay.dev/underlay/internal/expect"
 	"underlay.dev/underlay/internal/gen"
-	"underlay.dev/underlay/internal/gitops"
 	"underlay.dev/underlay/internal/lab"
 	"underlay.dev/underlay/internal/model"
 	"underlay.dev/underlay/internal/render/frr"
@@ -53,7 +53,7 @@ func rendered(t *testing.T, f *model.Fabric, d *model.Device) (*corev1.ConfigMap
 		t.Fatal(err)
 	}
 	exp, _ := expect.File(d)
-	cm := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: gitops.ConfigMapName(d.Name), Namespace: "dc1"},
+	cm := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: bundle.ConfigMapName(d.Name), Namespace: "dc1"},
 		Data: map[string]string{"frr.conf": string(conf), exp.Name: string(exp.Content)}}
 	rev, _ := kube.Revision(cm)
 	return cm, rev
@@ -134,7 +134,9 @@ func TestAgentBinaryOnRealFRR(t *testing.T) {
 	resolve.ApplyPolicies(f)
 	next, rev := rendered(t, f, leaf)
 	var cur corev1.ConfigMap
-	c.Get(ctx, client.ObjectKeyFromObject(next), &cur)
+	if err := c.Get(ctx, client.ObjectKeyFromObject(next), &cur); err != nil {
+		t.Fatal(err)
+	}
 	cur.Data = next.Data
 	if err := c.Update(ctx, &cur); err != nil {
 		t.Fatal(err)

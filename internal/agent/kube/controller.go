@@ -21,7 +21,7 @@ import (
 
 	"underlay.dev/underlay/internal/agent"
 	"underlay.dev/underlay/internal/agent/store"
-	"underlay.dev/underlay/internal/gitops"
+	"underlay.dev/underlay/internal/bundle"
 )
 
 var skipNameValidation = true
@@ -37,7 +37,7 @@ type Controller struct {
 
 // ConfigMapKey is the ConfigMap the device's agent watches.
 func (c *Controller) ConfigMapKey() types.NamespacedName {
-	return types.NamespacedName{Namespace: c.Namespace, Name: gitops.ConfigMapName(c.Device)}
+	return types.NamespacedName{Namespace: c.Namespace, Name: bundle.ConfigMapName(c.Device)}
 }
 
 // SetupWithManager registers the controller; the manager's cache must be
@@ -89,10 +89,10 @@ func Revision(cm *corev1.ConfigMap) (string, store.Files) {
 	for k, v := range cm.BinaryData {
 		files[k] = v
 	}
-	if rev := cm.Annotations[gitops.AnnotationHash]; revisionToken.MatchString(rev) {
+	if rev := cm.Annotations[bundle.AnnotationHash]; revisionToken.MatchString(rev) {
 		return rev, files
 	}
-	return gitops.ContentHash(files), files
+	return bundle.ContentHash(files), files
 }
 
 // recorder is the part of events.EventRecorder the reporter uses.

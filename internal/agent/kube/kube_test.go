@@ -20,7 +20,7 @@ import (
 	"underlay.dev/underlay/internal/agent"
 	"underlay.dev/underlay/internal/agent/agenttest"
 	"underlay.dev/underlay/internal/agent/store"
-	"underlay.dev/underlay/internal/gitops"
+	"underlay.dev/underlay/internal/bundle"
 )
 
 func init() { ctrllog.SetLogger(logr.Discard()) }
@@ -58,9 +58,9 @@ func startAPI(t testing.TB) (*envtest.Environment, client.Client) {
 }
 
 func configMap(ns, device, rev string, files store.Files) *corev1.ConfigMap {
-	cm := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: gitops.ConfigMapName(device),
-		Labels:      map[string]string{gitops.LabelDevice: device},
-		Annotations: map[string]string{gitops.AnnotationHash: rev}}, Data: map[string]string{}}
+	cm := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: bundle.ConfigMapName(device),
+		Labels:      map[string]string{bundle.LabelDevice: device},
+		Annotations: map[string]string{bundle.AnnotationHash: rev}}, Data: map[string]string{}}
 	for k, v := range files {
 		cm.Data[k] = string(v)
 	}

@@ -21,8 +21,8 @@ import (
 
 	"underlay.dev/underlay/api/v1alpha1"
 	"underlay.dev/underlay/internal/agent"
+	"underlay.dev/underlay/internal/bundle"
 	"underlay.dev/underlay/internal/expect"
-	"underlay.dev/underlay/internal/gitops"
 )
 
 // Config is how one agent runs.
@@ -67,7 +67,7 @@ func CacheOptions(device, namespace string) cache.Options {
 	return cache.Options{
 		DefaultNamespaces: map[string]cache.Config{namespace: {}},
 		ByObject: map[client.Object]cache.ByObject{
-			&corev1.ConfigMap{}:       byName(gitops.ConfigMapName(device)),
+			&corev1.ConfigMap{}:       byName(bundle.ConfigMapName(device)),
 			&v1alpha1.NetworkDevice{}: byName(device),
 		},
 	}

@@ -74,7 +74,9 @@ func TestAPIServerOutage(t *testing.T) {
 	env, admin := startAPI(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	admin.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "dc1"}})
+	if err := admin.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "dc1"}}); err != nil {
+		t.Fatal(err)
+	}
 	u, _ := url.Parse(env.Config.Host)
 	p := &proxy{addr: "127.0.0.1:0", target: u.Host}
 	p.up(t)
@@ -91,7 +93,9 @@ func TestAPIServerOutage(t *testing.T) {
 
 	p.down()
 	var cm corev1.ConfigMap
-	admin.Get(ctx, client.ObjectKey{Namespace: "dc1", Name: "underlay-leaf1"}, &cm)
+	if err := admin.Get(ctx, client.ObjectKey{Namespace: "dc1", Name: "underlay-leaf1"}, &cm); err != nil {
+		t.Fatal(err)
+	}
 	cm.Data = map[string]string{"frr.conf": "v2", "expect.json": agenttest.Expect}
 	cm.Annotations["underlay.dev/content-hash"] = "sha256:r2"
 	if err := admin.Update(ctx, &cm); err != nil {

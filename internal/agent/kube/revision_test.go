@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"underlay.dev/underlay/internal/agent/store"
-	"underlay.dev/underlay/internal/gitops"
+	"underlay.dev/underlay/internal/bundle"
 )
 
 // TestRevisionRefusesMalformedAnnotation: the revision lands in status,
@@ -15,7 +15,7 @@ func TestRevisionRefusesMalformedAnnotation(t *testing.T) {
 	files := store.Files{"frr.conf": []byte("x")}
 	for _, ann := range []string{strings.Repeat("a", 100<<10), "sha256:abc def", "sha256:abc\nlastError: forged", ""} {
 		rev, _ := Revision(configMap("dc1", "leaf1", ann, files))
-		if rev != gitops.ContentHash(files) {
+		if rev != bundle.ContentHash(files) {
 			t.Errorf("annotation %.40q became revision %.40q", ann, rev)
 		}
 	}

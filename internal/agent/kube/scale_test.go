@@ -17,7 +17,7 @@ import (
 	"underlay.dev/underlay/internal/agent"
 	"underlay.dev/underlay/internal/agent/agenttest"
 	"underlay.dev/underlay/internal/agent/store"
-	"underlay.dev/underlay/internal/gitops"
+	"underlay.dev/underlay/internal/bundle"
 )
 
 // BenchmarkThousandAgents runs 1,000 agents' worth of watches against one
@@ -31,7 +31,9 @@ func BenchmarkThousandAgents(b *testing.B) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	cs := kubernetes.NewForConfigOrDie(env.Config)
-	c.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "dc1"}})
+	if err := c.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "dc1"}}); err != nil {
+		b.Fatal(err)
+	}
 	var acked sync.Map
 	for i := range n {
 		dev := fmt.Sprintf("d%04d", i)
@@ -70,7 +72,9 @@ func BenchmarkThousandAgents(b *testing.B) {
 		// Acknowledged in memory; now confirm in the API.
 		var list v1alpha1.NetworkDeviceList
 		for {
-			c.List(ctx, &list, client.InNamespace("dc1"))
+			if err := c.List(ctx, &list, client.InNamespace("dc1")); err != nil {
+				b.Fatal(err)
+			}
 			done := 0
 			for _, nd := range list.Items {
 				if nd.Status.AppliedRevision == rev {
@@ -89,7 +93,7 @@ func BenchmarkThousandAgents(b *testing.B) {
 // watchOwn is the agent's source reduced to its essence: a watch on one
 // ConfigMap by name, each event submitted to the runner.
 func watchOwn(ctx context.Context, b *testing.B, cs *kubernetes.Clientset, dev string, r *agent.Runner) {
-	sel := fields.OneTermEqualSelector("metadata.name", gitops.ConfigMapName(dev)).String()
+	sel := fields.OneTermEqualSelector("metadata.name", bundle.ConfigMapName(dev)).String()
 	w, err := cs.CoreV1().ConfigMaps("dc1").Watch(ctx, metav1.ListOptions{FieldSelector: sel})
 	if err != nil {
 		b.Error(err)

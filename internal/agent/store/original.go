@@ -6,8 +6,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-
-	"underlay.dev/underlay/internal/atomicfile"
 )
 
 // OriginalRevision names the configuration a device ran before its first
@@ -19,15 +17,18 @@ const OriginalRevision = "before-first-apply"
 // no last-known-good. It is swapped in whole, like a commit.
 func (s *Store) SetOriginal(files Files) error {
 	dir := filepath.Join(s.dir, "original")
-	tmp, err := s.stage(files)
+	if _, err := os.Lstat(dir); err == nil {
+		return fmt.Errorf("recording the original config: %s exists already (it is recorded once)", dir)
+	}
+	d, err := s.stage("original", files, "")
 	if err != nil {
 		return fmt.Errorf("recording the original config: %w", err)
 	}
-	defer os.RemoveAll(tmp)
-	if err := os.Rename(tmp, dir); err != nil {
+	defer d.Close()
+	if err := d.Commit(); err != nil {
 		return fmt.Errorf("recording the original config: %w", err)
 	}
-	return atomicfile.SyncDir(s.dir)
+	return nil
 }
 
 // Original returns the configuration recorded by SetOriginal, or nil

@@ -22,27 +22,17 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strings"
 
-	"golang.org/x/sys/unix"
-
 	"underlay.dev/underlay/internal/atomicfile"
+	"underlay.dev/underlay/internal/bundle"
 )
 
 const revisionFile = ".revision"
 
 // Files are a configuration: ConfigMap key → content.
 type Files map[string][]byte
-
-var fileName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$`)
-
-// ValidName reports whether a ConfigMap key may become a file name: no
-// path separators, no leading dot, nothing like "..".
-func ValidName(name string) bool {
-	return fileName.MatchString(name) && !strings.Contains(name, "..")
-}
 
 // Store is the agent's state directory.
 type Store struct{ dir string }
@@ -53,9 +43,13 @@ func Open(dir string) (*Store, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("state directory: %w", err)
 	}
-	stale, _ := filepath.Glob(filepath.Join(dir, ".good-*"))
-	for _, s := range stale {
-		os.RemoveAll(s)
+	// Staging directories of a crash: atomicfile's, and ".good-*" of
+	// versions that staged by themselves.
+	for _, pattern := range []string{".good.tmp-*", ".original.tmp-*", ".good-*"} {
+		stale, _ := filepath.Glob(filepath.Join(dir, pattern))
+		for _, s := range stale {
+			os.RemoveAll(s)
+		}
 	}
 	return &Store{dir: dir}, nil
 }
@@ -79,48 +73,34 @@ func (s *Store) Good() (string, Files, error) {
 
 // Commit records files as the last-known-good revision.
 func (s *Store) Commit(rev string, files Files) error {
-	tmp, err := s.stage(files)
+	d, err := s.stage("good", files, rev)
 	if err != nil {
 		return fmt.Errorf("committing %s: %w", rev, err)
 	}
-	defer os.RemoveAll(tmp)
-	if err := atomicfile.WriteFile(filepath.Join(tmp, revisionFile), []byte(rev+"\n"), 0o600); err != nil {
-		return err
-	}
-	good := filepath.Join(s.dir, "good")
-	// After the exchange tmp holds the old revision; the deferred
-	// RemoveAll deletes it.
-	err = unix.Renameat2(unix.AT_FDCWD, tmp, unix.AT_FDCWD, good, unix.RENAME_EXCHANGE)
-	if errors.Is(err, unix.ENOENT) {
-		err = os.Rename(tmp, good)
-	}
-	if err != nil {
+	// After the exchange the staging directory holds the old revision;
+	// Close deletes it.
+	defer d.Close()
+	if err := d.Commit(); err != nil {
 		return fmt.Errorf("committing %s: %w", rev, err)
-	}
-	if err := atomicfile.SyncDir(s.dir); err != nil {
-		return err
 	}
 	return s.Done()
 }
 
-// stage writes files into a new temporary directory beside the store's
-// revisions (Open removes one a crash left), to be swapped in whole.
-func (s *Store) stage(files Files) (string, error) {
-	tmp, err := os.MkdirTemp(s.dir, ".good-")
-	if err != nil {
-		return "", err
-	}
-	for _, name := range sortedNames(files) {
-		err = fmt.Errorf("invalid file name %q", name)
-		if ValidName(name) {
-			err = atomicfile.WriteFile(filepath.Join(tmp, name), files[name], 0o600)
+// stage writes files, and rev as the revision marker unless it is "",
+// into a new directory beside <state>/name (Open removes one a crash
+// left), to be swapped in whole.
+func (s *Store) stage(name string, files Files, rev string) (*atomicfile.Dir, error) {
+	all := make(map[string][]byte, len(files)+1)
+	for _, n := range sortedNames(files) {
+		if !bundle.ValidFileName(n) {
+			return nil, fmt.Errorf("invalid file name %q", n)
 		}
-		if err != nil {
-			os.RemoveAll(tmp)
-			return "", err
-		}
+		all[n] = files[n]
 	}
-	return tmp, nil
+	if rev != "" {
+		all[revisionFile] = []byte(rev + "\n")
+	}
+	return atomicfile.StageDir(filepath.Join(s.dir, name), all, 0o600)
 }
 
 // readFiles reads a revision's files, without its revision marker.

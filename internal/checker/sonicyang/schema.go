@@ -47,7 +47,7 @@ func Load(dir string) (*Schema, error) {
 		}
 	}
 	if errs := ms.Process(); len(errs) > 0 {
-		return nil, fmt.Errorf("processing SONiC YANG models: %v", errs[0])
+		return nil, fmt.Errorf("processing SONiC YANG models: %w", errs[0])
 	}
 	s := &Schema{Dir: dir, tables: map[string]table{}}
 	names := make([]string, 0, len(ms.Modules))

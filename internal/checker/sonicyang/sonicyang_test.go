@@ -64,3 +64,34 @@ func TestRejects(t *testing.T) {
 		})
 	}
 }
+
+// TestTranslateDB: the agent's path (decoded once, TranslateDB) gives what
+// the bytes path gives, and a document not shaped {table: {key: {field:
+// value}}} is refused by both, naming the table or row.
+func TestTranslateDB(t *testing.T) {
+	s := load(t)
+	good := `{"PORT": {"Ethernet0": {"lanes": "0,1,2,3", "mtu": "9100"}}, "INTERFACE": {"Ethernet0": null}}`
+	for _, tt := range []struct{ doc, want string }{
+		{good, ""},
+		{`{"PORT": "Ethernet0"}`, "table PORT is not an object"},
+		{`{"PORT": {"Ethernet0": 9100}}`, "PORT|Ethernet0 is not an object"},
+	} {
+		var db map[string]any
+		if err := json.Unmarshal([]byte(tt.doc), &db); err != nil {
+			t.Fatal(err)
+		}
+		fromDB, errDB := s.TranslateDB(db)
+		fromBytes, errBytes := s.Translate([]byte(tt.doc))
+		if tt.want == "" {
+			if errDB != nil || errBytes != nil || string(fromDB) != string(fromBytes) {
+				t.Errorf("%s: TranslateDB %v, Translate %v; outputs equal: %v", tt.doc, errDB, errBytes, string(fromDB) == string(fromBytes))
+			}
+			continue
+		}
+		for _, err := range []error{errDB, errBytes} {
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("%s: got %v, want …%s…", tt.doc, err, tt.want)
+			}
+		}
+	}
+}

@@ -20,9 +20,20 @@ var separated = map[string]string{
 // Translate turns config_db.json into YANG-shaped JSON for libyang. Every
 // problem is reported, each naming its table and key.
 func (s *Schema) Translate(configDB []byte) ([]byte, error) {
-	var db map[string]map[string]map[string]any
+	var db map[string]any
 	if err := json.Unmarshal(configDB, &db); err != nil {
 		return nil, fmt.Errorf("config_db.json is not {table: {key: {field: value}}}: %w", err)
+	}
+	return s.TranslateDB(db)
+}
+
+// TranslateDB is Translate of a config_db.json decoded already (as by
+// encoding/json into map[string]any): the agent decodes the file once, for
+// its admission and for this check.
+func (s *Schema) TranslateDB(decoded map[string]any) ([]byte, error) {
+	db, err := tablesOf(decoded)
+	if err != nil {
+		return nil, err
 	}
 	out := map[string]any{}
 	var errs []string
@@ -45,6 +56,28 @@ func (s *Schema) Translate(configDB []byte) ([]byte, error) {
 		return nil, fmt.Errorf("config_db.json does not fit the SONiC YANG models:\n%s", strings.Join(errs, "\n"))
 	}
 	return json.MarshalIndent(out, "", " ")
+}
+
+// tablesOf checks that a decoded config_db.json is {table: {key: {field:
+// value}}} and returns it typed so; null stands for an empty table or row,
+// as it does for encoding/json.
+func tablesOf(decoded map[string]any) (map[string]map[string]map[string]any, error) {
+	db := make(map[string]map[string]map[string]any, len(decoded))
+	for _, tname := range sortedKeys(decoded) {
+		rows, ok := decoded[tname].(map[string]any)
+		if !ok && decoded[tname] != nil {
+			return nil, fmt.Errorf("config_db.json is not {table: {key: {field: value}}}: table %s is not an object", tname)
+		}
+		db[tname] = make(map[string]map[string]any, len(rows))
+		for _, key := range sortedKeys(rows) {
+			fields, ok := rows[key].(map[string]any)
+			if !ok && rows[key] != nil {
+				return nil, fmt.Errorf("config_db.json is not {table: {key: {field: value}}}: %s|%s is not an object", tname, key)
+			}
+			db[tname][key] = fields
+		}
+	}
+	return db, nil
 }
 
 func translateTable(tname string, te *yang.Entry, rows map[string]map[string]any) (map[string]any, []string) {

@@ -65,3 +65,12 @@ func (s *Schema) Check(ctx context.Context, configDB []byte) error {
 	}
 	return s.Validate(ctx, y)
 }
+
+// CheckDB is Check of a config_db.json decoded already (TranslateDB).
+func (s *Schema) CheckDB(ctx context.Context, db map[string]any) error {
+	y, err := s.TranslateDB(db)
+	if err != nil {
+		return err
+	}
+	return s.Validate(ctx, y)
+}

@@ -5,6 +5,7 @@ import (
 
 	"sigs.k8s.io/yaml"
 
+	"underlay.dev/underlay/internal/checker/nvuedoc"
 	"underlay.dev/underlay/internal/testutil/fabrics"
 )
 
@@ -61,7 +62,7 @@ func TestIPv6NeighborsCarryNoIPv4(t *testing.T) {
 	if got := v6.AddressFamily["ipv4-unicast"].Enable; got != "off" {
 		t.Errorf("the IPv6 neighbor's ipv4-unicast enable is %q, want off:\n%s", got, doc)
 	}
-	if err := Validate(doc); err != nil {
+	if err := nvuedoc.Validate(doc); err != nil {
 		t.Error(err)
 	}
 }

@@ -1,10 +1,14 @@
-package nvue
+// Package nvuedoc checks an NVIDIA NVUE startup document against the part
+// of NVUE's documented object model underlay relies on. It sits with the
+// other checkers because the renderer's tests, the device agent's
+// pre-check and the NVUE emulator all judge a document by it; unlike them
+// it runs no program, so it needs nothing installed.
+package nvuedoc
 
 import (
 	"fmt"
 	"math"
 	"net/netip"
-	"regexp"
 	"sort"
 	"strings"
 
@@ -13,20 +17,40 @@ import (
 	"underlay.dev/underlay/internal/model"
 )
 
-var swpName = regexp.MustCompile(`^swp[0-9]+(s[0-9]+)?$`)
+// swpName is the rule resolve checks NVUE ports with (model.PortNames).
+var swpName = model.PortNames[model.PlatformNVUE].Pattern
 
-// Validate checks an NVUE startup document against the part of NVIDIA's
-// documented object model that underlay relies on: a list of `header` /
-// `set` items; interfaces named and typed consistently with valid
-// addresses; a BGP ASN in range and an IPv4 router ID; peers that are
-// addresses or existing interfaces; and route maps and prefix lists that
-// exist where they are referenced. It reports every problem, by path.
-// The device agent and the NVUE emulator use it before applying.
-func Validate(doc []byte) error {
-	var items []map[string]any
+// Document is an NVUE startup document decoded: a list of items, each
+// `header` or `set`.
+type Document []map[string]any
+
+// Parse decodes an NVUE startup document strictly (a key twice is an
+// error), so one decode serves both a caller's own checks and Check.
+func Parse(doc []byte) (Document, error) {
+	var items Document
 	if err := yaml.UnmarshalStrict(doc, &items); err != nil {
-		return fmt.Errorf("nvue document is not a list of header/set items: %w", err)
+		return nil, fmt.Errorf("nvue document is not a list of header/set items: %w", err)
 	}
+	return items, nil
+}
+
+// Validate parses doc and checks it (Parse, then Check).
+func Validate(doc []byte) error {
+	items, err := Parse(doc)
+	if err != nil {
+		return err
+	}
+	return items.Check()
+}
+
+// Check checks the document against the part of NVIDIA's documented
+// object model that underlay relies on: a list of `header` / `set` items;
+// interfaces named and typed consistently with valid addresses; a BGP ASN
+// in range and an IPv4 router ID; peers that are addresses or existing
+// interfaces; and route maps and prefix lists that exist where they are
+// referenced. It reports every problem, by path. The device agent and the
+// NVUE emulator use it before applying.
+func (items Document) Check() error {
 	v := &validator{}
 	for i, item := range items {
 		for k, tree := range item {

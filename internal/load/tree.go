@@ -1,4 +1,4 @@
-package cli
+package load
 
 import (
 	"errors"
@@ -11,13 +11,13 @@ import (
 	"underlay.dev/underlay/internal/resolve"
 )
 
-// buildTree renders every device of a resolved intent in memory. validate
-// runs it too, so that validate fails wherever render would: resolve
-// checks each condition a renderer refuses, with a better message, and a
-// refusal it misses still comes out as an error on the device's line
+// Tree renders every device of a resolved intent in memory. validate runs
+// it too, so that validate fails wherever render would: resolve checks
+// each condition a renderer refuses, with a better message, and a refusal
+// it misses still comes out as an error on the device's line (intent.Errors)
 // rather than as render's unlocated failure after validate passed.
-func buildTree(l *resolve.File) (*gitops.Tree, error) {
-	tree, err := gitops.Build(l.Fabric, platform.Renderer)
+func Tree(f *resolve.File) (*gitops.Tree, error) {
+	tree, err := gitops.Build(f.Fabric, platform.Renderer)
 	if err == nil {
 		return tree, nil
 	}
@@ -28,7 +28,7 @@ func buildTree(l *resolve.File) (*gitops.Tree, error) {
 			return nil, err
 		}
 		p := field.NewPath("spec", "devices").Key(de.Device).String()
-		list = append(list, intent.Error{File: l.Doc.Path, Line: l.Doc.Line(p), Field: p,
+		list = append(list, intent.Error{File: f.Doc.Path, Line: f.Doc.Line(p), Field: p,
 			Msg: "cannot be rendered: " + de.Err.Error()})
 	}
 	return nil, list

@@ -1,0 +1,169 @@
+package fleet
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"underlay.dev/underlay/api/v1alpha1"
+	"underlay.dev/underlay/internal/bundle"
+	"underlay.dev/underlay/internal/testutil/apiserver"
+)
+
+func cond(typ string, status metav1.ConditionStatus, reason string) metav1.Condition {
+	return metav1.Condition{Type: typ, Status: status, Reason: reason, Message: typ + " " + reason}
+}
+
+func TestSummary(t *testing.T) {
+	full := v1alpha1.NetworkDeviceStatus{DesiredRevision: "sha256:2", AppliedRevision: "sha256:1", Sessions: "1/2",
+		LastApplyDuration: "31s", RollbackCount: 3, LastError: "health gate: swp1 not Established",
+		LastAppliedTime: &metav1.Time{Time: applied}}
+	tests := []struct {
+		name   string
+		status v1alpha1.NetworkDeviceStatus
+		conds  []metav1.Condition
+		want   Device
+	}{
+		{name: "never reported", want: Device{Ready: metav1.ConditionUnknown}},
+		{name: "ready: its reason", conds: []metav1.Condition{cond(v1alpha1.ConditionReady, metav1.ConditionTrue, v1alpha1.ReasonApplied)},
+			want: Device{Ready: metav1.ConditionTrue, Reason: v1alpha1.ReasonApplied, Message: "Ready Applied"}},
+		{name: "degraded: its reason over ready's", status: full, conds: []metav1.Condition{
+			cond(v1alpha1.ConditionReady, metav1.ConditionFalse, v1alpha1.ReasonFailed),
+			cond(v1alpha1.ConditionDegraded, metav1.ConditionTrue, v1alpha1.ReasonRolledBack)},
+			want: Device{Ready: metav1.ConditionFalse, Degraded: true, Reason: v1alpha1.ReasonRolledBack,
+				Message: "Degraded RolledBack", Sessions: "1/2", DesiredRevision: "sha256:2", AppliedRevision: "sha256:1",
+				LastApplyDuration: "31s", LastApplied: applied, RollbackCount: 3, LastError: "health gate: swp1 not Established"}},
+		{name: "no longer degraded: ready's reason", conds: []metav1.Condition{
+			cond(v1alpha1.ConditionDegraded, metav1.ConditionFalse, v1alpha1.ReasonApplied),
+			cond(v1alpha1.ConditionReady, metav1.ConditionTrue, v1alpha1.ReasonDriftCorrected)},
+			want: Device{Ready: metav1.ConditionTrue, Reason: v1alpha1.ReasonDriftCorrected, Message: "Ready DriftCorrected"}},
+		{name: "degraded before any ready", conds: []metav1.Condition{
+			cond(v1alpha1.ConditionDegraded, metav1.ConditionTrue, v1alpha1.ReasonRejected)},
+			want: Device{Ready: metav1.ConditionUnknown, Degraded: true, Reason: v1alpha1.ReasonRejected, Message: "Degraded Rejected"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := v1alpha1.NetworkDevice{ObjectMeta: metav1.ObjectMeta{Namespace: "dc1", Name: "leaf1"},
+				Spec: v1alpha1.NetworkDeviceSpec{Platform: "sonic"}, Status: tt.status}
+			d.Status.Conditions = tt.conds
+			tt.want.Namespace, tt.want.Name, tt.want.Platform = "dc1", "leaf1", "sonic"
+			if diff := cmp.Diff(tt.want, Summary(&d)); diff != "" {
+				t.Errorf("Summary (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// applied is when seed's leaf1 last applied, in whole seconds as the API
+// server keeps it.
+var applied = time.Date(2026, 12, 1, 23, 59, 58, 0, time.UTC)
+
+// seed creates the devices, each "namespace/name/fabric", and reports
+// leaf1 degraded, as its agent would.
+func seed(t *testing.T, c client.Client, devs ...string) {
+	t.Helper()
+	ctx := context.Background()
+	namespaces := map[string]bool{}
+	for _, d := range devs {
+		f := strings.Split(d, "/")
+		if !namespaces[f[0]] {
+			namespaces[f[0]] = true
+			if err := c.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: f[0]}}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		nd := &v1alpha1.NetworkDevice{ObjectMeta: metav1.ObjectMeta{Namespace: f[0], Name: f[1],
+			Labels: map[string]string{bundle.LabelFabric: f[2]}}, Spec: v1alpha1.NetworkDeviceSpec{Fabric: f[2], Platform: "nvue"}}
+		if err := c.Create(ctx, nd); err != nil {
+			t.Fatal(err)
+		}
+		if f[1] != "leaf1" {
+			continue
+		}
+		nd.Status = v1alpha1.NetworkDeviceStatus{AppliedRevision: "sha256:1", Sessions: "0/2", LastAppliedTime: &metav1.Time{Time: applied}}
+		meta.SetStatusCondition(&nd.Status.Conditions, cond(v1alpha1.ConditionDegraded, metav1.ConditionTrue, v1alpha1.ReasonRolledBack))
+		if err := c.Status().Update(ctx, nd); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// reversed hands back every list in reverse, as a cache (an informer's,
+// which a server would read) may order it any way.
+type reversed struct{ client.Reader }
+
+func (r reversed) List(ctx context.Context, list client.ObjectList, opts ...client.ListOption) error {
+	if err := r.Reader.List(ctx, list, opts...); err != nil {
+		return err
+	}
+	l := list.(*v1alpha1.NetworkDeviceList)
+	for i, j := 0, len(l.Items)-1; i < j; i, j = i+1, j-1 {
+		l.Items[i], l.Items[j] = l.Items[j], l.Items[i]
+	}
+	return nil
+}
+
+func TestListAgainstTheAPIServer(t *testing.T) {
+	c, err := Client(apiserver.Start(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	seed(t, c, "dc2/spine1/dc2", "dc1/spine1/dc1", "dc1/leaf1/dc1", "lab/leaf1/dc1", "lab/edge/edge")
+	tests := []struct {
+		name string
+		sel  Selector
+		want string
+	}{
+		{name: "everything", want: "dc1/leaf1 dc1/spine1 dc2/spine1 lab/edge lab/leaf1"},
+		{name: "namespace", sel: Selector{Namespace: "lab"}, want: "lab/edge lab/leaf1"},
+		{name: "fabric across namespaces", sel: Selector{Fabric: "dc1"}, want: "dc1/leaf1 dc1/spine1 lab/leaf1"},
+		{name: "fabric in a namespace", sel: Selector{Namespace: "lab", Fabric: "dc1"}, want: "lab/leaf1"},
+		{name: "no such fabric", sel: Selector{Fabric: "dc9"}, want: ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for _, r := range []client.Reader{c, reversed{c}} {
+				devs, err := List(context.Background(), r, tt.sel)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var got []string
+				for _, d := range devs {
+					got = append(got, d.Namespace+"/"+d.Name)
+				}
+				if strings.Join(got, " ") != tt.want {
+					t.Errorf("%T: devices %s, want %s", r, got, tt.want)
+				}
+			}
+		})
+	}
+	devs, err := List(context.Background(), c, Selector{Namespace: "dc1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Device{{Namespace: "dc1", Name: "leaf1", Platform: "nvue", Ready: metav1.ConditionUnknown, Degraded: true,
+		Reason: v1alpha1.ReasonRolledBack, Message: "Degraded RolledBack", Sessions: "0/2", AppliedRevision: "sha256:1", LastApplied: applied},
+		{Namespace: "dc1", Name: "spine1", Platform: "nvue", Ready: metav1.ConditionUnknown}}
+	if diff := cmp.Diff(want, Summaries(devs)); diff != "" {
+		t.Errorf("what the agent wrote, read back (-want +got):\n%s", diff)
+	}
+	testListError(t, c)
+}
+
+// testListError: a failed list says what failed and wraps the cause.
+func testListError(t *testing.T, c client.Client) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := List(ctx, c, Selector{})
+	if !errors.Is(err, context.Canceled) || !strings.HasPrefix(err.Error(), "listing NetworkDevices: ") {
+		t.Errorf("cancelled list: %v", err)
+	}
+}

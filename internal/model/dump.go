@@ -1,0 +1,127 @@
+package model
+
+import (
+	"bytes"
+	"fmt"
+	"net/netip"
+	"strings"
+)
+
+// Dump writes the fabric as stable, line-oriented text: one line per
+// device, interface, instance, session, policy, link and check, in the
+// model's order. A golden of each example's dump pins what resolve
+// produces between the intent and the native files, so a change in the
+// model shows up as a readable diff before it shows up in four renderers.
+func Dump(f *Fabric) []byte {
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "fabric %s namespace=%s loopback-pools=%s\n", f.Name, f.Namespace, prefixes(f.LoopbackPools))
+	fmt.Fprintf(&b, "bgp %s\n", dumpBGP(f.BGP))
+	if f.Agent != nil {
+		fmt.Fprintf(&b, "agent image=%s health-timeout=%d\n", f.Agent.Image, f.Agent.HealthTimeout)
+	}
+	for _, d := range f.Devices {
+		dumpDevice(&b, d)
+	}
+	for _, l := range f.Links {
+		fmt.Fprintf(&b, "link %s -- %s mtu=%d unnumbered=%t v4=%s v6=%s\n", l.A, l.B, l.MTU, l.Unnumbered, optPrefix(l.V4), optPrefix(l.V6))
+	}
+	for _, c := range f.Checks {
+		var from []string
+		for _, d := range c.From {
+			from = append(from, d.Name)
+		}
+		fmt.Fprintf(&b, "check %s from=%s to=%s min-paths=%d reach=%t\n", c.Name, strings.Join(from, ","), prefixes(c.To), c.MinPaths, c.Reach)
+	}
+	return b.Bytes()
+}
+
+func dumpBGP(g BGP) string {
+	return fmt.Sprintf("multipath-relax=%t maximum-paths=%d keepalive=%d hold=%d", g.MultipathRelax, g.MaximumPaths, g.Keepalive, g.Hold)
+}
+
+func dumpDevice(b *bytes.Buffer, d *Device) {
+	fmt.Fprintf(b, "device %s role=%s platform=%s asn=%s pod=%d router-id=%s\n", d.Name, d.Role, d.Platform, d.ASN, d.Pod, d.RouterID)
+	fmt.Fprintf(b, "  bgp %s\n", dumpBGP(d.BGP))
+	if d.Sonic != (SonicSettings{}) {
+		fmt.Fprintf(b, "  sonic hwsku=%s platform=%s mac=%s routing-mode=%s\n", d.Sonic.HWSKU, d.Sonic.Platform, d.Sonic.MAC, d.Sonic.RoutingMode)
+	}
+	for _, s := range d.Subnets {
+		fmt.Fprintf(b, "  subnet %s port=%s gateway=%s\n", s.Prefix, s.Port, optPrefix(s.Gateway))
+	}
+	for _, i := range d.Interfaces {
+		fmt.Fprintf(b, "  interface %s kind=%s mtu=%d unnumbered=%t addrs=%s instance=%s", i.Name, i.Kind, i.MTU, i.Unnumbered, prefixes(i.Addrs), i.Instance)
+		if i.Port != nil {
+			fmt.Fprintf(b, " link-to=%s:%s", i.Port.Peer.Name, i.Port.PeerPort)
+		}
+		if len(i.Members) > 0 || len(i.VLANs) > 0 {
+			fmt.Fprintf(b, " members=%s vlans=%v", strings.Join(i.Members, ","), i.VLANs)
+		}
+		b.WriteByte('\n')
+	}
+	for _, in := range d.Instances {
+		fmt.Fprintf(b, "  instance %s asn=%s router-id=%s originates=%s\n", in.Name, in.ASN, in.RouterID, prefixes(in.Originated))
+		for _, s := range in.Sessions {
+			dumpSession(b, s)
+		}
+	}
+	for _, p := range d.Policies {
+		var rules []string
+		for _, r := range p.Rules {
+			rules = append(rules, dumpRule(r))
+		}
+		fmt.Fprintf(b, "  policy %s [%s]\n", p.Name, strings.Join(rules, " "))
+	}
+}
+
+func dumpSession(b *bytes.Buffer, s *Session) {
+	fmt.Fprintf(b, "    session %s neighbor=%s peer-asn=%s families=%v", s.Description(), s.Neighbor(), s.PeerASN, s.Families)
+	if s.Port != "" {
+		fmt.Fprintf(b, " port=%s", s.Port)
+	}
+	if !s.Unnumbered && s.LocalAddr.IsValid() {
+		fmt.Fprintf(b, " local=%s", s.LocalAddr)
+	}
+	fmt.Fprintf(b, " import=%s export=%s", policyName(s.Import), policyName(s.Export))
+	switch {
+	case s.External != nil:
+		fmt.Fprintf(b, " external asn=%s announces=%s", s.External.ASN, prefixes(s.External.Announces))
+	case s.Group != nil:
+		g := s.Group
+		fmt.Fprintf(b, " group asn=%s listen=%s listen-limit=%d max-prefixes=%d announces=%s",
+			g.ASN, prefixes(g.Listen), g.ListenLimit, g.MaxPrefixes, prefixes(g.Announces))
+	}
+	b.WriteByte('\n')
+}
+
+func dumpRule(r PrefixRule) string {
+	s := r.Prefix.String()
+	if r.Ge > 0 {
+		s += fmt.Sprintf(" ge %d", r.Ge)
+	}
+	if r.Le > 0 {
+		s += fmt.Sprintf(" le %d", r.Le)
+	}
+	return "{" + s + "}"
+}
+
+func policyName(p *Policy) string {
+	if p == nil {
+		return "-"
+	}
+	return p.Name
+}
+
+func optPrefix(p netip.Prefix) string {
+	if !p.IsValid() {
+		return "-"
+	}
+	return p.String()
+}
+
+func prefixes(ps []netip.Prefix) string {
+	s := make([]string, len(ps))
+	for i, p := range ps {
+		s[i] = p.String()
+	}
+	return "[" + strings.Join(s, " ") + "]"
+}
