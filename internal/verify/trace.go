@@ -7,9 +7,9 @@ import (
 )
 
 // Trace explains how device reaches prefix: each hop with its next hops,
-// the AS path it chose and why, following every ECMP branch once. device
-// may name a stub ("device/neighbour"): how the route reaches that
-// external neighbour or group.
+// the AS path it chose and why, following every ECMP branch once, in the
+// default routing instance. device may name a stub ("device/neighbour"):
+// how the route reaches that external neighbour or group.
 func (g *Graph) Trace(device string, prefix netip.Prefix) (string, error) {
 	v, ok := g.byName[device]
 	if !ok {
