@@ -76,7 +76,9 @@ func stubAnnounces(s *model.Session) []netip.Prefix {
 // stubClasses groups what the instance's stubs announce: a prefix that
 // several stubs announce (a default route from two firewalls) is one
 // class with every one of them as origin, so devices choose between them
-// as BGP does.
+// as BGP does. A prefix that a device of the fabric originates as well
+// stays a class of its own beside the device's (its RIB entries then
+// appear twice): intent validation is the place to refuse such announces.
 func (g *Graph) stubClasses(ii int32) []*class {
 	in := g.insts[ii]
 	origins := map[netip.Prefix][]int32{}
