@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"underlay.dev/underlay/api/v1alpha1"
+	"underlay.dev/underlay/internal/model"
+	"underlay.dev/underlay/internal/platform"
 )
 
 // Clos describes the fabric to generate.
@@ -98,6 +100,9 @@ func (c Clos) Write(out io.Writer) error {
 	if c.SpinePlatform == "" {
 		c.SpinePlatform = c.Platform
 	}
+	if err := c.checkPlatforms(); err != nil {
+		return err
+	}
 	w := &writer{c: c}
 	w.header()
 	w.devices()
@@ -156,4 +161,22 @@ func (w *writer) header() {
 		w.f("    unnumbered: true\n")
 	}
 	w.f("  devices:\n")
+}
+
+// checkPlatforms refuses a platform that is not one or may not take the
+// role gen gives it, before any port is named after it.
+func (c Clos) checkPlatforms() error {
+	for _, p := range []struct {
+		flag, name string
+		role       model.Role
+	}{{"--platform", c.Platform, model.RoleLeaf}, {"--spine-platform", c.SpinePlatform, model.RoleSpine}} {
+		d, err := platform.Get(model.Platform(p.name))
+		if err != nil {
+			return fmt.Errorf("%s: %w", p.flag, err)
+		}
+		if !d.MayTake(p.role) {
+			return fmt.Errorf("%s %s: a %s device may not be a %s (it may be %v)", p.flag, p.name, p.name, p.role, d.Roles)
+		}
+	}
+	return nil
 }

@@ -1,6 +1,11 @@
 package gen
 
-import "fmt"
+import (
+	"fmt"
+
+	"underlay.dev/underlay/internal/model"
+	"underlay.dev/underlay/internal/platform"
+)
 
 func (c Clos) podPrefix(p int) string {
 	if c.Pods == 0 {
@@ -12,13 +17,9 @@ func (c Clos) podPrefix(p int) string {
 func spineName(c Clos, p, i int) string { return fmt.Sprintf("%sspine%d", c.podPrefix(p), i) }
 func leafName(c Clos, p, i int) string  { return fmt.Sprintf("%sleaf%d", c.podPrefix(p), i) }
 
-// port names the n-th (1-based) fabric port of a platform.
-func port(platform string, n int) string {
-	if platform == "sonic" {
-		return fmt.Sprintf("Ethernet%d", 4*(n-1))
-	}
-	return fmt.Sprintf("swp%d", n)
-}
+// port names the n-th (1-based) fabric port of a platform, as its
+// descriptor does; Write has checked that p is one.
+func port(p string, n int) string { return platform.MustGet(model.Platform(p)).Ports.Nth(n) }
 
 // subnet is the i-th (0-based) leaf server subnet: /24s from 172.16.0.0/12
 // while they fit, /26s beyond that.
@@ -66,7 +67,7 @@ func (w *writer) links() {
 		for l := 1; l <= c.Leaves; l++ {
 			leaf := leafName(c, p, l)
 			for h := 1; h <= c.HostsPerLeaf; h++ {
-				w.f("  - %s:%s -- %s-host%d:eth0\n", leaf, port(c.Platform, h), leaf, h)
+				w.f("  - %s:%s -- %s-host%d:%s\n", leaf, port(c.Platform, h), leaf, h, port(string(model.PlatformLinuxFRR), 1))
 			}
 			for s := 1; s <= c.Spines; s++ {
 				w.f("  - %s:%s -- %s:%s\n", leaf, port(c.Platform, uplink+s), spineName(c, p, s), port(c.SpinePlatform, l))

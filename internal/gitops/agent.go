@@ -13,6 +13,7 @@ import (
 
 	"underlay.dev/underlay/api/v1alpha1"
 	"underlay.dev/underlay/internal/model"
+	"underlay.dev/underlay/internal/platform"
 )
 
 // AgentFile is the per-device file with the agent's resources.
@@ -29,8 +30,9 @@ func AgentName(device string) string { return "underlay-agent-" + device }
 // cache lists and watches them with a metadata.name field selector, which
 // resourceNames authorise. The DaemonSet runs on the node labelled
 // underlay.dev/device=<device>, tolerating every taint (switches are
-// usually tainted), with the host's network and PIDs for FRR's sockets.
-func agentObjects(f *model.Fabric, d *model.Device) []any {
+// usually tainted), on the host's network, with what the platform's
+// descriptor says its driver needs from the host (daemonSet).
+func agentObjects(f *model.Fabric, d *model.Device) ([]any, error) {
 	name := AgentName(d.Name)
 	labels := map[string]string{LabelFabric: f.Name, LabelDevice: d.Name, "app.kubernetes.io/name": "underlay-agent"}
 	om := func(kind string) metav1.ObjectMeta { return metav1.ObjectMeta{Name: name, Labels: labels} }
@@ -46,32 +48,34 @@ func agentObjects(f *model.Fabric, d *model.Device) []any {
 	nd := &v1alpha1.NetworkDevice{TypeMeta: tm(v1alpha1.GroupVersion.String(), "NetworkDevice"),
 		ObjectMeta: metav1.ObjectMeta{Name: d.Name, Labels: map[string]string{LabelFabric: f.Name, LabelDevice: d.Name}},
 		Spec:       v1alpha1.NetworkDeviceSpec{Fabric: f.Name, Platform: string(d.Platform)}}
+	ds, err := daemonSet(f, d, name, labels)
+	if err != nil {
+		return nil, err
+	}
 	return []any{
 		&corev1.ServiceAccount{TypeMeta: tm("v1", "ServiceAccount"), ObjectMeta: om("ServiceAccount")},
-		role, binding, nd, daemonSet(f, d, name, labels),
-	}
+		role, binding, nd, ds,
+	}, nil
 }
 
 func tm(apiVersion, kind string) metav1.TypeMeta {
 	return metav1.TypeMeta{APIVersion: apiVersion, Kind: kind}
 }
 
-func daemonSet(f *model.Fabric, d *model.Device, name string, labels map[string]string) *appsv1.DaemonSet {
+// daemonSet runs the agent with exactly what the platform's descriptor
+// declares: its host mounts (at the same paths), its Secrets (read-only,
+// only the declared keys), the flags that point the driver at them, and
+// the host's PIDs when the driver needs them.
+func daemonSet(f *model.Fabric, d *model.Device, name string, labels map[string]string) (*appsv1.DaemonSet, error) {
+	desc, err := platform.Get(d.Platform)
+	if err != nil {
+		return nil, fmt.Errorf("agent of %s: %w", d.Name, err)
+	}
 	privileged := true
-	hostPath := func(vol, path string) (corev1.Volume, corev1.VolumeMount) {
-		return corev1.Volume{Name: vol, VolumeSource: corev1.VolumeSource{HostPath: &corev1.HostPathVolumeSource{Path: path}}},
-			corev1.VolumeMount{Name: vol, MountPath: path}
-	}
-	var vols []corev1.Volume
-	var mounts []corev1.VolumeMount
-	for vol, path := range map[string]string{"frr": "/etc/frr", "frr-run": "/var/run/frr", "network": "/etc/network", "state": "/var/lib/underlay-agent"} {
-		v, m := hostPath(vol, path)
-		vols, mounts = append(vols, v), append(mounts, m)
-	}
-	sortVolumes(vols, mounts)
+	vols, mounts := agentVolumes(desc.Agent)
 	c := corev1.Container{Name: "agent", Image: f.Agent.Image,
-		Args: []string{"--device=" + d.Name, "--fabric=" + f.Name, "--platform=" + string(d.Platform),
-			"--health-timeout=" + strconv.Itoa(f.Agent.HealthTimeout) + "s"},
+		Args: append([]string{"--device=" + d.Name, "--fabric=" + f.Name, "--platform=" + string(d.Platform),
+			"--health-timeout=" + strconv.Itoa(f.Agent.HealthTimeout) + "s"}, desc.Agent.Args...),
 		Env:             []corev1.EnvVar{{Name: "POD_NAMESPACE", ValueFrom: &corev1.EnvVarSource{FieldRef: &corev1.ObjectFieldSelector{FieldPath: "metadata.namespace"}}}},
 		Ports:           []corev1.ContainerPort{{Name: "metrics", ContainerPort: 9469}, {Name: "healthz", ContainerPort: 9470}},
 		LivenessProbe:   &corev1.Probe{ProbeHandler: corev1.ProbeHandler{HTTPGet: &corev1.HTTPGetAction{Path: "/healthz", Port: portName("healthz")}}},
@@ -79,16 +83,20 @@ func daemonSet(f *model.Fabric, d *model.Device, name string, labels map[string]
 	return &appsv1.DaemonSet{TypeMeta: tm("apps/v1", "DaemonSet"), ObjectMeta: metav1.ObjectMeta{Name: name, Labels: labels},
 		Spec: appsv1.DaemonSetSpec{Selector: &metav1.LabelSelector{MatchLabels: map[string]string{LabelDevice: d.Name, "app.kubernetes.io/name": "underlay-agent"}},
 			Template: corev1.PodTemplateSpec{ObjectMeta: metav1.ObjectMeta{Labels: labels}, Spec: corev1.PodSpec{
-				ServiceAccountName: name, HostNetwork: true, HostPID: true, DNSPolicy: corev1.DNSClusterFirstWithHostNet,
+				ServiceAccountName: name, HostNetwork: true, HostPID: desc.Agent.HostPID, DNSPolicy: corev1.DNSClusterFirstWithHostNet,
 				NodeSelector: map[string]string{LabelDevice: d.Name},
 				Tolerations:  []corev1.Toleration{{Operator: corev1.TolerationOpExists}},
-				Containers:   []corev1.Container{c}, Volumes: vols}}}}
+				Containers:   []corev1.Container{c}, Volumes: vols}}}}, nil
 }
 
 func renderAgent(f *model.Fabric, d *model.Device) ([]byte, error) {
 	var b bytes.Buffer
 	b.WriteString(header)
-	for i, o := range agentObjects(f, d) {
+	objs, err := agentObjects(f, d)
+	if err != nil {
+		return nil, err
+	}
+	for i, o := range objs {
 		y, err := yaml.Marshal(o)
 		if err != nil {
 			return nil, fmt.Errorf("encoding agent resources of %s: %w", d.Name, err)

@@ -12,8 +12,8 @@ import (
 
 	"underlay.dev/underlay/internal/diff"
 	"underlay.dev/underlay/internal/gitops"
-	"underlay.dev/underlay/internal/platform"
 	"underlay.dev/underlay/internal/render"
+	"underlay.dev/underlay/internal/render/renderers"
 	"underlay.dev/underlay/internal/resolve"
 )
 
@@ -25,7 +25,7 @@ func seedTree(t *testing.T) *gitops.Tree {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tree, err := gitops.Build(l.Fabric, platform.Renderer)
+	tree, err := gitops.Build(l.Fabric, renderers.For)
 	if err != nil {
 		t.Fatal(err)
 	}

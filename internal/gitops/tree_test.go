@@ -10,8 +10,8 @@ import (
 	"underlay.dev/underlay/internal/bundle"
 	"underlay.dev/underlay/internal/gitops"
 	"underlay.dev/underlay/internal/model"
-	"underlay.dev/underlay/internal/platform"
 	"underlay.dev/underlay/internal/render"
+	"underlay.dev/underlay/internal/render/renderers"
 	"underlay.dev/underlay/internal/resolve"
 )
 
@@ -31,7 +31,7 @@ func TestBuildRefusesBadFileName(t *testing.T) {
 		t.Fatal(err)
 	}
 	lookup := func(p model.Platform) (render.Renderer, error) {
-		r, err := platform.Renderer(p)
+		r, err := renderers.For(p)
 		return badNames{r}, err
 	}
 	_, err = gitops.Build(l.Fabric, lookup)
@@ -63,7 +63,7 @@ func TestBuildRefusesOversizeBundle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tree, err := gitops.Build(l.Fabric, platform.Renderer)
+	tree, err := gitops.Build(l.Fabric, renderers.For)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,7 +80,7 @@ func TestBuildRefusesOversizeBundle(t *testing.T) {
 		fail bool
 	}{{bundle.MaxBytes - largest, false}, {bundle.MaxBytes - largest + 1, true}} {
 		lookup := func(p model.Platform) (render.Renderer, error) {
-			r, err := platform.Renderer(p)
+			r, err := renderers.For(p)
 			return bigFile{r, tt.n}, err
 		}
 		_, err := gitops.Build(l.Fabric, lookup)

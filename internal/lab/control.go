@@ -102,12 +102,25 @@ func (s *supervisor) startAgents(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	c, err := s.lab.Client()
+	if err != nil {
+		return err
+	}
+	argv := map[string][]string{}
+	for _, d := range s.state.Devices {
+		ds, err := s.lab.workload(ctx, c, s.state, d)
+		if err != nil {
+			return err
+		}
+		if argv[d.Name], err = s.lab.agentArgs(s.state, d, self, ds); err != nil {
+			return err
+		}
+	}
 	s.started = true
 	for _, d := range s.state.Devices {
 		s.agents[d.Name] = &agentProc{}
-		args := s.lab.agentArgs(s.state, d, self)
 		s.wg.Add(1)
-		go s.superviseAgent(ctx, d.Name, bin, args)
+		go s.superviseAgent(ctx, d.Name, bin, argv[d.Name])
 	}
 	return nil
 }
@@ -157,26 +170,6 @@ func (s *supervisor) stopAgents() {
 	}
 	s.mu.Unlock()
 	s.wg.Wait()
-}
-
-// agentArgs is the agent's command line for device d.
-func (l *Lab) agentArgs(st *State, d Device, self string) []string {
-	dir := l.path("devices", d.Name)
-	args := []string{"--device=" + d.Name, "--namespace=" + st.Namespace, "--fabric=" + st.Fabric,
-		"--platform=" + d.Platform, "--state-dir=" + dir + "/agent", "--frr-pathspace=" + d.Netns,
-		"--health-timeout=" + st.HealthTimeout, "--metrics-addr=0", "--health-addr=0"}
-	switch d.Platform {
-	case "cumulus":
-		args = append(args, "--netns="+d.Netns, "--interfaces="+dir+"/interfaces")
-	case "nvue":
-		args = append(args, "--nvue-socket="+l.nvueSocket(d.Name))
-	case "sonic":
-		args = append(args, "--sonic-dir="+dir+"/sonic")
-		for _, a := range []string{self, "lab", "sonic-cli", "--dir=" + l.Dir, "--device=" + d.Name, "--"} {
-			args = append(args, "--sonic-cli="+a)
-		}
-	}
-	return args
 }
 
 // Control calls the supervisor; the call ends within the lab's request

@@ -20,6 +20,8 @@ import (
 
 	"underlay.dev/underlay/internal/agent/kube"
 	"underlay.dev/underlay/internal/lab/node"
+	"underlay.dev/underlay/internal/model"
+	"underlay.dev/underlay/internal/platform"
 )
 
 // DefaultDir holds labs when --dir is not given.
@@ -45,10 +47,14 @@ func (l *Lab) requestTimeout() time.Duration {
 	return kube.RequestTimeout
 }
 
-// Emulated names the platforms the lab emulates rather than runs.
-var Emulated = map[string]string{
-	"nvue":  "NVUE REST API emulator (not NVUE)",
-	"sonic": "SONiC CONFIG_DB/CLI emulation (not SONiC)",
+// Emulated says what the lab runs in place of platform p, from its
+// descriptor: false when the lab runs the real software.
+func Emulated(p string) (string, bool) {
+	d, err := platform.Get(model.Platform(p))
+	if err != nil || d.Emulation == "" {
+		return "", false
+	}
+	return d.Emulation, true
 }
 
 var labID = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,10}[a-z0-9])?$`)

@@ -2,12 +2,15 @@ package lab
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
 	"net"
 	"net/http"
 	"os"
 	"time"
 
+	"underlay.dev/underlay/internal/atomicfile"
 	"underlay.dev/underlay/internal/lab/nvuefrr"
 	"underlay.dev/underlay/internal/nvueemu"
 )
@@ -23,6 +26,15 @@ func (l *Lab) serveNVUE(ctx context.Context, d Device) (func(), error) {
 		return nil, fmt.Errorf("NVUE emulator for %s: %w", d.Name, err)
 	}
 	emu := nvueemu.New()
+	// The stand-in for the credentials Secret the rendered workload
+	// mounts: the emulator requires what it holds, as NVUE would.
+	pass := make([]byte, 16)
+	rand.Read(pass)
+	emu.User, emu.Password = "underlay-lab", hex.EncodeToString(pass)
+	if err := atomicfile.WriteFile(l.nvueCredentials(d.Name), []byte(emu.User+":"+emu.Password+"\n"), 0o600); err != nil {
+		ln.Close()
+		return nil, fmt.Errorf("NVUE credentials for %s: %w", d.Name, err)
+	}
 	emu.Backend = func(tree map[string]any) error { return l.nvueBackend(d, tree) }
 	srv := &http.Server{Handler: emu, ReadHeaderTimeout: 10 * time.Second}
 	go srv.Serve(ln)

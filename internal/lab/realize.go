@@ -12,6 +12,7 @@ import (
 	"underlay.dev/underlay/internal/agent/driver"
 	"underlay.dev/underlay/internal/agent/store"
 	"underlay.dev/underlay/internal/lab/node"
+	"underlay.dev/underlay/internal/platform"
 )
 
 // What the emulated platforms' backends do to a namespace: set interface
@@ -89,7 +90,7 @@ func setLink(ctx context.Context, ns, name string, mtu int, up bool) error {
 // loadFRR writes conf to file and applies it to the device's FRR as a
 // live change, as the agent's FRR driver does on a switch.
 func loadFRR(ctx context.Context, pathspace, file string, conf []byte) error {
-	return (&driver.FRR{Pathspace: pathspace, ConfPath: file}).Apply(ctx, store.Files{"frr.conf": conf})
+	return (&driver.FRR{Pathspace: pathspace, ConfPath: file}).Apply(ctx, store.Files{platform.FileFRR: conf})
 }
 
 // vtysh runs one command in a device's FRR.

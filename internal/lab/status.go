@@ -58,7 +58,7 @@ func (l *Lab) Status(ctx context.Context, w io.Writer) error {
 	})
 	for _, d := range devices {
 		platform := d.Platform
-		if _, ok := Emulated[d.Platform]; ok {
+		if _, ok := Emulated(d.Platform); ok {
 			platform += " (emulated)"
 		}
 		agent := "-"

@@ -16,6 +16,7 @@ import (
 
 	"underlay.dev/underlay/deploy/agent/crd"
 	"underlay.dev/underlay/internal/gitops"
+	"underlay.dev/underlay/internal/model"
 )
 
 // AdminKubeconfig is the lab's cluster-admin kubeconfig (lab sync uses it).
@@ -39,7 +40,7 @@ func (l *Lab) Serve(ctx context.Context, assets string) error {
 		return err
 	}
 	for _, d := range st.Devices {
-		if d.Platform != "nvue" {
+		if d.Platform != string(model.PlatformNVUE) {
 			continue
 		}
 		stop, err := l.serveNVUE(ctx, d)

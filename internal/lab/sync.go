@@ -19,7 +19,7 @@ import (
 	"underlay.dev/underlay/internal/agent/kube"
 	"underlay.dev/underlay/internal/gitops"
 	"underlay.dev/underlay/internal/model"
-	"underlay.dev/underlay/internal/platform"
+	"underlay.dev/underlay/internal/render/renderers"
 )
 
 // FieldManager is the server-side apply field manager of lab sync, in
@@ -68,7 +68,7 @@ func (l *Lab) Sync(ctx context.Context, fabricPath string) error {
 // objects renders f and builds its tree as kustomize-controller does,
 // with the fabric's namespace first.
 func objects(f *model.Fabric) ([]*unstructured.Unstructured, error) {
-	tree, err := gitops.Build(f, platform.Renderer)
+	tree, err := gitops.Build(f, renderers.For)
 	if err != nil {
 		return nil, err
 	}

@@ -69,7 +69,7 @@ func (l *Lab) Up(ctx context.Context, fabricPath string, o UpOptions) error {
 	}
 	l.progress("lab %s: %d devices, %d links (dir %s)", st.ID, len(f.Devices), len(f.Links), l.Dir)
 	for _, d := range st.Devices {
-		if what, ok := Emulated[d.Platform]; ok {
+		if what, ok := Emulated(d.Platform); ok {
 			l.progress("  %s: %s", d.Name, what)
 		}
 	}

@@ -7,7 +7,7 @@ import (
 
 	"underlay.dev/underlay/internal/gitops"
 	"underlay.dev/underlay/internal/intent"
-	"underlay.dev/underlay/internal/platform"
+	"underlay.dev/underlay/internal/render/renderers"
 	"underlay.dev/underlay/internal/resolve"
 )
 
@@ -17,7 +17,7 @@ import (
 // it misses still comes out as an error on the device's line (intent.Errors)
 // rather than as render's unlocated failure after validate passed.
 func Tree(f *resolve.File) (*gitops.Tree, error) {
-	tree, err := gitops.Build(f.Fabric, platform.Renderer)
+	tree, err := gitops.Build(f.Fabric, renderers.For)
 	if err == nil {
 		return tree, nil
 	}

@@ -3,7 +3,7 @@
 //
 // A Renderer turns one resolved device into the exact native files of its
 // platform. Renderers are pure: same model, same bytes. Platform packages
-// live under render/ and are registered in one list in package platform.
+// live under render/ and are registered in one list in package renderers.
 package render
 
 import (

@@ -9,12 +9,13 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"underlay.dev/underlay/internal/model"
+	"underlay.dev/underlay/internal/platform"
 )
 
 // usePort checks a port name for d's platform and that nothing else uses it.
 func (r *resolver) usePort(d *device, port string, p *field.Path) bool {
-	if rule, ok := model.PortNames[d.m.Platform]; ok && (!rule.Pattern.MatchString(port) || port == "lo") {
-		r.errs = append(r.errs, field.Invalid(p, port, fmt.Sprintf("not a %s port name: want e.g. %s", d.m.Platform, rule.Example)))
+	if desc, err := platform.Get(d.m.Platform); err == nil && !desc.Ports.Valid(port) {
+		r.errs = append(r.errs, field.Invalid(p, port, fmt.Sprintf("not a %s port name: want e.g. %s", d.m.Platform, desc.Ports.Example)))
 		return false
 	}
 	if first, used := d.ports[port]; used {

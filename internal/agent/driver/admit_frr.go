@@ -4,6 +4,8 @@ import (
 	"net/netip"
 	"regexp"
 	"strings"
+
+	"underlay.dev/underlay/internal/platform"
 )
 
 // admitFRR accepts an frr.conf only if every command is one
@@ -17,7 +19,7 @@ import (
 // write as their user), and a file with no commands, or no router bgp,
 // would delete the running configuration, or every BGP session, at once.
 func admitFRR(conf []byte) error {
-	r := &lineRefusals{file: "frr.conf"}
+	r := &lineRefusals{file: platform.FileFRR}
 	path := []frrNode{frrTop} // the node stack, as vtysh keeps it
 	commands, bgp := 0, 0
 	for i, line := range admitLines(conf) {

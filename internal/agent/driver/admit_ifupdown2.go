@@ -4,6 +4,8 @@ import (
 	"net/netip"
 	"regexp"
 	"strings"
+
+	"underlay.dev/underlay/internal/platform"
 )
 
 // admitInterfaces accepts an interfaces file only if every line is one
@@ -20,7 +22,7 @@ import (
 // refused too. The file must also hold the loopback stanza underlay always
 // renders: ifreload deconfigures whatever the file leaves out.
 func admitInterfaces(file []byte) error {
-	r := &lineRefusals{file: "interfaces"}
+	r := &lineRefusals{file: platform.FileInterfaces}
 	inIface, loopback := false, false
 	for i, line := range admitLines(file) {
 		n := i + 1

@@ -5,7 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"underlay.dev/underlay/internal/platform"
+	"underlay.dev/underlay/internal/render/renderers"
 	"underlay.dev/underlay/internal/resolve"
 	"underlay.dev/underlay/internal/testutil/irregular"
 )
@@ -39,7 +39,7 @@ func TestAdmitIrregularFabrics(t *testing.T) {
 			t.Fatalf("seed %d: %v", seed, err)
 		}
 		for _, d := range l.Fabric.Devices {
-			r, err := platform.Renderer(d.Platform)
+			r, err := renderers.For(d.Platform)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -13,6 +13,7 @@ import (
 
 	"underlay.dev/underlay/internal/checker/nvuedoc"
 	"underlay.dev/underlay/internal/model"
+	"underlay.dev/underlay/internal/platform"
 )
 
 // shape describes one value of a tree the agent accepts: an object with
@@ -66,7 +67,7 @@ func shMatch(re string) func(string) bool {
 var underlayPolicy = shMatch(`^UNDERLAY-[A-Za-z0-9_-]+$`)
 
 var (
-	nvueSwp    = model.PortNames[model.PlatformNVUE].Pattern.MatchString
+	nvueSwp    = platform.MustGet(model.PlatformNVUE).Ports.Pattern.MatchString
 	nvueFamily = shMatch(`^ipv[46]-unicast$`)
 	nvueSeq    = shMatch(`^[0-9]+$`)
 )
@@ -154,7 +155,7 @@ func admitNVUE(doc []byte) (nvuedoc.Document, error) {
 		NVUEOwned.admit("set", tree, &errs)
 	}
 	if len(errs) > 0 {
-		return nil, refusedPaths("nvue.yaml", errs)
+		return nil, refusedPaths(platform.FileNVUE, errs)
 	}
 	return items, nil
 }

@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"underlay.dev/underlay/internal/gen"
-	"underlay.dev/underlay/internal/platform"
+	"underlay.dev/underlay/internal/render/renderers"
 	"underlay.dev/underlay/internal/testutil/fabrics"
 )
 
@@ -97,7 +97,7 @@ func TestAdmitGenerated(t *testing.T) {
 	for _, shape := range shapes {
 		f := fabrics.Clos(t, shape)
 		for _, d := range f.Devices {
-			r, err := platform.Renderer(d.Platform)
+			r, err := renderers.For(d.Platform)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"underlay.dev/underlay/internal/model"
+	"underlay.dev/underlay/internal/platform"
 )
 
 // sonicTable is what the SONiC driver owns of one CONFIG_DB table.
@@ -74,7 +75,7 @@ var SONiCOwned = map[string]sonicTable{
 	}},
 }
 
-var sonicPort = model.PortNames[model.PlatformSONiC].Pattern.MatchString
+var sonicPort = platform.MustGet(model.PlatformSONiC).Ports.Pattern.MatchString
 
 func eq(s string) func(string) bool { return func(k string) bool { return k == s } }
 
@@ -135,7 +136,7 @@ func admitSONiC(doc []byte) (map[string]any, error) {
 		}
 	}
 	if len(errs) > 0 {
-		return nil, refusedPaths("config_db.json", errs)
+		return nil, refusedPaths(platform.FileConfigDB, errs)
 	}
 	return db, nil
 }

@@ -13,6 +13,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"underlay.dev/underlay/internal/agent/store"
+	"underlay.dev/underlay/internal/platform"
 )
 
 // Capturer reads what a device runs now as files its driver's Apply can
@@ -80,7 +81,7 @@ func (f *FRR) Capture(ctx context.Context) (store.Files, error) {
 	if err != nil {
 		return nil, err
 	}
-	return store.Files{"frr.conf": conf}, nil
+	return store.Files{platform.FileFRR: conf}, nil
 }
 
 func (f *FRR) runningConfig(ctx context.Context) ([]byte, error) {
@@ -120,7 +121,7 @@ func (i *Ifupdown2) Capture(context.Context) (store.Files, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reading %s: %w", i.path(), err)
 	}
-	return store.Files{"interfaces": b}, nil
+	return store.Files{platform.FileInterfaces: b}, nil
 }
 
 // Capture reads NVUE's applied revision and writes it as a startup
@@ -137,7 +138,7 @@ func (n *NVUE) Capture(ctx context.Context) (store.Files, error) {
 	if err != nil {
 		return nil, fmt.Errorf("encoding NVUE's applied configuration: %w", err)
 	}
-	return store.Files{"nvue.yaml": doc}, nil
+	return store.Files{platform.FileNVUE: doc}, nil
 }
 
 // Capture reads the running CONFIG_DB's tables underlay owns
@@ -158,13 +159,13 @@ func (s *SONiC) Capture(ctx context.Context) (store.Files, error) {
 	if err != nil {
 		return nil, err
 	}
-	files := store.Files{"config_db.json": append(db, '\n')}
+	files := store.Files{platform.FileConfigDB: append(db, '\n')}
 	if routingMode(running) == "split" {
 		out, err := s.run(ctx, "docker", "exec", "bgp", "vtysh", "-c", "show running-config")
 		if err != nil {
 			return nil, fmt.Errorf("reading the bgp container's FRR config: %w: %s", err, lastLines(out, 3))
 		}
-		files["frr.conf"] = runningToConf(out)
+		files[platform.FileFRR] = runningToConf(out)
 	}
 	return files, nil
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"underlay.dev/underlay/internal/agent/store"
+	"underlay.dev/underlay/internal/platform"
 )
 
 var (
@@ -22,7 +23,7 @@ var (
 // configuration with cfg's and lists the paths that differ; the rest of
 // the switch's configuration is not underlay's and is not drift.
 func (n *NVUE) Drift(ctx context.Context, cfg store.Files) (string, error) {
-	want, err := parseNVUE(cfg["nvue.yaml"])
+	want, err := parseNVUE(cfg[platform.FileNVUE])
 	if err != nil {
 		return "", err
 	}
@@ -61,7 +62,7 @@ func treeDiff(path string, want, got map[string]any, out *[]string) {
 // (SONiCOwned): the operator's tables, keys and fields are not drift. In
 // split mode the bgp container's FRR is not compared.
 func (s *SONiC) Drift(ctx context.Context, cfg store.Files) (string, error) {
-	desired, err := parseSONiC(cfg["config_db.json"])
+	desired, err := parseSONiC(cfg[platform.FileConfigDB])
 	if err != nil {
 		return "", err
 	}

@@ -12,6 +12,7 @@ import (
 	"underlay.dev/underlay/internal/agent/store"
 	"underlay.dev/underlay/internal/atomicfile"
 	"underlay.dev/underlay/internal/checker"
+	"underlay.dev/underlay/internal/platform"
 )
 
 // FRR applies frr.conf with frr-reload.py, which computes the difference
@@ -37,16 +38,15 @@ var (
 )
 
 // Files is frr.conf.
-func (f *FRR) Files() []string { return []string{"frr.conf"} }
+func (f *FRR) Files() []string { return []string{platform.FileFRR} }
 
 func (f *FRR) confPath() string {
 	switch {
 	case f.ConfPath != "":
 		return f.ConfPath
-	case f.Pathspace != "":
-		return filepath.Join("/etc/frr", f.Pathspace, "frr.conf")
 	}
-	return "/etc/frr/frr.conf"
+	// A namespaced FRR keeps its config in <pathspace>/.
+	return filepath.Join(platform.FRRConfDir, f.Pathspace, platform.FileFRR)
 }
 
 func (f *FRR) reloadArgs(mode, file string) []string {
@@ -67,7 +67,7 @@ func (f *FRR) reloadArgs(mode, file string) []string {
 // about half a second of Python per apply; a reload that fails later is
 // rolled back anyway.
 func (f *FRR) Precheck(ctx context.Context, cfg store.Files) error {
-	conf, ok := cfg["frr.conf"]
+	conf, ok := cfg[platform.FileFRR]
 	if !ok {
 		return fmt.Errorf("%w: no frr.conf", ErrRejected)
 	}
@@ -103,7 +103,7 @@ func (f *FRR) Precheck(ctx context.Context, cfg store.Files) error {
 // Apply writes frr.conf atomically and reloads it.
 func (f *FRR) Apply(ctx context.Context, cfg store.Files) error {
 	path := f.confPath()
-	if err := atomicfile.WriteFile(path, cfg["frr.conf"], 0o640); err != nil {
+	if err := atomicfile.WriteFile(path, cfg[platform.FileFRR], 0o640); err != nil {
 		return err
 	}
 	if out, err := run(ctx, f.reloadArgs("--reload", path)); err != nil {
@@ -193,7 +193,7 @@ func (f *FRR) Drift(ctx context.Context, cfg store.Files) (string, error) {
 		return "", err
 	}
 	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(cfg["frr.conf"]); err != nil {
+	if _, err := tmp.Write(cfg[platform.FileFRR]); err != nil {
 		tmp.Close()
 		return "", err
 	}

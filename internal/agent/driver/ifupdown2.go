@@ -4,11 +4,13 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"underlay.dev/underlay/internal/agent/store"
 	"underlay.dev/underlay/internal/atomicfile"
 	"underlay.dev/underlay/internal/checker"
+	"underlay.dev/underlay/internal/platform"
 )
 
 // Ifupdown2 applies /etc/network/interfaces with `ifreload -a`, which
@@ -27,20 +29,20 @@ type Ifupdown2 struct {
 var _ Driver = (*Ifupdown2)(nil)
 
 // Files is interfaces.
-func (i *Ifupdown2) Files() []string { return []string{"interfaces"} }
+func (i *Ifupdown2) Files() []string { return []string{platform.FileInterfaces} }
 
 func (i *Ifupdown2) path() string {
 	if i.Path != "" {
 		return i.Path
 	}
-	return "/etc/network/interfaces"
+	return filepath.Join(platform.NetworkDir, platform.FileInterfaces)
 }
 
 // Precheck first refuses any line underlay never renders (admitInterfaces:
 // hooks, source lines, template code), then runs ifupdown2's strict syntax
 // check, with templates off.
 func (i *Ifupdown2) Precheck(ctx context.Context, cfg store.Files) error {
-	file, ok := cfg["interfaces"]
+	file, ok := cfg[platform.FileInterfaces]
 	if !ok {
 		return fmt.Errorf("%w: no interfaces file", ErrRejected)
 	}
@@ -62,7 +64,7 @@ func (i *Ifupdown2) Precheck(ctx context.Context, cfg store.Files) error {
 // run), and Apply is also how a rollback or a drift correction writes a
 // stored revision that no Precheck of this agent saw.
 func (i *Ifupdown2) Apply(ctx context.Context, cfg store.Files) error {
-	if err := admitInterfaces(cfg["interfaces"]); err != nil {
+	if err := admitInterfaces(cfg[platform.FileInterfaces]); err != nil {
 		return err
 	}
 	return i.write(ctx, cfg)
@@ -70,7 +72,7 @@ func (i *Ifupdown2) Apply(ctx context.Context, cfg store.Files) error {
 
 // write puts the file in place and reloads, admitted or not.
 func (i *Ifupdown2) write(ctx context.Context, cfg store.Files) error {
-	if err := atomicfile.WriteFile(i.path(), cfg["interfaces"], 0o644); err != nil {
+	if err := atomicfile.WriteFile(i.path(), cfg[platform.FileInterfaces], 0o644); err != nil {
 		return err
 	}
 	if out, err := i.run(ctx, "ifreload", "-a"); err != nil {
@@ -102,11 +104,11 @@ func (i *Ifupdown2) where() string {
 // not what the system is compared with. ifquery too reads the file with
 // the host's ifupdown2.conf, so the file is admitted first.
 func (i *Ifupdown2) Drift(ctx context.Context, cfg store.Files) (string, error) {
-	if err := admitInterfaces(cfg["interfaces"]); err != nil {
+	if err := admitInterfaces(cfg[platform.FileInterfaces]); err != nil {
 		return "", err
 	}
 	check := &Ifupdown2{Path: i.path() + ".drift-check", Netns: i.Netns}
-	if err := os.WriteFile(check.Path, cfg["interfaces"], 0o644); err != nil {
+	if err := os.WriteFile(check.Path, cfg[platform.FileInterfaces], 0o644); err != nil {
 		return "", err
 	}
 	defer os.Remove(check.Path)

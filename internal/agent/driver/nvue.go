@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"underlay.dev/underlay/internal/agent/store"
+	"underlay.dev/underlay/internal/platform"
 )
 
 // NVUE applies nvue.yaml through NVUE's REST revision workflow: create a
@@ -46,12 +47,12 @@ type NVUE struct {
 var _ Driver = (*NVUE)(nil)
 
 // Files is nvue.yaml.
-func (n *NVUE) Files() []string { return []string{"nvue.yaml"} }
+func (n *NVUE) Files() []string { return []string{platform.FileNVUE} }
 
 // Precheck refuses anything outside NVUEOwned, then validates the document
 // against the NVUE object model we use.
 func (n *NVUE) Precheck(_ context.Context, cfg store.Files) error {
-	doc, err := admitNVUE(cfg["nvue.yaml"])
+	doc, err := admitNVUE(cfg[platform.FileNVUE])
 	if err != nil {
 		return err
 	}
@@ -63,7 +64,7 @@ func (n *NVUE) Precheck(_ context.Context, cfg store.Files) error {
 
 // Apply runs the revision workflow with the document's set tree.
 func (n *NVUE) Apply(ctx context.Context, cfg store.Files) error {
-	want, err := parseNVUE(cfg["nvue.yaml"])
+	want, err := parseNVUE(cfg[platform.FileNVUE])
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 
 	"underlay.dev/underlay/internal/model"
+	"underlay.dev/underlay/internal/platform"
 )
 
 // Options configure the drivers for where FRR and ifupdown2 live.
@@ -14,15 +15,18 @@ type Options struct {
 	InterfacesPath string
 	// Netns runs ifreload in this named network namespace (the lab).
 	Netns string
-	// NVUE: the unix socket (default /var/run/nvue/nvue.sock) or an HTTPS
+	// NVUE: the unix socket (default platform.NVUESocket) or an HTTPS
 	// URL with a credentials file and CA.
 	NVUESocket, NVUEURL, NVUECredentials, NVUECA string
 	// NVUEInsecureHTTP allows credentials over an http:// NVUEURL.
 	NVUEInsecureHTTP bool
 	// SONiCReload uses `config reload` instead of apply-patch (disruptive).
 	SONiCReload bool
-	// SONiCCLI prefixes every SONiC command (the lab's emulation), and
-	// SONiCDir holds config_db.json and frr/frr.conf instead of /etc/sonic.
+	// SONiCCLI prefixes every SONiC command, the probe's docker exec
+	// included: nsenter into the host's namespaces, where SONiC's CLI and
+	// docker live, or the lab's emulation. SONiCDir holds config_db.json,
+	// frr/frr.conf and the patch files instead of /etc/sonic (and the
+	// system temp dir).
 	SONiCCLI []string
 	SONiCDir string
 }
@@ -41,7 +45,7 @@ func For(p model.Platform, o Options) (Driver, Prober, error) {
 		n := &NVUE{BaseURL: o.NVUEURL, Socket: o.NVUESocket, CredentialsFile: o.NVUECredentials, CAFile: o.NVUECA,
 			InsecureHTTP: o.NVUEInsecureHTTP}
 		if n.BaseURL == "" && n.Socket == "" {
-			n.Socket = "/var/run/nvue/nvue.sock"
+			n.Socket = platform.NVUESocket
 		}
 		return n, frr, n.CheckTransport()
 	case model.PlatformSONiC:
@@ -58,13 +62,14 @@ func sonic(o Options) (Driver, Prober, error) {
 		}
 	}
 	if o.SONiCDir != "" {
-		s.ConfigPath = filepath.Join(o.SONiCDir, "config_db.json")
-		s.FRRPath = filepath.Join(o.SONiCDir, "frr", "frr.conf")
+		s.ConfigPath = filepath.Join(o.SONiCDir, platform.FileConfigDB)
+		s.FRRPath = filepath.Join(o.SONiCDir, "frr", platform.FileFRR)
 		s.WorkDir = o.SONiCDir
 	}
 	if o.FRRPathspace != "" {
 		return s, &FRR{Pathspace: o.FRRPathspace}, nil
 	}
-	// FRR runs in the bgp container.
-	return s, &FRR{Exec: []string{"docker", "exec", "bgp"}}, nil
+	// FRR runs in the bgp container, which docker reaches wherever the
+	// SONiC commands run.
+	return s, &FRR{Exec: append(append([]string{}, o.SONiCCLI...), "docker", "exec", "bgp")}, nil
 }

@@ -14,6 +14,7 @@ import (
 	"underlay.dev/underlay/internal/agent/store"
 	"underlay.dev/underlay/internal/atomicfile"
 	"underlay.dev/underlay/internal/checker/sonicyang"
+	"underlay.dev/underlay/internal/platform"
 )
 
 // Command runs a program with arguments (never a shell) and returns its
@@ -40,7 +41,7 @@ type SONiC struct {
 var _ Driver = (*SONiC)(nil)
 
 // Files are config_db.json and, in split mode, frr.conf.
-func (s *SONiC) Files() []string { return []string{"config_db.json", "frr.conf"} }
+func (s *SONiC) Files() []string { return []string{platform.FileConfigDB, platform.FileFRR} }
 
 func (s *SONiC) run(ctx context.Context, args ...string) ([]byte, error) {
 	if s.Run != nil {
@@ -53,7 +54,7 @@ func (s *SONiC) run(ctx context.Context, args ...string) ([]byte, error) {
 // config_db.json against SONiC's YANG models and frr.conf (if any) with
 // vtysh.
 func (s *SONiC) Precheck(ctx context.Context, cfg store.Files) error {
-	db, err := admitSONiC(cfg["config_db.json"])
+	db, err := admitSONiC(cfg[platform.FileConfigDB])
 	if err != nil {
 		return err
 	}
@@ -64,8 +65,8 @@ func (s *SONiC) Precheck(ctx context.Context, cfg store.Files) error {
 	if err := schema.CheckDB(ctx, db); err != nil {
 		return fmt.Errorf("%w: %w", ErrRejected, err)
 	}
-	if conf, ok := cfg["frr.conf"]; ok {
-		return (&FRR{}).Precheck(ctx, store.Files{"frr.conf": conf})
+	if conf, ok := cfg[platform.FileFRR]; ok {
+		return (&FRR{}).Precheck(ctx, store.Files{platform.FileFRR: conf})
 	}
 	return nil
 }
@@ -76,7 +77,7 @@ func (s *SONiC) Precheck(ctx context.Context, cfg store.Files) error {
 // document, not the file, is what config_db.json is saved as, so a reload
 // or a reboot keeps the operator's tables too.
 func (s *SONiC) Apply(ctx context.Context, cfg store.Files) error {
-	desired, err := parseSONiC(cfg["config_db.json"])
+	desired, err := parseSONiC(cfg[platform.FileConfigDB])
 	if err != nil {
 		return err
 	}
@@ -87,7 +88,7 @@ func (s *SONiC) Apply(ctx context.Context, cfg store.Files) error {
 	if err := s.applyDB(ctx, running, sonicTarget(running, desired)); err != nil {
 		return err
 	}
-	if conf, ok := cfg["frr.conf"]; ok {
+	if conf, ok := cfg[platform.FileFRR]; ok {
 		return s.applyFRR(ctx, conf)
 	}
 	return nil
@@ -110,10 +111,7 @@ func (s *SONiC) running(ctx context.Context) (map[string]any, error) {
 // changes: bgpcfgd reads docker_routing_config_mode only when the bgp
 // container starts, and `config reload` restarts it.
 func (s *SONiC) applyDB(ctx context.Context, running, target map[string]any) error {
-	path := s.ConfigPath
-	if path == "" {
-		path = "/etc/sonic/config_db.json"
-	}
+	path := s.configPath()
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetIndent("", "    ")
@@ -173,10 +171,7 @@ func (s *SONiC) patch(ctx context.Context, running, desired map[string]any) erro
 }
 
 func (s *SONiC) applyFRR(ctx context.Context, conf []byte) error {
-	path := s.FRRPath
-	if path == "" {
-		path = "/etc/sonic/frr/frr.conf"
-	}
+	path := s.frrPath()
 	if err := atomicfile.WriteFile(path, conf, 0o644); err != nil {
 		return err
 	}

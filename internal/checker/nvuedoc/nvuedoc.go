@@ -15,10 +15,12 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"underlay.dev/underlay/internal/model"
+	"underlay.dev/underlay/internal/platform"
 )
 
-// swpName is the rule resolve checks NVUE ports with (model.PortNames).
-var swpName = model.PortNames[model.PlatformNVUE].Pattern
+// swpName is the rule resolve checks NVUE ports with (the platform's
+// descriptor).
+var swpName = platform.MustGet(model.PlatformNVUE).Ports.Pattern
 
 // Document is an NVUE startup document decoded: a list of items, each
 // `header` or `set`.

@@ -5,6 +5,7 @@ package cumulus
 
 import (
 	"underlay.dev/underlay/internal/model"
+	"underlay.dev/underlay/internal/platform"
 	"underlay.dev/underlay/internal/render"
 	"underlay.dev/underlay/internal/render/frr"
 	"underlay.dev/underlay/internal/render/ifupdown2"
@@ -28,5 +29,5 @@ func (Renderer) Render(f *model.Fabric, d *model.Device) ([]render.File, error) 
 	if err != nil {
 		return nil, err
 	}
-	return []render.File{{Name: "frr.conf", Content: conf}, {Name: "interfaces", Content: ifaces}}, nil
+	return []render.File{{Name: platform.FileFRR, Content: conf}, {Name: platform.FileInterfaces, Content: ifaces}}, nil
 }

@@ -6,6 +6,7 @@ package linuxfrr
 
 import (
 	"underlay.dev/underlay/internal/model"
+	"underlay.dev/underlay/internal/platform"
 	"underlay.dev/underlay/internal/render"
 	"underlay.dev/underlay/internal/render/frr"
 )
@@ -24,5 +25,5 @@ func (Renderer) Render(f *model.Fabric, d *model.Device) ([]render.File, error) 
 	if err != nil {
 		return nil, err
 	}
-	return []render.File{{Name: "frr.conf", Content: conf}}, nil
+	return []render.File{{Name: platform.FileFRR, Content: conf}}, nil
 }

@@ -9,6 +9,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"underlay.dev/underlay/internal/model"
+	"underlay.dev/underlay/internal/platform"
 	"underlay.dev/underlay/internal/render"
 )
 
@@ -26,7 +27,7 @@ func (Renderer) Render(f *model.Fabric, d *model.Device) ([]render.File, error) 
 	if err != nil {
 		return nil, err
 	}
-	return []render.File{{Name: "nvue.yaml", Content: doc}}, nil
+	return []render.File{{Name: platform.FileNVUE, Content: doc}}, nil
 }
 
 // Document returns the startup document of d: "- set: {...}".

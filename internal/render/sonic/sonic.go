@@ -23,6 +23,7 @@ import (
 	"strings"
 
 	"underlay.dev/underlay/internal/model"
+	"underlay.dev/underlay/internal/platform"
 	"underlay.dev/underlay/internal/render"
 	"underlay.dev/underlay/internal/render/frr"
 	"underlay.dev/underlay/internal/resolve"
@@ -66,13 +67,13 @@ func (Renderer) Render(f *model.Fabric, d *model.Device) ([]render.File, error) 
 	if err != nil {
 		return nil, err
 	}
-	files := []render.File{{Name: "config_db.json", Content: db}}
+	files := []render.File{{Name: platform.FileConfigDB, Content: db}}
 	if split {
 		conf, err := frr.Render(f, d, frr.Options{})
 		if err != nil {
 			return nil, err
 		}
-		files = append(files, render.File{Name: "frr.conf", Content: conf})
+		files = append(files, render.File{Name: platform.FileFRR, Content: conf})
 	}
 	return files, nil
 }

@@ -14,6 +14,9 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"strings"
+
+	"underlay.dev/underlay/internal/model"
+	"underlay.dev/underlay/internal/platform"
 )
 
 // MaxDevices bounds a generated fabric so that one seed runs in the lab
@@ -182,16 +185,7 @@ func (b *builder) link(lo, up *device) {
 
 // port names the n-th fabric port of d as its platform does: hosts eth0…,
 // SONiC Ethernet0, 4, 8…, the rest swp1… (uplinks of leaves from swp49).
-func port(d *device, n int) string {
-	switch {
-	case d.platform == "linux-frr":
-		return fmt.Sprintf("eth%d", n-1)
-	case d.platform == "sonic":
-		return fmt.Sprintf("Ethernet%d", 4*(n-1))
-	default:
-		return fmt.Sprintf("swp%d", n)
-	}
-}
+func port(d *device, n int) string { return platform.MustGet(model.Platform(d.platform)).Ports.Nth(n) }
 
 // subnetPort is a leaf port no link uses (links take the first ports).
 func subnetPort(d *device) string { return port(d, 40) }
