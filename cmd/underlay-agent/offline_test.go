@@ -64,6 +64,7 @@ func TestOfflineConfigDir(t *testing.T) {
 	lab.AddAddress("leaf1", extra.String())
 	leaf1.Originated = append(leaf1.Originated, extra)
 	resolve.ApplyPolicies(f)
+	resolve.Derive(f) // again: the default instance, which renderers read, holds Originated as Derive saw it
 	writeConfig(t, dir, f, leaf1)
 	second := waitStatus(t, lines, "change", "Applied").Revision
 	if second == first {

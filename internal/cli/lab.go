@@ -83,7 +83,7 @@ func newLabSync(get func(*cobra.Command) *lab.Lab) *cobra.Command {
 			if err := l.WaitApplied(ctx, wait); err != nil {
 				return failed(err)
 			}
-			l.Out.Write([]byte("every device applied it: " + time.Since(start).Round(time.Millisecond).String() + " after sync started\n"))
+			fmt.Fprintf(l.Out, "every device applied it: %s after sync started\n", time.Since(start).Round(time.Millisecond))
 			return nil
 		},
 	}

@@ -92,11 +92,15 @@ func TestRenderReadOnly(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			root := t.TempDir()
 			dir := filepath.Join(root, "intent")
-			os.Mkdir(dir, 0o755)
+			if err := os.Mkdir(dir, 0o755); err != nil {
+				t.Fatal(err)
+			}
 			intent, out := renderedTwice(t, dir)
 			{ // the output outside the intent directory, as in a repository with intent/ and site/
 				moved := filepath.Join(root, "site", "out")
-				os.Mkdir(filepath.Dir(moved), 0o755)
+				if err := os.Mkdir(filepath.Dir(moved), 0o755); err != nil {
+					t.Fatal(err)
+				}
 				if err := os.Rename(out, moved); err != nil {
 					t.Fatal(err)
 				}

@@ -45,8 +45,8 @@ func newVerify() *cobra.Command {
 	f := cmd.Flags()
 	f.StringVar(&o.failures, "failures", "", "also analyse single failures: links, devices or all")
 	f.StringVarP(&o.output, "output", "o", "text", "report format: text or json")
-	f.StringVar(&o.trace, "trace", "", "explain how DEVICE reaches PREFIX (PREFIX is the second argument)")
-	f.StringVar(&o.rib, "rib", "", "print the predicted RIB of DEVICE")
+	f.StringVar(&o.trace, "trace", "", "explain how DEVICE (or DEVICE/NEIGHBOUR, an external neighbour or group) reaches PREFIX (PREFIX is the second argument)")
+	f.StringVar(&o.rib, "rib", "", "print the predicted RIB of DEVICE (or DEVICE/NEIGHBOUR: what DEVICE advertises to it)")
 	return cmd
 }
 
@@ -110,8 +110,12 @@ func runRIB(w io.Writer, g *verify.Graph, device, format string) error {
 		return enc.Encode(rib)
 	}
 	for _, r := range rib {
+		prefix := r.Prefix
+		if r.VRF != "" {
+			prefix = "vrf " + r.VRF + " " + prefix
+		}
 		if len(r.Candidates) == 0 {
-			fmt.Fprintf(w, "%-22s local\n", r.Prefix)
+			fmt.Fprintf(w, "%-22s local\n", prefix)
 			continue
 		}
 		var via []string
@@ -128,7 +132,7 @@ func runRIB(w io.Writer, g *verify.Graph, device, format string) error {
 		if !r.Exact() {
 			kofn = fmt.Sprintf("%d of ", r.Width)
 		}
-		fmt.Fprintf(w, "%-22s via %s%s  [%s]\n", r.Prefix, kofn, strings.Join(via, ", "), strings.Join(path, " "))
+		fmt.Fprintf(w, "%-22s via %s%s  [%s]\n", prefix, kofn, strings.Join(via, ", "), strings.Join(path, " "))
 	}
 	return nil
 }
@@ -172,6 +176,8 @@ func findingLine(f verify.Finding) string {
 		devs = devs[:maxListed]
 	}
 	switch {
+	case f.VRF != "":
+		return fmt.Sprintf("vrf %s %s (%s) on %s%s: %s", f.VRF, f.Prefix, f.Origin, strings.Join(devs, ", "), more, f.Detail)
 	case f.Prefix != "":
 		return fmt.Sprintf("%s (%s) on %s%s: %s", f.Prefix, f.Origin, strings.Join(devs, ", "), more, f.Detail)
 	}

@@ -21,8 +21,12 @@ const (
 )
 
 // neighborName is an interface name (unnumbered sessions) as Linux allows
-// it: at most 15 bytes, no "/" or whitespace.
+// it: at most 15 bytes, no "/" or whitespace. A VRF is a Linux interface
+// too.
 var neighborName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,14}$`)
+
+// groupName is a group's name as the intent allows it.
+var groupName = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,31}$`)
 
 // Decode reads expect.json strictly, for device (checked when not ""):
 // unknown fields, trailing data, `null`, `{}`, a missing list, a wrong
@@ -61,20 +65,27 @@ func (e Expectations) check(device string) error {
 		return errors.New(`"sessions" is missing or null (underlay renders [] for a device without sessions)`)
 	case e.Prefixes == nil:
 		return errors.New(`"prefixes" is missing or null (underlay renders [] for a device without prefixes)`)
-	case len(e.Sessions) > MaxSessions:
-		return fmt.Errorf("%d sessions, above the limit of %d", len(e.Sessions), MaxSessions)
+	case len(e.Sessions)+len(e.Ungated) > MaxSessions:
+		return fmt.Errorf("%d sessions, above the limit of %d", len(e.Sessions)+len(e.Ungated), MaxSessions)
 	case len(e.Prefixes) > MaxPrefixes:
 		return fmt.Errorf("%d prefixes, above the limit of %d", len(e.Prefixes), MaxPrefixes)
 	}
-	seen := map[string]bool{}
-	for i, s := range e.Sessions {
-		if err := s.check(); err != nil {
-			return fmt.Errorf("sessions[%d]: %w", i, err)
+	seen := map[[2]string]bool{} // VRF, neighbor
+	lists := []struct {
+		name string
+		ss   []Session
+	}{{"sessions", e.Sessions}, {"ungated", e.Ungated}}
+	for _, l := range lists {
+		for i, s := range l.ss {
+			if err := s.check(l.name == "ungated"); err != nil {
+				return fmt.Errorf("%s[%d]: %w", l.name, i, err)
+			}
+			k := [2]string{s.VRF, s.Neighbor}
+			if seen[k] {
+				return fmt.Errorf("%s[%d]: neighbor %q appears twice", l.name, i, s.Neighbor)
+			}
+			seen[k] = true
 		}
-		if seen[s.Neighbor] {
-			return fmt.Errorf("sessions[%d]: neighbor %q appears twice", i, s.Neighbor)
-		}
-		seen[s.Neighbor] = true
 	}
 	for i, p := range e.Prefixes {
 		pfx, err := netip.ParsePrefix(p)
@@ -88,9 +99,23 @@ func (e Expectations) check(device string) error {
 	return nil
 }
 
-func (s Session) check() error {
-	if _, err := netip.ParseAddr(s.Neighbor); err != nil && !neighborName.MatchString(s.Neighbor) {
-		return fmt.Errorf("neighbor %q is neither an address nor an interface name", s.Neighbor)
+// check validates one entry of sessions (ungated false) or ungated.
+func (s Session) check(ungated bool) error {
+	switch {
+	case !ungated && s.Kind != "":
+		return fmt.Errorf("neighbor %q: kind %q, but only ungated sessions have a kind", s.Neighbor, s.Kind)
+	case ungated && s.Kind != KindExternal && s.Kind != KindGroup:
+		return fmt.Errorf("neighbor %q: kind %q (want %s or %s)", s.Neighbor, s.Kind, KindExternal, KindGroup)
+	case s.VRF != "" && !neighborName.MatchString(s.VRF):
+		return fmt.Errorf("neighbor %q: vrf %q is not a VRF name", s.Neighbor, s.VRF)
+	case s.Kind == KindGroup:
+		if !groupName.MatchString(s.Neighbor) {
+			return fmt.Errorf("neighbor %q is not a group name", s.Neighbor)
+		}
+	default:
+		if _, err := netip.ParseAddr(s.Neighbor); err != nil && !neighborName.MatchString(s.Neighbor) {
+			return fmt.Errorf("neighbor %q is neither an address nor an interface name", s.Neighbor)
+		}
 	}
 	if len(s.Families) == 0 {
 		return fmt.Errorf("neighbor %q: \"families\" is empty", s.Neighbor)

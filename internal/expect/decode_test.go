@@ -46,6 +46,12 @@ func TestDecodeRefuses(t *testing.T) {
 		{"bad family", strings.Replace(ok, `["ipv4"]`, `["ipx"]`, 1), `family "ipx"`},
 		{"no family", strings.Replace(ok, `["ipv4"]`, `[]`, 1), `"families" is empty`},
 		{"duplicate neighbor", strings.Replace(ok, `}]`, `},{"neighbor":"swp1","peer":"x","families":["ipv4"]}]`, 1), "appears twice"},
+		{"kind on a gating session", strings.Replace(ok, `"families"`, `"kind":"external","families"`, 1), "only ungated sessions have a kind"},
+		{"ungated without kind", strings.Replace(ok, `"prefixes"`, `"ungated":[{"neighbor":"10.1.1.2","peer":"fw1","families":["ipv4"]}],"prefixes"`, 1), `kind "" (want external or group)`},
+		{"ungated bad kind", strings.Replace(ok, `"prefixes"`, `"ungated":[{"neighbor":"10.1.1.2","peer":"fw1","families":["ipv4"],"kind":"peer"}],"prefixes"`, 1), `ungated[0]: neighbor "10.1.1.2": kind "peer"`},
+		{"bad group name", strings.Replace(ok, `"prefixes"`, `"ungated":[{"neighbor":"K8s rack","families":["ipv4"],"kind":"group"}],"prefixes"`, 1), "is not a group name"},
+		{"ungated repeats a session", strings.Replace(ok, `"prefixes"`, `"ungated":[{"neighbor":"swp1","families":["ipv4"],"kind":"external"}],"prefixes"`, 1), `ungated[0]: neighbor "swp1" appears twice`},
+		{"bad vrf", strings.Replace(ok, `"families"`, `"vrf":"a b","families"`, 1), `vrf "a b"`},
 		{"too large", `{"device":"leaf1","sessions":[],"prefixes":[],"x":"` + strings.Repeat("a", MaxFileBytes) + `"}`, "above the limit"},
 		{"too many sessions", `{"device":"leaf1","prefixes":[],"sessions":[` + strings.Repeat(`{"neighbor":"swp1","families":["ipv4"]},`, MaxSessions) + `{"neighbor":"swp1","families":["ipv4"]}]}`, "sessions, above the limit"},
 	}
@@ -62,6 +68,12 @@ func TestDecodeRefuses(t *testing.T) {
 	}
 	if _, err := Decode([]byte(ok), "leaf1"); err != nil {
 		t.Errorf("valid document: %v", err)
+	}
+	withUngated := `{"device":"leaf1","sessions":[{"neighbor":"swp1","peer":"spine1","families":["ipv4"],"vrf":"blue"}],` +
+		`"prefixes":[],"ungated":[{"neighbor":"swp1","peer":"rtr1","families":["ipv4"],"kind":"external"},` +
+		`{"neighbor":"k8s-rack1-nodes-of-the-west-wing","peer":"k8s","families":["ipv6"],"kind":"group"}]}`
+	if _, err := Decode([]byte(withUngated), "leaf1"); err != nil {
+		t.Errorf("ungated sessions, a neighbour name in two VRFs, a long group name: %v", err)
 	}
 	if _, err := Decode([]byte(`{"device":"leaf1","sessions":[],"prefixes":[]}`), "leaf1"); err != nil {
 		t.Errorf("a device without sessions: %v", err)

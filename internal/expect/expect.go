@@ -9,12 +9,20 @@
 // That proves every session carries routes, costs O(sessions) to compute
 // at any fabric size, and does not fail a device because of a fault far
 // away in the fabric.
+//
+// Only fabric sessions gate. Sessions to external neighbours and groups
+// are listed under "ungated", for status, and never waited for: an
+// external neighbour is not underlay's to configure and may not be cabled
+// yet (a border leaf must not roll back because the firewall is off), and
+// a group has no fixed members (none connected is a valid state). What
+// they announce is not expected either.
 package expect
 
 import (
 	"encoding/json"
 	"fmt"
 	"net/netip"
+	"slices"
 
 	"underlay.dev/underlay/internal/model"
 	"underlay.dev/underlay/internal/render"
@@ -27,37 +35,61 @@ const FileName = "expect.json"
 type Expectations struct {
 	Device   string    `json:"device"`
 	Sessions []Session `json:"sessions"`
-	// Prefixes must be in the RIB, learned over BGP.
+	// Prefixes must be in the RIB, learned over BGP. They are the default
+	// instance's: the file cannot name another's VRF yet, and the agent's
+	// prober reads the default table.
 	Prefixes []string `json:"prefixes"`
+	// Ungated are the sessions to external neighbours and groups: listed,
+	// not gating (see the package comment).
+	Ungated []Session `json:"ungated,omitempty"`
 }
 
-// Session is one BGP neighbor that must reach Established.
+// Session is one BGP neighbor that must reach Established (in Sessions),
+// or that is only listed (in Ungated).
 type Session struct {
-	// Neighbor is as FRR names it: the interface for unnumbered sessions,
-	// the peer address otherwise.
+	// Neighbor is as FRR names it (model.Session.Neighbor): the interface
+	// for unnumbered sessions, the peer address otherwise, a group's name.
 	Neighbor string   `json:"neighbor"`
 	Peer     string   `json:"peer"`
 	Families []string `json:"families"`
+	// Kind is KindExternal or KindGroup in Ungated; fabric sessions have
+	// none.
+	Kind string `json:"kind,omitempty"`
+	// VRF is the session's routing instance unless it is the default one.
+	VRF string `json:"vrf,omitempty"`
 }
+
+// Kinds of ungated sessions.
+const (
+	KindExternal = "external"
+	KindGroup    = "group"
+)
 
 // For returns the expectations of d.
 func For(d *model.Device) Expectations {
 	e := Expectations{Device: d.Name, Sessions: []Session{}, Prefixes: []string{}}
 	seen := map[netip.Prefix]bool{}
-	for _, s := range d.Sessions {
-		nb := s.Port
-		if !s.Unnumbered {
-			nb = s.PeerAddr.String()
-		}
-		var fams []string
-		for _, f := range s.Families {
-			fams = append(fams, string(f))
-		}
-		e.Sessions = append(e.Sessions, Session{Neighbor: nb, Peer: s.Peer.Name, Families: fams})
-		back := reverse(s)
-		for _, p := range s.Peer.Originated {
-			if s.Carries(family(p)) && (back == nil || back.Export.Permits(p)) && s.Import.Permits(p) && !own(d, p) {
-				seen[p] = true
+	for _, in := range d.Instances {
+		for _, s := range in.Sessions {
+			es := Session{Neighbor: s.Neighbor(), Families: families(s)}
+			if in.Name != model.DefaultInstance {
+				es.VRF = in.Name
+			}
+			switch {
+			case s.External != nil:
+				es.Peer, es.Kind = s.External.Name, KindExternal
+			case s.Group != nil:
+				es.Peer, es.Kind = s.Group.Name, KindGroup
+			default:
+				es.Peer = s.Peer.Name
+			}
+			if !s.Fabric() {
+				e.Ungated = append(e.Ungated, es)
+				continue
+			}
+			e.Sessions = append(e.Sessions, es)
+			if in.Name == model.DefaultInstance {
+				expectFrom(s, in, seen)
 			}
 		}
 	}
@@ -72,6 +104,29 @@ func For(d *model.Device) Expectations {
 	return e
 }
 
+func families(s *model.Session) []string {
+	var fams []string
+	for _, f := range s.Families {
+		fams = append(fams, string(f))
+	}
+	return fams
+}
+
+// expectFrom adds to seen what the fabric peer of s originates and both
+// ends' policies pass to us, in instance in.
+func expectFrom(s *model.Session, in *model.Instance, seen map[netip.Prefix]bool) {
+	peer := s.Peer.Instance(in.Name)
+	if peer == nil {
+		return
+	}
+	back := reverse(s, peer)
+	for _, p := range peer.Originated {
+		if s.Carries(family(p)) && (back == nil || back.Export.Permits(p)) && s.Import.Permits(p) && !slices.Contains(in.Originated, p) {
+			seen[p] = true
+		}
+	}
+}
+
 func family(p netip.Prefix) model.Family {
 	if p.Addr().Is4() {
 		return model.IPv4
@@ -79,18 +134,9 @@ func family(p netip.Prefix) model.Family {
 	return model.IPv6
 }
 
-func own(d *model.Device, p netip.Prefix) bool {
-	for _, o := range d.Originated {
-		if o == p {
-			return true
-		}
-	}
-	return false
-}
-
-// reverse finds the peer's end of s.
-func reverse(s *model.Session) *model.Session {
-	for _, o := range s.Peer.Sessions {
+// reverse finds the peer's end of s in the peer's instance.
+func reverse(s *model.Session, peer *model.Instance) *model.Session {
+	for _, o := range peer.Sessions {
 		if o.Peer == s.Local && o.Port == s.PeerPort && o.PeerPort == s.Port && o.Carries(s.Families[0]) {
 			return o
 		}

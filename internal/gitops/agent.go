@@ -19,9 +19,8 @@ import (
 // AgentFile is the per-device file with the agent's resources.
 const AgentFile = "agent.yaml"
 
-// agentName names the agent's ServiceAccount, Role, RoleBinding and
-// DaemonSet of a device.
-// AgentName names the ServiceAccount, Role and DaemonSet of a device's agent.
+// AgentName names the ServiceAccount, Role, RoleBinding and DaemonSet of
+// a device's agent.
 func AgentName(device string) string { return "underlay-agent-" + device }
 
 // agentObjects are a device agent's resources. The Role names exactly the

@@ -68,7 +68,7 @@ func TestFluxAccountAppliesTheTreeAndNothingElse(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, r := range tree {
-		if err := flux.Patch(ctx, object(t, r), client.Apply, client.FieldOwner("kustomize-controller"), client.ForceOwnership); err != nil {
+		if err := flux.Apply(ctx, client.ApplyConfigurationFromUnstructured(object(t, r)), client.FieldOwner("kustomize-controller"), client.ForceOwnership); err != nil {
 			t.Errorf("as %s, applying %s %s: %v", sa, r.GetKind(), r.GetName(), err)
 		}
 	}

@@ -106,6 +106,8 @@ func (l *Lab) labAdded(st *State, d Device, ds *appsv1.DaemonSet) ([]string, err
 			out = append(out, "--netns="+d.Netns, "--interfaces="+dir+"/interfaces")
 		case platform.StateDir, platform.FRRConfDir, platform.FRRRunDir, platform.NVUERunDir, platform.SONiCDir:
 			// --state-dir, --frr-pathspace, or mapped in labFlag.
+		case platform.IfupdownStateDir:
+			// ifreload --netns runs with a /run of its own per device.
 		default:
 			return nil, fmt.Errorf("the agent workload of %s mounts host path %s, which the lab has no stand-in for", d.Name, v.HostPath.Path)
 		}

@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"underlay.dev/underlay/internal/model"
 )
 
 // Peer is one BGP session as FRR reports it.
@@ -38,10 +40,12 @@ func Peers(ctx context.Context, pathspace string) (map[string]Peer, error) {
 	return peers, nil
 }
 
-// WaitEstablished waits until every device has as many Established
-// sessions as the synced intent gives it. Each vtysh call is bounded by
-// the deadline (within, or ctx's if earlier); at it, the error names each
-// device short of its sessions and what FRR last said.
+// WaitEstablished waits until every fabric session of the synced intent
+// is Established, each by FRR's name for its neighbour (s.Neighbor()).
+// Sessions to external neighbours and groups are not waited for: the lab
+// runs no such neighbours. Each vtysh call is bounded by the deadline
+// (within, or ctx's if earlier); at it, the error names each device short
+// of its sessions and what FRR last said.
 func (l *Lab) WaitEstablished(ctx context.Context, within time.Duration) error {
 	st, err := l.LoadState()
 	if err != nil {
@@ -51,10 +55,7 @@ func (l *Lab) WaitEstablished(ctx context.Context, within time.Duration) error {
 	if err != nil {
 		return err
 	}
-	want := map[string]int{}
-	for _, d := range f.Devices {
-		want[d.Name] = len(d.Sessions)
-	}
+	want := fabricNeighbors(f)
 	w := startWait(ctx, within)
 	defer w.cancel()
 	ctx = w.ctx
@@ -62,10 +63,11 @@ func (l *Lab) WaitEstablished(ctx context.Context, within time.Duration) error {
 		var missing []string
 		for _, d := range st.Devices {
 			peers, err := Peers(ctx, d.Netns)
-			if n := established(peers); err != nil {
-				missing = append(missing, fmt.Sprintf("%s %d/%d (%v)", d.Name, n, want[d.Name], err))
-			} else if n < want[d.Name] {
-				missing = append(missing, fmt.Sprintf("%s %d/%d (%s)", d.Name, n, want[d.Name], notEstablished(peers)))
+			nbs := want[d.Name]
+			if n := establishedOf(peers, nbs); err != nil {
+				missing = append(missing, fmt.Sprintf("%s %d/%d (%v)", d.Name, n, len(nbs), err))
+			} else if n < len(nbs) {
+				missing = append(missing, fmt.Sprintf("%s %d/%d (%s)", d.Name, n, len(nbs), notEstablished(peers, nbs)))
 			}
 		}
 		if len(missing) == 0 {
@@ -80,19 +82,45 @@ func (l *Lab) WaitEstablished(ctx context.Context, within time.Duration) error {
 	}
 }
 
-// notEstablished lists the sessions that are not Established, with state.
-func notEstablished(peers map[string]Peer) string {
+// fabricNeighbors lists each device's fabric neighbours by FRR's name,
+// in every routing instance FRR's summary shows (the default one).
+func fabricNeighbors(f *model.Fabric) map[string][]string {
+	want := map[string][]string{}
+	for _, d := range f.Devices {
+		for _, s := range d.Default().Sessions {
+			if s.Fabric() {
+				want[d.Name] = append(want[d.Name], s.Neighbor())
+			}
+		}
+	}
+	return want
+}
+
+// notEstablished lists the wanted neighbours that are not Established,
+// with their state.
+func notEstablished(peers map[string]Peer, want []string) string {
 	var out []string
-	for name, p := range peers {
-		if p.State != "Established" {
+	for _, name := range want {
+		switch p, ok := peers[name]; {
+		case !ok:
+			out = append(out, name+" not configured")
+		case p.State != "Established":
 			out = append(out, name+" "+p.State)
 		}
 	}
 	sort.Strings(out)
-	if len(out) == 0 {
-		return "sessions missing from FRR"
-	}
 	return strings.Join(out, ", ")
+}
+
+// establishedOf counts the wanted neighbours that are Established.
+func establishedOf(peers map[string]Peer, want []string) int {
+	n := 0
+	for _, name := range want {
+		if peers[name].State == "Established" {
+			n++
+		}
+	}
+	return n
 }
 
 func established(peers map[string]Peer) int {

@@ -166,25 +166,8 @@ func (l *Lab) build(ctx context.Context, f *model.Fabric, st *State) error {
 		}
 	}
 	for _, d := range f.Devices {
-		if d.Platform == model.PlatformLinuxFRR {
-			// A host's own OS (netplan, systemd-networkd) sets its port
-			// MTU; linux-frr renders only FRR, so the lab plays that part.
-			for _, p := range d.Ports {
-				if p.MTU > 0 {
-					if err := node.Run(ctx, "ip", "-n", ns[d.Name], "link", "set", p.Name, "mtu", strconv.Itoa(p.MTU)); err != nil {
-						return err
-					}
-				}
-			}
-		}
-		for _, s := range d.Subnets {
-			// A server-facing port with nothing behind it: a veth whose
-			// peer stays in the device, so the port has carrier.
-			if s.Port != "" && !hasPort(d, s.Port) {
-				if err := node.AddVeth(ctx, ns[d.Name], s.Port, ns[d.Name], "s"+s.Port); err != nil {
-					return err
-				}
-			}
+		if err := addPorts(ctx, d, ns[d.Name]); err != nil {
+			return err
 		}
 	}
 	l.progress("  %d namespaces with FRR, %d links: %s", len(st.Devices), len(f.Links), time.Since(t).Round(100*time.Millisecond))
@@ -210,13 +193,29 @@ func (l *Lab) disown(st *State, foreign map[string]bool, err error) error {
 	return err
 }
 
-func hasPort(d *model.Device, name string) bool {
-	for _, p := range d.Ports {
-		if p.Name == name {
-			return true
+// addPorts creates the device's ports that no link made, and sets a
+// host's port MTUs.
+func addPorts(ctx context.Context, d *model.Device, ns string) error {
+	for _, i := range d.Interfaces {
+		if i.Kind != model.KindRouted {
+			continue
+		}
+		if i.Link() == nil {
+			// A server-facing port with nothing behind it: a veth whose
+			// peer stays in the device, so the port has carrier.
+			if err := node.AddVeth(ctx, ns, i.Name, ns, "s"+i.Name); err != nil {
+				return err
+			}
+		}
+		// A host's own OS (netplan, systemd-networkd) sets its port MTU;
+		// linux-frr renders only FRR, so the lab plays that part.
+		if d.Platform == model.PlatformLinuxFRR && i.MTU > 0 {
+			if err := node.Run(ctx, "ip", "-n", ns, "link", "set", i.Name, "mtu", strconv.Itoa(i.MTU)); err != nil {
+				return err
+			}
 		}
 	}
-	return false
+	return nil
 }
 
 func forEach(devices []Device, workers int, fn func(Device) error) error {

@@ -82,8 +82,16 @@ func sonicDesign(d *model.Device) string {
 
 func sonicSessions(d *model.Device) string {
 	for _, s := range d.Sessions {
-		if s.Unnumbered || !s.Carries(model.IPv4) || len(s.Families) != 1 || s.Import != nil || s.Export != nil {
-			return "the session to " + s.Peer.Name + " is unnumbered, IPv6 or filtered (BGP_NEIGHBOR holds numbered IPv4 peers without policy)"
+		if s.Group != nil {
+			return "group " + s.Group.Name + " listens for sessions, and bgpcfgd's BGP_PEER_RANGE template makes passive, multihop peers with route maps of its own"
+		}
+		byInterface := s.Unnumbered || (s.External != nil && s.External.Interface != "")
+		if byInterface || !s.Carries(model.IPv4) || len(s.Families) != 1 || s.Import != nil || s.Export != nil {
+			name := s.Description()
+			if s.Fabric() {
+				name = s.Peer.Name
+			}
+			return "the session to " + name + " is unnumbered, IPv6 or filtered (BGP_NEIGHBOR holds numbered IPv4 peers without policy)"
 		}
 	}
 	return ""
@@ -136,6 +144,12 @@ func sonicPaths(d *model.Device) string {
 	}
 	shortest := map[netip.Prefix][]arrival{}
 	for _, s := range d.Sessions {
+		if s.External != nil { // a stub: it originates what it announces
+			for _, p := range model.OfFamily(s.External.Announces, model.IPv4) {
+				keepShortest(shortest, p, arrival{[]model.ASN{s.External.ASN}, s.External.Name})
+			}
+			continue
+		}
 		n := s.Peer
 		if n.Role == model.RoleSpine || n.Role == model.RoleSuperspine {
 			return "it peers with " + string(n.Role) + " " + n.Name + ", which passes everything, and the template keeps the oldest of equal paths (no compare-routerid)"
@@ -148,6 +162,9 @@ func sonicPaths(d *model.Device) string {
 			continue
 		}
 		for _, hs := range n.Sessions {
+			if !hs.Fabric() {
+				return "leaf " + n.Name + " peers beyond the fabric (" + hs.Description() + "), and underlay does not prove the paths it passes on alike"
+			}
 			if hs.Peer.Role == model.RoleHost {
 				for _, p := range hs.Peer.OriginatedOf(model.IPv4) {
 					keepShortest(shortest, p, arrival{[]model.ASN{n.ASN, hs.Peer.ASN}, n.Name})

@@ -17,17 +17,25 @@ type accumulator struct {
 func newAccumulator(g *Graph) *accumulator { return &accumulator{g: g} }
 
 // check evaluates the standard checks on one converged class.
+//
+// What external neighbours and groups announce is not checked here: which
+// devices should have it is the intent's to say, in spec.checks.
 func (a *accumulator) check(s *sim, c *class) {
+	if c.external {
+		return
+	}
 	g := s.g
 	var unreach, ecmp map[string][]string // explanation → devices, made when needed
 	var order, ecmpOrder []string
-	leafOrigin := g.Devs[c.origin].Role == model.RoleLeaf && c.loopback
-	for v := range int32(len(g.Devs)) {
-		if v == c.origin {
+	origin := g.dev[c.origin()]
+	leafOrigin := origin.Role == model.RoleLeaf && c.loopback
+	in := g.insts[c.inst]
+	for v := in.lo; v < in.stubs; v++ {
+		if v == c.origin() {
 			continue
 		}
 		if s.dist[v] < 0 {
-			if apartByDesign(g.Devs[c.origin], g.Devs[v]) {
+			if apartByDesign(origin, g.dev[v]) {
 				continue
 			}
 			why := s.explain(v)
@@ -37,10 +45,10 @@ func (a *accumulator) check(s *sim, c *class) {
 			if _, seen := unreach[why]; !seen {
 				order = append(order, why)
 			}
-			unreach[why] = append(unreach[why], g.Devs[v].Name)
+			unreach[why] = append(unreach[why], g.dev[v].Name)
 			continue
 		}
-		if leafOrigin && g.Devs[v].Role == model.RoleLeaf {
+		if leafOrigin && g.dev[v].Role == model.RoleLeaf {
 			if why := s.ecmpShortfall(v, c.fam); why != "" {
 				if ecmp == nil {
 					ecmp = map[string][]string{}
@@ -48,7 +56,7 @@ func (a *accumulator) check(s *sim, c *class) {
 				if _, seen := ecmp[why]; !seen {
 					ecmpOrder = append(ecmpOrder, why)
 				}
-				ecmp[why] = append(ecmp[why], g.Devs[v].Name)
+				ecmp[why] = append(ecmp[why], g.dev[v].Name)
 			}
 		}
 	}
@@ -56,10 +64,10 @@ func (a *accumulator) check(s *sim, c *class) {
 		return
 	}
 	var loops, subnets, widths []Finding
-	origin := g.Devs[c.origin]
+	vrf := vrfLabel(in.name)
 	for _, p := range c.prefixes {
 		for _, why := range order {
-			f := Finding{Prefix: p.String(), Origin: origin.Name, Devices: unreach[why], Detail: why}
+			f := Finding{VRF: vrf, Prefix: p.String(), Origin: origin.Name, Devices: unreach[why], Detail: why}
 			if isLoopback(origin, p) {
 				loops = append(loops, f)
 			} else if devs := leavesAndHosts(g, unreach[why]); len(devs) > 0 {
@@ -69,7 +77,7 @@ func (a *accumulator) check(s *sim, c *class) {
 		}
 		if isLoopback(origin, p) {
 			for _, why := range ecmpOrder {
-				widths = append(widths, Finding{Prefix: p.String(), Origin: origin.Name, Devices: ecmp[why], Detail: why})
+				widths = append(widths, Finding{VRF: vrf, Prefix: p.String(), Origin: origin.Name, Devices: ecmp[why], Detail: why})
 			}
 		}
 	}
@@ -83,7 +91,7 @@ func (a *accumulator) check(s *sim, c *class) {
 func leavesAndHosts(g *Graph, names []string) []string {
 	var out []string
 	for _, n := range names {
-		if r := g.byName[n].Role; r == model.RoleLeaf || r == model.RoleHost {
+		if r := g.dev[g.byName[n]].Role; r == model.RoleLeaf || r == model.RoleHost {
 			out = append(out, n)
 		}
 	}
@@ -128,12 +136,12 @@ func (s *sim) explain(v int32) string {
 			lo, hi := g.edgesOf(u)
 			for ei := lo; ei < hi; ei++ {
 				w := g.edges[ei].to
-				if seen[w] || s.dist[w] >= 0 {
+				if seen[w] || s.dist[w] >= 0 || g.stub[w] != nil { // a stub is no way upstream
 					continue
 				}
 				seen[w] = true
 				if why := s.explainAt(w); why != "" {
-					return fmt.Sprintf("no neighbour has a route; upstream, %s has none either: %s", g.Devs[w].Name, why)
+					return fmt.Sprintf("no neighbour has a route; upstream, %s has none either: %s", g.name(w), why)
 				}
 				next = append(next, w)
 			}
@@ -145,17 +153,17 @@ func (s *sim) explain(v int32) string {
 
 func (s *sim) explainAt(v int32) string {
 	g := s.g
-	if v == s.dead {
+	if s.isDead(v) {
 		return "the device is down"
 	}
 	switch s.why[v] {
 	case reasonLoop:
 		return fmt.Sprintf("AS-path loop: the route arrives with this device's own ASN already in its path (e.g. from %s); "+
-			"devices that must reach each other cannot share an ASN", g.Devs[s.whyBy[v]].Name)
+			"devices that must reach each other cannot share an ASN", g.name(s.whyBy[v]))
 	case reasonImport:
-		return fmt.Sprintf("dropped by this device's import policy (offered by %s)", g.Devs[s.whyBy[v]].Name)
+		return fmt.Sprintf("dropped by this device's import policy (offered by %s)", g.name(s.whyBy[v]))
 	case reasonExport:
-		return fmt.Sprintf("not announced: the export policy of the neighbour (e.g. %s) filters it", g.Devs[s.whyBy[v]].Name)
+		return fmt.Sprintf("not announced: the export policy of the neighbour (e.g. %s) filters it", g.name(s.whyBy[v]))
 	}
 	return ""
 }
@@ -172,20 +180,20 @@ func (s *sim) ecmpShortfall(v int32, fam uint8) string {
 	lo, hi := g.edgesOf(v)
 	for ei := lo; ei < hi; ei++ {
 		e := &g.edges[ei]
-		if e.fams&fam == 0 || (s.down != nil && s.down[e.link]) || g.Devs[e.to].Role != model.RoleSpine {
+		if e.fams&fam == 0 || !g.isRole(e.to, model.RoleSpine) || (s.down != nil && s.down[e.link]) {
 			continue
 		}
 		if s.dist[e.to] >= 0 && s.rep[e.to] != v {
 			usable++
 		}
 	}
-	maxp := g.Devs[v].BGP.MaximumPaths
+	maxp := g.dev[v].BGP.MaximumPaths
 	switch {
 	case got >= usable:
 		return ""
 	case got == maxp:
 		return fmt.Sprintf("%d of %d usable spine paths in ECMP: maximum-paths %d is too low", got, usable, maxp)
-	case !g.Devs[v].BGP.MultipathRelax:
+	case !g.dev[v].BGP.MultipathRelax:
 		return fmt.Sprintf("%d of %d usable spine paths in ECMP: without multipath-relax FRR multipaths only paths "+
 			"from the best path's neighbour AS %s, or some spines offer longer paths", got, usable, g.asn[s.rep[v]])
 	}

@@ -104,24 +104,26 @@ func (g *Graph) runScenario(s *sim, sc scenario, classes []*class, baseline [][]
 		s.down[sc.link] = true
 		defer func() { s.down[sc.link] = false }()
 	}
-	lostBy := map[int32]int{} // device → prefixes lost
+	lostBy := map[int32]int{} // device (index in Devs) → prefixes lost
 	lostPrefixes := 0
 	example := ""
 	for i, c := range classes {
-		if c.origin == sc.device || g.Devs[c.origin].Role.Tier() > 1 {
+		// What external neighbours announce is not a leaf or host prefix.
+		if c.external || g.devIx[c.origin()] == sc.device || g.dev[c.origin()].Role.Tier() > 1 {
 			continue
 		}
 		s.run(c)
 		base := baseline[i]
 		lostHere := false
-		for v := range int32(len(g.Devs)) {
-			if v == sc.device || g.Devs[v].Role.Tier() > 1 || base[v/64]&(1<<(v%64)) == 0 || s.dist[v] >= 0 {
+		in := g.insts[c.inst]
+		for v := in.lo; v < in.stubs; v++ {
+			if g.devIx[v] == sc.device || g.dev[v].Role.Tier() > 1 || base[v/64]&(1<<(v%64)) == 0 || s.dist[v] >= 0 {
 				continue
 			}
-			lostBy[v] += len(c.prefixes)
+			lostBy[g.devIx[v]] += len(c.prefixes)
 			lostHere = true
 			if example == "" {
-				example = fmt.Sprintf("%s loses %s (%s)", g.Devs[v].Name, c.prefixes[0], g.Devs[c.origin].Name)
+				example = fmt.Sprintf("%s loses %s (%s)", g.dev[v].Name, c.prefixes[0], g.dev[c.origin()].Name)
 			}
 		}
 		if lostHere {
@@ -132,8 +134,8 @@ func (g *Graph) runScenario(s *sim, sc scenario, classes []*class, baseline [][]
 		return nil
 	}
 	var devs []string
-	for v := range lostBy {
-		devs = append(devs, g.Devs[v].Name)
+	for dv := range lostBy {
+		devs = append(devs, g.Devs[dv].Name)
 	}
 	sort.Strings(devs)
 	return &Finding{Devices: devs, Detail: fmt.Sprintf("%s down: %d prefix(es) lost on %d device(s), e.g. %s",

@@ -8,6 +8,13 @@
 // and that share an origin form one class and are simulated once. Classes
 // are independent, so they run in parallel and each is checked as soon as
 // it converges; no full RIB of every device is held at once.
+//
+// The graph's nodes are BGP speakers: each routing instance of each device,
+// and a stub per session to an external neighbour or a group. Routes stay
+// in the instance they are originated in. A stub originates exactly what
+// the intent says it announces (the device's import policy for the session
+// decides what enters the fabric), receives what the device exports to it,
+// and is never transit.
 package verify
 
 import (
@@ -20,13 +27,23 @@ import (
 
 // Graph is the fabric's BGP session graph in compact form.
 type Graph struct {
-	F      *model.Fabric
-	Devs   []*model.Device
-	index  map[*model.Device]int32
-	byName map[string]*model.Device
-	asn    []model.ASN
-	rid    []netip.Addr
-	rank   []int32 // position in router-ID order: the best-path tie-break
+	F    *model.Fabric
+	Devs []*model.Device
+	// insts are the routing instances, the default one first; each owns a
+	// contiguous range of nodes.
+	insts []instance
+	// Per node: the device and its instance, or the session to a stub.
+	dev      []*model.Device   // nil for a stub
+	devIx    []int32           // index in Devs; -1 for a stub
+	in       []*model.Instance // the device's instance; nil for a stub
+	stub     []*model.Session  // the device's session to the stub; nil for a device
+	inst     []int32           // index in insts
+	byName   map[string]int32  // device names (their default-instance node) and stub names
+	stubOf   map[*model.Session]int32
+	devIndex map[*model.Device]int32
+	asn      []model.ASN
+	rid      []netip.Addr
+	rank     []int32 // position in router-ID order: the best-path tie-break
 	// off[u]:off[u+1] are u's edges in edges.
 	off     []int32
 	edges   []edge
@@ -36,11 +53,19 @@ type Graph struct {
 	Broken []SessionProblem
 }
 
+// instance is one routing instance (by name, across devices): device nodes
+// [lo, stubs), then its stubs [stubs, hi).
+type instance struct {
+	name          string
+	lo, stubs, hi int32
+	nodes         map[*model.Device]int32
+}
+
 // edge is one established BGP session seen from one end, u → to.
 type edge struct {
 	to   int32
 	rev  int32 // index of the same session seen from to
-	link int32 // index in F.Links, for failure analysis
+	link int32 // index in F.Links, for failure analysis; -1 for a stub's session
 	fams uint8 // family bits both ends carry
 	exp  int32 // u's export policy id, -1 = announce all
 	imp  int32 // to's import policy id for this session, -1 = accept all
@@ -68,26 +93,84 @@ func famBits(fs []model.Family) uint8 {
 type SessionProblem struct {
 	Device, Port, Peer string
 	Reason             string
+	// VRF is the session's routing instance unless it is the default one.
+	VRF string
 }
 
 func (p SessionProblem) String() string {
-	return fmt.Sprintf("%s:%s → %s: %s", p.Device, p.Port, p.Peer, p.Reason)
+	vrf := ""
+	if p.VRF != "" {
+		vrf = " (vrf " + p.VRF + ")"
+	}
+	return fmt.Sprintf("%s:%s → %s%s: %s", p.Device, p.Port, p.Peer, vrf, p.Reason)
 }
 
 // NewGraph matches every session with its other end and indexes the result.
 func NewGraph(f *model.Fabric) *Graph {
-	g := &Graph{F: f, Devs: f.Devices, index: make(map[*model.Device]int32, len(f.Devices)),
-		byName: make(map[string]*model.Device, len(f.Devices))}
+	g := &Graph{F: f, Devs: f.Devices, byName: make(map[string]int32, len(f.Devices)), stubOf: map[*model.Session]int32{},
+		devIndex: make(map[*model.Device]int32, len(f.Devices))}
 	for i, d := range f.Devices {
-		g.index[d] = int32(i)
-		g.byName[d.Name] = d
-		g.asn = append(g.asn, d.ASN)
-		g.rid = append(g.rid, d.RouterID)
+		g.devIndex[d] = int32(i)
 	}
+	g.addNodes()
 	g.rank = routerIDRanks(g.rid)
 	g.pols = newPolicyTable(f)
-	linkIdx := make(map[*model.Link]int32, len(f.Links))
-	for i, l := range f.Links {
+	g.addEdges()
+	g.countUplinks()
+	return g
+}
+
+// addNodes makes a node of every device's routing instance, instance by
+// instance, each followed by the stubs of its external and group sessions.
+func (g *Graph) addNodes() {
+	for _, name := range instanceNames(g.Devs) {
+		in := instance{name: name, lo: int32(len(g.dev)), nodes: map[*model.Device]int32{}}
+		var stubs []*model.Session
+		for i, d := range g.Devs {
+			di := d.Instance(name)
+			if di == nil {
+				continue
+			}
+			in.nodes[d] = g.addNode(d, int32(i), di, nil)
+			for _, s := range di.Sessions {
+				if !s.Fabric() {
+					stubs = append(stubs, s)
+				}
+			}
+		}
+		in.stubs = int32(len(g.dev))
+		for _, s := range stubs {
+			g.stubOf[s] = g.addNode(nil, -1, nil, s)
+		}
+		in.hi = int32(len(g.dev))
+		g.insts = append(g.insts, in)
+	}
+}
+
+func (g *Graph) addNode(d *model.Device, ix int32, di *model.Instance, stub *model.Session) int32 {
+	v := int32(len(g.dev))
+	g.dev, g.devIx, g.in, g.stub = append(g.dev, d), append(g.devIx, ix), append(g.in, di), append(g.stub, stub)
+	g.inst = append(g.inst, int32(len(g.insts)))
+	name := stubName(stub)
+	if d != nil {
+		g.asn, g.rid, name = append(g.asn, di.ASN), append(g.rid, di.RouterID), d.Name
+	} else {
+		// A stub's router ID is not in the intent: the zero address
+		// ranks it first, so of equal paths from stubs the first by
+		// name is taken as the best.
+		g.asn, g.rid = append(g.asn, stubASN(stub)), append(g.rid, netip.Addr{})
+	}
+	if _, dup := g.byName[name]; !dup {
+		g.byName[name] = v
+	}
+	return v
+}
+
+// addEdges lays out every node's edges in node order and links each edge
+// with the same session seen from the other end.
+func (g *Graph) addEdges() {
+	linkIdx := make(map[*model.Link]int32, len(g.F.Links))
+	for i, l := range g.F.Links {
 		linkIdx[l] = int32(i)
 	}
 	type key struct {
@@ -95,36 +178,65 @@ func NewGraph(f *model.Fabric) *Graph {
 		fams uint8
 	}
 	pos := map[key]int32{}
-	for _, d := range f.Devices {
-		g.off = append(g.off, int32(len(g.edges)))
-		for _, s := range d.Sessions {
-			peer, fams, why := g.match(s)
-			if why != "" {
-				g.Broken = append(g.Broken, SessionProblem{d.Name, s.Port, s.Peer.Name, why})
-				continue
+	stubSide := map[int32]int32{} // stub → the device's edge to it
+	for _, in := range g.insts {
+		for v := in.lo; v < in.stubs; v++ {
+			g.off = append(g.off, int32(len(g.edges)))
+			for _, s := range g.in[v].Sessions {
+				if !s.Fabric() {
+					t := g.stubOf[s]
+					stubSide[t] = int32(len(g.edges))
+					g.edges = append(g.edges, edge{to: t, link: -1, fams: famBits(s.Families), exp: g.pols.id(s.Export),
+						imp: -1, sess: s, rev: -1})
+					continue
+				}
+				peer, fams, why := g.match(in, s)
+				if why != "" {
+					g.Broken = append(g.Broken, SessionProblem{g.dev[v].Name, s.Port, s.Peer.Name, why, vrfLabel(in.name)})
+					continue
+				}
+				pos[key{s, fams}] = int32(len(g.edges))
+				g.edges = append(g.edges, edge{to: in.nodes[s.Peer], link: linkIdx[g.dev[v].Interface(s.Port).Link()],
+					fams: fams, exp: g.pols.id(s.Export), imp: g.pols.id(peer.Import), sess: s, rev: -1})
 			}
-			pos[key{s, fams}] = int32(len(g.edges))
-			g.edges = append(g.edges, edge{to: g.index[s.Peer], link: linkIdx[d.Port(s.Port).Link], fams: fams,
-				exp: g.pols.id(s.Export), imp: g.pols.id(peer.Import), sess: s, rev: -1})
+		}
+		for v := in.stubs; v < in.hi; v++ {
+			s := g.stub[v]
+			g.off = append(g.off, int32(len(g.edges)))
+			g.edges = append(g.edges, edge{to: in.nodes[s.Local], link: -1, fams: famBits(s.Families), exp: -1,
+				imp: g.pols.id(s.Import), sess: s, rev: stubSide[v]})
 		}
 	}
 	g.off = append(g.off, int32(len(g.edges)))
-	defer g.countUplinks()
-	for i := range g.edges {
-		e := &g.edges[i]
-		peer, fams, _ := g.match(e.sess)
-		e.rev = pos[key{peer, fams}]
+	for v := range int32(len(g.dev)) {
+		if g.stub[v] != nil {
+			continue
+		}
+		lo, hi := g.edgesOf(v)
+		for ei := lo; ei < hi; ei++ {
+			e := &g.edges[ei]
+			if g.stub[e.to] != nil {
+				e.rev = g.off[e.to]
+				continue
+			}
+			peer, fams, _ := g.match(g.insts[g.inst[v]], e.sess)
+			e.rev = pos[key{peer, fams}]
+		}
 	}
-	return g
 }
 
-// match finds the other end of s and the families both carry, or says why
-// the session cannot establish.
-func (g *Graph) match(s *model.Session) (*model.Session, uint8, string) {
-	if _, ok := g.index[s.Peer]; !ok {
+// match finds the other end of s in the same routing instance and the
+// families both carry, or says why the session cannot establish.
+func (g *Graph) match(in instance, s *model.Session) (*model.Session, uint8, string) {
+	if _, ok := g.devIndex[s.Peer]; !ok {
 		return nil, 0, "peer is not a device of the fabric"
 	}
-	for _, o := range s.Peer.Sessions {
+	v, ok := in.nodes[s.Peer]
+	if !ok {
+		return nil, 0, fmt.Sprintf("%s has no routing instance %s", s.Peer.Name, in.name)
+	}
+	local, remote := g.asn[in.nodes[s.Local]], g.asn[v]
+	for _, o := range g.in[v].Sessions {
 		if o.Peer != s.Local || o.Port != s.PeerPort || o.PeerPort != s.Port || o.Unnumbered != s.Unnumbered {
 			continue
 		}
@@ -132,12 +244,12 @@ func (g *Graph) match(s *model.Session) (*model.Session, uint8, string) {
 			continue
 		}
 		switch {
-		case s.PeerASN != s.Peer.ASN:
-			return nil, 0, fmt.Sprintf("configured remote-as %s but %s has ASN %s", s.PeerASN, s.Peer.Name, s.Peer.ASN)
-		case o.PeerASN != s.Local.ASN:
-			return nil, 0, fmt.Sprintf("%s expects remote-as %s but this device has ASN %s", s.Peer.Name, o.PeerASN, s.Local.ASN)
-		case s.PeerASN == s.Local.ASN:
-			return nil, 0, "both ends have ASN " + s.Local.ASN.String() + "; the fabric design is eBGP only"
+		case s.PeerASN != remote:
+			return nil, 0, fmt.Sprintf("configured remote-as %s but %s has ASN %s", s.PeerASN, s.Peer.Name, remote)
+		case o.PeerASN != local:
+			return nil, 0, fmt.Sprintf("%s expects remote-as %s but this device has ASN %s", s.Peer.Name, o.PeerASN, local)
+		case s.PeerASN == local:
+			return nil, 0, "both ends have ASN " + local.String() + "; the fabric design is eBGP only"
 		}
 		fams := famBits(s.Families) & famBits(o.Families)
 		if fams == 0 {
@@ -178,14 +290,25 @@ func (g *Graph) spineUplinks(v int32, fam uint8) int {
 
 func (g *Graph) countUplinks() {
 	for i, fam := range []uint8{famV4, famV6} {
-		g.uplinks[i] = make([]int32, len(g.Devs))
-		for v := range int32(len(g.Devs)) {
+		g.uplinks[i] = make([]int32, len(g.dev))
+		for v := range int32(len(g.dev)) {
 			lo, hi := g.edgesOf(v)
 			for ei := lo; ei < hi; ei++ {
-				if e := &g.edges[ei]; e.fams&fam != 0 && g.Devs[e.to].Role == model.RoleSpine {
+				if e := &g.edges[ei]; e.fams&fam != 0 && g.isRole(e.to, model.RoleSpine) {
 					g.uplinks[i][v]++
 				}
 			}
 		}
 	}
+}
+
+// isRole reports whether node v is a device of role r (a stub is none).
+func (g *Graph) isRole(v int32, r model.Role) bool { return g.dev[v] != nil && g.dev[v].Role == r }
+
+// name is node v's name: the device's, or the stub's "device/neighbour".
+func (g *Graph) name(v int32) string {
+	if g.dev[v] != nil {
+		return g.dev[v].Name
+	}
+	return stubName(g.stub[v])
 }

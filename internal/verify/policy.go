@@ -32,9 +32,11 @@ func newPolicyTable(f *model.Fabric) *policyTable {
 		for _, p := range d.Policies {
 			t.add(p)
 		}
-		for _, s := range d.Sessions {
-			t.add(s.Import)
-			t.add(s.Export)
+		for _, in := range d.Instances {
+			for _, s := range in.Sessions {
+				t.add(s.Import)
+				t.add(s.Export)
+			}
 		}
 	}
 	return t
@@ -99,13 +101,20 @@ func (t *policyTable) permitting(p netip.Prefix) []int32 {
 // class is a set of prefixes with one origin that every policy treats
 // alike: they spread identically, so one simulation covers them all.
 type class struct {
-	origin   int32
+	inst int32 // the routing instance (index in Graph.insts)
+	// origins are the nodes that originate the prefixes: one device, or
+	// every stub that announces them.
+	origins  []int32
 	fam      uint8
 	prefixes []netip.Prefix
 	permits  []int32 // sorted policy ids that permit these prefixes
 	loopback bool    // holds a loopback of the origin
 	subnet   bool    // holds a server subnet of the origin
+	external bool    // announced by external neighbours or groups
 }
+
+// origin is the originating device of a class that is not external.
+func (c *class) origin() int32 { return c.origins[0] }
 
 func (c *class) permitted(id int32) bool {
 	if id < 0 {
@@ -122,36 +131,51 @@ func (c *class) permitted(id int32) bool {
 	return false
 }
 
-// classes groups every originated prefix of the fabric.
+func famOf(p netip.Prefix) uint8 {
+	if p.Addr().Is6() {
+		return famV6
+	}
+	return famV4
+}
+
+// classKey is what a prefix shares with the others of its class: family
+// and the policies that permit it.
+func classKey(p netip.Prefix, permits []int32) string {
+	var kb strings.Builder
+	kb.WriteByte(famOf(p))
+	for _, id := range permits {
+		kb.WriteString(",")
+		kb.WriteString(strconv.Itoa(int(id)))
+	}
+	return kb.String()
+}
+
+// classes groups every originated prefix of the fabric, instance by
+// instance: each device's own, then what the instance's stubs announce.
 func (g *Graph) classes() []*class {
 	var out []*class
-	for i, d := range g.Devs {
-		byKey := map[string]*class{}
-		for _, p := range d.Originated {
-			permits := g.pols.permitting(p)
-			fam := famV4
-			if p.Addr().Is6() {
-				fam = famV6
-			}
-			var kb strings.Builder
-			kb.WriteByte(fam)
-			for _, id := range permits {
-				kb.WriteString(",")
-				kb.WriteString(strconv.Itoa(int(id)))
-			}
-			c := byKey[kb.String()]
-			if c == nil {
-				c = &class{origin: int32(i), fam: fam, permits: permits}
-				byKey[kb.String()] = c
-				out = append(out, c)
-			}
-			c.prefixes = append(c.prefixes, p)
-			if isLoopback(d, p) {
-				c.loopback = true
-			} else {
-				c.subnet = true
+	for ii, in := range g.insts {
+		for v := in.lo; v < in.stubs; v++ {
+			d := g.dev[v]
+			byKey := map[string]*class{}
+			for _, p := range g.in[v].Originated {
+				permits := g.pols.permitting(p)
+				key := classKey(p, permits)
+				c := byKey[key]
+				if c == nil {
+					c = &class{inst: int32(ii), origins: []int32{v}, fam: famOf(p), permits: permits}
+					byKey[key] = c
+					out = append(out, c)
+				}
+				c.prefixes = append(c.prefixes, p)
+				if isLoopback(d, p) {
+					c.loopback = true
+				} else {
+					c.subnet = true
+				}
 			}
 		}
+		out = append(out, g.stubClasses(int32(ii))...)
 	}
 	return out
 }

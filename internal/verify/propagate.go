@@ -20,25 +20,24 @@ func (r reason) String() string {
 
 // sim is the scratch state of one class's simulation; a worker reuses it.
 type sim struct {
-	g      *Graph
-	down   []bool // by link index; nil when nothing failed
-	dead   int32  // failed device, -1 if none
-	dist   []int16
-	rep    []int32 // the peer whose path is the best (advertised) one
-	nhOff  []int32 // next hops of v: nh[nhOff[v] : nhOff[v]+nhLen[v]]
-	nhLen  []uint16
-	nh     []int32 // edge indices on the receiving side
-	why    []reason
-	whyBy  []int32 // the neighbour whose offer was rejected
-	cand   [][]int32
-	front  []int32
-	next   []int32
-	reach  int
-	origin int32
+	g     *Graph
+	down  []bool // by link index; nil when nothing failed
+	dead  int32  // failed device (index in Graph.Devs), -1 if none
+	dist  []int16
+	rep   []int32 // the peer whose path is the best (advertised) one
+	nhOff []int32 // next hops of v: nh[nhOff[v] : nhOff[v]+nhLen[v]]
+	nhLen []uint16
+	nh    []int32 // edge indices on the receiving side
+	why   []reason
+	whyBy []int32 // the neighbour whose offer was rejected
+	cand  [][]int32
+	front []int32
+	next  []int32
+	reach int
 }
 
 func newSim(g *Graph) *sim {
-	n := len(g.Devs)
+	n := len(g.dev)
 	return &sim{g: g, dead: -1, dist: make([]int16, n), rep: make([]int32, n), nhOff: make([]int32, n),
 		nhLen: make([]uint16, n), why: make([]reason, n), whyBy: make([]int32, n), cand: make([][]int32, n)}
 }
@@ -50,17 +49,21 @@ func (s *sim) run(c *class) {
 		s.dist[i], s.rep[i], s.nhLen[i], s.why[i] = -1, -1, 0, reasonNone
 	}
 	s.nh = s.nh[:0]
-	s.origin = c.origin
 	s.reach = 0
-	if c.origin == s.dead {
-		return
+	s.front = s.front[:0]
+	for _, o := range c.origins {
+		if !s.isDead(o) {
+			s.dist[o] = 0
+			s.reach++
+			s.front = append(s.front, o)
+		}
 	}
-	s.dist[c.origin] = 0
-	s.reach = 1
-	s.front = append(s.front[:0], c.origin)
 	for level := int16(1); len(s.front) > 0; level++ {
 		s.next = s.next[:0]
 		for _, u := range s.front {
+			if level > 1 && g.stub[u] != nil {
+				continue // a stub is never transit
+			}
 			lo, hi := g.edgesOf(u)
 			for ei := lo; ei < hi; ei++ {
 				s.offer(c, u, ei, level)
@@ -81,7 +84,7 @@ func (s *sim) offer(c *class, u, ei int32, level int16) {
 	if d := s.dist[v]; d >= 0 && d < level {
 		return
 	}
-	if e.fams&c.fam == 0 || (s.down != nil && s.down[e.link]) || v == s.dead {
+	if e.fams&c.fam == 0 || (s.down != nil && e.link >= 0 && s.down[e.link]) || s.isDead(v) {
 		return
 	}
 	r := reasonNone
@@ -140,7 +143,7 @@ func (s *sim) inPath(u int32, asn model.ASN) bool {
 func (s *sim) settle(v int32) {
 	g := s.g
 	cand := s.cand[v]
-	d := g.Devs[v]
+	relax := g.dev[v] == nil || g.dev[v].BGP.MultipathRelax // a stub has one session
 	bi := 0
 	for i := 1; i < len(cand); i++ {
 		if g.rank[g.edges[cand[i]].to] < g.rank[g.edges[cand[bi]].to] {
@@ -152,7 +155,7 @@ func (s *sim) settle(v int32) {
 	s.rep[v] = best
 	s.nhOff[v] = int32(len(s.nh))
 	for _, ei := range cand {
-		if !d.BGP.MultipathRelax && g.asn[g.edges[ei].to] != g.asn[best] {
+		if !relax && g.asn[g.edges[ei].to] != g.asn[best] {
 			continue
 		}
 		s.nh = append(s.nh, ei)
@@ -164,8 +167,14 @@ func (s *sim) settle(v int32) {
 // width is how many of v's candidates FRR installs: all of them, or
 // maximum-paths when there are more.
 func (s *sim) width(v int32) int {
-	return min(int(s.nhLen[v]), s.g.Devs[v].BGP.MaximumPaths)
+	if s.g.dev[v] == nil {
+		return int(s.nhLen[v]) // a stub: what the device advertises to it
+	}
+	return min(int(s.nhLen[v]), s.g.dev[v].BGP.MaximumPaths)
 }
+
+// isDead reports whether node v is on the failed device.
+func (s *sim) isDead(v int32) bool { return s.dead >= 0 && s.g.devIx[v] == s.dead }
 
 // nextHops returns v's multipath candidates (edges on v's side) for the
 // last run, the best path's first.

@@ -7,31 +7,49 @@ import (
 )
 
 // Trace explains how device reaches prefix: each hop with its next hops,
-// the AS path it chose and why, following every ECMP branch once.
+// the AS path it chose and why, following every ECMP branch once, in the
+// default routing instance. device may name a stub ("device/neighbour"):
+// how the route reaches that external neighbour or group.
 func (g *Graph) Trace(device string, prefix netip.Prefix) (string, error) {
-	d, ok := g.byName[device]
+	v, ok := g.byName[device]
 	if !ok {
 		return "", fmt.Errorf("no device %q in the fabric", device)
 	}
-	c := g.classOf(prefix)
+	c := g.classOf(g.inst[v], prefix)
 	if c == nil {
 		return "", fmt.Errorf("no device originates %s", prefix)
 	}
 	s := newSim(g)
 	s.run(c)
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s is originated by %s (%s)\n", prefix, g.Devs[c.origin].Name, g.Devs[c.origin].Role)
+	in := ""
+	if vrf := vrfLabel(g.insts[c.inst].name); vrf != "" {
+		in = " in vrf " + vrf
+	}
+	if c.external {
+		var names []string
+		for _, o := range c.origins {
+			names = append(names, fmt.Sprintf("%s (%s)", g.name(o), stubKind(g.stub[o])))
+		}
+		fmt.Fprintf(&b, "%s is announced by %s%s\n", prefix, strings.Join(names, ", "), in)
+	} else {
+		o := g.dev[c.origin()]
+		fmt.Fprintf(&b, "%s is originated by %s (%s)%s\n", prefix, o.Name, o.Role, in)
+	}
 	seen := map[int32]bool{}
-	s.traceHop(&b, g.index[d], 0, seen)
+	s.traceHop(&b, v, 0, seen)
 	return b.String(), nil
 }
 
 func (s *sim) traceHop(b *strings.Builder, v int32, depth int, seen map[int32]bool) {
 	g := s.g
 	pad := strings.Repeat("  ", depth)
-	name := g.Devs[v].Name
+	name := g.name(v)
 	switch {
-	case v == s.origin:
+	case s.dist[v] == 0 && g.stub[v] != nil:
+		fmt.Fprintf(b, "%s%s: announces it\n", pad, name)
+		return
+	case s.dist[v] == 0:
 		fmt.Fprintf(b, "%s%s: originates it\n", pad, name)
 		return
 	case s.dist[v] < 0:
@@ -47,26 +65,26 @@ func (s *sim) traceHop(b *strings.Builder, v int32, depth int, seen map[int32]bo
 	for i, a := range path {
 		parts[i] = a.String()
 	}
-	nhs := s.routeNextHops(v)
-	why := fmt.Sprintf("shortest AS path (%d hops), best via %s (lowest router ID)", len(path), g.Devs[s.rep[v]].Name)
+	hops := s.hops(v)
+	why := fmt.Sprintf("shortest AS path (%d hops), best via %s", len(path), g.name(s.rep[v]))
+	if g.stub[s.rep[v]] == nil {
+		why += " (lowest router ID)" // a stub's is not in the intent
+	}
 	switch w := s.width(v); {
-	case w < len(nhs):
+	case w < len(hops):
 		why += fmt.Sprintf(", ECMP over %d of these %d equal paths (maximum-paths %d; which ones besides the best "+
-			"depends on next-hop order and arrival order)", w, len(nhs), g.Devs[v].BGP.MaximumPaths)
+			"depends on next-hop order and arrival order)", w, len(hops), g.dev[v].BGP.MaximumPaths)
 	case w > 1:
 		why += fmt.Sprintf(", ECMP over %d equal paths", w)
 	}
 	fmt.Fprintf(b, "%s%s: AS path %s; %s\n", pad, name, strings.Join(parts, " "), why)
-	for _, nh := range nhs {
-		via := nh.Interface
-		if nh.Address != "" {
-			via += " " + nh.Address
-		}
+	for _, h := range hops {
+		via := strings.TrimSpace(h.Interface + " " + h.Address) // a stub's own interface is not known
 		ll := ""
-		if nh.LinkLocal {
+		if h.LinkLocal {
 			ll = " (its link-local address)"
 		}
-		fmt.Fprintf(b, "%s  via %s → %s%s\n", pad, via, nh.Peer, ll)
-		s.traceHop(b, g.index[g.byName[nh.Peer]], depth+2, seen)
+		fmt.Fprintf(b, "%s  via %s → %s%s\n", pad, via, h.Peer, ll)
+		s.traceHop(b, h.to, depth+2, seen)
 	}
 }

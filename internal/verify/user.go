@@ -64,9 +64,14 @@ type originated struct {
 // prefixIndex lists every originated prefix, in class order.
 type prefixIndex []originated
 
+// spec.checks name devices, not instances: they are about the default
+// one.
 func newPrefixIndex(classes []*class) prefixIndex {
 	var ix prefixIndex
 	for _, c := range classes {
+		if c.inst != 0 {
+			continue
+		}
 		for _, p := range c.prefixes {
 			ix = append(ix, originated{p, c})
 		}
@@ -97,18 +102,18 @@ func (g *Graph) checkIsolated(ix prefixIndex, sims simCache, p netip.Prefix, fro
 	reported := map[*model.Device]bool{}
 	for _, o := range ix.overlapping(p) {
 		s := sims.get(o.c)
-		origin := g.Devs[o.c.origin]
+		origin := g.originName(o.c)
 		for _, d := range from {
-			v := g.index[d]
+			v := g.insts[0].nodes[d]
 			if reported[d] || s.dist[v] < 0 {
 				continue
 			}
 			reported[d] = true
-			why := fmt.Sprintf("reachable, but the check expects it isolated: %s is a route here (from %s, %s)", o.p, origin.Name, relation(o.p, p))
-			if v == o.c.origin {
+			why := fmt.Sprintf("reachable, but the check expects it isolated: %s is a route here (from %s, %s)", o.p, origin, relation(o.p, p))
+			if s.dist[v] == 0 {
 				why = fmt.Sprintf("reachable, but the check expects it isolated: this device originates %s (%s)", o.p, relation(o.p, p))
 			}
-			fails = append(fails, Finding{Prefix: p.String(), Origin: origin.Name, Devices: []string{d.Name}, Detail: why})
+			fails = append(fails, Finding{Prefix: p.String(), Origin: origin, Devices: []string{d.Name}, Detail: why})
 		}
 	}
 	return fails
@@ -154,14 +159,14 @@ func (g *Graph) checkReach(ix prefixIndex, sims simCache, p netip.Prefix, chk mo
 	sort.SliceStable(chain, func(i, j int) bool { return chain[i].p.Bits() > chain[j].p.Bits() })
 	var fails []Finding
 	for _, d := range chk.From {
-		v := g.index[d]
+		v := g.insts[0].nodes[d]
 		e := lookup(chain, v)
 		var why string
-		origin := g.Devs[chain[0].c.origin].Name
+		origin := g.originName(chain[0].c)
 		if e == nil {
 			why = "unreachable: " + chain[0].s.explain(v)
 		} else {
-			origin = g.Devs[e.c.origin].Name
+			origin = g.originName(e.c)
 			why = widthShortfall(e, v, chk.MinPaths)
 		}
 		if why != "" {
@@ -193,8 +198,8 @@ func lookup(chain []lpmEntry, v int32) *lpmEntry {
 // widthShortfall compares the ECMP width v installs for e with the
 // check's minimum.
 func widthShortfall(e *lpmEntry, v int32, minPaths int) string {
-	if e.c.origin == v {
-		return ""
+	if e.s.dist[v] == 0 {
+		return "" // v originates it
 	}
 	got, n := e.s.width(v), int(e.s.nhLen[v])
 	switch {
@@ -202,7 +207,7 @@ func widthShortfall(e *lpmEntry, v int32, minPaths int) string {
 		return ""
 	case got < n:
 		return fmt.Sprintf("%d ECMP path(s), want at least %d (maximum-paths %d installs %d of %d equal paths)",
-			got, minPaths, e.s.g.Devs[v].BGP.MaximumPaths, got, n)
+			got, minPaths, e.s.g.dev[v].BGP.MaximumPaths, got, n)
 	}
 	return fmt.Sprintf("%d ECMP path(s), want at least %d", got, minPaths)
 }
@@ -218,4 +223,14 @@ func listPrefixes(os []originated) string {
 		parts = append(parts, o.p.String())
 	}
 	return strings.Join(parts, ", ")
+}
+
+// originName names a class's origin: its device, or the stubs that
+// announce it.
+func (g *Graph) originName(c *class) string {
+	names := make([]string, len(c.origins))
+	for i, o := range c.origins {
+		names[i] = g.name(o)
+	}
+	return strings.Join(names, ", ")
 }

@@ -31,6 +31,8 @@ const (
 // Finding is one failed expectation: prefix (from origin) and the devices
 // it fails on.
 type Finding struct {
+	// VRF is the prefix's routing instance unless it is the default one.
+	VRF     string   `json:"vrf,omitempty"`
 	Prefix  string   `json:"prefix,omitempty"`
 	Origin  string   `json:"origin,omitempty"`
 	Devices []string `json:"devices,omitempty"`
@@ -129,6 +131,9 @@ func (g *Graph) sessionCheck() CheckResult {
 
 func sortFindings(fs []Finding) {
 	sort.Slice(fs, func(i, j int) bool {
+		if fs[i].VRF != fs[j].VRF {
+			return fs[i].VRF < fs[j].VRF // "", the default instance, first
+		}
 		if fs[i].Prefix != fs[j].Prefix {
 			return prefixLess(fs[i].Prefix, fs[j].Prefix)
 		}

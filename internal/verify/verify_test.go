@@ -9,6 +9,7 @@ import (
 
 	"underlay.dev/underlay/internal/model"
 	"underlay.dev/underlay/internal/model/modeltest"
+	"underlay.dev/underlay/internal/resolve"
 )
 
 func check(t *testing.T, r *Report, name string) CheckResult {
@@ -119,6 +120,7 @@ func TestBrokenFabrics(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			f := modeltest.SeedLab()
 			tt.break_(f)
+			resolve.Derive(f) // the instances from the broken sessions and ASNs
 			c := check(t, Verify(f, Options{}), tt.check)
 			if c.Pass {
 				t.Fatalf("%s passes on a broken fabric", tt.check)
@@ -154,6 +156,7 @@ func TestFailureAnalysisFindsSinglePointOfFailure(t *testing.T) {
 		}
 		d.Sessions = ss
 	}
+	resolve.Derive(f)
 	r := Verify(f, Options{Failures: "devices"})
 	c := check(t, r, CheckFailures)
 	if c.Pass || len(c.Findings) == 0 || !strings.Contains(c.Findings[0].Detail+c.Findings[len(c.Findings)-1].Detail, "device spine1 down") {

@@ -13,7 +13,8 @@ import (
 // owns the daemons' configuration as underlay renders it: the header
 // (frr version/defaults, hostname, log syslog, service
 // integrated-vtysh-config), interface addresses, blackhole routes, prefix
-// lists, route maps and one router bgp. frr-reload.py makes the running
+// lists, route maps and one router bgp per routing instance, with the
+// peer groups and listen ranges of groups. frr-reload.py makes the running
 // configuration equal to the file, so anything else in the file would be
 // applied too (a vty password, an SNMP agent, a log file path the daemons
 // write as their user), and a file with no commands, or no router bgp,
@@ -21,7 +22,8 @@ import (
 func admitFRR(conf []byte) error {
 	r := &lineRefusals{file: platform.FileFRR}
 	path := []frrNode{frrTop} // the node stack, as vtysh keeps it
-	commands, bgp := 0, 0
+	commands := 0
+	instances := map[string]bool{} // the VRF of each router bgp; "" the default one
 	for i, line := range admitLines(conf) {
 		n := i + 1
 		if why := unprintable(line); why != "" {
@@ -46,19 +48,40 @@ func admitFRR(conf []byte) error {
 			path = path[:len(path)-1]
 		}
 		if cmd.enter == frrBGP {
-			bgp++
-			if bgp == 2 {
-				r.add(n, `a second "router bgp": underlay renders one BGP instance`)
+			if why := secondInstance(instances, words); why != "" {
+				r.add(n, "%s", why)
 			}
 		}
 	}
 	switch {
 	case commands == 0:
 		r.add(0, "has no commands: applying it would delete the running FRR configuration")
-	case bgp == 0:
+	case len(instances) == 0:
 		r.add(0, `has no "router bgp", which underlay renders in every file: applying it would delete every BGP session`)
+	case !instances[""]:
+		r.add(0, `has no "router bgp" of the default instance, which underlay renders in every file: applying it would delete every session of the default instance`)
 	}
 	return r.err()
+}
+
+// secondInstance records the routing instance a "router bgp" opens and
+// names the problem when the file opened it before: underlay renders one
+// block per instance, and vtysh would add a second one's commands to the
+// first (or refuse it, for another ASN), so the file would not say what it
+// seems to. "vrf default" is the default instance.
+func secondInstance(seen map[string]bool, words []string) string {
+	vrf := ""
+	if len(words) == 5 && words[4] != "default" {
+		vrf = words[4]
+	}
+	if seen[vrf] {
+		if vrf == "" {
+			return `a second "router bgp" of the default instance: underlay renders one block per instance`
+		}
+		return `a second "router bgp" of vrf ` + vrf + `: underlay renders one block per instance`
+	}
+	seen[vrf] = true
+	return ""
 }
 
 // matchFRR finds words in the current node or, as vtysh does with a
@@ -137,8 +160,11 @@ func (c *frrCommand) matches(words []string) bool {
 }
 
 var (
-	frrName  = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$`)
-	frrText  = regexp.MustCompile(`^[A-Za-z0-9_.:/@+-]{1,80}$`)
+	frrName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$`)
+	frrText = regexp.MustCompile(`^[A-Za-z0-9_.:/@+-]{1,80}$`)
+	// frrGroup is what the intent lets a group (an FRR peer group) be
+	// called.
+	frrGroup = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,31}$`)
 	frrLevel = regexp.MustCompile(`^(emergencies|alerts|critical|errors|warnings|notifications|informational|debugging)$`)
 )
 
@@ -161,9 +187,11 @@ func frrWordMatches(p, w string) bool {
 	case "<prefix>", "<prefix4>", "<prefix6>":
 		pf, err := netip.ParsePrefix(w)
 		return err == nil && (p == "<prefix>" || pf.Addr().Is4() == (p == "<prefix4>"))
-	case "<peer>": // an address, or an interface for unnumbered BGP
+	case "<peer>": // an address, an interface for unnumbered BGP, or a group
 		_, err := netip.ParseAddr(w)
-		return err == nil || ifaceName.MatchString(w)
+		return err == nil || ifaceName.MatchString(w) || frrGroup.MatchString(w)
+	case "<group>":
+		return frrGroup.MatchString(w)
 	}
 	for _, alt := range strings.Split(p, "|") {
 		if w == alt {

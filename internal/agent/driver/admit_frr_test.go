@@ -74,8 +74,25 @@ func TestAdmitFRR(t *testing.T) {
 		{name: "enable password", conf: "enable password x\n" + frrBase + frrTail, wantErr: `frr.conf:1: "enable" is not something`},
 		{name: "log file", conf: frrBase + frrTail + "log file /etc/cron.d/x\n", wantErr: `frr.conf:37: "log file" in the top level is not something underlay renders: it renders "log syslog" in the top level`},
 		{name: "static route to a next hop", conf: frrBase + frrTail + "ip route 0.0.0.0/0 192.0.2.1\n", wantErr: `frr.conf:37: "ip route 0.0.0.0/0 192.0.2.1" in the top level is not something underlay renders: it renders "ip route <prefix4> blackhole"`},
-		{name: "vrf instance", conf: frrBase + frrTail + "router bgp 65001 vrf mgmt\n", wantErr: `frr.conf:37: "router bgp 65001 vrf" in the top level is not something underlay renders: it renders "router bgp <n>"`},
-		{name: "second router bgp", conf: frrBase + frrTail + "router bgp 65001\nexit\n", wantErr: `frr.conf:37: a second "router bgp"`},
+		{name: "vrf instance", conf: frrBase + frrTail + "router bgp 4200000001 vrf blue\n bgp router-id 10.255.0.1\nexit\n"},
+		{name: "group", conf: frrBase + frrTail[:len(frrTail)-7] + " neighbor k8s-rack1 peer-group\n neighbor k8s-rack1 remote-as external\n" +
+			" bgp listen range 10.1.0.0/24 peer-group k8s-rack1\n bgp listen limit 200\n address-family ipv4 unicast\n" +
+			"  neighbor k8s-rack1 activate\n  neighbor k8s-rack1 maximum-prefix 50\n exit-address-family\nexit\n"},
+		{name: "ge and le", conf: "ip prefix-list P seq 10 permit 10.0.0.0/8 ge 24\nip prefix-list P seq 20 permit 10.0.0.0/8 ge 24 le 26\n" +
+			"ipv6 prefix-list P seq 10 permit fd00::/48 ge 64\nipv6 prefix-list P seq 20 permit fd00::/48 ge 64 le 128\n" + frrBase + frrTail},
+
+		{name: "vrf instance only", conf: "router bgp 65001 vrf blue\nexit\n", wantErr: `frr.conf: has no "router bgp" of the default instance`},
+		{name: "vrf with another keyword", conf: frrBase + frrTail + "router bgp 65001 view blue\n", wantErr: `frr.conf:37: "router bgp 65001 view" in the top level is not something underlay renders`},
+		{name: "second router bgp", conf: frrBase + frrTail + "router bgp 65001\nexit\n", wantErr: `frr.conf:37: a second "router bgp" of the default instance`},
+		{name: "vrf default is the default", conf: frrBase + frrTail + "router bgp 65001 vrf default\nexit\n", wantErr: `frr.conf:37: a second "router bgp" of the default instance`},
+		{name: "second vrf block", conf: frrBase + frrTail + "router bgp 65001 vrf blue\nexit\nrouter bgp 65001 vrf blue\nexit\n", wantErr: `frr.conf:39: a second "router bgp" of vrf blue`},
+		{name: "joining a peer group", conf: frrBase + " exit-address-family\n neighbor swp1 peer-group k8s\nexit\n", wantErr: `frr.conf:35: "neighbor swp1 peer-group k8s" in router bgp is not something underlay renders`},
+		{name: "remote-as internal", conf: frrBase + " exit-address-family\n neighbor k8s remote-as internal\nexit\n", wantErr: `frr.conf:35: "neighbor k8s remote-as internal" in router bgp is not something underlay renders`},
+		{name: "listen range of no group", conf: frrBase + " exit-address-family\n bgp listen range 10.1.0.0/24\nexit\n", wantErr: `frr.conf:35: "bgp listen range 10.1.0.0/24" in router bgp is not something underlay renders`},
+		{name: "listen range outside router bgp", conf: frrBase + frrTail + "bgp listen range 10.1.0.0/24 peer-group k8s\n", wantErr: `frr.conf:37: "bgp listen range 10.1.0.0/24 peer-group k8s" in the top level is not something underlay renders: it renders "bgp listen range <prefix> peer-group <group>" in router bgp`},
+		{name: "maximum-prefix with options", conf: frrBase + "  neighbor swp1 maximum-prefix 50 warning-only\n", wantErr: `frr.conf:34: "neighbor swp1 maximum-prefix 50 warning-only" in an address-family is not something underlay renders`},
+		{name: "maximum-prefix outside a family", conf: frrBase + " exit-address-family\n neighbor swp1 maximum-prefix 50\nexit\n", wantErr: `frr.conf:35: "neighbor swp1 maximum-prefix 50" in router bgp is not something underlay renders: it renders "neighbor <peer> maximum-prefix <n>" in an address-family`},
+		{name: "le before ge", conf: "ip prefix-list P seq 10 permit 10.0.0.0/8 le 26 ge 24\n" + frrBase + frrTail, wantErr: `frr.conf:1: "ip prefix-list P seq 10 permit 10.0.0.0/8 le 26 ge" in the top level is not something underlay renders`},
 		{name: "neighbor password", conf: frrBase + " exit-address-family\n neighbor swp1 password x\nexit\n", wantErr: `frr.conf:35: "neighbor swp1 password" in router bgp is not something underlay renders`},
 		{name: "address-family command outside it", conf: frrBase + frrTail + " neighbor swp1 activate\n", wantErr: `frr.conf:37: "neighbor swp1 activate" in the top level is not something underlay renders: it renders "neighbor <peer> activate" in an address-family`},
 		{name: "evpn family", conf: frrBase + " exit-address-family\n address-family l2vpn evpn\n", wantErr: `frr.conf:35: "address-family l2vpn" in router bgp is not something underlay renders`},

@@ -50,7 +50,10 @@ func shEach(doc string, name func(string) bool, s *shape) *shape {
 }
 func shStr(values ...string) *shape { return &shape{Leaf: leafString, Values: values} }
 func shNum() *shape                 { return &shape{Leaf: leafNumber} }
-func shUnit(s *shape) *shape        { s.Unit = true; return s }
+
+// shNumOr is a number, or one of the words given (remote-as external).
+func shNumOr(words ...string) *shape { return &shape{Leaf: leafNumber, Values: words} }
+func shUnit(s *shape) *shape         { s.Unit = true; return s }
 func shSet(doc string, name func(string) bool) *shape {
 	return shEach(doc, name, &shape{Empty: true})
 }
@@ -95,7 +98,9 @@ var NVUEOwned = shObj(map[string]*shape{
 				"type": shStr("ipv4", "ipv6"),
 				"rule": shEach("a sequence number", nvueSeq, shObj(map[string]*shape{
 					"action": shStr("permit"),
-					"match":  shEach("a prefix", parsesAsPrefix, shObj(map[string]*shape{"max-prefix-len": shNum()})),
+					"match": shEach("a prefix", parsesAsPrefix, shObj(map[string]*shape{
+						"min-prefix-len": shNum(), "max-prefix-len": shNum(),
+					})),
 				})),
 			}))),
 			"route-map": shEach("an UNDERLAY-* name", underlayPolicy, shUnit(shObj(map[string]*shape{
@@ -126,20 +131,40 @@ var nvueVRFBGP = shObj(map[string]*shape{
 		"multipaths": shObj(map[string]*shape{"ebgp": shNum()}),
 	})),
 	"neighbor": shEach("an address or a swp port", func(s string) bool { return parsesAsAddr(s) || nvueSwp(s) }, shObj(map[string]*shape{
-		"type":        shStr("numbered", "unnumbered"),
-		"remote-as":   shNum(),
-		"description": shStr(),
-		"timers":      shObj(map[string]*shape{"keepalive": shNum(), "hold": shNum()}),
-		// "off": an IPv6-only neighbor says so, or NVUE enables IPv4 on it.
-		"address-family": shEach("ipv4-unicast or ipv6-unicast", nvueFamily, shObj(map[string]*shape{
-			"enable": shStr("on", "off"),
-			"policy": shObj(map[string]*shape{
-				"inbound":  shObj(map[string]*shape{"route-map": shStr()}),
-				"outbound": shObj(map[string]*shape{"route-map": shStr()}),
-			}),
-		})),
+		"type":           shStr("numbered", "unnumbered"),
+		"remote-as":      shNum(),
+		"description":    shStr(),
+		"timers":         nvueTimers,
+		"address-family": nvuePeerFamilies,
 	})),
+	// A group: its peer group and the listen ranges its members open
+	// sessions from.
+	"peer-group": shEach("a group name", nvueGroup, shObj(map[string]*shape{
+		"remote-as":      shNumOr("external"),
+		"description":    shStr(),
+		"timers":         nvueTimers,
+		"address-family": nvuePeerFamilies,
+	})),
+	"dynamic-neighbor": shObj(map[string]*shape{
+		"limit":        shNum(),
+		"listen-range": shEach("a prefix", parsesAsPrefix, shObj(map[string]*shape{"peer-group": shStr()})),
+	}),
 })
+
+var (
+	// nvueGroup is the intent's group name rule (resolve checks it).
+	nvueGroup  = shMatch(`^[a-z0-9][a-z0-9-]{0,31}$`)
+	nvueTimers = shObj(map[string]*shape{"keepalive": shNum(), "hold": shNum()})
+	// "off": an IPv6-only neighbor says so, or NVUE enables IPv4 on it.
+	nvuePeerFamilies = shEach("ipv4-unicast or ipv6-unicast", nvueFamily, shObj(map[string]*shape{
+		"enable": shStr("on", "off"),
+		"policy": shObj(map[string]*shape{
+			"inbound":  shObj(map[string]*shape{"route-map": shStr()}),
+			"outbound": shObj(map[string]*shape{"route-map": shStr()}),
+		}),
+		"prefix-limits": shObj(map[string]*shape{"inbound": shObj(map[string]*shape{"maximum": shNum()})}),
+	}))
+)
 
 // admitNVUE refuses an nvue.yaml that is not one `set` item inside
 // NVUEOwned, naming every path that is not, and returns the document as
@@ -246,9 +271,10 @@ func (s *shape) admit(path string, v any, errs *[]string) {
 func (s *shape) admitLeaf(path string, v any, errs *[]string) {
 	switch x := v.(type) {
 	case string:
-		if s.Leaf != leafString {
-			*errs = append(*errs, fmt.Sprintf("%s: want a number, got %q", path, x))
-		} else if len(s.Values) > 0 && !slices.Contains(s.Values, x) {
+		switch {
+		case s.Leaf != leafString && !slices.Contains(s.Values, x):
+			*errs = append(*errs, fmt.Sprintf("%s: want a number%s, got %q", path, orWords(s.Values), x))
+		case s.Leaf == leafString && len(s.Values) > 0 && !slices.Contains(s.Values, x):
 			*errs = append(*errs, fmt.Sprintf("%s: %q is not a value underlay renders (%s); refused", path, x, strings.Join(s.Values, ", ")))
 		}
 	case float64:
@@ -258,4 +284,12 @@ func (s *shape) admitLeaf(path string, v any, errs *[]string) {
 	default:
 		*errs = append(*errs, fmt.Sprintf("%s: want a scalar underlay renders, got %v", path, v))
 	}
+}
+
+// orWords is " or w1, w2" for a number that may also be one of words.
+func orWords(words []string) string {
+	if len(words) == 0 {
+		return ""
+	}
+	return " or " + strings.Join(words, ", ")
 }

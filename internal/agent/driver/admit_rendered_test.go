@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"underlay.dev/underlay/internal/gen"
+	"underlay.dev/underlay/internal/render/frr"
+	"underlay.dev/underlay/internal/render/frr/frrtest"
 	"underlay.dev/underlay/internal/render/renderers"
 	"underlay.dev/underlay/internal/testutil/fabrics"
 )
@@ -121,4 +123,31 @@ func TestAdmitGenerated(t *testing.T) {
 		t.Fatalf("rendered %v: the shapes lost a platform", count)
 	}
 	t.Logf("admitted %v generated files", count)
+}
+
+// TestAdmitPeers renders what no intent builds yet (external neighbours,
+// a group with its listen range, limit and maximum prefix count, ge/le
+// rules, a second instance; frrtest.Peers) and admits it: the allow-list
+// knows every command the renderer emits for them.
+func TestAdmitPeers(t *testing.T) {
+	f, leaf1 := frrtest.Peers()
+	for _, opt := range []frr.Options{{}, {OwnAddresses: true}} {
+		conf, err := frr.Render(f, leaf1, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The constructs must be there, or admitting the file proves nothing.
+		for _, want := range []string{"\nrouter bgp 4200000001 vrf " + frrtest.VRF + "\n", "\n neighbor k8s-rack1 peer-group\n",
+			"\n neighbor k8s-rack1 remote-as external\n", "\n neighbor rack2 remote-as 65010\n",
+			"\n bgp listen range 10.1.0.0/24 peer-group k8s-rack1\n", "\n bgp listen limit 200\n",
+			"\n  neighbor k8s-rack1 maximum-prefix 50\n", " ge 26 le 26\n", "\n neighbor swp22 interface remote-as 65501\n",
+			"\n neighbor 192.168.10.2 remote-as 65500\n"} {
+			if !strings.Contains(string(conf), want) {
+				t.Errorf("%+v: the rendered file has no %q", opt, want)
+			}
+		}
+		if err := admitFRR(conf); err != nil {
+			t.Errorf("%+v: %v", opt, err)
+		}
+	}
 }

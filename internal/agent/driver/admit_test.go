@@ -85,6 +85,12 @@ func TestAdmitNVUERefuses(t *testing.T) {
 		{"a second set", "+set", `{"service": {}}`, "[1].set: a second `set` item"},
 		{"an unset", "+unset", `{"interface": {}}`, "[1].unset: only one `set` item is rendered"},
 		{"a number as a string", "router.bgp.autonomous-system", `"65002"`, "want a number"},
+		{"a foreign peer group", "vrf.default.router.bgp.peer-group.SPINE", `{"remote-as": "external"}`,
+			"set.vrf.default.router.bgp.peer-group.SPINE is not one underlay renders (want a group name)"},
+		{"a peer group's password", "vrf.default.router.bgp.peer-group.k8s.password", `"x"`,
+			"set.vrf.default.router.bgp.peer-group.k8s.password is not a subtree underlay renders"},
+		{"an iBGP peer group", "vrf.default.router.bgp.peer-group.k8s.remote-as", `"internal"`, `want a number or external, got "internal"`},
+		{"a neighbor of any AS", "vrf.default.router.bgp.neighbor.swp1.remote-as", `"external"`, `want a number, got "external"`},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			err := (&NVUE{}).Precheck(context.Background(), store.Files{"nvue.yaml": nvueWith(t, tt.path, tt.value)})

@@ -104,6 +104,7 @@ func TestFRRDriverOnRealRouters(t *testing.T) {
 	lab.AddAddress("leaf1", extra.String())
 	leaf1.Originated = append(leaf1.Originated, extra)
 	resolve.ApplyPolicies(f)
+	resolve.Derive(f) // again: the default instance, which renderers read, holds Originated as Derive saw it
 	start = time.Now()
 	if res := eng.Apply(ctx, "r2", files(t, f, leaf1)); res.Outcome != agent.Applied {
 		t.Fatalf("change: %s: %v", res.Outcome, res.Err)

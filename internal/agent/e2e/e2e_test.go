@@ -108,6 +108,7 @@ func TestAgentBinaryOnRealFRR(t *testing.T) {
 		lab.AddAddress(leaf.Name, p.String())
 		leaf.Originated = append(leaf.Originated, p)
 		resolve.ApplyPolicies(f)
+		resolve.Derive(f) // again: the default instance, which renderers read, holds Originated as Derive saw it
 		next, rev := rendered(t, f, leaf)
 		var cur corev1.ConfigMap
 		if err := c.Get(ctx, client.ObjectKeyFromObject(next), &cur); err != nil {
@@ -132,6 +133,7 @@ func TestAgentBinaryOnRealFRR(t *testing.T) {
 	lab.AddAddress(leaf.Name, p.String())
 	leaf.Originated = append(leaf.Originated, p)
 	resolve.ApplyPolicies(f)
+	resolve.Derive(f) // again: the default instance, which renderers read, holds Originated as Derive saw it
 	next, rev := rendered(t, f, leaf)
 	var cur corev1.ConfigMap
 	if err := c.Get(ctx, client.ObjectKeyFromObject(next), &cur); err != nil {

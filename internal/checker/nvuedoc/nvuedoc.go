@@ -193,19 +193,42 @@ func (v *validator) vrfBGP(path string, b map[string]any) {
 			v.fail("%s.neighbor.%s.type: want numbered or unnumbered, got %q", path, name, typ)
 		}
 		v.asn(path+".neighbor."+name+".remote-as", m["remote-as"])
-		for af, raw := range obj(m, "address-family") {
-			pol := obj(map[string]any{"x": raw}, "x", "policy")
-			for _, dir := range []string{"inbound", "outbound"} {
-				if rm, ok := obj(pol, dir)["route-map"]; ok && !v.routeMaps[fmt.Sprint(rm)] {
-					v.fail("%s.neighbor.%s.address-family.%s.policy.%s: route map %v does not exist", path, name, af, dir, rm)
-				}
-			}
+		v.peerPolicies(path+".neighbor."+name, m)
+	}
+	for name, raw := range obj(b, "peer-group") {
+		m, _ := raw.(map[string]any)
+		if as := m["remote-as"]; as != "external" && as != "internal" {
+			v.asn(path+".peer-group."+name+".remote-as", as)
+		}
+		v.peerPolicies(path+".peer-group."+name, m)
+	}
+	// A listen range names a peer group of its VRF (NVUE refuses the
+	// range otherwise).
+	for r, raw := range obj(b, "dynamic-neighbor", "listen-range") {
+		if p, err := netip.ParsePrefix(r); err != nil || p != p.Masked() {
+			v.fail("%s.dynamic-neighbor.listen-range: %q is not a prefix", path, r)
+		}
+		if pg := obj(map[string]any{"x": raw}, "x")["peer-group"]; obj(b, "peer-group", fmt.Sprint(pg)) == nil {
+			v.fail("%s.dynamic-neighbor.listen-range.%s.peer-group: peer group %v does not exist", path, r, pg)
 		}
 	}
 	for af, raw := range obj(b, "address-family") {
 		for n := range obj(map[string]any{"x": raw}, "x", "network") {
 			if _, err := netip.ParsePrefix(n); err != nil {
 				v.fail("%s.address-family.%s.network: %q is not a prefix", path, af, n)
+			}
+		}
+	}
+}
+
+// peerPolicies checks that the route maps a neighbor or peer group names
+// exist.
+func (v *validator) peerPolicies(path string, m map[string]any) {
+	for af, raw := range obj(m, "address-family") {
+		pol := obj(map[string]any{"x": raw}, "x", "policy")
+		for _, dir := range []string{"inbound", "outbound"} {
+			if rm, ok := obj(pol, dir)["route-map"]; ok && !v.routeMaps[fmt.Sprint(rm)] {
+				v.fail("%s.address-family.%s.policy.%s: route map %v does not exist", path, af, dir, rm)
 			}
 		}
 	}

@@ -50,3 +50,33 @@ func TestValidateRejects(t *testing.T) {
 		})
 	}
 }
+
+// TestValidateRejectsGroups: a listen range naming no peer group, a peer
+// group's route map that does not exist, a remote-as that is neither a
+// number nor external (testdata/externals.yaml is the nvue renderer's
+// externals-leaf2 golden: a leaf with external neighbours and a group).
+func TestValidateRejectsGroups(t *testing.T) {
+	b, err := os.ReadFile("testdata/externals.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(b)
+	if err := Validate(b); err != nil {
+		t.Fatal(err)
+	}
+	for from, want := range map[string]string{
+		"peer-group: k8s-rack1":                  "peer group k8s-rack2 does not exist",
+		"route-map: UNDERLAY-IMPORT-k8s-rack1\n": "route map NOPE does not exist",
+		"remote-as: external":                    "remote-as: want an AS number",
+	} {
+		to := map[string]string{"peer-group: k8s-rack1": "peer-group: k8s-rack2",
+			"route-map: UNDERLAY-IMPORT-k8s-rack1\n": "route-map: NOPE\n", "remote-as: external": "remote-as: outside"}[from]
+		bad := strings.Replace(doc, from, to, 1)
+		if bad == doc {
+			t.Fatalf("edit %q did not apply", from)
+		}
+		if err := Validate([]byte(bad)); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s → %s: got %v, want …%s…", from, to, err, want)
+		}
+	}
+}

@@ -12,7 +12,11 @@
 // deterministic-med, per-neighbor timers, connect timer 10,
 // advertisement-interval 0, extended next hop on unnumbered neighbors only,
 // maximum-paths ibgp 64, distance bgp 20 200 200) and an explicit activate
-// per neighbor and address family. The hostname is not in it: NVUE writes
+// per neighbor and address family. Peer groups (with their dynamic-neighbor
+// listen ranges and limit) come before the neighbors, in FRR's own order:
+// `neighbor G peer-group`, its settings, `bgp listen limit`, `bgp listen
+// range P peer-group G`; prefix limits are `maximum-prefix`, a prefix
+// list's min-prefix-len and max-prefix-len are `ge` and `le`. The hostname is not in it: NVUE writes
 // that to /etc/hostname.
 //
 // It understands exactly the keys underlay's NVUE renderer
@@ -57,6 +61,7 @@ var (
 var (
 	swpName    = regexp.MustCompile(`^swp[0-9]+(s[0-9]+)?$`)
 	policyName = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_-]*$`)
+	groupName  = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]*$`)
 	families   = [2]string{"ipv4-unicast", "ipv6-unicast"}
 )
 
@@ -77,9 +82,9 @@ type prefixList struct {
 }
 
 type plRule struct {
-	seq, le int64 // le 0: exact match
-	action  string
-	prefix  netip.Prefix
+	seq, ge, le int64 // ge and le 0: exact match
+	action      string
+	prefix      netip.Prefix
 }
 
 type routeMap struct{ rules []rmRule }
@@ -93,8 +98,17 @@ type rmRule struct {
 
 type vrfBGP struct {
 	relax, compareID bool
-	afs              [2]*vrfAF // ipv4, ipv6; nil when off
+	afs              [2]*vrfAF   // ipv4, ipv6; nil when off
+	groups           []*neighbor // peer groups, by name
+	listenLimit      int64       // 0: FRR's default
+	listen           []listenRange
 	neighbors        []*neighbor
+}
+
+// listenRange is a dynamic-neighbor listen range and its peer group.
+type listenRange struct {
+	prefix netip.Prefix
+	group  string
 }
 
 type vrfAF struct {
@@ -102,14 +116,18 @@ type vrfAF struct {
 	ebgp     int64
 }
 
+// neighbor is a neighbor or, with group set, a peer group.
 type neighbor struct {
 	id, remoteAS, description string
-	unnumbered                bool
+	unnumbered, group         bool
 	keepalive, hold           int64
 	afs                       [2]*peerAF // nil when off
 }
 
-type peerAF struct{ in, out string }
+type peerAF struct {
+	in, out   string
+	maxPrefix int64 // 0: no limit
+}
 
 // Translate turns the applied NVUE tree doc into frr.conf, addresses and
 // MTUs. Keys are visited in sorted order, so equal documents give equal
@@ -321,14 +339,25 @@ func (p *parser) prefixList(path, name string, v any) *prefixList {
 		for _, pfx := range keys(match) {
 			rule.prefix = p.prefix(rpath+".match", pfx, true)
 			p.failIf(rule.prefix.Addr().Is6() != pl.v6, rpath+".match", ErrInvalid, "%s is not of the list's type", pfx)
-			if le, ok := p.obj(rpath+".match."+pfx, match[pfx], "max-prefix-len")["max-prefix-len"]; ok {
-				rule.le = p.num(rpath+".match."+pfx+".max-prefix-len", le, int64(rule.prefix.Bits()), int64(rule.prefix.Addr().BitLen()))
-			}
+			p.prefixLengths(rpath+".match."+pfx, match[pfx], &rule)
 		}
 		pl.rules = append(pl.rules, rule)
 	}
 	slices.SortFunc(pl.rules, func(a, b plRule) int { return cmp.Compare(a.seq, b.seq) })
 	return pl
+}
+
+// prefixLengths reads a rule's min-prefix-len and max-prefix-len (FRR's
+// ge and le): FRR takes "mask length <= ge <= le".
+func (p *parser) prefixLengths(path string, v any, rule *plRule) {
+	m := p.obj(path, v, "min-prefix-len", "max-prefix-len")
+	bits, long := int64(rule.prefix.Bits()), int64(rule.prefix.Addr().BitLen())
+	if ge, ok := m["min-prefix-len"]; ok {
+		rule.ge = p.num(path+".min-prefix-len", ge, bits, long)
+	}
+	if le, ok := m["max-prefix-len"]; ok {
+		rule.le = p.num(path+".max-prefix-len", le, max(bits, rule.ge), long)
+	}
 }
 
 func (p *parser) routeMap(path, name string, v any) *routeMap {
@@ -373,102 +402,4 @@ func (p *parser) vrfs(v any) {
 		model.SortPrefixes(p.d.statics)
 		p.vrfBGP(path+".router.bgp", r["bgp"])
 	}
-}
-
-func (p *parser) vrfBGP(path string, v any) {
-	m := p.obj(path, v, "enable", "path-selection", "address-family", "peer", "neighbor")
-	if !p.on(path+".enable", m["enable"], false) {
-		return
-	}
-	b := &vrfBGP{}
-	ps := p.obj(path+".path-selection", m["path-selection"], "routerid-compare", "multipath")
-	b.compareID = p.on(path+".path-selection.routerid-compare", ps["routerid-compare"], false)
-	mp := p.obj(path+".path-selection.multipath", ps["multipath"], "aspath-ignore")
-	b.relax = p.on(path+".path-selection.multipath.aspath-ignore", mp["aspath-ignore"], false)
-	afs := p.obj(path+".address-family", m["address-family"], families[:]...)
-	for i, fam := range families {
-		b.afs[i] = p.vrfAF(path+".address-family."+fam, afs[fam], i == 1)
-	}
-	for _, list := range []string{"neighbor", "peer"} {
-		all := p.obj(path+"."+list, m[list])
-		for _, id := range keys(all) {
-			if slices.ContainsFunc(b.neighbors, func(n *neighbor) bool { return n.id == id }) {
-				p.fail(path+"."+list+"."+id, ErrInvalid, "neighbor given twice, under both neighbor and peer")
-			}
-			b.neighbors = append(b.neighbors, p.neighbor(path+"."+list+"."+id, id, all[id], b))
-		}
-	}
-	slices.SortFunc(b.neighbors, func(x, y *neighbor) int { return strings.Compare(x.id, y.id) })
-	p.d.bgp = b
-}
-
-// vrfAF reads an address family; NVUE enables ipv4-unicast by default.
-func (p *parser) vrfAF(path string, v any, v6 bool) *vrfAF {
-	m := p.obj(path, v, "enable", "network", "multipaths")
-	if !p.on(path+".enable", m["enable"], !v6) {
-		return nil
-	}
-	af := &vrfAF{ebgp: 64}
-	if n, ok := p.obj(path+".multipaths", m["multipaths"], "ebgp")["ebgp"]; ok {
-		af.ebgp = p.num(path+".multipaths.ebgp", n, 1, 128)
-	}
-	nets := p.obj(path+".network", m["network"])
-	for _, n := range keys(nets) {
-		p.empty(path+".network."+n, nets[n])
-		pf := p.prefix(path+".network", n, true)
-		p.failIf(pf.Addr().Is6() != v6, path+".network", ErrInvalid, "%s is not of this address family", n)
-		af.networks = append(af.networks, pf)
-	}
-	model.SortPrefixes(af.networks)
-	return af
-}
-
-func (p *parser) neighbor(path, id string, v any, b *vrfBGP) *neighbor {
-	m := p.obj(path, v, "type", "remote-as", "description", "timers", "address-family")
-	n := &neighbor{id: id, keepalive: 3, hold: 9, description: p.str(path+".description", m["description"], false)}
-	_, addrErr := netip.ParseAddr(id)
-	typ := p.str(path+".type", m["type"], false)
-	if typ == "" && addrErr != nil {
-		typ = "unnumbered"
-	}
-	switch n.unnumbered = typ == "unnumbered"; {
-	case typ != "" && typ != "numbered" && typ != "unnumbered":
-		p.fail(path+".type", ErrInvalid, "want numbered or unnumbered, got %q", typ)
-	case !n.unnumbered && addrErr != nil:
-		p.fail(path, ErrInvalid, "a numbered neighbor is an ip address")
-	case n.unnumbered && !p.d.ifaces[id]:
-		p.fail(path, ErrInvalid, "an unnumbered neighbor is an interface of this document")
-	}
-	switch as := m["remote-as"]; as {
-	case "external", "internal":
-		n.remoteAS = as.(string)
-	default:
-		n.remoteAS = strconv.FormatInt(p.num(path+".remote-as", as, 1, math.MaxUint32), 10)
-	}
-	t := p.obj(path+".timers", m["timers"], "keepalive", "hold")
-	if k, ok := t["keepalive"]; ok {
-		n.keepalive = p.num(path+".timers.keepalive", k, 0, 65535)
-	}
-	if h, ok := t["hold"]; ok {
-		n.hold = p.num(path+".timers.hold", h, 0, 65535)
-	}
-	afs := p.obj(path+".address-family", m["address-family"], families[:]...)
-	for i, fam := range families {
-		fpath := path + ".address-family." + fam
-		a := p.obj(fpath, afs[fam], "enable", "policy")
-		if !p.on(fpath+".enable", a["enable"], i == 0) {
-			continue
-		}
-		p.failIf(b.afs[i] == nil, fpath, ErrInvalid, "the vrf does not enable %s", fam)
-		pol := p.obj(fpath+".policy", a["policy"], "inbound", "outbound")
-		n.afs[i] = &peerAF{in: p.routeMapRef(fpath+".policy.inbound", pol["inbound"]),
-			out: p.routeMapRef(fpath+".policy.outbound", pol["outbound"])}
-	}
-	return n
-}
-
-func (p *parser) routeMapRef(path string, v any) string {
-	name := p.str(path+".route-map", p.obj(path, v, "route-map")["route-map"], false)
-	p.failIf(name != "" && p.d.maps[name] == nil, path+".route-map", ErrInvalid, "no route map %q", name)
-	return name
 }

@@ -70,7 +70,8 @@ func checkFRR(t *testing.T, conf []byte) {
 }
 
 // TestFRRParses translates every rendered NVUE document of the examples
-// and of the NVUE renderer's golden files and has FRR parse the result.
+// and of the NVUE renderer's golden files and has FRR parse the result
+// (vtysh) and load it (bgpd --dryrun).
 func TestFRRParses(t *testing.T) {
 	files, _ := filepath.Glob("../../../examples/*/rendered/*/nvue.yaml")
 	golden, _ := filepath.Glob("../../render/nvue/testdata/TestGolden/*.yaml")
@@ -81,7 +82,11 @@ func TestFRRParses(t *testing.T) {
 		}
 	}
 	for _, f := range files {
-		t.Run(f, func(t *testing.T) { checkFRR(t, translate(t, load(t, f)).FRR) })
+		t.Run(f, func(t *testing.T) {
+			conf := translate(t, load(t, f)).FRR
+			checkFRR(t, conf)
+			checkBGPD(t, conf)
+		})
 	}
 }
 

@@ -3,6 +3,7 @@ package nvuefrr
 import (
 	"crypto/md5"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -50,11 +51,14 @@ func (d *device) renderPolicies(l *lines) {
 	for _, name := range keys(d.lists) {
 		pl := d.lists[name]
 		for _, r := range pl.rules {
-			le := ""
-			if r.le > 0 {
-				le = fmt.Sprintf(" le %d", r.le)
+			lengths := ""
+			if r.ge > 0 {
+				lengths = fmt.Sprintf(" ge %d", r.ge)
 			}
-			l.add("%s prefix-list %s seq %d %s %s%s", ipWord(pl.v6), name, r.seq, r.action, r.prefix, le)
+			if r.le > 0 {
+				lengths += fmt.Sprintf(" le %d", r.le)
+			}
+			l.add("%s prefix-list %s seq %d %s %s%s", ipWord(pl.v6), name, r.seq, r.action, r.prefix, lengths)
 		}
 	}
 	for _, name := range keys(d.maps) {
@@ -83,27 +87,49 @@ func (d *device) renderBGP(l *lines) {
 		l.add("bgp bestpath compare-routerid")
 	}
 	l.add("! Neighbors")
+	// Peer groups come first: a listen range names one, and FRR refuses a
+	// range whose group does not exist yet.
+	for _, g := range b.groups {
+		l.add("neighbor %s peer-group", g.id)
+		renderSession(l, g)
+	}
+	if b.listenLimit > 0 {
+		l.add("bgp listen limit %d", b.listenLimit)
+	}
+	for _, r := range b.listen {
+		l.add("bgp listen range %s peer-group %s", r.prefix, r.group)
+	}
 	for _, n := range b.neighbors {
-		iface, no := "", "no "
+		renderSession(l, n)
+		no := "no "
 		if n.unnumbered {
-			iface, no = "interface ", ""
+			no = ""
 		}
-		l.add("neighbor %s %sremote-as %s", n.id, iface, n.remoteAS)
-		if n.description != "" {
-			l.add("neighbor %s description %s", n.id, n.description)
-		}
-		l.add("neighbor %s timers %d %d", n.id, n.keepalive, n.hold)
-		l.add("neighbor %s timers connect 10", n.id)
-		l.add("neighbor %s advertisement-interval 0", n.id)
 		l.add("%sneighbor %s capability extended-nexthop", no, n.id)
 	}
 	l.add("! Address families")
+	all := append(slices.Clone(b.groups), b.neighbors...)
 	for i, af := range b.afs {
 		if af != nil {
-			renderAF(l, i, af, b.neighbors)
+			renderAF(l, i, af, all)
 		}
 	}
 	l.add("! end of router bgp %d", d.asn)
+}
+
+// renderSession writes what a neighbor and a peer group share.
+func renderSession(l *lines, n *neighbor) {
+	iface := ""
+	if n.unnumbered {
+		iface = "interface "
+	}
+	l.add("neighbor %s %sremote-as %s", n.id, iface, n.remoteAS)
+	if n.description != "" {
+		l.add("neighbor %s description %s", n.id, n.description)
+	}
+	l.add("neighbor %s timers %d %d", n.id, n.keepalive, n.hold)
+	l.add("neighbor %s timers connect 10", n.id)
+	l.add("neighbor %s advertisement-interval 0", n.id)
 }
 
 func renderAF(l *lines, i int, af *vrfAF, ns []*neighbor) {
@@ -128,6 +154,9 @@ func renderAF(l *lines, i int, af *vrfAF, ns []*neighbor) {
 		}
 		if a.out != "" {
 			l.add("neighbor %s route-map %s out", n.id, a.out)
+		}
+		if a.maxPrefix > 0 {
+			l.add("neighbor %s maximum-prefix %d", n.id, a.maxPrefix)
 		}
 	}
 	l.add("exit-address-family")

@@ -334,3 +334,42 @@ func TestRealizeRenderedExamples(t *testing.T) {
 		})
 	}
 }
+
+// TestRealizeRenderedGoldens realizes every config_db.json golden of the
+// SONiC renderer, among them a spine with an external neighbour (a
+// firewall by address): its BGP_NEIGHBOR row is a general peer like a
+// fabric one, with nothing held back.
+func TestRealizeRenderedGoldens(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("..", "..", "render", "sonic", "testdata", "TestGolden", "*config_db.json"))
+	if err != nil || len(files) < 3 {
+		t.Fatalf("found %d goldens: %v", len(files), err)
+	}
+	for _, file := range files {
+		t.Run(filepath.Base(file), func(t *testing.T) {
+			b, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p, err := Realize(b)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(p.Deferred) > 0 {
+				t.Errorf("deferred %v", p.Deferred)
+			}
+			if p.Mode != ModeUnified {
+				return
+			}
+			checkFRR(t, p.FRR)
+			if !strings.Contains(file, "external-spine") {
+				return
+			}
+			for _, line := range []string{" neighbor 10.9.0.2 remote-as 65500\n", " neighbor 10.9.0.2 description fw1\n",
+				"  neighbor 10.9.0.2 peer-group PEER_V4\n", "  neighbor 10.9.0.2 activate\n"} {
+				if !strings.Contains(string(p.FRR), line) {
+					t.Errorf("frr.conf lacks %q:\n%s", line, p.FRR)
+				}
+			}
+		})
+	}
+}

@@ -8,9 +8,14 @@
 // route age, which makes the chosen path, and so the AS path a device
 // advertises, deterministic and predictable by `underlay verify`.
 //
+// Each routing instance of the device is one `router bgp` block, the
+// default one first and without `vrf`; its neighbours are fabric peers,
+// external neighbours (by address or interface) and groups, which are FRR
+// peer groups whose members connect from the group's listen ranges.
+//
 // The text comes from frr.conf.tmpl, one template per stanza; every
-// decision is made while building the view model (view.go), so the
-// templates only print.
+// decision is made while building the view model (view.go, bgp.go,
+// policy.go), so the templates only print.
 package frr
 
 import (

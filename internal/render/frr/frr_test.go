@@ -11,6 +11,7 @@ import (
 	"underlay.dev/underlay/internal/checker"
 	"underlay.dev/underlay/internal/model"
 	"underlay.dev/underlay/internal/model/modeltest"
+	"underlay.dev/underlay/internal/resolve"
 	"underlay.dev/underlay/internal/testutil/golden"
 )
 
@@ -79,7 +80,7 @@ func TestOwnAddresses(t *testing.T) {
 		{"unnumbered with a subnet port", modeltest.Unnumbered(), leaf1, Options{OwnAddresses: true},
 			[]iface{{"lo", pfx("10.255.0.11/32", "fd00:255::11/128")}, {"swp10", pfx("10.1.1.1/24")}}},
 		{"someone else owns them", modeltest.Unnumbered(), leaf1, Options{}, nil},
-		{"subnet ports join in natural order", &model.Fabric{}, func(*model.Fabric) *model.Device { return hostWithSubnets() },
+		{"subnet ports join in natural order", hostWithSubnets(), func(f *model.Fabric) *model.Device { return f.Devices[0] },
 			Options{OwnAddresses: true}, []iface{
 				{"lo", pfx("192.0.2.9/32")}, {"eth3", pfx("10.3.0.1/24")},
 				{"eth20", pfx("10.0.0.1/31", "10.20.0.1/24")}, {"eth30", pfx("10.30.0.1/24")}}},
@@ -97,7 +98,9 @@ func TestOwnAddresses(t *testing.T) {
 	}
 }
 
-func hostWithSubnets() *model.Device {
+// hostWithSubnets is a host whose subnets sit on a link's port, on ports
+// no link uses, and on none; resolve.Derive makes its interfaces.
+func hostWithSubnets() *model.Fabric {
 	d := &model.Device{Name: "h", ASN: 65000, RouterID: netip.MustParseAddr("192.0.2.9"),
 		BGP: model.BGP{MaximumPaths: 1}, Loopbacks: []netip.Prefix{netip.MustParsePrefix("192.0.2.9/32")}}
 	d.Ports = []*model.Port{{Name: "eth1", Unnumbered: true}, {Name: "eth20", Addrs: []netip.Prefix{netip.MustParsePrefix("10.0.0.1/31")}}}
@@ -111,7 +114,9 @@ func hostWithSubnets() *model.Device {
 		}
 		d.Subnets = append(d.Subnets, sub)
 	}
-	return d
+	f := &model.Fabric{Devices: []*model.Device{d}}
+	resolve.Derive(f)
+	return f
 }
 
 func pfx(ss ...string) []prefix {

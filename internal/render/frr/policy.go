@@ -58,33 +58,28 @@ func newRouteMap(name string, lists []prefixList) routeMap {
 	return rm
 }
 
-// newFamily is the address-family block of fam: what the device originates
-// in it and the sessions that carry it.
-func newFamily(d *model.Device, fam model.Family) family {
-	f := family{AFI: string(fam), Networks: d.OriginatedOf(fam), MaximumPaths: d.BGP.MaximumPaths}
-	for _, s := range d.Sessions {
-		if s.Carries(fam) {
-			f.Sessions = append(f.Sessions, session{s})
-		}
-	}
-	return f
-}
-
-// lengths sets the entry's ge and le. vtysh accepts "10.0.0.0/24 le 16"
-// (grammar only) and then matches nothing, so a range FRR would not apply
-// as written is an error here.
+// lengths sets the entry's ge and le as FRR 8.4 checks them: each one
+// said must lie within the prefix's own length and the family's longest,
+// and ge may not exceed le. vtysh's dry run accepts "10.0.0.0/24 le 16"
+// (its grammar knows only 0-32), and bgpd then refuses the whole
+// transaction it is in, so such a rule is an error here. "ge 24" on a /24
+// is FRR's: it matches /24 to /32. le alone at the prefix's own length is
+// an exact match and is written as one.
 func lengths(r model.PrefixRule, e *prefixEntry) error {
 	if r.Exact() {
 		return nil
 	}
-	bits := r.Prefix.Bits()
-	lo, hi := r.Lengths()
-	if lo < bits || hi < lo || hi > r.Prefix.Addr().BitLen() || (r.Ge > 0 && r.Ge <= bits) {
-		return fmt.Errorf("rule %s: lengths ge %d le %d are outside %d-%d", r.Prefix, r.Ge, r.Le, bits, r.Prefix.Addr().BitLen())
+	bits, longest := r.Prefix.Bits(), r.Prefix.Addr().BitLen()
+	within := func(n int) bool { return n == 0 || (bits <= n && n <= longest) }
+	switch {
+	case !within(r.Ge) || !within(r.Le):
+		return fmt.Errorf("rule %s: lengths ge %d le %d are outside %d-%d", r.Prefix, r.Ge, r.Le, bits, longest)
+	case r.Ge > 0 && r.Le > 0 && r.Ge > r.Le:
+		return fmt.Errorf("rule %s: ge %d is above le %d", r.Prefix, r.Ge, r.Le)
 	}
-	e.Ge = r.Ge
-	if r.Le != bits {
-		e.Le = r.Le
+	e.Ge, e.Le = r.Ge, r.Le
+	if r.Ge == 0 && r.Le == bits {
+		e.Le = 0
 	}
 	return nil
 }

@@ -57,7 +57,18 @@ func TestPolicies(t *testing.T) {
 			wantLists: []prefixList{{IP: "ip", Name: "P", Entries: []prefixEntry{{10, netip.MustParsePrefix("10.0.0.0/24"), 0, 0}}}},
 			wantMap:   routeMap{Name: "P", Entries: []routeMapEntry{{"permit", 10, "ip address prefix-list P"}}},
 		},
+		{
+			// FRR's: /24 to /32, and exactly /24; "le 24" is not dropped
+			// here, or the second would read as the first.
+			name:      "ge at the prefix's own length",
+			rules:     []model.PrefixRule{{Prefix: netip.MustParsePrefix("10.0.0.0/24"), Ge: 24}, {Prefix: netip.MustParsePrefix("10.1.0.0/24"), Ge: 24, Le: 24}},
+			wantLists: []prefixList{{IP: "ip", Name: "P", Entries: []prefixEntry{{10, netip.MustParsePrefix("10.0.0.0/24"), 24, 0}, {20, netip.MustParsePrefix("10.1.0.0/24"), 24, 24}}}},
+			wantMap:   routeMap{Name: "P", Entries: []routeMapEntry{{"permit", 10, "ip address prefix-list P"}}},
+		},
 		{name: "max length below the length", rules: []model.PrefixRule{rule("10.0.0.0/24", 16)}, wantErr: "outside 24-32"},
+		{name: "ge below the length", rules: []model.PrefixRule{{Prefix: netip.MustParsePrefix("10.0.0.0/24"), Ge: 23, Le: 32}}, wantErr: "ge 23 le 32 are outside 24-32"},
+		{name: "ge beyond the family", rules: []model.PrefixRule{{Prefix: netip.MustParsePrefix("fd00::/64"), Ge: 129}}, wantErr: "outside 64-128"},
+		{name: "ge above le", rules: []model.PrefixRule{{Prefix: netip.MustParsePrefix("10.0.0.0/24"), Ge: 26, Le: 25}}, wantErr: "ge 26 is above le 25"},
 		{name: "max length beyond the family", rules: []model.PrefixRule{rule("10.0.0.0/24", 33)}, wantErr: "outside 24-32"},
 	}
 	for _, tt := range tests {
@@ -90,8 +101,9 @@ func TestRenderErrors(t *testing.T) {
 		mutate  func(d *model.Device)
 		wantErr string
 	}{
-		{"no ASN", func(d *model.Device) { d.ASN = 0 }, "ASN"},
-		{"no router ID", func(d *model.Device) { d.RouterID = netip.Addr{} }, "router ID"},
+		{"no ASN", func(d *model.Device) { d.Default().ASN = 0 }, "ASN"},
+		{"no router ID", func(d *model.Device) { d.Default().RouterID = netip.Addr{} }, "router ID"},
+		{"no instance", func(d *model.Device) { d.Instances = nil }, "no routing instance"},
 		{"maximum-paths 0", func(d *model.Device) { d.BGP.MaximumPaths = 0 }, "maximum-paths 0"},
 		{"policy not rendered", func(d *model.Device) { d.Sessions[0].Export = &model.Policy{Name: "ELSEWHERE"} },
 			"uses policy ELSEWHERE"},

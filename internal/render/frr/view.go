@@ -9,12 +9,6 @@ import (
 	"underlay.dev/underlay/internal/model"
 )
 
-// connectRetry is the seconds between attempts to open a BGP session. FRR's
-// default depends on the profile the daemons run with (datacenter 10,
-// traditional 120, which Debian's package uses), so a host could wait two
-// minutes to bring a session back. FRR 8.4 sets it per neighbor only.
-const connectRetry = 10
-
 // view is what the templates read. Everything the file says is decided
 // here, while it is built, or in the small methods below.
 type view struct {
@@ -24,8 +18,7 @@ type view struct {
 	Anchors     []prefix
 	PrefixLists []prefixList
 	RouteMaps   []routeMap
-	Neighbors   []session
-	Families    []family
+	Instances   []instance // one `router bgp` each, the default one first
 }
 
 // prefix is an address or route with FRR's keyword for its family.
@@ -71,48 +64,9 @@ type routeMapEntry struct {
 	Match  string // "" matches everything
 }
 
-// session is one BGP neighbor.
-type session struct{ *model.Session }
-
-// ID is how FRR names the neighbor: its address, or the port for an
-// unnumbered session.
-func (s session) ID() string {
-	if s.Unnumbered {
-		return s.Port
-	}
-	return s.PeerAddr.String()
-}
-
-// ConnectRetry is the neighbor's connect timer.
-func (session) ConnectRetry() int { return connectRetry }
-
-// Description names the other end, as "device:port".
-func (s session) Description() string { return s.Peer.Name + ":" + s.PeerPort }
-
-// RouteMapIn names the import route-map; "" accepts everything.
-func (s session) RouteMapIn() string { return policyName(s.Import) }
-
-// RouteMapOut names the export route-map; "" announces everything.
-func (s session) RouteMapOut() string { return policyName(s.Export) }
-
-func policyName(p *model.Policy) string {
-	if p == nil {
-		return ""
-	}
-	return p.Name
-}
-
-// family is one `address-family ... unicast` block.
-type family struct {
-	AFI          string // "ipv4" or "ipv6"
-	Networks     []netip.Prefix
-	Sessions     []session
-	MaximumPaths int
-}
-
 func newView(f *model.Fabric, d *model.Device, opt Options) (*view, error) {
-	if d.ASN == 0 || !d.RouterID.Is4() {
-		return nil, errors.New("a device needs an ASN and an IPv4 router ID")
+	if len(d.Instances) == 0 {
+		return nil, errors.New("the device has no routing instance (resolve builds them; a model built by hand gets them from resolve.Derive)")
 	}
 	if d.BGP.MaximumPaths < 1 {
 		return nil, fmt.Errorf("maximum-paths %d: want at least 1", d.BGP.MaximumPaths)
@@ -122,7 +76,11 @@ func newView(f *model.Fabric, d *model.Device, opt Options) (*view, error) {
 	}
 	v := &view{D: d, Fabric: f.Name, Anchors: anchors(d)}
 	if opt.OwnAddresses {
-		v.Interfaces = interfaces(d)
+		ifs, err := interfaces(d)
+		if err != nil {
+			return nil, err
+		}
+		v.Interfaces = ifs
 	}
 	for _, p := range d.Policies {
 		lists, err := prefixLists(p)
@@ -132,11 +90,12 @@ func newView(f *model.Fabric, d *model.Device, opt Options) (*view, error) {
 		v.PrefixLists = append(v.PrefixLists, lists...)
 		v.RouteMaps = append(v.RouteMaps, newRouteMap(p.Name, lists))
 	}
-	for _, s := range d.Sessions {
-		v.Neighbors = append(v.Neighbors, session{s})
-	}
-	for _, fam := range d.FabricFamilies() {
-		v.Families = append(v.Families, newFamily(d, fam))
+	for _, in := range d.Instances {
+		i, err := newInstance(d, in)
+		if err != nil {
+			return nil, err
+		}
+		v.Instances = append(v.Instances, i)
 	}
 	return v, nil
 }
@@ -149,62 +108,35 @@ func checkPolicyRefs(d *model.Device) error {
 	for _, p := range d.Policies {
 		known[p] = true
 	}
-	for _, s := range d.Sessions {
-		for _, p := range []*model.Policy{s.Import, s.Export} {
-			if p != nil && !known[p] {
-				return fmt.Errorf("session on %s uses policy %s, which is not among the device's policies", s.Port, p.Name)
+	for _, in := range d.Instances {
+		for _, s := range in.Sessions {
+			for _, p := range []*model.Policy{s.Import, s.Export} {
+				if p != nil && !known[p] {
+					return fmt.Errorf("session with %s uses policy %s, which is not among the device's policies", s.Neighbor(), p.Name)
+				}
 			}
 		}
 	}
 	return nil
 }
 
-// interfaces lists the addresses FRR owns when no other tool does: the
-// loopbacks, numbered ports, and subnet gateways, ports in natural order.
-func interfaces(d *model.Device) []iface {
-	out := []iface{{Name: "lo", Addrs: wrap(d.Loopbacks)}}
-	onPort := map[string]int{} // index into out
-	for _, p := range d.Ports {
-		onPort[p.Name] = len(out)
-		out = append(out, iface{Name: p.Name, Addrs: wrap(p.Addrs)})
-	}
-	var extra []iface
-	onExtra := map[string]int{} // index into extra
-	for _, s := range d.Subnets {
-		if s.Port == "" {
-			continue // anchored by a blackhole route instead
+// interfaces are the stanzas of the device's interfaces that have
+// addresses, in the device's order (resolve's: loopback first, then ports
+// in natural order). Unnumbered ports need nothing from FRR: IPv6
+// link-local is automatic.
+func interfaces(d *model.Device) ([]iface, error) {
+	var out []iface
+	for _, i := range d.Interfaces {
+		if i.Instance != "" && i.Instance != model.DefaultInstance {
+			// The VRF device is the address owner's to create, and
+			// no renderer of underlay creates one yet.
+			return nil, fmt.Errorf("interface %s is in instance %s: FRR renders addresses of the default instance only", i.Name, i.Instance)
 		}
-		if i, ok := onPort[s.Port]; ok {
-			out[i].Addrs = append(out[i].Addrs, prefix{s.Gateway})
-		} else if i, ok := onExtra[s.Port]; ok {
-			extra[i].Addrs = append(extra[i].Addrs, prefix{s.Gateway})
-		} else {
-			onExtra[s.Port] = len(extra)
-			extra = append(extra, iface{Name: s.Port, Addrs: []prefix{{s.Gateway}}})
-		}
-	}
-	sort.SliceStable(extra, func(i, j int) bool { return model.NaturalLess(extra[i].Name, extra[j].Name) })
-	// Unnumbered ports need nothing from FRR: IPv6 link-local is automatic.
-	var kept []iface
-	for _, i := range merge(out, extra) {
 		if len(i.Addrs) > 0 {
-			kept = append(kept, i)
+			out = append(out, iface{Name: i.Name, Addrs: wrap(i.Addrs)})
 		}
 	}
-	return kept
-}
-
-// merge inserts the subnet-only ports among the device's ports (lo first,
-// then ports in natural order) without reordering those.
-func merge(ports, extra []iface) []iface {
-	out := make([]iface, 0, len(ports)+len(extra))
-	for i, p := range ports {
-		for i > 0 && len(extra) > 0 && model.NaturalLess(extra[0].Name, p.Name) {
-			out, extra = append(out, extra[0]), extra[1:]
-		}
-		out = append(out, p)
-	}
-	return append(out, extra...)
+	return out, nil
 }
 
 // anchors are the blackhole routes that put subnets without a port into

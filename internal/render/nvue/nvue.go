@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/netip"
 	"slices"
-	"strconv"
 
 	"sigs.k8s.io/yaml"
 
@@ -30,16 +29,32 @@ func (Renderer) Render(f *model.Fabric, d *model.Device) ([]render.File, error) 
 	return []render.File{{Name: platform.FileNVUE, Content: doc}}, nil
 }
 
-// Document returns the startup document of d: "- set: {...}".
+// Document returns the startup document of d: "- set: {...}". The global
+// router bgp carries the default instance's ASN and router ID; every
+// instance is one member of the vrf map, keyed by its name.
 func Document(f *model.Fabric, d *model.Device) ([]byte, error) {
+	def := d.Default()
 	r := &root{
 		System:    &system{Hostname: d.Name},
 		Interface: interfaces(d),
 		Router: &router{
-			BGP:    &globalBGP{Enable: "on", AutonomousSystem: uint32(d.ASN), RouterID: d.RouterID.String()},
+			BGP:    &globalBGP{Enable: "on", AutonomousSystem: uint32(def.ASN), RouterID: def.RouterID.String()},
 			Policy: policies(d),
 		},
-		VRF: map[string]*vrf{"default": {Router: &vrfRouter{BGP: bgp(d), Static: statics(d)}}},
+		VRF: map[string]*vrf{},
+	}
+	for _, in := range d.Instances {
+		b, err := bgp(d, in)
+		if err != nil {
+			return nil, fmt.Errorf("device %s: instance %s: %w", d.Name, in.Name, err)
+		}
+		vr := &vrfRouter{BGP: b}
+		if in.Name == model.DefaultInstance {
+			vr.Static = statics(d)
+		} else {
+			vr.BGP.AutonomousSystem, vr.BGP.RouterID = uint32(in.ASN), in.RouterID.String()
+		}
+		r.VRF[in.Name] = &vrf{Router: vr}
 	}
 	b, err := yaml.Marshal([]map[string]*root{{"set": r}})
 	if err != nil {
@@ -56,28 +71,28 @@ func addrSet(ps []netip.Prefix) map[string]empty {
 	return m
 }
 
+// interfaces renders d.Interfaces as resolve lists them: the loopback, and
+// swp ports with their MTU (when the intent gives one) and addresses.
 func interfaces(d *model.Device) map[string]*iface {
-	m := map[string]*iface{"lo": {Type: "loopback", IP: &ifaceIP{Address: addrSet(d.Loopbacks)}}}
-	for _, p := range d.Ports {
-		i := &iface{Type: "swp", Link: &link{MTU: p.MTU}}
-		if len(p.Addrs) > 0 {
-			i.IP = &ifaceIP{Address: addrSet(p.Addrs)}
+	m := make(map[string]*iface, len(d.Interfaces))
+	for _, in := range d.Interfaces {
+		i := &iface{Type: "swp"}
+		if in.Kind == model.KindLoopback {
+			i.Type = "loopback"
 		}
-		m[p.Name] = i
-	}
-	for _, s := range d.Subnets {
-		if s.Port == "" {
-			continue
+		if in.Port != nil || in.MTU > 0 {
+			i.Link = &link{MTU: in.MTU}
 		}
-		i := m[s.Port]
-		if i == nil {
-			i = &iface{Type: "swp"}
-			m[s.Port] = i
+		if len(in.Addrs) > 0 || in.Kind == model.KindLoopback {
+			i.IP = &ifaceIP{Address: addrSet(in.Addrs)}
 		}
-		if i.IP == nil {
-			i.IP = &ifaceIP{Address: map[string]empty{}}
+		if in.Instance != model.DefaultInstance {
+			if i.IP == nil {
+				i.IP = &ifaceIP{}
+			}
+			i.IP.VRF = in.Instance
 		}
-		i.IP.Address[s.Gateway.String()] = empty{}
+		m[in.Name] = i
 	}
 	return m
 }
@@ -98,35 +113,64 @@ func statics(d *model.Device) map[string]*staticRoute {
 
 func afName(f model.Family) string { return string(f) + "-unicast" }
 
-func bgp(d *model.Device) *vrfBGP {
+// instanceFamilies are the families any session of the instance carries,
+// IPv4 first: the address families its router bgp enables.
+func instanceFamilies(in *model.Instance) []model.Family {
+	var fs []model.Family
+	for _, f := range []model.Family{model.IPv4, model.IPv6} {
+		if slices.ContainsFunc(in.Sessions, func(s *model.Session) bool { return s.Carries(f) }) {
+			fs = append(fs, f)
+		}
+	}
+	return fs
+}
+
+func bgp(d *model.Device, in *model.Instance) (*vrfBGP, error) {
 	b := &vrfBGP{Enable: "on", PathSelection: &pathSelection{RouterIDCompare: "on"},
 		AddressFamily: map[string]*vrfAF{}, Neighbor: map[string]*peer{}}
 	if d.BGP.MultipathRelax {
 		b.PathSelection.Multipath = &multipath{ASPathIgnore: "on"}
 	}
-	for _, fam := range d.FabricFamilies() {
-		b.AddressFamily[afName(fam)] = &vrfAF{Enable: "on", Network: addrSet(d.OriginatedOf(fam)),
+	for _, fam := range instanceFamilies(in) {
+		b.AddressFamily[afName(fam)] = &vrfAF{Enable: "on", Network: addrSet(model.OfFamily(in.Originated, fam)),
 			Multipaths: &multipaths{EBGP: d.BGP.MaximumPaths}}
 	}
-	for _, s := range d.Sessions {
-		b.Neighbor[peerName(s)] = sessionPeer(d, s)
+	for _, s := range in.Sessions {
+		if s.Group == nil {
+			b.Neighbor[s.Neighbor()] = sessionPeer(d, s)
+			continue
+		}
+		if err := addGroup(d, b, s); err != nil {
+			return nil, err
+		}
 	}
-	return b
+	if b.DynamicNeighbor != nil {
+		limit, err := listenLimit(in)
+		if err != nil {
+			return nil, err
+		}
+		b.DynamicNeighbor.Limit = limit
+	}
+	return b, nil
 }
 
-func peerName(s *model.Session) string {
-	if s.Unnumbered {
-		return s.Port
-	}
-	return s.PeerAddr.String()
-}
-
+// sessionPeer is a neighbor: a fabric device or an external neighbour,
+// by address (numbered) or over an interface (unnumbered).
 func sessionPeer(d *model.Device, s *model.Session) *peer {
-	p := &peer{Type: "numbered", RemoteAS: uint32(s.PeerASN), Description: s.Peer.Name + ":" + s.PeerPort,
-		Timers: &timers{Keepalive: d.BGP.Keepalive, Hold: d.BGP.Hold}, AddressFamily: map[string]*peerAF{}}
-	if s.Unnumbered {
+	p := &peer{Type: "numbered", RemoteAS: uint32(s.PeerASN), Description: s.Description(),
+		Timers: &timers{Keepalive: d.BGP.Keepalive, Hold: d.BGP.Hold}, AddressFamily: peerFamilies(s)}
+	if s.Unnumbered || (s.External != nil && s.External.Interface != "") {
 		p.Type = "unnumbered"
 	}
+	return p
+}
+
+// peerFamilies enables the session's families with its policies (and its
+// prefix limit, for a group). NVUE enables IPv4 unicast on every neighbor
+// unless told otherwise: left out, the IPv6 session of a dual-stack
+// numbered link would carry IPv4 routes too, past no export policy.
+func peerFamilies(s *model.Session) map[string]*peerAF {
+	afs := map[string]*peerAF{}
 	for _, fam := range s.Families {
 		af := &peerAF{Enable: "on"}
 		if s.Import != nil || s.Export != nil {
@@ -138,49 +182,72 @@ func sessionPeer(d *model.Device, s *model.Session) *peer {
 				af.Policy.Outbound = &routeMapRef{RouteMap: s.Export.Name}
 			}
 		}
-		p.AddressFamily[afName(fam)] = af
+		if s.Group != nil && s.Group.MaxPrefixes > 0 {
+			af.PrefixLimits = &prefixLimits{Inbound: &prefixLimit{Maximum: s.Group.MaxPrefixes}}
+		}
+		afs[afName(fam)] = af
 	}
-	// NVUE enables IPv4 unicast on every neighbor unless told otherwise:
-	// left out, the IPv6 session of a dual-stack numbered link would carry
-	// IPv4 routes too, past no export policy.
 	if !slices.Contains(s.Families, model.IPv4) {
-		p.AddressFamily[afName(model.IPv4)] = &peerAF{Enable: "off"}
+		afs[afName(model.IPv4)] = &peerAF{Enable: "off"}
 	}
-	return p
+	return afs
 }
 
-// policies renders each policy as one prefix list per family (NVUE lists
-// are typed) and one route map matching them; a policy with no rules is a
-// route map that denies everything.
-func policies(d *model.Device) *policy {
-	if len(d.Policies) == 0 {
-		return nil
+// NVUE's range of dynamic-neighbor limit, and its default (FRR's too),
+// which is left unsaid like render/frr's `bgp listen limit`.
+const (
+	listenLimitMax     = 5000
+	listenLimitDefault = 100
+)
+
+// addGroup renders a group as NVUE's peer group plus a dynamic-neighbor
+// listen range per prefix, naming it. A group without a range would have
+// no members.
+func addGroup(d *model.Device, b *vrfBGP, s *model.Session) error {
+	g := s.Group
+	if len(g.Listen) == 0 {
+		return fmt.Errorf("group %s has no listen range: no neighbour could join it", g.Name)
 	}
-	pol := &policy{PrefixList: map[string]*prefixList{}, RouteMap: map[string]*routeMap{}}
-	for _, p := range d.Policies {
-		rm := &routeMap{Rule: map[string]*routeMapRule{}}
-		for i, fam := range []model.Family{model.IPv4, model.IPv6} {
-			pl := &prefixList{Type: string(fam), Rule: map[string]*prefixListRule{}}
-			for _, r := range p.Rules {
-				if r.Prefix.Addr().Is4() != (fam == model.IPv4) {
-					continue
-				}
-				m := &prefixListMatch{MinPrefixLen: r.Ge, MaxPrefixLen: r.Le}
-				pl.Rule[strconv.Itoa(10*(len(pl.Rule)+1))] = &prefixListRule{Action: "permit",
-					Match: map[string]*prefixListMatch{r.Prefix.String(): m}}
-			}
-			if len(pl.Rule) == 0 {
-				continue
-			}
-			name := p.Name + "-" + map[model.Family]string{model.IPv4: "V4", model.IPv6: "V6"}[fam]
-			pol.PrefixList[name] = pl
-			rm.Rule[strconv.Itoa(10*(i+1))] = &routeMapRule{Match: &routeMapMatch{Type: string(fam), IPPrefixList: name},
-				Action: map[string]empty{"permit": {}}}
-		}
-		if len(rm.Rule) == 0 {
-			rm.Rule["10"] = &routeMapRule{Action: map[string]empty{"deny": {}}}
-		}
-		pol.RouteMap[p.Name] = rm
+	pg := &peerGroup{RemoteAS: "external", Description: s.Description(),
+		Timers: &timers{Keepalive: d.BGP.Keepalive, Hold: d.BGP.Hold}, AddressFamily: peerFamilies(s)}
+	if g.ASN != 0 {
+		pg.RemoteAS = uint32(g.ASN)
 	}
-	return pol
+	if b.PeerGroup == nil {
+		b.PeerGroup = map[string]*peerGroup{}
+		b.DynamicNeighbor = &dynamicNeighbor{ListenRange: map[string]*listenRange{}}
+	}
+	b.PeerGroup[g.Name] = pg
+	for _, p := range g.Listen {
+		b.DynamicNeighbor.ListenRange[p.String()] = &listenRange{PeerGroup: g.Name}
+	}
+	return nil
+}
+
+// listenLimit is the VRF's dynamic-neighbor limit. NVUE (like FRR's `bgp
+// listen limit`) counts the dynamic neighbours of all listen ranges of a
+// VRF together, so a group's limit is only what it says where the group
+// is the VRF's one group; render/frr refuses the same.
+func listenLimit(in *model.Instance) (int, error) {
+	var groups []string
+	limit, limited := 0, ""
+	for _, s := range in.Sessions {
+		if s.Group == nil {
+			continue
+		}
+		groups = append(groups, s.Group.Name)
+		if s.Group.ListenLimit > 0 {
+			limit, limited = s.Group.ListenLimit, s.Group.Name
+		}
+	}
+	switch {
+	case limit == 0 || limit == listenLimitDefault:
+		return 0, nil
+	case len(groups) > 1:
+		return 0, fmt.Errorf("group %s sets a listen limit, but NVUE limits the dynamic neighbours of all groups %v together "+
+			"(dynamic-neighbor limit): set it only where one group listens", limited, groups)
+	case limit > listenLimitMax:
+		return 0, fmt.Errorf("group %s: listen limit %d is above NVUE's %d", limited, limit, listenLimitMax)
+	}
+	return limit, nil
 }

@@ -10,7 +10,9 @@ import (
 )
 
 func TestGolden(t *testing.T) {
-	for name, f := range map[string]*model.Fabric{"seedlab": modeltest.SeedLab(), "unnumbered": modeltest.Unnumbered()} {
+	externals, _ := withExternals()
+	fabrics := map[string]*model.Fabric{"seedlab": modeltest.SeedLab(), "unnumbered": modeltest.Unnumbered(), "externals": externals}
+	for name, f := range fabrics {
 		for _, d := range f.Devices {
 			if d.Platform != model.PlatformNVUE {
 				continue

@@ -30,6 +30,7 @@ type link struct {
 
 type ifaceIP struct {
 	Address map[string]empty `json:"address,omitempty"`
+	VRF     string           `json:"vrf,omitempty"` // unset: the default VRF
 }
 
 type router struct {
@@ -95,11 +96,36 @@ type staticVia struct {
 }
 
 type vrfBGP struct {
-	Enable        string            `json:"enable"`
-	PathSelection *pathSelection    `json:"path-selection,omitempty"`
-	AddressFamily map[string]*vrfAF `json:"address-family"`
+	Enable string `json:"enable"`
+	// AutonomousSystem and RouterID are set in a VRF other than default,
+	// which takes the global router bgp's otherwise.
+	AutonomousSystem uint32            `json:"autonomous-system,omitempty"`
+	RouterID         string            `json:"router-id,omitempty"`
+	PathSelection    *pathSelection    `json:"path-selection,omitempty"`
+	AddressFamily    map[string]*vrfAF `json:"address-family"`
 	// Neighbor is Cumulus Linux 5.3+'s name; 5.0-5.2 called it peer.
-	Neighbor map[string]*peer `json:"neighbor,omitempty"`
+	Neighbor        map[string]*peer      `json:"neighbor,omitempty"`
+	PeerGroup       map[string]*peerGroup `json:"peer-group,omitempty"`
+	DynamicNeighbor *dynamicNeighbor      `json:"dynamic-neighbor,omitempty"`
+}
+
+// peerGroup is NVUE's peer group; RemoteAS is a number or "external".
+type peerGroup struct {
+	RemoteAS      any                `json:"remote-as"`
+	Description   string             `json:"description,omitempty"`
+	Timers        *timers            `json:"timers,omitempty"`
+	AddressFamily map[string]*peerAF `json:"address-family"`
+}
+
+// dynamicNeighbor is the VRF's listen ranges (Cumulus Linux 5.3+), each
+// naming its peer group, and their common limit (0: NVUE's default).
+type dynamicNeighbor struct {
+	Limit       int                     `json:"limit,omitempty"`
+	ListenRange map[string]*listenRange `json:"listen-range"`
+}
+
+type listenRange struct {
+	PeerGroup string `json:"peer-group"`
 }
 
 type pathSelection struct {
@@ -135,8 +161,17 @@ type timers struct {
 }
 
 type peerAF struct {
-	Enable string      `json:"enable"`
-	Policy *peerPolicy `json:"policy,omitempty"`
+	Enable       string        `json:"enable"`
+	Policy       *peerPolicy   `json:"policy,omitempty"`
+	PrefixLimits *prefixLimits `json:"prefix-limits,omitempty"`
+}
+
+type prefixLimits struct {
+	Inbound *prefixLimit `json:"inbound"`
+}
+
+type prefixLimit struct {
+	Maximum int `json:"maximum"`
 }
 
 type peerPolicy struct {

@@ -13,6 +13,13 @@
 // config_db still owns ports and addresses. resolve makes the choice
 // (resolve.SONiCSplitReason). bgpcfgd runs in split mode too, so a split
 // config_db holds none of the tables it turns into FRR commands.
+//
+// An external neighbour peering by address is a BGP_NEIGHBOR row like a
+// fabric peer. A group is never a BGP_PEER_RANGE row: bgpcfgd's template
+// for that table (bgpd/templates/dynamic) makes passive, ebgp-multihop 255
+// peers with FROM_/TO_BGP_SPEAKER route maps and Loopback1 as source, not
+// the group the intent describes, so a device with a group runs split and
+// frr.conf holds its peer group and listen range.
 package sonic
 
 import (
@@ -90,28 +97,17 @@ func ConfigDB(d *model.Device, split bool) ([]byte, error) {
 		"LOOPBACK_INTERFACE": {"Loopback0": {}},
 		"DEVICE_NEIGHBOR":    {},
 	}
-	for _, p := range d.Ports {
-		if err := addPort(db, p.Name, p.MTU); err != nil {
+	for _, in := range d.Interfaces {
+		if err := addInterface(db, in); err != nil {
 			return nil, fmt.Errorf("device %s: %w", d.Name, err)
 		}
-		db["DEVICE_NEIGHBOR"][p.Name] = row{"name": p.Peer.Name, "port": p.PeerPort}
-		iface := row{}
-		if p.Unnumbered {
-			iface["ipv6_use_link_local_only"] = "enable"
-		}
-		db["INTERFACE"][p.Name] = iface
-		for _, a := range p.Addrs {
-			db["INTERFACE"][p.Name+"|"+a.String()] = row{}
-		}
-	}
-	for _, lo := range d.Loopbacks {
-		db["LOOPBACK_INTERFACE"]["Loopback0|"+lo.String()] = row{}
-	}
-	if err := addSubnets(db, d); err != nil {
-		return nil, err
 	}
 	if !split {
-		db["BGP_NEIGHBOR"] = neighbors(d)
+		rows, err := neighbors(d)
+		if err != nil {
+			return nil, fmt.Errorf("device %s: %w", d.Name, err)
+		}
+		db["BGP_NEIGHBOR"] = rows
 	}
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
@@ -120,6 +116,49 @@ func ConfigDB(d *model.Device, split bool) ([]byte, error) {
 		return nil, fmt.Errorf("encoding config_db.json of %s: %w", d.Name, err)
 	}
 	return b.Bytes(), nil
+}
+
+// addInterface renders one of d.Interfaces: the loopback as Loopback0's
+// addresses; a routed port as its PORT row, its INTERFACE rows and, on a
+// fabric link, its DEVICE_NEIGHBOR. A port only server subnets use has no
+// MTU (SONiC's default) and no neighbour. A subnet without a port renders
+// nothing here: frr.conf (split mode, which every leaf runs) anchors it
+// with a blackhole route. A STATIC_ROUTE row would not be inert: bgpcfgd
+// runs in every routing mode (its supervisord entry depends only on
+// frr_mgmt_framework_config), and its StaticRouteMgr would push a second,
+// tagged copy of the route and `redistribute static` into the FRR
+// configuration underlay owns.
+func addInterface(db map[string]map[string]row, in *model.Interface) error {
+	if in.Instance != model.DefaultInstance {
+		// INTERFACE vrf_name and a VRF table are not rendered (and the
+		// SONiC driver refuses them) until an intent can ask for a VRF.
+		return fmt.Errorf("interface %s is in routing instance %s; only the default instance is rendered for SONiC", in.Name, in.Instance)
+	}
+	switch in.Kind {
+	case model.KindLoopback:
+		for _, a := range in.Addrs {
+			db["LOOPBACK_INTERFACE"]["Loopback0|"+a.String()] = row{}
+		}
+		return nil
+	case model.KindRouted:
+	default:
+		return fmt.Errorf("interface %s: kind %s is not rendered for SONiC", in.Name, in.Kind)
+	}
+	if err := addPort(db, in.Name, in.MTU); err != nil {
+		return err
+	}
+	iface := row{}
+	if in.Unnumbered {
+		iface["ipv6_use_link_local_only"] = "enable"
+	}
+	db["INTERFACE"][in.Name] = iface
+	for _, a := range in.Addrs {
+		db["INTERFACE"][in.Name+"|"+a.String()] = row{}
+	}
+	if p := in.Port; p != nil {
+		db["DEVICE_NEIGHBOR"][in.Name] = row{"name": p.Peer.Name, "port": p.PeerPort}
+	}
+	return nil
 }
 
 var routerType = map[model.Role]string{
@@ -154,37 +193,37 @@ func addPort(db map[string]map[string]row, name string, mtu int) error {
 	return nil
 }
 
-// addSubnets gives each gateway port its address. A subnet without a port
-// renders nothing here: frr.conf (split mode, which every leaf runs)
-// anchors it with a blackhole route. A STATIC_ROUTE row would not be
-// inert: bgpcfgd runs in every routing mode (its supervisord entry depends
-// only on frr_mgmt_framework_config), and its StaticRouteMgr would push a
-// second, tagged copy of the route and `redistribute static` into the FRR
-// configuration underlay owns.
-func addSubnets(db map[string]map[string]row, d *model.Device) error {
-	for _, s := range d.Subnets {
-		if s.Port == "" {
-			continue
-		}
-		if _, ok := db["PORT"][s.Port]; !ok {
-			if err := addPort(db, s.Port, 0); err != nil {
-				return fmt.Errorf("device %s: %w", d.Name, err)
-			}
-			db["INTERFACE"][s.Port] = row{}
-		}
-		db["INTERFACE"][s.Port+"|"+s.Gateway.String()] = row{}
-	}
-	return nil
-}
-
-func neighbors(d *model.Device) map[string]row {
+// neighbors are the BGP_NEIGHBOR rows of unified mode: one per session,
+// keyed by the neighbour's address (the default instance's keys carry no
+// VRF prefix, as bgpcfgd's template list has them). Only numbered sessions
+// fit there; resolve picks split mode for anything else
+// (resolve.SONiCSplitReason), so the rest is an error naming why.
+func neighbors(d *model.Device) (map[string]row, error) {
 	out := map[string]row{}
-	for _, s := range d.Sessions {
-		out[s.PeerAddr.String()] = row{
-			"asn": s.PeerASN.String(), "name": s.Peer.Name, "local_addr": s.LocalAddr.String(),
-			"holdtime": strconv.Itoa(d.BGP.Hold), "keepalive": strconv.Itoa(d.BGP.Keepalive),
-			"admin_status": "up", "nhopself": "0", "rrclient": "0",
+	for _, in := range d.Instances {
+		if in.Name != model.DefaultInstance {
+			return nil, fmt.Errorf("routing instance %s: only the default instance is rendered for SONiC", in.Name)
+		}
+		for _, s := range in.Sessions {
+			switch {
+			case s.Group != nil:
+				return nil, fmt.Errorf("group %s: unified mode cannot carry it (bgpcfgd's BGP_PEER_RANGE template makes passive, "+
+					"multihop peers with route maps of its own): use split", s.Group.Name)
+			case s.Unnumbered || (s.External != nil && !s.External.Address.IsValid()):
+				return nil, fmt.Errorf("the session to %s is not by address, which BGP_NEIGHBOR needs: use split", s.Description())
+			}
+			name := s.Description()
+			if s.Fabric() {
+				name = s.Peer.Name
+			}
+			r := row{"asn": s.PeerASN.String(), "name": name,
+				"holdtime": strconv.Itoa(d.BGP.Hold), "keepalive": strconv.Itoa(d.BGP.Keepalive),
+				"admin_status": "up", "nhopself": "0", "rrclient": "0"}
+			if s.LocalAddr.IsValid() {
+				r["local_addr"] = s.LocalAddr.String()
+			}
+			out[s.Neighbor()] = r
 		}
 	}
-	return out
+	return out, nil
 }

@@ -15,7 +15,9 @@ import (
 )
 
 func TestGolden(t *testing.T) {
-	for name, f := range map[string]*model.Fabric{"seedlab": modeltest.SeedLab(), "unnumbered": modeltest.Unnumbered()} {
+	external, _ := withExternal()
+	fabrics := map[string]*model.Fabric{"seedlab": modeltest.SeedLab(), "unnumbered": modeltest.Unnumbered(), "external": external}
+	for name, f := range fabrics {
 		for _, d := range f.Devices {
 			if d.Platform != model.PlatformSONiC {
 				continue

@@ -23,6 +23,7 @@
 package ribdiff
 
 import (
+	"net/netip"
 	"slices"
 	"strconv"
 	"strings"
@@ -97,15 +98,28 @@ func (e Expect) Admits(got []Hop) string {
 // BGP-learned routes only (a device's own prefixes are connected routes).
 type Prediction map[string]Expect
 
-// Predict is verify's prediction for every device of f.
+// Predict is verify's prediction for every device of f, in the default
+// routing instance (the table FRR reads compare). What external
+// neighbours and groups announce is left out: the lab runs no such
+// neighbours, so no router can have it.
 func Predict(f *model.Fabric) map[string]Prediction {
 	g := verify.NewGraph(f)
+	external := map[string]bool{}
+	for _, d := range f.Devices {
+		for _, in := range d.Instances {
+			for _, s := range in.Sessions {
+				for _, p := range announces(s) {
+					external[p.String()] = true
+				}
+			}
+		}
+	}
 	out := map[string]Prediction{}
 	for _, d := range f.Devices {
 		rib, _ := g.RIB(d.Name)
 		out[d.Name] = Prediction{}
 		for _, r := range rib {
-			if len(r.Candidates) == 0 {
+			if len(r.Candidates) == 0 || r.VRF != "" || external[r.Prefix] {
 				continue
 			}
 			e := Expect{Width: r.Width}
@@ -124,6 +138,18 @@ func Predict(f *model.Fabric) map[string]Prediction {
 		}
 	}
 	return out
+}
+
+// announces is what the neighbour of s originates when it is not a
+// fabric device.
+func announces(s *model.Session) []netip.Prefix {
+	switch {
+	case s.External != nil:
+		return s.External.Announces
+	case s.Group != nil:
+		return s.Group.Announces
+	}
+	return nil
 }
 
 func joinHops(hs []Hop) string {

@@ -1,0 +1,183 @@
+package frr
+
+import (
+	"fmt"
+	"math"
+	"net/netip"
+
+	"underlay.dev/underlay/internal/model"
+)
+
+// connectRetry is the seconds between attempts to open a BGP session. FRR's
+// default depends on the profile the daemons run with (datacenter 10,
+// traditional 120, which Debian's package uses), so a host could wait two
+// minutes to bring a session back. FRR 8.4 sets it per neighbor only.
+const connectRetry = 10
+
+// FRR's range of `bgp listen limit`, and its default, which every profile
+// shares and the running config never shows.
+const (
+	listenLimitMax     = 65535
+	listenLimitDefault = 100
+)
+
+// instance is one `router bgp` block: a routing instance of the device.
+type instance struct {
+	ASN      model.ASN
+	VRF      string // "" for the default instance: `router bgp ASN` alone
+	RouterID netip.Addr
+	BGP      model.BGP
+	// Neighbors are the instance's sessions in the model's order: fabric
+	// peers, then external neighbours and groups.
+	Neighbors []session
+	// ListenLimit is `bgp listen limit`; 0 leaves FRR's default.
+	ListenLimit int
+	Families    []family
+}
+
+// family is one `address-family ... unicast` block.
+type family struct {
+	AFI          string // "ipv4" or "ipv6"
+	Networks     []netip.Prefix
+	Sessions     []session
+	MaximumPaths int
+}
+
+func newInstance(d *model.Device, in *model.Instance) (instance, error) {
+	i := instance{ASN: in.ASN, RouterID: in.RouterID, BGP: d.BGP}
+	if in.Name != model.DefaultInstance {
+		i.VRF = in.Name
+	}
+	if in.ASN == 0 || !in.RouterID.Is4() {
+		return i, fmt.Errorf("instance %s: a BGP instance needs an ASN and an IPv4 router ID", in.Name)
+	}
+	for _, s := range in.Sessions {
+		if err := checkSession(s); err != nil {
+			return i, fmt.Errorf("instance %s: %w", in.Name, err)
+		}
+		i.Neighbors = append(i.Neighbors, session{s})
+	}
+	limit, err := listenLimit(in)
+	if err != nil {
+		return i, fmt.Errorf("instance %s: %w", in.Name, err)
+	}
+	i.ListenLimit = limit
+	for _, fam := range families(in) {
+		f := family{AFI: string(fam), Networks: model.OfFamily(in.Originated, fam), MaximumPaths: d.BGP.MaximumPaths}
+		for _, s := range i.Neighbors {
+			if s.Carries(fam) {
+				f.Sessions = append(f.Sessions, s)
+			}
+		}
+		i.Families = append(i.Families, f)
+	}
+	return i, nil
+}
+
+// families are those any session of the instance carries, IPv4 first.
+func families(in *model.Instance) []model.Family {
+	var out []model.Family
+	for _, fam := range []model.Family{model.IPv4, model.IPv6} {
+		for _, s := range in.Sessions {
+			if s.Carries(fam) {
+				out = append(out, fam)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// checkSession refuses a neighbour FRR would run as nothing (a peer group
+// without a listen range has no members) or not at all (no ASN, counts
+// outside FRR's ranges).
+func checkSession(s *model.Session) error {
+	g := s.Group
+	switch {
+	case g != nil && len(g.Listen) == 0:
+		return fmt.Errorf("group %s has no listen range: no neighbour could join it", g.Name)
+	case g != nil && (g.ListenLimit < 0 || g.MaxPrefixes < 0 || g.MaxPrefixes > math.MaxUint32):
+		return fmt.Errorf("group %s: listen limit %d, maximum prefixes %d: want 0 (none) or more, prefixes at most %d",
+			g.Name, g.ListenLimit, g.MaxPrefixes, uint32(math.MaxUint32))
+	case g == nil && s.PeerASN == 0:
+		return fmt.Errorf("neighbor %s (%s) has no ASN", s.Neighbor(), s.Description())
+	}
+	return nil
+}
+
+// listenLimit is the instance's `bgp listen limit`. FRR counts dynamic
+// neighbours per BGP instance, not per peer group, so a group's limit is
+// only what it says where the group is the instance's one group. FRR's
+// default is left unsaid: the running config never shows it, and
+// frr-reload.py would report the line as a change on every run.
+func listenLimit(in *model.Instance) (int, error) {
+	var groups []string
+	limit, limited := 0, ""
+	for _, s := range in.Sessions {
+		if s.Group == nil {
+			continue
+		}
+		groups = append(groups, s.Group.Name)
+		if s.Group.ListenLimit > 0 {
+			limit, limited = s.Group.ListenLimit, s.Group.Name
+		}
+	}
+	switch {
+	case limit == 0:
+		return 0, nil
+	case len(groups) > 1:
+		return 0, fmt.Errorf("group %s sets a listen limit, but FRR limits the dynamic neighbours of all groups %v together (bgp listen limit): set it only where one group listens", limited, groups)
+	case limit > listenLimitMax:
+		return 0, fmt.Errorf("group %s: listen limit %d is above FRR's %d", limited, limit, listenLimitMax)
+	case limit == listenLimitDefault:
+		return 0, nil
+	}
+	return limit, nil
+}
+
+// session is one BGP neighbor: a fabric peer, an external neighbour, or a
+// group (an FRR peer group whose members come from its listen ranges).
+type session struct{ *model.Session }
+
+// ConnectRetry is the neighbor's connect timer.
+func (session) ConnectRetry() int { return connectRetry }
+
+// OverInterface reports whether the neighbor is named by an interface
+// (`neighbor swp1 interface remote-as ...`): BGP unnumbered.
+func (s session) OverInterface() bool {
+	return s.Group == nil && (s.Unnumbered || (s.External != nil && s.External.Interface != ""))
+}
+
+// RemoteAS is the neighbor's `remote-as`: a group without an ASN takes
+// any external one.
+func (s session) RemoteAS() string {
+	if s.Group != nil {
+		if s.Group.ASN == 0 {
+			return "external"
+		}
+		return s.Group.ASN.String()
+	}
+	return s.PeerASN.String()
+}
+
+// MaxPrefixes is the neighbor's `maximum-prefix` in each family; 0 sets
+// none.
+func (s session) MaxPrefixes() int {
+	if s.Group != nil {
+		return s.Group.MaxPrefixes
+	}
+	return 0
+}
+
+// RouteMapIn names the import route-map; "" accepts everything.
+func (s session) RouteMapIn() string { return policyName(s.Import) }
+
+// RouteMapOut names the export route-map; "" announces everything.
+func (s session) RouteMapOut() string { return policyName(s.Export) }
+
+func policyName(p *model.Policy) string {
+	if p == nil {
+		return ""
+	}
+	return p.Name
+}
