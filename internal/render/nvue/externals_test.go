@@ -19,7 +19,8 @@ func pfx(s string) netip.Prefix { return netip.MustParsePrefix(s) }
 // address in a subnet on swp20, a router over swp22 (unnumbered, a port
 // nothing else uses) and a group of Kubernetes nodes listening on the
 // subnet of swp21, each with its import and export policy.
-func withExternals() (*model.Fabric, *model.Device) {
+func withExternals(t *testing.T) (*model.Fabric, *model.Device) {
+	t.Helper()
 	f := modeltest.SeedLab()
 	d := f.Devices[1]
 	d.Subnets = append(d.Subnets,
@@ -48,11 +49,10 @@ func withExternals() (*model.Fabric, *model.Device) {
 			Import: policy("UNDERLAY-IMPORT-rtr2", model.PrefixRule{Prefix: pfx("10.50.0.0/16"), Le: 24}),
 			Export: policy("UNDERLAY-EXPORT-rtr2", export...)})
 	sort.Slice(d.Policies, func(i, j int) bool { return d.Policies[i].Name < d.Policies[j].Name })
-	resolve.Derive(f)
-	// The port only the unnumbered external uses: resolve lists it among
-	// the interfaces (MODEL10), Derive of a hand-built model does not.
-	d.Interfaces = append(d.Interfaces, &model.Interface{Name: "swp22", Kind: model.KindRouted, Unnumbered: true,
-		Instance: model.DefaultInstance})
+	resolve.Derive(f) // lists swp22, the port only the unnumbered external uses
+	if i := d.Interface("swp22"); i == nil || !i.Unnumbered {
+		t.Fatal("resolve.Derive does not list swp22, the unnumbered external's port")
+	}
 	return f, d
 }
 
@@ -61,7 +61,7 @@ func withExternals() (*model.Fabric, *model.Device) {
 // under dynamic-neighbor, its limit and its maximum prefixes, and the
 // policies' ge/le are min-prefix-len/max-prefix-len.
 func TestExternalsAndGroups(t *testing.T) {
-	f, d := withExternals()
+	f, d := withExternals(t)
 	doc, err := Document(f, d)
 	if err != nil {
 		t.Fatal(err)
@@ -111,14 +111,14 @@ func TestGroupRefusals(t *testing.T) {
 		}, "group k8s-rack1 sets a listen limit, but NVUE limits the dynamic neighbours of all groups [k8s-rack1 k8s-rack2] together"},
 	} {
 		t.Run(name, func(t *testing.T) {
-			f, d := withExternals()
+			f, d := withExternals(t)
 			tt.edit(d)
 			if _, err := Document(f, d); err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("got %v, want …%s…", err, tt.want)
 			}
 		})
 	}
-	f, d := withExternals()
+	f, d := withExternals(t)
 	group(d).ListenLimit = 100
 	doc, err := Document(f, d)
 	if err != nil || strings.Contains(string(doc), "limit:") {
