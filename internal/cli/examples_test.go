@@ -20,7 +20,7 @@ import (
 	"underlay.dev/underlay/internal/testutil/golden"
 )
 
-var examples = []string{"seed-lab", "seed-lab-update", "unnumbered"}
+var examples = []string{"border", "seed-lab", "seed-lab-update", "unnumbered"}
 
 func examplePath(name string) (intent, rendered string) {
 	dir := filepath.Join("..", "..", "examples", name)

@@ -36,7 +36,8 @@ func (r *resolver) devices() {
 			continue
 		}
 		d := &device{in: in, path: p, ports: map[string]*field.Path{},
-			m: &model.Device{Name: in.Name, Role: model.Role(in.Role), Platform: model.Platform(in.Platform), Pod: in.Pod}}
+			m: &model.Device{Name: in.Name, Role: model.Role(in.Role), Platform: model.Platform(in.Platform), Pod: in.Pod,
+				Instances: []*model.Instance{{Name: model.DefaultInstance}}}}
 		r.devs[in.Name] = d
 		r.order = append(r.order, d)
 		r.checkKind(d, superspines)

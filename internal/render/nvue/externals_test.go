@@ -26,8 +26,8 @@ func withExternals(t *testing.T) (*model.Fabric, *model.Device) {
 	d.Subnets = append(d.Subnets,
 		model.Subnet{Prefix: pfx("192.168.10.0/30"), Port: "swp20", Gateway: pfx("192.168.10.1/30")},
 		model.Subnet{Prefix: pfx("10.1.0.0/24"), Port: "swp21", Gateway: pfx("10.1.0.1/24")})
-	d.Originated = append(d.Originated, pfx("10.1.0.0/24"), pfx("192.168.10.0/30"))
-	model.SortPrefixes(d.Originated)
+	d.Default().Originated = append(d.Default().Originated, pfx("10.1.0.0/24"), pfx("192.168.10.0/30"))
+	model.SortPrefixes(d.Default().Originated)
 	export := []model.PrefixRule{{Prefix: pfx("10.1.0.0/24")}, {Prefix: pfx("192.0.2.0/24"), Le: 32}, {Prefix: pfx("192.168.10.0/30")}}
 	policy := func(name string, rules ...model.PrefixRule) *model.Policy {
 		p := &model.Policy{Name: name, Rules: rules}
@@ -38,7 +38,7 @@ func withExternals(t *testing.T) (*model.Fabric, *model.Device) {
 	rtr := &model.External{Name: "rtr2", ASN: 65501, Interface: "swp22", Announces: []netip.Prefix{pfx("10.50.0.0/16")}}
 	k8s := &model.Group{Name: "k8s-rack1", Listen: []netip.Prefix{pfx("10.1.0.0/24")}, ListenLimit: 50, MaxPrefixes: 50,
 		Announces: []netip.Prefix{pfx("10.244.0.0/16")}}
-	d.Sessions = append(d.Sessions,
+	d.Default().Sessions = append(d.Default().Sessions,
 		&model.Session{Local: d, External: fw, PeerASN: fw.ASN, LocalAddr: netip.MustParseAddr("192.168.10.1"), PeerAddr: fw.Address,
 			Families: []model.Family{model.IPv4}, Import: policy("UNDERLAY-IMPORT-fw1", model.PrefixRule{Prefix: pfx("0.0.0.0/0")}),
 			Export: policy("UNDERLAY-EXPORT-fw1", export...)},
