@@ -12,11 +12,11 @@ import (
 )
 
 // TestNVUEAppliesGroups: a document with a peer group, its listen range
-// and limit and a prefix limit (the NVUE renderer's border leaf1 golden,
-// resolved from examples/border) passes the pre-check, applies, shows no
+// and limit and a prefix limit (the NVUE renderer's outside-border1
+// golden, resolved from an intent) passes the pre-check, applies, shows no
 // drift, and a hand-made change to the listen limit shows as drift.
 func TestNVUEAppliesGroups(t *testing.T) {
-	doc, err := os.ReadFile(repoRoot + "/internal/render/nvue/testdata/TestGolden/border-leaf1.yaml")
+	doc, err := os.ReadFile(repoRoot + "/internal/render/nvue/testdata/TestGolden/outside-border1.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}

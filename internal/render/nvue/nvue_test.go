@@ -12,7 +12,7 @@ import (
 func TestGolden(t *testing.T) {
 	externals, _ := withExternals(t)
 	cases := map[string]*model.Fabric{"seedlab": modeltest.SeedLab(), "unnumbered": modeltest.Unnumbered(), "externals": externals,
-		"border": border(t)}
+		"outside": outside(t)}
 	for name, f := range cases {
 		for _, d := range f.Devices {
 			if d.Platform != model.PlatformNVUE {
