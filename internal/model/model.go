@@ -301,9 +301,15 @@ func (d *Device) Port(name string) *Port {
 }
 
 // FabricFamilies returns the families any session of the device carries.
-func (d *Device) FabricFamilies() []Family {
+func (d *Device) FabricFamilies() []Family { return sessionFamilies(d.Sessions()) }
+
+// Families returns the families any session of the instance carries, IPv4
+// first: the address families its BGP speaker runs.
+func (in *Instance) Families() []Family { return sessionFamilies(in.Sessions) }
+
+func sessionFamilies(ss []*Session) []Family {
 	var v4, v6 bool
-	for _, s := range d.Sessions() {
+	for _, s := range ss {
 		v4 = v4 || s.Carries(IPv4)
 		v6 = v6 || s.Carries(IPv6)
 	}
