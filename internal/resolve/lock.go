@@ -1,6 +1,7 @@
 package resolve
 
 import (
+	"errors"
 	"fmt"
 	"net/netip"
 
@@ -48,7 +49,7 @@ func (r *resolver) lockedASNs(groups []*asnGroup, lg *ledger[model.ASN], values 
 
 // lockASNProblem says what is wrong with a locked ASN for role, or "".
 func (r *resolver) lockASNProblem(role model.Role, v model.ASN) string {
-	if res, ok := v.Check().(*model.ReservedError); ok {
+	if res := (*model.ReservedError)(nil); errors.As(v.Check(), &res) {
 		return fmt.Sprintf("AS %d is reserved (%s); delete the entry to let underlay allocate afresh", v, res.Why)
 	}
 	if pool := r.pools.asn[role]; pool != nil && !pool.Contains(v) {
