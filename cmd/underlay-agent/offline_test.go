@@ -62,7 +62,7 @@ func TestOfflineConfigDir(t *testing.T) {
 	// The change: a new announced prefix, its address and both files.
 	extra := netip.MustParsePrefix("198.51.100.1/32")
 	lab.AddAddress("leaf1", extra.String())
-	leaf1.Originated = append(leaf1.Originated, extra)
+	leaf1.Default().Originated = append(leaf1.Default().Originated, extra)
 	resolve.ApplyPolicies(f)
 	resolve.Derive(f) // again: the default instance, which renderers read, holds Originated as Derive saw it
 	writeConfig(t, dir, f, leaf1)

@@ -28,8 +28,8 @@ func TestClosIsValid(t *testing.T) {
 				t.Errorf("got %d devices, %d links; want %d, %d", len(f.Devices), len(f.Links), tt.devices, tt.links)
 			}
 			for _, d := range f.Devices {
-				if d.Role == model.RoleLeaf && len(d.Sessions) != tt.sessionsLeaf1 {
-					t.Errorf("%s has %d sessions, want %d", d.Name, len(d.Sessions), tt.sessionsLeaf1)
+				if d.Role == model.RoleLeaf && len(d.Sessions()) != tt.sessionsLeaf1 {
+					t.Errorf("%s has %d sessions, want %d", d.Name, len(d.Sessions()), tt.sessionsLeaf1)
 				}
 			}
 		})

@@ -215,7 +215,7 @@ func isPlain(s string) bool {
 	if s == "" {
 		return false
 	}
-	if c := s[0]; !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '/') {
+	if c := s[0]; !plainStart(c) {
 		return false
 	}
 	for i := range len(s) {
@@ -268,7 +268,7 @@ func ambiguous(s string) bool {
 // scalarString writes s plain when YAML reads it back as that string, and
 // lets yaml.v3 pick the quoting otherwise, in the same context.
 func (e *encoder) scalarString(s string, inFlow bool) {
-	if isPlain(s) && !ambiguous(s) && !(inFlow && strings.Contains(s, ":")) {
+	if isPlain(s) && !ambiguous(s) && (!inFlow || !strings.Contains(s, ":")) {
 		e.str(s)
 		return
 	}
@@ -296,4 +296,9 @@ func (e *encoder) scalarString(s string, inFlow bool) {
 		q = strings.TrimSuffix(strings.TrimPrefix(q, "s: ["), "]")
 	}
 	e.str(q)
+}
+
+// plainStart reports whether c may start a plain scalar gen writes.
+func plainStart(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '/'
 }

@@ -53,11 +53,7 @@ type Device struct {
 	Interfaces []*Interface
 	// Instances are the routing instances (VRFs), the default one first.
 	Instances []*Instance
-	Ports     []*Port    // link ends, natural order (swp2 < swp10); each is an Interface's Port
-	Sessions  []*Session // the default instance's sessions (Instances[0].Sessions)
-	// Originated is what this device announces itself: loopbacks and
-	// subnets, sorted.
-	Originated []netip.Prefix
+	Ports     []*Port // link ends, natural order (swp2 < swp10); each is an Interface's Port
 	// Policies are the named prefix filters sessions refer to, sorted by name.
 	Policies []*Policy
 	Sonic    SonicSettings
@@ -252,7 +248,33 @@ func Families(ps []netip.Prefix) []Family {
 func (d *Device) LoopbacksOf(f Family) []netip.Prefix { return OfFamily(d.Loopbacks, f) }
 
 // OriginatedOf returns the prefixes of family f the device announces.
-func (d *Device) OriginatedOf(f Family) []netip.Prefix { return OfFamily(d.Originated, f) }
+func (d *Device) OriginatedOf(f Family) []netip.Prefix { return OfFamily(d.Originated(), f) }
+
+// Sessions returns the sessions of every routing instance, the default
+// instance's first. Only Instance.Sessions holds them.
+func (d *Device) Sessions() []*Session {
+	if len(d.Instances) == 1 {
+		return d.Instances[0].Sessions
+	}
+	var out []*Session
+	for _, in := range d.Instances {
+		out = append(out, in.Sessions...)
+	}
+	return out
+}
+
+// Originated returns what the device announces itself (loopbacks and
+// subnets), over every routing instance, each instance's sorted.
+func (d *Device) Originated() []netip.Prefix {
+	if len(d.Instances) == 1 {
+		return d.Instances[0].Originated
+	}
+	var out []netip.Prefix
+	for _, in := range d.Instances {
+		out = append(out, in.Originated...)
+	}
+	return out
+}
 
 // OfFamily returns the prefixes of family f, in order.
 func OfFamily(ps []netip.Prefix, f Family) []netip.Prefix {
@@ -279,9 +301,15 @@ func (d *Device) Port(name string) *Port {
 }
 
 // FabricFamilies returns the families any session of the device carries.
-func (d *Device) FabricFamilies() []Family {
+func (d *Device) FabricFamilies() []Family { return sessionFamilies(d.Sessions()) }
+
+// Families returns the families any session of the instance carries, IPv4
+// first: the address families its BGP speaker runs.
+func (in *Instance) Families() []Family { return sessionFamilies(in.Sessions) }
+
+func sessionFamilies(ss []*Session) []Family {
 	var v4, v6 bool
-	for _, s := range d.Sessions {
+	for _, s := range ss {
 		v4 = v4 || s.Carries(IPv4)
 		v6 = v6 || s.Carries(IPv6)
 	}

@@ -32,16 +32,16 @@ func (r *resolver) build() {
 		for i, p := range m.Ports {
 			p.Index = i
 		}
-		sort.SliceStable(m.Sessions, func(i, j int) bool {
-			a, b := m.Sessions[i], m.Sessions[j]
+		sort.SliceStable(m.Default().Sessions, func(i, j int) bool {
+			a, b := m.Default().Sessions[i], m.Default().Sessions[j]
 			if a.Port != b.Port {
 				return model.NaturalLess(a.Port, b.Port)
 			}
 			return a.Families[0] < b.Families[0]
 		})
 		outsideSessions(d, v6)
-		m.Originated = append(append([]netip.Prefix(nil), m.Loopbacks...), subnetPrefixes(m)...)
-		model.SortPrefixes(m.Originated)
+		m.Default().Originated = append(append([]netip.Prefix(nil), m.Loopbacks...), subnetPrefixes(m)...)
+		model.SortPrefixes(m.Default().Originated)
 		derive(m)
 		r.out.Devices = append(r.out.Devices, m)
 	}
@@ -84,7 +84,7 @@ func addSide(l *model.Link, me, peer *model.Endpoint, v6 bool) {
 		if v6 {
 			s.Families = append(s.Families, model.IPv6)
 		}
-		d.Sessions = append(d.Sessions, &s)
+		d.Default().Sessions = append(d.Default().Sessions, &s)
 		return
 	}
 	for _, pair := range [][2]netip.Prefix{{me.V4, peer.V4}, {me.V6, peer.V6}} {
@@ -95,6 +95,6 @@ func addSide(l *model.Link, me, peer *model.Endpoint, v6 bool) {
 		s := base
 		s.LocalAddr, s.PeerAddr = pair[0].Addr(), pair[1].Addr()
 		s.Families = model.Families(pair[:1])
-		d.Sessions = append(d.Sessions, &s)
+		d.Default().Sessions = append(d.Default().Sessions, &s)
 	}
 }

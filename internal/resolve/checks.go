@@ -69,7 +69,7 @@ func (r *resolver) checkFrom(p *field.Path, s string) []*model.Device {
 
 func (r *resolver) checkTo(p *field.Path, s string) []netip.Prefix {
 	if d, ok := r.devs[s]; ok {
-		return d.m.Originated
+		return d.m.Originated()
 	}
 	pfx, err := netip.ParsePrefix(s)
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 
 	"underlay.dev/underlay/api/v1alpha1"
 	"underlay.dev/underlay/internal/model"
+	"underlay.dev/underlay/internal/platform"
 )
 
 func (r *resolver) devices() {
@@ -36,7 +37,8 @@ func (r *resolver) devices() {
 			continue
 		}
 		d := &device{in: in, path: p, ports: map[string]*field.Path{},
-			m: &model.Device{Name: in.Name, Role: model.Role(in.Role), Platform: model.Platform(in.Platform), Pod: in.Pod}}
+			m: &model.Device{Name: in.Name, Role: model.Role(in.Role), Platform: model.Platform(in.Platform), Pod: in.Pod,
+				Instances: []*model.Instance{{Name: model.DefaultInstance}}}}
 		r.devs[in.Name] = d
 		r.order = append(r.order, d)
 		r.checkKind(d, superspines)
@@ -63,12 +65,8 @@ func (r *resolver) checkKind(d *device, fiveStage bool) {
 	if d.broken {
 		return
 	}
-	if (m.Role == model.RoleHost) != (m.Platform == model.PlatformLinuxFRR) {
-		msg := "hosts run platform linux-frr"
-		if m.Role != model.RoleHost {
-			msg = "platform linux-frr is for role host (a server routing to its ToRs); switches run cumulus, nvue or sonic"
-		}
-		r.errs = append(r.errs, field.Invalid(p.Child("platform"), d.in.Platform, msg))
+	if desc, err := platform.Get(m.Platform); err == nil && !desc.MayTake(m.Role) {
+		r.errs = append(r.errs, field.Invalid(p.Child("platform"), d.in.Platform, roleMismatch(desc, m.Role)))
 		d.broken = true
 	}
 	podded := m.Role == model.RoleSpine || m.Role == model.RoleLeaf
@@ -218,4 +216,27 @@ func (r *resolver) deviceSubnets(d *device) {
 		}
 		d.m.Subnets = append(d.m.Subnets, s)
 	}
+}
+
+// roleMismatch says which platforms may take role, from the descriptors.
+func roleMismatch(desc *platform.Descriptor, role model.Role) string {
+	var can []string
+	for _, d := range platform.All() {
+		if d.MayTake(role) {
+			can = append(can, string(d.Name))
+		}
+	}
+	var roles []string
+	for _, r := range desc.Roles {
+		roles = append(roles, string(r))
+	}
+	return fmt.Sprintf("platform %s is for role %s; a %s runs %s", desc.Name, orList(roles), role, orList(can))
+}
+
+// orList joins "a", "a or b", "a, b or c".
+func orList(s []string) string {
+	if len(s) < 2 {
+		return strings.Join(s, "")
+	}
+	return strings.Join(s[:len(s)-1], ", ") + " or " + s[len(s)-1]
 }

@@ -8,16 +8,19 @@ import (
 )
 
 // derive fills what follows from a device's ports, sessions and subnets:
-// its interfaces and its routing instances. It is the one place either is
-// worked out.
+// its interfaces, and the default instance's ASN and router ID. It is the
+// one place interfaces are worked out.
 func derive(d *model.Device) {
+	if len(d.Instances) == 0 { // a device built by hand in a test
+		d.Instances = []*model.Instance{{Name: model.DefaultInstance}}
+	}
 	d.Interfaces = interfaces(d)
-	d.Instances = []*model.Instance{{Name: model.DefaultInstance, ASN: d.ASN, RouterID: d.RouterID,
-		Sessions: d.Sessions, Originated: d.Originated}}
+	in := d.Default()
+	in.ASN, in.RouterID = d.ASN, d.RouterID
 }
 
-// Derive fills Interfaces and Instances of a model built by hand (tests),
-// as Resolve does.
+// Derive works out again what follows from the devices' ports, sessions
+// and subnets, for a test that changed them after Resolve.
 func Derive(f *model.Fabric) {
 	for _, d := range f.Devices {
 		derive(d)
@@ -52,7 +55,7 @@ func interfaces(d *model.Device) []*model.Interface {
 		}
 		i.Addrs = append(i.Addrs, s.Gateway)
 	}
-	for _, s := range d.Sessions {
+	for _, s := range d.Sessions() {
 		// an external neighbour over a port of its own: no address, the
 		// port's IPv6 link-local carries the session
 		if s.External != nil && s.External.Interface != "" && byName[s.Port] == nil {

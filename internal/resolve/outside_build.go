@@ -33,7 +33,7 @@ func outsideSessions(d *device, v6 bool) {
 			s.LocalAddr, s.PeerAddr = o.local, o.ext.Address
 			s.Families = model.Families([]netip.Prefix{netip.PrefixFrom(o.ext.Address, o.ext.Address.BitLen())})
 		}
-		d.m.Sessions = append(d.m.Sessions, s)
+		d.m.Default().Sessions = append(d.m.Default().Sessions, s)
 	}
 }
 

@@ -40,7 +40,7 @@ func ApplyPolicies(f *model.Fabric) {
 		fabricRules = append(fabricRules, model.PrefixRule{Prefix: p, Le: p.Addr().BitLen()})
 	}
 	for _, d := range f.Devices {
-		for _, p := range d.Originated {
+		for _, p := range d.Originated() {
 			if !inPools(f.LoopbackPools, p) {
 				fabricRules = append(fabricRules, model.PrefixRule{Prefix: p})
 			}
@@ -69,10 +69,10 @@ func inPools(pools []netip.Prefix, p netip.Prefix) bool {
 }
 
 func leafPolicies(d *model.Device, fabricRules []model.PrefixRule) {
-	up := &model.Policy{Name: PolicyExportUplink, Rules: exact(d.Originated)}
+	up := &model.Policy{Name: PolicyExportUplink, Rules: exact(d.Originated())}
 	d.Policies = append(d.Policies, up)
 	imports := map[string]*model.Policy{}
-	for _, s := range d.Sessions {
+	for _, s := range d.Sessions() {
 		if !s.Fabric() {
 			in := outsidePolicies(d, s, fabricRules)
 			up.Rules = append(up.Rules, in.Rules...)
@@ -84,7 +84,7 @@ func leafPolicies(d *model.Device, fabricRules []model.PrefixRule) {
 		}
 		in := imports[s.Peer.Name]
 		if in == nil {
-			in = &model.Policy{Name: PolicyImportHost + s.Peer.Name, Rules: exact(s.Peer.Originated)}
+			in = &model.Policy{Name: PolicyImportHost + s.Peer.Name, Rules: exact(s.Peer.Originated())}
 			imports[s.Peer.Name] = in
 			d.Policies = append(d.Policies, in)
 			up.Rules = append(up.Rules, in.Rules...)
@@ -121,10 +121,10 @@ func outsidePolicies(d *model.Device, s *model.Session, fabricRules []model.Pref
 }
 
 func hostPolicies(d *model.Device, fabricRules []model.PrefixRule) {
-	out := &model.Policy{Name: PolicyExportUplink, Rules: exact(d.Originated)}
+	out := &model.Policy{Name: PolicyExportUplink, Rules: exact(d.Originated())}
 	in := &model.Policy{Name: PolicyImportFabric, Rules: fabricRules}
 	d.Policies = append(d.Policies, out, in)
-	for _, s := range d.Sessions {
+	for _, s := range d.Sessions() {
 		s.Import, s.Export = in, out
 	}
 }

@@ -71,9 +71,7 @@ func Resolve(in *v1alpha1.Fabric, lock *v1alpha1.Lock) (*Result, field.ErrorList
 		lock = &v1alpha1.Lock{}
 	}
 	r := &resolver{in: in, lock: lock, devs: map[string]*device{}, out: &model.Fabric{}}
-	r.next = &v1alpha1.Lock{APIVersion: v1alpha1.APIVersion, Kind: v1alpha1.KindLock,
-		ASNs: map[string]uint32{}, LoopbackIPv4: map[string]string{}, LoopbackIPv6: map[string]string{},
-		LinkIPv4: map[string]string{}, LinkIPv6: map[string]string{}}
+	r.next = v1alpha1.NewLock()
 	// Allocation runs even after validation errors (it skips broken
 	// devices and links), so collisions show up in the same run; the
 	// model is only built from a fully valid intent.

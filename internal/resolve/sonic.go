@@ -81,7 +81,7 @@ func sonicDesign(d *model.Device) string {
 }
 
 func sonicSessions(d *model.Device) string {
-	for _, s := range d.Sessions {
+	for _, s := range d.Sessions() {
 		if s.Group != nil {
 			return "group " + s.Group.Name + " listens for sessions, and bgpcfgd's BGP_PEER_RANGE template makes passive, multihop peers with route maps of its own"
 		}
@@ -143,7 +143,7 @@ func sonicPaths(d *model.Device) string {
 		return "a " + string(d.Role) + " learns other pods' routes from several neighbours that pass everything, and the template keeps the oldest of equal paths (no compare-routerid)"
 	}
 	shortest := map[netip.Prefix][]arrival{}
-	for _, s := range d.Sessions {
+	for _, s := range d.Sessions() {
 		if s.External != nil { // a stub: it originates what it announces
 			for _, p := range model.OfFamily(s.External.Announces, model.IPv4) {
 				keepShortest(shortest, p, arrival{[]model.ASN{s.External.ASN}, s.External.Name})
@@ -161,7 +161,7 @@ func sonicPaths(d *model.Device) string {
 		if n.Role != model.RoleLeaf {
 			continue
 		}
-		for _, hs := range n.Sessions {
+		for _, hs := range n.Sessions() {
 			if !hs.Fabric() {
 				return "leaf " + n.Name + " peers beyond the fabric (" + hs.Description() + "), and underlay does not prove the paths it passes on alike"
 			}

@@ -45,8 +45,8 @@ func withPeers(t *testing.T) *model.Fabric {
 	f := modeltest.Unnumbered()
 	leaf1, leaf2 := device(f, "leaf1"), device(f, "leaf2")
 	leaf2.Subnets = append(leaf2.Subnets, model.Subnet{Prefix: pfx("192.168.10.0/30"), Port: "swp20", Gateway: pfx("192.168.10.1/30")})
-	leaf2.Originated = append(leaf2.Originated, pfx("192.168.10.0/30"))
-	model.SortPrefixes(leaf2.Originated)
+	leaf2.Default().Originated = append(leaf2.Default().Originated, pfx("192.168.10.0/30"))
+	model.SortPrefixes(leaf2.Default().Originated)
 	resolve.ApplyPolicies(f)
 	resolve.Derive(f)
 

@@ -97,7 +97,7 @@ func TestBrokenFabrics(t *testing.T) {
 			leaf2 := f.Devices[1]
 			leaf2.ASN = 65001
 			for _, d := range f.Devices {
-				for _, s := range d.Sessions {
+				for _, s := range d.Sessions() {
 					if s.Peer == leaf2 {
 						s.PeerASN = 65001
 					}
@@ -110,10 +110,10 @@ func TestBrokenFabrics(t *testing.T) {
 		}, CheckLoopbacks, "192.0.2.1/32 from leaf1 fails on [leaf2]: no neighbour has a route; upstream, spine has none either: not announced: the export policy of the neighbour (e.g. leaf1) filters it"},
 		{"half-configured session", func(f *model.Fabric) {
 			spine := f.Devices[2]
-			spine.Sessions = spine.Sessions[:1]
+			spine.Default().Sessions = spine.Sessions()[:1]
 		}, CheckSessions, "leaf2:swp1 → spine: half-configured: spine has no session from 10.0.0.2 to 10.0.0.3"},
 		{"wrong remote-as", func(f *model.Fabric) {
-			f.Devices[0].Sessions[0].PeerASN = 65200
+			f.Devices[0].Sessions()[0].PeerASN = 65200
 		}, CheckSessions, "leaf1:swp1 → spine: configured remote-as 65200 but spine has ASN 65100"},
 	}
 	for _, tt := range tests {
@@ -149,12 +149,12 @@ func TestFailureAnalysisFindsSinglePointOfFailure(t *testing.T) {
 	f.Links = keep
 	for _, d := range f.Devices {
 		var ss []*model.Session
-		for _, s := range d.Sessions {
+		for _, s := range d.Sessions() {
 			if !(d.Name == "spine2" && s.Peer.Name == "leaf2") && !(d.Name == "leaf2" && s.Peer.Name == "spine2") {
 				ss = append(ss, s)
 			}
 		}
-		d.Sessions = ss
+		d.Default().Sessions = ss
 	}
 	resolve.Derive(f)
 	r := Verify(f, Options{Failures: "devices"})

@@ -47,7 +47,7 @@ func TestFirstApplyRollsBackToTheCapturedConfig(t *testing.T) {
 	}
 	eng := &agent.Engine{Driver: drv, Prober: drv, Store: st, HealthTimeout: 6 * time.Second, Device: "leaf1"}
 	leaf1 := device(f, "leaf1")
-	leaf1.Sessions[len(leaf1.Sessions)-1].PeerASN = 65999
+	leaf1.Sessions()[len(leaf1.Sessions())-1].PeerASN = 65999
 	res := eng.Apply(ctx, "r1", files(t, f, leaf1))
 	if res.Outcome != agent.RolledBack || !strings.Contains(res.Err.Error(), "health gate") {
 		t.Fatalf("first apply of a session-dropping config: %s: %v", res.Outcome, res.Err)

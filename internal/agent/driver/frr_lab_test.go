@@ -102,7 +102,7 @@ func TestFRRDriverOnRealRouters(t *testing.T) {
 	// A new announced prefix: the session must not reset.
 	extra := netip.MustParsePrefix("198.51.100.1/32")
 	lab.AddAddress("leaf1", extra.String())
-	leaf1.Originated = append(leaf1.Originated, extra)
+	leaf1.Default().Originated = append(leaf1.Default().Originated, extra)
 	resolve.ApplyPolicies(f)
 	resolve.Derive(f) // again: the default instance, which renderers read, holds Originated as Derive saw it
 	start = time.Now()
@@ -149,7 +149,7 @@ func TestFRRDriverOnRealRouters(t *testing.T) {
 	// Passes the pre-check but breaks the uplink: rolled back.
 	eng.HealthTimeout = 6 * time.Second
 	spineLo := device(f, "spine1").Loopbacks[0].String()
-	leaf1.Sessions[len(leaf1.Sessions)-1].PeerASN = 65999
+	leaf1.Sessions()[len(leaf1.Sessions())-1].PeerASN = 65999
 	res := eng.Apply(ctx, "r4", files(t, f, leaf1))
 	if res.Outcome != agent.RolledBack || !strings.Contains(res.Err.Error(), "health gate") {
 		t.Fatalf("breaking config: %s: %v", res.Outcome, res.Err)

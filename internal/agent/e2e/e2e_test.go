@@ -106,7 +106,7 @@ func TestAgentBinaryOnRealFRR(t *testing.T) {
 	for i := 1; i <= 20; i++ {
 		p := netip.MustParsePrefix(fmt.Sprintf("198.51.100.%d/32", i))
 		lab.AddAddress(leaf.Name, p.String())
-		leaf.Originated = append(leaf.Originated, p)
+		leaf.Default().Originated = append(leaf.Default().Originated, p)
 		resolve.ApplyPolicies(f)
 		resolve.Derive(f) // again: the default instance, which renderers read, holds Originated as Derive saw it
 		next, rev := rendered(t, f, leaf)
@@ -131,7 +131,7 @@ func TestAgentBinaryOnRealFRR(t *testing.T) {
 	// kill -9 in the middle of an apply; the next start converges.
 	p := netip.MustParsePrefix("198.51.100.99/32")
 	lab.AddAddress(leaf.Name, p.String())
-	leaf.Originated = append(leaf.Originated, p)
+	leaf.Default().Originated = append(leaf.Default().Originated, p)
 	resolve.ApplyPolicies(f)
 	resolve.Derive(f) // again: the default instance, which renderers read, holds Originated as Derive saw it
 	next, rev := rendered(t, f, leaf)

@@ -55,7 +55,7 @@ func TestFirstConfigMapRollsBackToOriginal(t *testing.T) {
 	}
 	defer func() { agent.Process.Kill(); agent.Wait() }()
 
-	leaf.Sessions[len(leaf.Sessions)-1].PeerASN = 65999 // the uplink session cannot come up
+	leaf.Sessions()[len(leaf.Sessions())-1].PeerASN = 65999 // the uplink session cannot come up
 	cm, _ := rendered(t, f, leaf)
 	if err := c.Create(ctx, cm); err != nil {
 		t.Fatal(err)

@@ -62,7 +62,7 @@ func newInstance(d *model.Device, in *model.Instance) (instance, error) {
 		return i, fmt.Errorf("instance %s: %w", in.Name, err)
 	}
 	i.ListenLimit = limit
-	for _, fam := range families(in) {
+	for _, fam := range in.Families() {
 		f := family{AFI: string(fam), Networks: model.OfFamily(in.Originated, fam), MaximumPaths: d.BGP.MaximumPaths}
 		for _, s := range i.Neighbors {
 			if s.Carries(fam) {
@@ -72,20 +72,6 @@ func newInstance(d *model.Device, in *model.Instance) (instance, error) {
 		i.Families = append(i.Families, f)
 	}
 	return i, nil
-}
-
-// families are those any session of the instance carries, IPv4 first.
-func families(in *model.Instance) []model.Family {
-	var out []model.Family
-	for _, fam := range []model.Family{model.IPv4, model.IPv6} {
-		for _, s := range in.Sessions {
-			if s.Carries(fam) {
-				out = append(out, fam)
-				break
-			}
-		}
-	}
-	return out
 }
 
 // checkSession refuses a neighbour FRR would run as nothing (a peer group

@@ -105,7 +105,7 @@ func TestRenderErrors(t *testing.T) {
 		{"no router ID", func(d *model.Device) { d.Default().RouterID = netip.Addr{} }, "router ID"},
 		{"no instance", func(d *model.Device) { d.Instances = nil }, "no routing instance"},
 		{"maximum-paths 0", func(d *model.Device) { d.BGP.MaximumPaths = 0 }, "maximum-paths 0"},
-		{"policy not rendered", func(d *model.Device) { d.Sessions[0].Export = &model.Policy{Name: "ELSEWHERE"} },
+		{"policy not rendered", func(d *model.Device) { d.Sessions()[0].Export = &model.Policy{Name: "ELSEWHERE"} },
 			"uses policy ELSEWHERE"},
 		{"bad rule", func(d *model.Device) { d.Policies[0].Rules[0].Le = 8 }, "ge 0 le 8"},
 	}

@@ -19,14 +19,15 @@ func pfx(s string) netip.Prefix { return netip.MustParsePrefix(s) }
 // address in a subnet on swp20, a router over swp22 (unnumbered, a port
 // nothing else uses) and a group of Kubernetes nodes listening on the
 // subnet of swp21, each with its import and export policy.
-func withExternals() (*model.Fabric, *model.Device) {
+func withExternals(t *testing.T) (*model.Fabric, *model.Device) {
+	t.Helper()
 	f := modeltest.SeedLab()
 	d := f.Devices[1]
 	d.Subnets = append(d.Subnets,
 		model.Subnet{Prefix: pfx("192.168.10.0/30"), Port: "swp20", Gateway: pfx("192.168.10.1/30")},
 		model.Subnet{Prefix: pfx("10.1.0.0/24"), Port: "swp21", Gateway: pfx("10.1.0.1/24")})
-	d.Originated = append(d.Originated, pfx("10.1.0.0/24"), pfx("192.168.10.0/30"))
-	model.SortPrefixes(d.Originated)
+	d.Default().Originated = append(d.Default().Originated, pfx("10.1.0.0/24"), pfx("192.168.10.0/30"))
+	model.SortPrefixes(d.Default().Originated)
 	export := []model.PrefixRule{{Prefix: pfx("10.1.0.0/24")}, {Prefix: pfx("192.0.2.0/24"), Le: 32}, {Prefix: pfx("192.168.10.0/30")}}
 	policy := func(name string, rules ...model.PrefixRule) *model.Policy {
 		p := &model.Policy{Name: name, Rules: rules}
@@ -37,7 +38,7 @@ func withExternals() (*model.Fabric, *model.Device) {
 	rtr := &model.External{Name: "rtr2", ASN: 65501, Interface: "swp22", Announces: []netip.Prefix{pfx("10.50.0.0/16")}}
 	k8s := &model.Group{Name: "k8s-rack1", Listen: []netip.Prefix{pfx("10.1.0.0/24")}, ListenLimit: 50, MaxPrefixes: 50,
 		Announces: []netip.Prefix{pfx("10.244.0.0/16")}}
-	d.Sessions = append(d.Sessions,
+	d.Default().Sessions = append(d.Default().Sessions,
 		&model.Session{Local: d, External: fw, PeerASN: fw.ASN, LocalAddr: netip.MustParseAddr("192.168.10.1"), PeerAddr: fw.Address,
 			Families: []model.Family{model.IPv4}, Import: policy("UNDERLAY-IMPORT-fw1", model.PrefixRule{Prefix: pfx("0.0.0.0/0")}),
 			Export: policy("UNDERLAY-EXPORT-fw1", export...)},
@@ -48,11 +49,10 @@ func withExternals() (*model.Fabric, *model.Device) {
 			Import: policy("UNDERLAY-IMPORT-rtr2", model.PrefixRule{Prefix: pfx("10.50.0.0/16"), Le: 24}),
 			Export: policy("UNDERLAY-EXPORT-rtr2", export...)})
 	sort.Slice(d.Policies, func(i, j int) bool { return d.Policies[i].Name < d.Policies[j].Name })
-	resolve.Derive(f)
-	// The port only the unnumbered external uses: resolve lists it among
-	// the interfaces (MODEL10), Derive of a hand-built model does not.
-	d.Interfaces = append(d.Interfaces, &model.Interface{Name: "swp22", Kind: model.KindRouted, Unnumbered: true,
-		Instance: model.DefaultInstance})
+	resolve.Derive(f) // lists swp22, the port only the unnumbered external uses
+	if i := d.Interface("swp22"); i == nil || !i.Unnumbered {
+		t.Fatal("resolve.Derive does not list swp22, the unnumbered external's port")
+	}
 	return f, d
 }
 
@@ -61,7 +61,7 @@ func withExternals() (*model.Fabric, *model.Device) {
 // under dynamic-neighbor, its limit and its maximum prefixes, and the
 // policies' ge/le are min-prefix-len/max-prefix-len.
 func TestExternalsAndGroups(t *testing.T) {
-	f, d := withExternals()
+	f, d := withExternals(t)
 	doc, err := Document(f, d)
 	if err != nil {
 		t.Fatal(err)
@@ -111,14 +111,14 @@ func TestGroupRefusals(t *testing.T) {
 		}, "group k8s-rack1 sets a listen limit, but NVUE limits the dynamic neighbours of all groups [k8s-rack1 k8s-rack2] together"},
 	} {
 		t.Run(name, func(t *testing.T) {
-			f, d := withExternals()
+			f, d := withExternals(t)
 			tt.edit(d)
 			if _, err := Document(f, d); err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("got %v, want …%s…", err, tt.want)
 			}
 		})
 	}
-	f, d := withExternals()
+	f, d := withExternals(t)
 	group(d).ListenLimit = 100
 	doc, err := Document(f, d)
 	if err != nil || strings.Contains(string(doc), "limit:") {

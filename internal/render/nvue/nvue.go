@@ -113,25 +113,13 @@ func statics(d *model.Device) map[string]*staticRoute {
 
 func afName(f model.Family) string { return string(f) + "-unicast" }
 
-// instanceFamilies are the families any session of the instance carries,
-// IPv4 first: the address families its router bgp enables.
-func instanceFamilies(in *model.Instance) []model.Family {
-	var fs []model.Family
-	for _, f := range []model.Family{model.IPv4, model.IPv6} {
-		if slices.ContainsFunc(in.Sessions, func(s *model.Session) bool { return s.Carries(f) }) {
-			fs = append(fs, f)
-		}
-	}
-	return fs
-}
-
 func bgp(d *model.Device, in *model.Instance) (*vrfBGP, error) {
 	b := &vrfBGP{Enable: "on", PathSelection: &pathSelection{RouterIDCompare: "on"},
 		AddressFamily: map[string]*vrfAF{}, Neighbor: map[string]*peer{}}
 	if d.BGP.MultipathRelax {
 		b.PathSelection.Multipath = &multipath{ASPathIgnore: "on"}
 	}
-	for _, fam := range instanceFamilies(in) {
+	for _, fam := range in.Families() {
 		b.AddressFamily[afName(fam)] = &vrfAF{Enable: "on", Network: addrSet(model.OfFamily(in.Originated, fam)),
 			Multipaths: &multipaths{EBGP: d.BGP.MaximumPaths}}
 	}

@@ -10,9 +10,10 @@ import (
 )
 
 func TestGolden(t *testing.T) {
-	externals, _ := withExternals()
-	fabrics := map[string]*model.Fabric{"seedlab": modeltest.SeedLab(), "unnumbered": modeltest.Unnumbered(), "externals": externals}
-	for name, f := range fabrics {
+	externals, _ := withExternals(t)
+	cases := map[string]*model.Fabric{"seedlab": modeltest.SeedLab(), "unnumbered": modeltest.Unnumbered(), "externals": externals,
+		"outside": outside(t)}
+	for name, f := range cases {
 		for _, d := range f.Devices {
 			if d.Platform != model.PlatformNVUE {
 				continue

@@ -26,7 +26,7 @@ func withExternal() (*model.Fabric, *model.Device) {
 	f := modeltest.SeedLab()
 	d := f.Devices[2]
 	fw := &model.External{Name: "fw1", ASN: 65500, Address: netip.MustParseAddr("10.9.0.2"), Announces: []netip.Prefix{pfx("0.0.0.0/0")}}
-	d.Sessions = append(d.Sessions, &model.Session{Local: d, External: fw, PeerASN: fw.ASN,
+	d.Default().Sessions = append(d.Default().Sessions, &model.Session{Local: d, External: fw, PeerASN: fw.ASN,
 		LocalAddr: netip.MustParseAddr("10.9.0.1"), PeerAddr: fw.Address, Families: []model.Family{model.IPv4}})
 	resolve.Derive(f)
 	d.Interfaces = append(d.Interfaces, &model.Interface{Name: "Ethernet8", Kind: model.KindRouted,
@@ -41,7 +41,7 @@ func withGroup() *model.Device {
 	d := f.Devices[2]
 	d.Subnets = []model.Subnet{{Prefix: pfx("10.1.0.0/24"), Port: "Ethernet12", Gateway: pfx("10.1.0.1/24")}}
 	g := &model.Group{Name: "k8s-rack1", Listen: []netip.Prefix{pfx("10.1.0.0/24")}, Announces: []netip.Prefix{pfx("10.244.0.0/16")}}
-	d.Sessions = append(d.Sessions, &model.Session{Local: d, Group: g, Families: []model.Family{model.IPv4}})
+	d.Default().Sessions = append(d.Default().Sessions, &model.Session{Local: d, Group: g, Families: []model.Family{model.IPv4}})
 	d.Sonic.RoutingMode = "" // resolve pinned the seed spine's; Split decides again
 	resolve.Derive(f)
 	return d

@@ -16,8 +16,9 @@ import (
 
 func TestGolden(t *testing.T) {
 	external, _ := withExternal()
-	fabrics := map[string]*model.Fabric{"seedlab": modeltest.SeedLab(), "unnumbered": modeltest.Unnumbered(), "external": external}
-	for name, f := range fabrics {
+	cases := map[string]*model.Fabric{"seedlab": modeltest.SeedLab(), "unnumbered": modeltest.Unnumbered(), "external": external,
+		"outside": outside(t)}
+	for name, f := range cases {
 		for _, d := range f.Devices {
 			if d.Platform != model.PlatformSONiC {
 				continue

@@ -33,9 +33,9 @@ func Peers() (*model.Fabric, *model.Device) {
 		{"192.168.10.0/30", "swp20", "192.168.10.1/30"}, {"10.1.0.0/24", "swp21", "10.1.0.1/24"},
 	} {
 		leaf1.Subnets = append(leaf1.Subnets, model.Subnet{Prefix: pfx(s.prefix), Port: s.port, Gateway: pfx(s.gw)})
-		leaf1.Originated = append(leaf1.Originated, pfx(s.prefix))
+		leaf1.Default().Originated = append(leaf1.Default().Originated, pfx(s.prefix))
 	}
-	model.SortPrefixes(leaf1.Originated)
+	model.SortPrefixes(leaf1.Default().Originated)
 	advertise := &model.Policy{Name: "UNDERLAY-EXPORT-fw1", Rules: []model.PrefixRule{
 		{Prefix: pfx("10.255.0.0/24"), Le: 32}, {Prefix: pfx("fd00:255::/64"), Le: 128}}}
 	fw1 := &model.External{Name: "fw1", ASN: 65500, Address: netip.MustParseAddr("192.168.10.2"),
@@ -50,7 +50,7 @@ func Peers() (*model.Fabric, *model.Device) {
 	}
 	leaf1.Policies = append(leaf1.Policies, advertise, imports["fw1"], imports["fw2"], imports["k8s-rack1"])
 	sort.Slice(leaf1.Policies, func(i, j int) bool { return leaf1.Policies[i].Name < leaf1.Policies[j].Name })
-	leaf1.Sessions = append(leaf1.Sessions,
+	leaf1.Default().Sessions = append(leaf1.Default().Sessions,
 		&model.Session{Local: leaf1, External: fw1, PeerASN: fw1.ASN, PeerAddr: fw1.Address,
 			LocalAddr: netip.MustParseAddr("192.168.10.1"), Families: []model.Family{model.IPv4},
 			Import: imports["fw1"], Export: advertise},
