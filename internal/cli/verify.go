@@ -120,7 +120,11 @@ func runRIB(w io.Writer, g *verify.Graph, device, format string) error {
 		}
 		var via []string
 		for _, nh := range r.Candidates {
-			via = append(via, nh.Interface+"→"+nh.Peer)
+			at := nh.Interface
+			if at == "" {
+				at = nh.Address // a stub's route: its own port is not in the intent
+			}
+			via = append(via, at+"→"+nh.Peer)
 		}
 		path := make([]string, len(r.ASPath))
 		for i, a := range r.ASPath {

@@ -2,6 +2,7 @@ package cumulus
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -9,6 +10,7 @@ import (
 	"underlay.dev/underlay/internal/checker"
 	"underlay.dev/underlay/internal/model"
 	"underlay.dev/underlay/internal/model/modeltest"
+	"underlay.dev/underlay/internal/render/frr/frrtest"
 	"underlay.dev/underlay/internal/testutil/golden"
 )
 
@@ -46,5 +48,27 @@ func TestRender(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestGoldenPeers renders leaf1 of frrtest.Peers (external neighbours,
+// over an address and over swp22, a group, a second instance) for
+// Cumulus: the port an external neighbour peers over must come up, so
+// interfaces has a stanza for it, and both files pass their checkers.
+func TestGoldenPeers(t *testing.T) {
+	f, leaf1 := frrtest.Peers()
+	files, err := Renderer{}.Render(f, leaf1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, file := range files {
+		golden.Assert(t, "TestGoldenPeers/"+leaf1.Name+"/"+file.Name, file.Content)
+	}
+	if !strings.Contains(string(files[1].Content), "\nauto swp22\niface swp22\n") {
+		t.Error("interfaces does not bring up swp22, which fw2 peers over")
+	}
+	golden.Checked(t, "vtysh -C", checker.FRR(context.Background(), files[0].Content))
+	if !testing.Short() {
+		golden.Checked(t, "ifup -s", checker.Ifupdown2(context.Background(), files[1].Content))
 	}
 }
