@@ -47,7 +47,11 @@ func TestDownKeepsAnotherLabsNamespace(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer node.RemoveNetns([]string{theirs})
-	defer l.Down()
+	defer func() {
+		if err := l.Down(); err != nil {
+			t.Log(err)
+		}
+	}()
 	err = l.build(ctx, f, st)
 	if err == nil || !strings.Contains(err.Error(), theirs) {
 		t.Fatalf("build over another lab's namespace %s: %v", theirs, err)

@@ -3,6 +3,7 @@ package lab
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -53,7 +54,9 @@ func (s *supervisor) serveControl(ctx context.Context) error {
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /status", func(w http.ResponseWriter, r *http.Request) {
-		json.NewEncoder(w).Encode(s.status())
+		if err := json.NewEncoder(w).Encode(s.status()); err != nil {
+			s.log.Error("writing the status", "err", err)
+		}
 	})
 	mux.HandleFunc("POST /agents/start", func(w http.ResponseWriter, r *http.Request) {
 		if err := s.startAgents(ctx); err != nil {
@@ -68,7 +71,7 @@ func (s *supervisor) serveControl(ctx context.Context) error {
 	s.log.Info("lab supervisor ready", "dir", s.lab.Dir)
 	err = srv.Serve(ln)
 	s.stopAgents()
-	if err == http.ErrServerClosed {
+	if errors.Is(err, http.ErrServerClosed) {
 		return nil
 	}
 	return err

@@ -28,7 +28,11 @@ func TestDownAfterCrash(t *testing.T) {
 	if err := guard.Lab(dir); err != nil { // should this test die before its down
 		t.Fatal(err)
 	}
-	defer guard.Done(dir)
+	defer func() {
+		if err := guard.Done(dir); err != nil {
+			t.Error(err)
+		}
+	}()
 	id := labID("c")
 	up := exec.Command(filepath.Join(bin, "underlay"), "lab", "--dir="+dir, "up", "--id="+id, "--k8s-bins="+assets, seedLab)
 	if err := up.Start(); err != nil {

@@ -37,7 +37,7 @@ func (l *Lab) serveNVUE(ctx context.Context, d Device) (func(), error) {
 	}
 	emu.Backend = func(tree map[string]any) error { return l.nvueBackend(d, tree) }
 	srv := &http.Server{Handler: emu, ReadHeaderTimeout: 10 * time.Second}
-	go srv.Serve(ln)
+	go func() { _ = srv.Serve(ln) }() // returns when the lab closes it
 	return func() { srv.Close() }, nil
 }
 

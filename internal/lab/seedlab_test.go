@@ -277,7 +277,9 @@ func killAgent(ctx context.Context, t *testing.T, l *lab.Lab) {
 		logs(t, l)
 		t.Fatal(err)
 	}
-	l.Control(ctx, "GET", "/status", &sup)
+	if err := l.Control(ctx, "GET", "/status", &sup); err != nil {
+		t.Fatal(err)
+	}
 	if sup.Agents["spine"].Restarts <= victim.Restarts || sup.Agents["spine"].PID == victim.PID {
 		t.Errorf("the spine's agent was not restarted: %+v → %+v", victim, sup.Agents["spine"])
 	}

@@ -217,7 +217,7 @@ func applyProgress(ctx context.Context, c client.Client, st *State) applyState {
 // eight at a time (each is one API round trip).
 func apply(ctx context.Context, c client.Client, objs []*unstructured.Unstructured) error {
 	one := func(u *unstructured.Unstructured) error {
-		if err := c.Patch(ctx, u, client.Apply, client.FieldOwner(FieldManager), client.ForceOwnership); err != nil {
+		if err := c.Apply(ctx, client.ApplyConfigurationFromUnstructured(u), client.FieldOwner(FieldManager), client.ForceOwnership); err != nil {
 			return fmt.Errorf("applying %s %s: %w", u.GetKind(), u.GetName(), err)
 		}
 		return nil

@@ -277,7 +277,7 @@ func (l *Lab) startSupervisor(ctx context.Context, st *State, self, assets strin
 		select {
 		case err := <-exited:
 			b, _ := os.ReadFile(l.path("supervisor.log"))
-			return fmt.Errorf("the lab supervisor exited (%v):\n%s", err, tail(b, 15))
+			return fmt.Errorf("the lab supervisor exited (%w):\n%s", err, tail(b, 15))
 		case <-ctx.Done():
 			return w.failed("waiting for the lab supervisor's control socket", fmt.Sprintf("%v; see %s", last, l.path("supervisor.log")))
 		case <-time.After(200 * time.Millisecond):

@@ -139,7 +139,7 @@ func RemoveNetns(namespaces []string) {
 		}
 	}
 	for _, ns := range namespaces {
-		exec.Command("ip", "netns", "del", ns).Run()
+		_ = exec.Command("ip", "netns", "del", ns).Run() // best effort: one already gone is what we want
 	}
 }
 
