@@ -15,9 +15,9 @@ import (
 
 	"underlay.dev/underlay/internal/agent/driver"
 	"underlay.dev/underlay/internal/gitops"
+	"underlay.dev/underlay/internal/load"
 	"underlay.dev/underlay/internal/model"
 	"underlay.dev/underlay/internal/render/renderers"
-	"underlay.dev/underlay/internal/resolve"
 )
 
 // TestRenderedWorkloadsReachTheirDevice renders the agent workload of
@@ -30,7 +30,7 @@ import (
 // platform used to get fails it for NVUE (no socket, no credentials) and
 // SONiC (no /etc/sonic, patch files in the container's /tmp).
 func TestRenderedWorkloadsReachTheirDevice(t *testing.T) {
-	file, err := resolve.Load("../../examples/unnumbered/fabric.yaml")
+	file, err := load.File("../../examples/unnumbered/fabric.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,16 +12,16 @@ import (
 
 	"underlay.dev/underlay/internal/diff"
 	"underlay.dev/underlay/internal/gitops"
+	"underlay.dev/underlay/internal/load"
 	"underlay.dev/underlay/internal/render"
 	"underlay.dev/underlay/internal/render/renderers"
-	"underlay.dev/underlay/internal/resolve"
 )
 
 // seedTree builds the seed-lab example's tree (devices leaf1, leaf2,
 // spine; namespace dc1).
 func seedTree(t *testing.T) *gitops.Tree {
 	t.Helper()
-	l, err := resolve.Load(filepath.Join("..", "..", "examples", "seed-lab", "fabric.yaml"))
+	l, err := load.File(filepath.Join("..", "..", "examples", "seed-lab", "fabric.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,10 +9,10 @@ import (
 
 	"underlay.dev/underlay/internal/bundle"
 	"underlay.dev/underlay/internal/gitops"
+	"underlay.dev/underlay/internal/load"
 	"underlay.dev/underlay/internal/model"
 	"underlay.dev/underlay/internal/render"
 	"underlay.dev/underlay/internal/render/renderers"
-	"underlay.dev/underlay/internal/resolve"
 )
 
 // badNames renders a file name the agent would refuse.
@@ -26,7 +26,7 @@ func (b badNames) Render(f *model.Fabric, d *model.Device) ([]render.File, error
 // TestBuildRefusesBadFileName: a renderer's file name that is no bundle
 // file name fails the render of that device, not the agent's apply.
 func TestBuildRefusesBadFileName(t *testing.T) {
-	l, err := resolve.Load(filepath.Join("..", "..", "examples", "seed-lab", "fabric.yaml"))
+	l, err := load.File(filepath.Join("..", "..", "examples", "seed-lab", "fabric.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,7 +59,7 @@ func TestBuildRefusesOversizeBundle(t *testing.T) {
 	if bundle.MaxBytes != corev1.MaxSecretSize {
 		t.Fatalf("bundle.MaxBytes %d, the API server's limit is %d", bundle.MaxBytes, corev1.MaxSecretSize)
 	}
-	l, err := resolve.Load(filepath.Join("..", "..", "examples", "seed-lab", "fabric.yaml"))
+	l, err := load.File(filepath.Join("..", "..", "examples", "seed-lab", "fabric.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,8 +9,8 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 
+	"underlay.dev/underlay/internal/load"
 	"underlay.dev/underlay/internal/model"
-	"underlay.dev/underlay/internal/resolve"
 )
 
 // TestAgentArgsAreTheRenderedWorkloads: the lab starts each agent with
@@ -20,7 +20,7 @@ import (
 // flag and take a value in the lab's directory; the lab's additions are
 // pinned per platform.
 func TestAgentArgsAreTheRenderedWorkloads(t *testing.T) {
-	file, err := resolve.Load("../../examples/unnumbered/fabric.yaml")
+	file, err := load.File("../../examples/unnumbered/fabric.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,15 +3,15 @@ package lab
 import (
 	"fmt"
 
+	"underlay.dev/underlay/internal/load"
 	"underlay.dev/underlay/internal/model"
-	"underlay.dev/underlay/internal/resolve"
 )
 
 // LoadFabric reads and resolves an intent with its lock file, as render
 // does; the lab never writes the lock (sync stands for Flux, which reads
 // Git).
 func LoadFabric(path string) (*model.Fabric, error) {
-	file, err := resolve.Load(path)
+	file, err := load.File(path)
 	if err != nil {
 		return nil, err
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"underlay.dev/underlay/internal/intent"
+	"underlay.dev/underlay/internal/load"
 	"underlay.dev/underlay/internal/resolve"
 )
 
@@ -45,7 +46,7 @@ func loadFiles(t *testing.T, fabric, lock string) (*resolve.File, []string) {
 			t.Fatal(err)
 		}
 	}
-	f, err := resolve.Load(p)
+	f, err := load.File(p)
 	if err == nil {
 		return f, nil
 	}

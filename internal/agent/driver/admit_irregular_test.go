@@ -5,8 +5,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"underlay.dev/underlay/internal/load"
 	"underlay.dev/underlay/internal/render/renderers"
-	"underlay.dev/underlay/internal/resolve"
 	"underlay.dev/underlay/internal/testutil/irregular"
 )
 
@@ -34,7 +34,7 @@ func TestAdmitIrregularFabrics(t *testing.T) {
 		if err := os.WriteFile(path, []byte(irregular.Generate(seed).YAML), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		l, err := resolve.Load(path)
+		l, err := load.File(path)
 		if err != nil {
 			t.Fatalf("seed %d: %v", seed, err)
 		}

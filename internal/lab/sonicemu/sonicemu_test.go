@@ -11,8 +11,8 @@ import (
 	"testing"
 
 	"underlay.dev/underlay/internal/checker"
+	"underlay.dev/underlay/internal/load"
 	"underlay.dev/underlay/internal/render/sonic"
-	"underlay.dev/underlay/internal/resolve"
 	"underlay.dev/underlay/internal/testutil/golden"
 )
 
@@ -38,7 +38,7 @@ func readTestdata(t *testing.T, name string) []byte {
 
 func renderUnified(t *testing.T, fabric, device string) []byte {
 	t.Helper()
-	res, err := resolve.Load(fabric)
+	res, err := load.File(fabric)
 	if err != nil {
 		t.Fatal(err)
 	}

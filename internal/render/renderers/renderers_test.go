@@ -1,11 +1,12 @@
-package renderers
+package renderers_test
 
 import (
 	"testing"
 
+	"underlay.dev/underlay/internal/load"
 	"underlay.dev/underlay/internal/model"
 	"underlay.dev/underlay/internal/platform"
-	"underlay.dev/underlay/internal/resolve"
+	"underlay.dev/underlay/internal/render/renderers"
 )
 
 // TestRenderedFilesAreTheDescriptors: every platform has a renderer, and
@@ -13,20 +14,20 @@ import (
 // descriptor names (the keys the driver consumes).
 func TestRenderedFilesAreTheDescriptors(t *testing.T) {
 	for _, p := range model.Platforms {
-		if r, err := For(p); err != nil || r.Platform() != p {
-			t.Errorf("For(%s) = %v, %v", p, r, err)
+		if r, err := renderers.For(p); err != nil || r.Platform() != p {
+			t.Errorf("renderers.For(%s) = %v, %v", p, r, err)
 		}
 	}
-	if _, err := For("junos"); err == nil {
-		t.Errorf("For(junos) found a renderer")
+	if _, err := renderers.For("junos"); err == nil {
+		t.Errorf("renderers.For(junos) found a renderer")
 	}
-	file, err := resolve.Load("../../../examples/unnumbered/fabric.yaml")
+	file, err := load.File("../../../examples/unnumbered/fabric.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
 	f := file.Fabric
 	for _, d := range f.Devices {
-		r, _ := For(d.Platform)
+		r, _ := renderers.For(d.Platform)
 		files, err := r.Render(f, d)
 		if err != nil {
 			t.Fatal(err)
