@@ -59,7 +59,7 @@ func dumpDevice(b *bytes.Buffer, d *Device) {
 		b.WriteByte('\n')
 	}
 	for _, in := range d.Instances {
-		fmt.Fprintf(b, "  instance %s asn=%s router-id=%s originates=%s\n", in.Name, in.ASN, in.RouterID, prefixes(in.Originated))
+		fmt.Fprintf(b, "  instance %s asn=%s router-id=%s originates=%s anchors=%s\n", in.Name, in.ASN, in.RouterID, prefixes(in.Originated), prefixes(in.Anchors))
 		for _, s := range in.Sessions {
 			dumpSession(b, s)
 		}

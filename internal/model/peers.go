@@ -18,6 +18,10 @@ type Instance struct {
 	Sessions []*Session
 	// Originated is what the instance announces itself, sorted.
 	Originated []netip.Prefix
+	// Anchors are the originated prefixes no interface holds (server
+	// subnets without a port): each needs a blackhole route to be in the
+	// RIB, sorted.
+	Anchors []netip.Prefix
 }
 
 // Instance returns the named routing instance or nil.

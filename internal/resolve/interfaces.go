@@ -17,6 +17,13 @@ func derive(d *model.Device) {
 	d.Interfaces = interfaces(d)
 	in := d.Default()
 	in.ASN, in.RouterID = d.ASN, d.RouterID
+	in.Anchors = nil
+	for _, s := range d.Subnets {
+		if s.Port == "" {
+			in.Anchors = append(in.Anchors, s.Prefix)
+		}
+	}
+	model.SortPrefixes(in.Anchors)
 }
 
 // Derive works out again what follows from the devices' ports, sessions

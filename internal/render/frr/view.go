@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
-	"sort"
 
 	"underlay.dev/underlay/internal/model"
 )
@@ -74,7 +73,10 @@ func newView(f *model.Fabric, d *model.Device, opt Options) (*view, error) {
 	if err := checkPolicyRefs(d); err != nil {
 		return nil, err
 	}
-	v := &view{D: d, Fabric: f.Name, Anchors: anchors(d)}
+	v := &view{D: d, Fabric: f.Name}
+	for _, in := range d.Instances {
+		v.Anchors = append(v.Anchors, wrap(in.Anchors)...)
+	}
 	if opt.OwnAddresses {
 		ifs, err := interfaces(d)
 		if err != nil {
@@ -137,19 +139,6 @@ func interfaces(d *model.Device) ([]iface, error) {
 		}
 	}
 	return out, nil
-}
-
-// anchors are the blackhole routes that put subnets without a port into
-// the RIB, so their `network` statements pass FRR's import check.
-func anchors(d *model.Device) []prefix {
-	var out []prefix
-	for _, s := range d.Subnets {
-		if s.Port == "" {
-			out = append(out, prefix{s.Prefix})
-		}
-	}
-	sort.SliceStable(out, func(i, j int) bool { return model.ComparePrefix(out[i].Prefix, out[j].Prefix) < 0 })
-	return out
 }
 
 func wrap(ps []netip.Prefix) []prefix {

@@ -48,10 +48,8 @@ func Document(f *model.Fabric, d *model.Device) ([]byte, error) {
 		if err != nil {
 			return nil, fmt.Errorf("device %s: instance %s: %w", d.Name, in.Name, err)
 		}
-		vr := &vrfRouter{BGP: b}
-		if in.Name == model.DefaultInstance {
-			vr.Static = statics(d)
-		} else {
+		vr := &vrfRouter{BGP: b, Static: statics(in)}
+		if in.Name != model.DefaultInstance {
 			vr.BGP.AutonomousSystem, vr.BGP.RouterID = uint32(in.ASN), in.RouterID.String()
 		}
 		r.VRF[in.Name] = &vrf{Router: vr}
@@ -97,16 +95,13 @@ func interfaces(d *model.Device) map[string]*iface {
 	return m
 }
 
-func statics(d *model.Device) map[string]*staticRoute {
+func statics(in *model.Instance) map[string]*staticRoute {
 	var m map[string]*staticRoute
-	for _, s := range d.Subnets {
-		if s.Port != "" {
-			continue
-		}
+	for _, p := range in.Anchors {
 		if m == nil {
 			m = map[string]*staticRoute{}
 		}
-		m[s.Prefix.String()] = &staticRoute{Via: map[string]*staticVia{"blackhole": {Type: "blackhole"}}}
+		m[p.String()] = &staticRoute{Via: map[string]*staticVia{"blackhole": {Type: "blackhole"}}}
 	}
 	return m
 }
