@@ -1,6 +1,9 @@
 package model
 
-import "net/netip"
+import (
+	"fmt"
+	"net/netip"
+)
 
 // DefaultInstance is the name of the default routing instance (VRF), the
 // only one resolve builds today.
@@ -97,3 +100,26 @@ func (s *Session) Description() string {
 
 // Fabric reports whether the peer is a fabric device.
 func (s *Session) Fabric() bool { return s.Peer != nil }
+
+// ListenLimit is the instance's one limit on dynamic neighbours (FRR's
+// `bgp listen limit`, NVUE's dynamic-neighbor limit), 0 when no group
+// sets one. Both count the members of all the instance's groups together,
+// so a group's limit is the instance's only where it is the instance's one
+// group; with several, one that sets a limit is an error.
+func (in *Instance) ListenLimit() (int, error) {
+	var groups []string
+	limit, limited := 0, ""
+	for _, s := range in.Sessions {
+		if s.Group == nil {
+			continue
+		}
+		groups = append(groups, s.Group.Name)
+		if s.Group.ListenLimit > 0 {
+			limit, limited = s.Group.ListenLimit, s.Group.Name
+		}
+	}
+	if limit > 0 && len(groups) > 1 {
+		return 0, fmt.Errorf("group %s sets a listen limit, but the dynamic neighbours of all groups %v are limited together (bgp listen limit): set it only where one group listens", limited, groups)
+	}
+	return limit, nil
+}

@@ -40,6 +40,7 @@ func (r *resolver) build() {
 			return a.Families[0] < b.Families[0]
 		})
 		outsideSessions(d, v6)
+		r.checkListenLimit(d)
 		m.Default().Originated = append(append([]netip.Prefix(nil), m.Loopbacks...), subnetPrefixes(m)...)
 		model.SortPrefixes(m.Default().Originated)
 		derive(m)

@@ -91,30 +91,16 @@ func checkSession(s *model.Session) error {
 	return nil
 }
 
-// listenLimit is the instance's `bgp listen limit`. FRR counts dynamic
-// neighbours per BGP instance, not per peer group, so a group's limit is
-// only what it says where the group is the instance's one group. FRR's
-// default is left unsaid: the running config never shows it, and
+// listenLimit is the instance's `bgp listen limit` within FRR's range.
+// FRR's default is left unsaid: the running config never shows it, and
 // frr-reload.py would report the line as a change on every run.
 func listenLimit(in *model.Instance) (int, error) {
-	var groups []string
-	limit, limited := 0, ""
-	for _, s := range in.Sessions {
-		if s.Group == nil {
-			continue
-		}
-		groups = append(groups, s.Group.Name)
-		if s.Group.ListenLimit > 0 {
-			limit, limited = s.Group.ListenLimit, s.Group.Name
-		}
-	}
+	limit, err := in.ListenLimit()
 	switch {
-	case limit == 0:
-		return 0, nil
-	case len(groups) > 1:
-		return 0, fmt.Errorf("group %s sets a listen limit, but FRR limits the dynamic neighbours of all groups %v together (bgp listen limit): set it only where one group listens", limited, groups)
+	case err != nil:
+		return 0, err
 	case limit > listenLimitMax:
-		return 0, fmt.Errorf("group %s: listen limit %d is above FRR's %d", limited, limit, listenLimitMax)
+		return 0, fmt.Errorf("listen limit %d is above FRR's %d", limit, listenLimitMax)
 	case limit == listenLimitDefault:
 		return 0, nil
 	}

@@ -37,7 +37,7 @@ func TestRenderPeerErrors(t *testing.T) {
 		{"limit over two groups", func(d *model.Device) {
 			d.Default().Sessions = append(d.Default().Sessions, &model.Session{Local: d, Group: &model.Group{Name: "k8s-rack2",
 				Listen: []netip.Prefix{netip.MustParsePrefix("10.1.0.128/25")}}, Families: []model.Family{model.IPv4}})
-		}, "group k8s-rack1 sets a listen limit, but FRR limits the dynamic neighbours of all groups [k8s-rack1 k8s-rack2] together"},
+		}, "group k8s-rack1 sets a listen limit, but the dynamic neighbours of all groups [k8s-rack1 k8s-rack2] are limited together"},
 		{"negative maximum", func(d *model.Device) { group(d).MaxPrefixes = -1 }, "group k8s-rack1: listen limit 200, maximum prefixes -1: want 0 (none) or more"},
 		{"limit beyond FRR's", func(d *model.Device) { group(d).ListenLimit = 65536 }, "listen limit 65536 is above FRR's 65535"},
 		{"external without ASN", func(d *model.Device) { d.Instances[1].Sessions[0].PeerASN = 0 }, "instance blue: neighbor 10.9.0.2 (lb1) has no ASN"},

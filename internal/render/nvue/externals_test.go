@@ -108,7 +108,7 @@ func TestGroupRefusals(t *testing.T) {
 			in := d.Default()
 			g := &model.Group{Name: "k8s-rack2", Listen: []netip.Prefix{pfx("10.1.0.128/25")}}
 			in.Sessions = append(in.Sessions, &model.Session{Local: d, Group: g, Families: []model.Family{model.IPv4}})
-		}, "group k8s-rack1 sets a listen limit, but NVUE limits the dynamic neighbours of all groups [k8s-rack1 k8s-rack2] together"},
+		}, "group k8s-rack1 sets a listen limit, but the dynamic neighbours of all groups [k8s-rack1 k8s-rack2] are limited together"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			f, d := withExternals(t)

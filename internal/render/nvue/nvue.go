@@ -207,30 +207,17 @@ func addGroup(d *model.Device, b *vrfBGP, s *model.Session) error {
 	return nil
 }
 
-// listenLimit is the VRF's dynamic-neighbor limit. NVUE (like FRR's `bgp
-// listen limit`) counts the dynamic neighbours of all listen ranges of a
-// VRF together, so a group's limit is only what it says where the group
-// is the VRF's one group; render/frr refuses the same.
+// listenLimit is the VRF's dynamic-neighbor limit within NVUE's range;
+// NVUE's default is left unsaid.
 func listenLimit(in *model.Instance) (int, error) {
-	var groups []string
-	limit, limited := 0, ""
-	for _, s := range in.Sessions {
-		if s.Group == nil {
-			continue
-		}
-		groups = append(groups, s.Group.Name)
-		if s.Group.ListenLimit > 0 {
-			limit, limited = s.Group.ListenLimit, s.Group.Name
-		}
-	}
+	limit, err := in.ListenLimit()
 	switch {
-	case limit == 0 || limit == listenLimitDefault:
-		return 0, nil
-	case len(groups) > 1:
-		return 0, fmt.Errorf("group %s sets a listen limit, but NVUE limits the dynamic neighbours of all groups %v together "+
-			"(dynamic-neighbor limit): set it only where one group listens", limited, groups)
+	case err != nil:
+		return 0, err
 	case limit > listenLimitMax:
-		return 0, fmt.Errorf("group %s: listen limit %d is above NVUE's %d", limited, limit, listenLimitMax)
+		return 0, fmt.Errorf("listen limit %d is above NVUE's %d", limit, listenLimitMax)
+	case limit == listenLimitDefault:
+		return 0, nil
 	}
 	return limit, nil
 }
