@@ -123,3 +123,20 @@ func (in *Instance) ListenLimit() (int, error) {
 	}
 	return limit, nil
 }
+
+// ListenLimitOn is ListenLimit as a platform takes it: above max an
+// error naming the platform, the platform's default (def) left unsaid (0),
+// since the running config never shows it and a reload would report the
+// line as a change on every run.
+func (in *Instance) ListenLimitOn(platform string, max, def int) (int, error) {
+	limit, err := in.ListenLimit()
+	switch {
+	case err != nil:
+		return 0, err
+	case limit > max:
+		return 0, fmt.Errorf("listen limit %d is above %s's %d", limit, platform, max)
+	case limit == def:
+		return 0, nil
+	}
+	return limit, nil
+}

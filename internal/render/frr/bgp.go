@@ -57,7 +57,7 @@ func newInstance(d *model.Device, in *model.Instance) (instance, error) {
 		}
 		i.Neighbors = append(i.Neighbors, session{s})
 	}
-	limit, err := listenLimit(in)
+	limit, err := in.ListenLimitOn("FRR", listenLimitMax, listenLimitDefault)
 	if err != nil {
 		return i, fmt.Errorf("instance %s: %w", in.Name, err)
 	}
@@ -89,22 +89,6 @@ func checkSession(s *model.Session) error {
 		return fmt.Errorf("neighbor %s (%s) has no ASN", s.Neighbor(), s.Description())
 	}
 	return nil
-}
-
-// listenLimit is the instance's `bgp listen limit` within FRR's range.
-// FRR's default is left unsaid: the running config never shows it, and
-// frr-reload.py would report the line as a change on every run.
-func listenLimit(in *model.Instance) (int, error) {
-	limit, err := in.ListenLimit()
-	switch {
-	case err != nil:
-		return 0, err
-	case limit > listenLimitMax:
-		return 0, fmt.Errorf("listen limit %d is above FRR's %d", limit, listenLimitMax)
-	case limit == listenLimitDefault:
-		return 0, nil
-	}
-	return limit, nil
 }
 
 // session is one BGP neighbor: a fabric peer, an external neighbour, or a

@@ -128,7 +128,7 @@ func bgp(d *model.Device, in *model.Instance) (*vrfBGP, error) {
 		}
 	}
 	if b.DynamicNeighbor != nil {
-		limit, err := listenLimit(in)
+		limit, err := in.ListenLimitOn("NVUE", listenLimitMax, listenLimitDefault)
 		if err != nil {
 			return nil, err
 		}
@@ -207,17 +207,3 @@ func addGroup(d *model.Device, b *vrfBGP, s *model.Session) error {
 	return nil
 }
 
-// listenLimit is the VRF's dynamic-neighbor limit within NVUE's range;
-// NVUE's default is left unsaid.
-func listenLimit(in *model.Instance) (int, error) {
-	limit, err := in.ListenLimit()
-	switch {
-	case err != nil:
-		return 0, err
-	case limit > listenLimitMax:
-		return 0, fmt.Errorf("listen limit %d is above NVUE's %d", limit, listenLimitMax)
-	case limit == listenLimitDefault:
-		return 0, nil
-	}
-	return limit, nil
-}
