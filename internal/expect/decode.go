@@ -8,6 +8,8 @@ import (
 	"io"
 	"net/netip"
 	"regexp"
+
+	"underlay.dev/underlay/internal/model"
 )
 
 // Limits of a decoded expect.json. A ConfigMap holds at most 1 MiB; the
@@ -24,9 +26,6 @@ const (
 // it: at most 15 bytes, no "/" or whitespace. A VRF is a Linux interface
 // too.
 var neighborName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,14}$`)
-
-// groupName is a group's name as the intent allows it.
-var groupName = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,31}$`)
 
 // Decode reads expect.json strictly, for device (checked when not ""):
 // unknown fields, trailing data, `null`, `{}`, a missing list, a wrong
@@ -109,7 +108,7 @@ func (s Session) check(ungated bool) error {
 	case s.VRF != "" && !neighborName.MatchString(s.VRF):
 		return fmt.Errorf("neighbor %q: vrf %q is not a VRF name", s.Neighbor, s.VRF)
 	case s.Kind == KindGroup:
-		if !groupName.MatchString(s.Neighbor) {
+		if !model.PeerName.MatchString(s.Neighbor) {
 			return fmt.Errorf("neighbor %q is not a group name", s.Neighbor)
 		}
 	default:

@@ -3,6 +3,7 @@ package model
 import (
 	"fmt"
 	"net/netip"
+	"regexp"
 )
 
 // DefaultInstance is the name of the default routing instance (VRF), the
@@ -140,3 +141,13 @@ func (in *Instance) ListenLimitOn(platform string, max, def int) (int, error) {
 	}
 	return limit, nil
 }
+
+// MaxPeerName is the longest name an external neighbour or group may have:
+// FRR's peer-group and prefix-list names stay short in show output.
+const MaxPeerName = 32
+
+// PeerName is what an external neighbour or group may be called: it names
+// FRR peer groups and the UNDERLAY-IMPORT-/EXPORT- policies, so resolve
+// checks the intent with it and the agent's admissions and expect's
+// decoder the files they are given.
+var PeerName = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,31}$`)

@@ -33,8 +33,6 @@ func (o *outsider) name() string {
 	return o.grp.Name
 }
 
-const maxOutsideName = 32 // FRR's peer-group and prefix-list names stay short in show output
-
 // Limits FRR 8.4 accepts: `bgp listen limit (1-65535)`, `neighbor X
 // maximum-prefix (1-4294967295)`.
 const (
@@ -43,7 +41,6 @@ const (
 )
 
 var (
-	outsideName = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
 	// interfaceLike are Linux interface names a switch has besides its
 	// ports; FRR reads `neighbor <name>` as an interface when one exists.
 	interfaceLike = regexp.MustCompile(`^(lo|eth[0-9]+|bond[0-9]*|br[0-9]*|bridge|vlan[0-9]+|mgmt|peerlink)$`)
@@ -98,9 +95,9 @@ func (r *resolver) outsideName(names map[string]*field.Path, p, idx *field.Path,
 	switch {
 	case name == "":
 		r.errs = append(r.errs, field.Required(np, `name the neighbour, e.g. "fw1"`))
-	case len(name) > maxOutsideName || !outsideName.MatchString(name):
+	case !model.PeerName.MatchString(name):
 		r.errs = append(r.errs, field.Invalid(np, name, fmt.Sprintf(
-			"must be at most %d of a-z, 0-9 and '-', starting with a letter or digit, e.g. fw1", maxOutsideName)))
+			"must be at most %d of a-z, 0-9 and '-', starting with a letter or digit, e.g. fw1", model.MaxPeerName)))
 	case names[name] != nil:
 		r.errs = append(r.errs, field.Duplicate(idx.Child("name"), fmt.Sprintf("%s (first used at %s); peers and groups of a device need distinct names", name, names[name])))
 	case r.devs[name] != nil:
@@ -118,7 +115,7 @@ func (r *resolver) outsideName(names map[string]*field.Path, p, idx *field.Path,
 
 // looksLikePort: a port name of a platform a leaf may run, or a Linux
 // interface name (a host platform's rule takes nearly any word, so it is
-// not asked). Addresses cannot pass outsideName at all (no '.' or ':').
+// not asked). Addresses cannot pass model.PeerName at all (no '.' or ':').
 func looksLikePort(name string) bool {
 	for _, d := range platform.All() {
 		if d.MayTake(model.RoleLeaf) && d.Ports.Pattern.MatchString(name) {

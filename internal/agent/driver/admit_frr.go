@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 
+	"underlay.dev/underlay/internal/model"
 	"underlay.dev/underlay/internal/platform"
 )
 
@@ -164,7 +165,7 @@ var (
 	frrText = regexp.MustCompile(`^[A-Za-z0-9_.:/@+-]{1,80}$`)
 	// frrGroup is what the intent lets a group (an FRR peer group) be
 	// called.
-	frrGroup = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,31}$`)
+	frrGroup = model.PeerName
 	frrLevel = regexp.MustCompile(`^(emergencies|alerts|critical|errors|warnings|notifications|informational|debugging)$`)
 )
 

@@ -153,7 +153,7 @@ var nvueVRFBGP = shObj(map[string]*shape{
 
 var (
 	// nvueGroup is the intent's group name rule (resolve checks it).
-	nvueGroup  = shMatch(`^[a-z0-9][a-z0-9-]{0,31}$`)
+	nvueGroup  = model.PeerName.MatchString
 	nvueTimers = shObj(map[string]*shape{"keepalive": shNum(), "hold": shNum()})
 	// "off": an IPv6-only neighbor says so, or NVUE enables IPv4 on it.
 	nvuePeerFamilies = shEach("ipv4-unicast or ipv6-unicast", nvueFamily, shObj(map[string]*shape{

@@ -206,4 +206,3 @@ func addGroup(d *model.Device, b *vrfBGP, s *model.Session) error {
 	}
 	return nil
 }
-
