@@ -161,7 +161,7 @@ func (r *resolver) allocateLoopbacks(f model.Family) {
 		}
 		want = append(want, d)
 	}
-	if f == model.IPv4 && pool == nil {
+	if f == model.IPv4 && pool == nil && !r.pools.prefixBroken["loopbackIPv4"] {
 		for _, d := range r.order {
 			if _, has := chosen[d]; !has && !d.hasLo4 && !d.broken {
 				r.errs = append(r.errs, field.Required(d.path.Child("loopbacks"),

@@ -63,7 +63,8 @@ func (r *resolver) allocateLinks(f model.Family) {
 		if v := *get(l); v.IsValid() {
 			next[l.key] = v.String()
 		}
-		if f == model.IPv6 && !l.m.Unnumbered && !l.m.V4.IsValid() && !l.m.V6.IsValid() && r.pools.link4 == nil && r.pools.link6 == nil {
+		if f == model.IPv6 && !l.m.Unnumbered && !l.m.V4.IsValid() && !l.m.V6.IsValid() && r.pools.link4 == nil && r.pools.link6 == nil &&
+			!r.pools.prefixBroken["linkIPv4"] && !r.pools.prefixBroken["linkIPv6"] {
 			r.errs = append(r.errs, field.Required(l.path, fmt.Sprintf(
 				"numbered link %s has no address: set ipv4 on it, set spec.pools.linkIPv4, or make it unnumbered", l.in.Endpoints)))
 		}

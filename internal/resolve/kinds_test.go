@@ -58,10 +58,12 @@ func TestErrorKinds(t *testing.T) {
 		// A broken IPv4 pool also leaves every device without the value it
 		// was to hand out; IPv6 pools show the pool's own error alone.
 		{"IPv4 pool not a prefix", edits("loopbackIPv4: 10.255.0.0/24", "loopbackIPv4: 10.255.0/24"),
-			[]string{`fabric.yaml:7: spec.pools.loopbackIPv4: Invalid value: "10.255.0/24": not a prefix: want an IPv4 prefix like 10.0.0.0/16`,
-				`fabric.yaml:10: spec.devices[spine1].loopbacks: Required value: needs an IPv4 loopback (it is the BGP router ID): add one, or set spec.pools.loopbackIPv4`,
-				`fabric.yaml:11: spec.devices[leaf1].loopbacks: Required value: needs an IPv4 loopback (it is the BGP router ID): add one, or set spec.pools.loopbackIPv4`,
-				`fabric.yaml:12: spec.devices[leaf2].loopbacks: Required value: needs an IPv4 loopback (it is the BGP router ID): add one, or set spec.pools.loopbackIPv4`}},
+			// only the pool's error: the loopbacks it would have given are
+			// not reported missing as well ("set spec.pools.loopbackIPv4",
+			// which is set)
+			[]string{`fabric.yaml:7: spec.pools.loopbackIPv4: Invalid value: "10.255.0/24": not a prefix: want an IPv4 prefix like 10.0.0.0/16`}},
+		{"link pool not a prefix", edits("linkIPv4: 10.0.0.0/24", "linkIPv4: 10.0.0/24"),
+			[]string{`fabric.yaml:8: spec.pools.linkIPv4: Invalid value: "10.0.0/24": not a prefix: want an IPv4 prefix like 10.0.0.0/16`}},
 		{"IPv6 pool not a prefix", edits("linkIPv4: 10.0.0.0/24", "linkIPv4: 10.0.0.0/24\n    linkIPv6: fd00::/6x"),
 			[]string{`fabric.yaml:9: spec.pools.linkIPv6: Invalid value: "fd00::/6x": not a prefix: want an IPv6 prefix like fd00::/64`}},
 		{"pool of the wrong family", edits("loopbackIPv4: 10.255.0.0/24", "loopbackIPv4: 10.255.0.0/24\n    loopbackIPv6: 10.254.0.0/24"),

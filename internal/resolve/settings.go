@@ -30,6 +30,10 @@ type pools struct {
 	asnBroken    map[model.Role]bool // given but invalid: already reported
 	lo4, lo6     *ipam.PrefixPool
 	link4, link6 *ipam.PrefixPool
+	// prefixBroken marks a prefix pool given but invalid (by its intent
+	// key, e.g. "loopbackIPv4"): its error is reported, and what would have
+	// been allocated from it is not reported missing as well.
+	prefixBroken map[string]bool
 }
 
 var dnsLabel = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`)
@@ -92,10 +96,11 @@ func (r *resolver) parsePools() {
 		r.pools.asn[role] = &rng
 	}
 	r.checkASNPoolOverlap()
-	r.pools.lo4 = r.prefixPool(p.Child("loopbackIPv4"), in.LoopbackIPv4, true, 32)
-	r.pools.lo6 = r.prefixPool(p.Child("loopbackIPv6"), in.LoopbackIPv6, false, 128)
-	r.pools.link4 = r.prefixPool(p.Child("linkIPv4"), in.LinkIPv4, true, 31)
-	r.pools.link6 = r.prefixPool(p.Child("linkIPv6"), in.LinkIPv6, false, 127)
+	r.pools.prefixBroken = map[string]bool{}
+	r.pools.lo4 = r.prefixPool(p, "loopbackIPv4", in.LoopbackIPv4, true, 32)
+	r.pools.lo6 = r.prefixPool(p, "loopbackIPv6", in.LoopbackIPv6, false, 128)
+	r.pools.link4 = r.prefixPool(p, "linkIPv4", in.LinkIPv4, true, 31)
+	r.pools.link6 = r.prefixPool(p, "linkIPv6", in.LinkIPv6, false, 127)
 	if r.pools.lo4 != nil {
 		r.pools.lo4.Skip = 1 // never hand out the network address as a loopback
 	}
@@ -118,10 +123,12 @@ func (r *resolver) checkASNPoolOverlap() {
 	}
 }
 
-func (r *resolver) prefixPool(p *field.Path, s string, v4 bool, bits int) *ipam.PrefixPool {
+func (r *resolver) prefixPool(pools *field.Path, key, s string, v4 bool, bits int) *ipam.PrefixPool {
 	if s == "" {
 		return nil
 	}
+	p := pools.Child(key)
+	r.pools.prefixBroken[key] = true // until it parses
 	pfx, err := netip.ParsePrefix(s)
 	family := map[bool]string{true: "IPv4", false: "IPv6"}[v4]
 	switch {
@@ -135,6 +142,7 @@ func (r *resolver) prefixPool(p *field.Path, s string, v4 bool, bits int) *ipam.
 	case pfx.Bits() > bits:
 		r.errs = append(r.errs, field.Invalid(p, s, fmt.Sprintf("too small: must hold at least one /%d", bits)))
 	default:
+		r.pools.prefixBroken[key] = false
 		return &ipam.PrefixPool{Prefix: pfx, Bits: bits}
 	}
 	return nil
