@@ -12,6 +12,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"underlay.dev/underlay/api/v1alpha1"
+	"underlay.dev/underlay/internal/bundle"
 	"underlay.dev/underlay/internal/model"
 	"underlay.dev/underlay/internal/platform"
 )
@@ -33,10 +34,10 @@ func AgentName(device string) string { return "underlay-agent-" + device }
 // descriptor says its driver needs from the host (daemonSet).
 func agentObjects(f *model.Fabric, d *model.Device) ([]any, error) {
 	name := AgentName(d.Name)
-	labels := map[string]string{LabelFabric: f.Name, LabelDevice: d.Name, "app.kubernetes.io/name": "underlay-agent"}
+	labels := map[string]string{bundle.LabelFabric: f.Name, bundle.LabelDevice: d.Name, "app.kubernetes.io/name": "underlay-agent"}
 	om := func(kind string) metav1.ObjectMeta { return metav1.ObjectMeta{Name: name, Labels: labels} }
 	role := &rbacv1.Role{TypeMeta: tm("rbac.authorization.k8s.io/v1", "Role"), ObjectMeta: om("Role"), Rules: []rbacv1.PolicyRule{
-		{APIGroups: []string{""}, Resources: []string{"configmaps"}, ResourceNames: []string{ConfigMapName(d.Name)}, Verbs: []string{"get", "list", "watch"}},
+		{APIGroups: []string{""}, Resources: []string{"configmaps"}, ResourceNames: []string{bundle.ConfigMapName(d.Name)}, Verbs: []string{"get", "list", "watch"}},
 		{APIGroups: []string{v1alpha1.Group}, Resources: []string{"networkdevices"}, ResourceNames: []string{d.Name}, Verbs: []string{"get", "list", "watch"}},
 		{APIGroups: []string{v1alpha1.Group}, Resources: []string{"networkdevices/status"}, ResourceNames: []string{d.Name}, Verbs: []string{"get", "update", "patch"}},
 		{APIGroups: []string{"events.k8s.io"}, Resources: []string{"events"}, Verbs: []string{"create", "patch"}},
@@ -45,7 +46,7 @@ func agentObjects(f *model.Fabric, d *model.Device) ([]any, error) {
 		RoleRef:  rbacv1.RoleRef{APIGroup: "rbac.authorization.k8s.io", Kind: "Role", Name: name},
 		Subjects: []rbacv1.Subject{{Kind: "ServiceAccount", Name: name}}}
 	nd := &v1alpha1.NetworkDevice{TypeMeta: tm(v1alpha1.GroupVersion.String(), "NetworkDevice"),
-		ObjectMeta: metav1.ObjectMeta{Name: d.Name, Labels: map[string]string{LabelFabric: f.Name, LabelDevice: d.Name}},
+		ObjectMeta: metav1.ObjectMeta{Name: d.Name, Labels: map[string]string{bundle.LabelFabric: f.Name, bundle.LabelDevice: d.Name}},
 		Spec:       v1alpha1.NetworkDeviceSpec{Fabric: f.Name, Platform: string(d.Platform)}}
 	ds, err := daemonSet(f, d, name, labels)
 	if err != nil {
@@ -80,10 +81,10 @@ func daemonSet(f *model.Fabric, d *model.Device, name string, labels map[string]
 		LivenessProbe:   &corev1.Probe{ProbeHandler: corev1.ProbeHandler{HTTPGet: &corev1.HTTPGetAction{Path: "/healthz", Port: portName("healthz")}}},
 		SecurityContext: &corev1.SecurityContext{Privileged: &privileged}, VolumeMounts: mounts}
 	return &appsv1.DaemonSet{TypeMeta: tm("apps/v1", "DaemonSet"), ObjectMeta: metav1.ObjectMeta{Name: name, Labels: labels},
-		Spec: appsv1.DaemonSetSpec{Selector: &metav1.LabelSelector{MatchLabels: map[string]string{LabelDevice: d.Name, "app.kubernetes.io/name": "underlay-agent"}},
+		Spec: appsv1.DaemonSetSpec{Selector: &metav1.LabelSelector{MatchLabels: map[string]string{bundle.LabelDevice: d.Name, "app.kubernetes.io/name": "underlay-agent"}},
 			Template: corev1.PodTemplateSpec{ObjectMeta: metav1.ObjectMeta{Labels: labels}, Spec: corev1.PodSpec{
 				ServiceAccountName: name, HostNetwork: true, HostPID: desc.Agent.HostPID, DNSPolicy: corev1.DNSClusterFirstWithHostNet,
-				NodeSelector: map[string]string{LabelDevice: d.Name},
+				NodeSelector: map[string]string{bundle.LabelDevice: d.Name},
 				Tolerations:  []corev1.Toleration{{Operator: corev1.TolerationOpExists}},
 				Containers:   []corev1.Container{c}, Volumes: vols}}}}, nil
 }

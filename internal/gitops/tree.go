@@ -20,16 +20,6 @@ import (
 	"underlay.dev/underlay/internal/render"
 )
 
-// The ConfigMap contract (name, labels, content-hash annotation, revision)
-// is package bundle's. These names, ShortHash, ContentHash and
-// ConfigMapName forward to it for the callers that still spell them
-// gitops.X (internal/lab, agent.go); new code reads bundle.
-const (
-	LabelFabric    = bundle.LabelFabric
-	LabelDevice    = bundle.LabelDevice
-	AnnotationHash = bundle.AnnotationHash
-)
-
 const (
 	// KustomizationFile is the kustomization of the root and of every
 	// directory in the tree.
@@ -141,12 +131,6 @@ func contentHash(files []render.File) string {
 	return bundle.ContentHash(m)
 }
 
-// ShortHash abbreviates a content hash for people (bundle.ShortHash).
-func ShortHash(rev string) string { return bundle.ShortHash(rev) }
-
-// ContentHash is a device's revision (bundle.ContentHash).
-func ContentHash(files map[string][]byte) string { return bundle.ContentHash(files) }
-
 // Files returns every file of the tree by slash-separated relative path.
 func (t *Tree) Files() (map[string][]byte, error) {
 	out := make(map[string][]byte, len(t.Devices)*4+1)
@@ -203,9 +187,6 @@ type generatorOptions struct {
 	Labels                map[string]string `json:"labels"`
 	Annotations           map[string]string `json:"annotations"`
 }
-
-// ConfigMapName is the name of a device's ConfigMap (bundle.ConfigMapName).
-func ConfigMapName(device string) string { return bundle.ConfigMapName(device) }
 
 func (t *Tree) deviceKustomization(d Device) ([]byte, error) {
 	g := generator{Name: bundle.ConfigMapName(d.Name), Options: generatorOptions{

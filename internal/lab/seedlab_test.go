@@ -15,7 +15,7 @@ import (
 
 	"underlay.dev/underlay/api/v1alpha1"
 	"underlay.dev/underlay/internal/agent/store"
-	"underlay.dev/underlay/internal/gitops"
+	"underlay.dev/underlay/internal/bundle"
 	"underlay.dev/underlay/internal/lab"
 	"underlay.dev/underlay/internal/model"
 )
@@ -200,7 +200,7 @@ func brokenConfig(ctx context.Context, t *testing.T, l *lab.Lab, f *model.Fabric
 		t.Fatal(err)
 	}
 	var cm corev1.ConfigMap
-	key := client.ObjectKey{Namespace: f.Namespace, Name: gitops.ConfigMapName("leaf1")}
+	key := client.ObjectKey{Namespace: f.Namespace, Name: bundle.ConfigMapName("leaf1")}
 	if err := c.Get(ctx, key, &cm); err != nil {
 		t.Fatal(err)
 	}
@@ -213,7 +213,7 @@ func brokenConfig(ctx context.Context, t *testing.T, l *lab.Lab, f *model.Fabric
 	for k, v := range cm.Data {
 		files[k] = []byte(v)
 	}
-	cm.Annotations[gitops.AnnotationHash] = gitops.ContentHash(files)
+	cm.Annotations[bundle.AnnotationHash] = bundle.ContentHash(files)
 	if err := c.Update(ctx, &cm); err != nil {
 		t.Fatal(err)
 	}

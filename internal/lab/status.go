@@ -16,7 +16,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"underlay.dev/underlay/api/v1alpha1"
-	"underlay.dev/underlay/internal/gitops"
+	"underlay.dev/underlay/internal/bundle"
 	"underlay.dev/underlay/internal/model"
 )
 
@@ -74,7 +74,7 @@ func (l *Lab) Status(ctx context.Context, w io.Writer) error {
 			status = "reading its NetworkDevice: " + err.Error()
 		} else if err == nil {
 			status = condition(nd.Status)
-			if rev := gitops.ShortHash(nd.Status.AppliedRevision); rev != "" {
+			if rev := bundle.ShortHash(nd.Status.AppliedRevision); rev != "" {
 				applied = rev
 			}
 		}

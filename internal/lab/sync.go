@@ -17,6 +17,7 @@ import (
 
 	"underlay.dev/underlay/api/v1alpha1"
 	"underlay.dev/underlay/internal/agent/kube"
+	"underlay.dev/underlay/internal/bundle"
 	"underlay.dev/underlay/internal/gitops"
 	"underlay.dev/underlay/internal/model"
 	"underlay.dev/underlay/internal/render/renderers"
@@ -194,7 +195,7 @@ func applyProgress(ctx context.Context, c client.Client, st *State) applyState {
 	}
 	var p applyState
 	for _, d := range st.Devices {
-		rev, ok := want[gitops.ConfigMapName(d.Name)]
+		rev, ok := want[bundle.ConfigMapName(d.Name)]
 		s, reported := status[d.Name]
 		switch {
 		case !ok:
@@ -203,10 +204,10 @@ func applyProgress(ctx context.Context, c client.Client, st *State) applyState {
 		case s.DesiredRevision == rev && s.LastError != "":
 			p.failed = append(p.failed, d.Name+": "+s.LastError)
 		case !reported:
-			p.pending = append(p.pending, fmt.Sprintf("%s (wants %s; no status yet)", d.Name, gitops.ShortHash(rev)))
+			p.pending = append(p.pending, fmt.Sprintf("%s (wants %s; no status yet)", d.Name, bundle.ShortHash(rev)))
 		default:
 			p.pending = append(p.pending, fmt.Sprintf("%s (wants %s; applied %q, desired %q, %s)", d.Name,
-				gitops.ShortHash(rev), gitops.ShortHash(s.AppliedRevision), gitops.ShortHash(s.DesiredRevision), condition(s)))
+				bundle.ShortHash(rev), bundle.ShortHash(s.AppliedRevision), bundle.ShortHash(s.DesiredRevision), condition(s)))
 		}
 	}
 	sort.Strings(p.pending)
