@@ -82,12 +82,12 @@ func (o *outsider) asn() model.ASN {
 // Instance.ListenLimit) on the intent's line: the group that sets a limit
 // its device's other groups would share.
 func (r *resolver) checkListenLimit(d *device) {
-	if _, err := d.m.Default().ListenLimit(); err == nil {
+	_, err := d.m.Default().ListenLimit()
+	if err == nil {
 		return
 	}
 	for _, o := range d.outside {
 		if o.grp != nil && o.grp.ListenLimit > 0 {
-			_, err := d.m.Default().ListenLimit()
 			r.errs = append(r.errs, field.Invalid(o.path.Child("listenLimit"), o.grp.ListenLimit, err.Error()))
 			return
 		}

@@ -1,7 +1,6 @@
 package verify
 
 import (
-	"fmt"
 	"net/netip"
 	"sort"
 	"strconv"
@@ -52,8 +51,7 @@ func (t *policyTable) add(p *model.Policy) {
 	var b strings.Builder
 	for _, r := range p.Rules {
 		b.WriteString(r.Prefix.String())
-		fmt.Fprintf(&b, " ge %d le %d", r.Ge, r.Le)
-		b.WriteByte(',')
+		b.WriteString(" ge " + strconv.Itoa(r.Ge) + " le " + strconv.Itoa(r.Le) + ",")
 	}
 	key := b.String()
 	if id, ok := t.byKey[key]; ok {
