@@ -3,7 +3,6 @@ package cli
 import (
 	"bytes"
 	"errors"
-	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,6 +14,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"underlay.dev/underlay/internal/gen"
+	"underlay.dev/underlay/internal/testutil/fstree"
 )
 
 // closIntent is a small generated intent whose values come from pools, so
@@ -26,25 +26,6 @@ func closIntent(t *testing.T, leaves int) string {
 		t.Fatal(err)
 	}
 	return b.String()
-}
-
-// snapshot reads every file under dir, hidden ones (leftover temporary
-// files) included.
-func snapshot(t *testing.T, dir string) map[string]string {
-	t.Helper()
-	out := map[string]string{}
-	err := filepath.WalkDir(dir, func(p string, e fs.DirEntry, err error) error {
-		if err != nil || e.IsDir() {
-			return err
-		}
-		b, err := os.ReadFile(p)
-		out[strings.TrimPrefix(p, dir)] = string(b)
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
 }
 
 // The transaction itself (the lock's rename failing last) is tested in
@@ -106,7 +87,7 @@ func TestRenderReadOnly(t *testing.T) {
 				}
 				out = moved
 			}
-			before := snapshot(t, root)
+			before := fstree.Snapshot(t, root)
 			cmd := exec.Command(os.Args[0], "-test.run=^TestRenderReadOnly$")
 			cmd.Env = append(os.Environ(), "UNDERLAY_TEST_RO_DIR="+tt.ro(dir, out),
 				"UNDERLAY_TEST_RO_ARGS="+strings.Join([]string{"render", intent, "-o", out}, "\t"))
@@ -118,7 +99,7 @@ func TestRenderReadOnly(t *testing.T) {
 			if !errors.As(err, &ee) || ee.ExitCode() != ExitFailed || !strings.Contains(stderr.String(), tt.want(dir, out)) {
 				t.Errorf("render: %v, want exit 1 with …%s…; stderr:\n%s", err, tt.want(dir, out), stderr.String())
 			}
-			if diff := cmp.Diff(before, snapshot(t, root)); diff != "" {
+			if diff := cmp.Diff(before, fstree.Snapshot(t, root)); diff != "" {
 				t.Errorf("a failed render changed files (-before +after):\n%.2000s", diff)
 			}
 		})

@@ -18,6 +18,7 @@ import (
 	"underlay.dev/underlay/internal/gen"
 	"underlay.dev/underlay/internal/intent"
 	"underlay.dev/underlay/internal/load"
+	"underlay.dev/underlay/internal/testutil/fstree"
 )
 
 // rendered is the tree and lock of a generated fabric with leaves leaves,
@@ -47,25 +48,6 @@ func rendered(t *testing.T, leaves int) (map[string][]byte, []byte) {
 	return files, lock
 }
 
-// snapshot reads every file under dir, hidden ones (leftover temporary
-// files) included.
-func snapshot(t *testing.T, dir string) map[string]string {
-	t.Helper()
-	out := map[string]string{}
-	err := filepath.WalkDir(dir, func(p string, e fs.DirEntry, err error) error {
-		if err != nil || e.IsDir() {
-			return err
-		}
-		b, err := os.ReadFile(p)
-		out[strings.TrimPrefix(p, dir)] = string(b)
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
-
 func TestWrite(t *testing.T) {
 	dir := t.TempDir()
 	out, lockPath := filepath.Join(dir, "out"), filepath.Join(dir, "fabric.lock.yaml")
@@ -78,7 +60,7 @@ func TestWrite(t *testing.T) {
 		for p, b := range files {
 			want["/out/"+p] = string(b)
 		}
-		if diff := cmp.Diff(want, snapshot(t, dir)); diff != "" {
+		if diff := cmp.Diff(want, fstree.Snapshot(t, dir)); diff != "" {
 			t.Fatalf("%d leaves: on disk (-want +got):\n%.2000s", leaves, diff)
 		}
 	}
@@ -107,7 +89,7 @@ func TestWriteLockFailureRestoresTree(t *testing.T) {
 			os.RemoveAll(out)
 			out = filepath.Join(dir, "new", "parent", "out")
 		}
-		before := snapshot(t, dir)
+		before := fstree.Snapshot(t, dir)
 		cmd := exec.Command(os.Args[0], "-test.run=^TestWriteLockFailureRestoresTree$")
 		cmd.Env = append(os.Environ(), "UNDERLAY_TEST_BUSY_LOCK="+lockPath, "UNDERLAY_TEST_OUT="+out)
 		cmd.SysProcAttr = &syscall.SysProcAttr{Unshareflags: syscall.CLONE_NEWNS} // Go makes / private in it
@@ -119,7 +101,7 @@ func TestWriteLockFailureRestoresTree(t *testing.T) {
 			!strings.Contains(string(msg), ": device or resource busy (the old tree is back in "+out) {
 			t.Errorf("fresh=%v: Write said %q", fresh, msg)
 		}
-		if diff := cmp.Diff(before, snapshot(t, dir)); diff != "" {
+		if diff := cmp.Diff(before, fstree.Snapshot(t, dir)); diff != "" {
 			t.Errorf("fresh=%v: a failed render changed files (-before +after):\n%.2000s", fresh, diff)
 		}
 		if _, err := os.Stat(filepath.Join(dir, "new")); fresh && !errors.Is(err, fs.ErrNotExist) {
