@@ -22,7 +22,7 @@ import (
 // 32 KiB message limit the status write failed and status went stale),
 // each bounded and saying how much was left out.
 func TestHugeErrorIsBounded(t *testing.T) {
-	env, c := startAPI(t)
+	cfg, c := startAPI(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	if err := c.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "dc1"}}); err != nil {
@@ -36,7 +36,7 @@ func TestHugeErrorIsBounded(t *testing.T) {
 	eng := &agent.Engine{Driver: dev, Prober: dev, Store: st, HealthTimeout: 500 * time.Millisecond, PollInterval: 20 * time.Millisecond}
 	done := make(chan error, 1)
 	go func() {
-		done <- Run(ctx, Config{Rest: env.Config, Device: "leaf1", Namespace: "dc1", Platform: "cumulus",
+		done <- Run(ctx, Config{Rest: cfg, Device: "leaf1", Namespace: "dc1", Platform: "cumulus",
 			Engine: eng, MetricsAddr: "0", HealthAddr: "0"})
 	}()
 	huge := agenttest.Files("syntax error " + strings.Repeat("x", 100<<10))

@@ -110,8 +110,8 @@ func TestWatchableBoundsSilentServersNotWatches(t *testing.T) {
 		}
 	}
 
-	env, admin := startAPI(t)
-	cs, err := kubernetes.NewForConfig(Watchable(env.Config, time.Second))
+	cfg, admin := startAPI(t)
+	cs, err := kubernetes.NewForConfig(Watchable(cfg, time.Second))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,8 +2,6 @@ package kube
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -12,8 +10,8 @@ import (
 	eventsv1 "k8s.io/api/events/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/rest"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/controller-runtime/pkg/envtest"
 	ctrllog "sigs.k8s.io/controller-runtime/pkg/log"
 
 	"underlay.dev/underlay/api/v1alpha1"
@@ -21,31 +19,16 @@ import (
 	"underlay.dev/underlay/internal/agent/agenttest"
 	"underlay.dev/underlay/internal/agent/store"
 	"underlay.dev/underlay/internal/bundle"
+	"underlay.dev/underlay/internal/testutil/apiserver"
 )
 
 func init() { ctrllog.SetLogger(logr.Discard()) }
 
-// startAPI starts a real etcd and kube-apiserver (hack/k8s-bins.sh builds
-// them; KUBEBUILDER_ASSETS points at them).
-func startAPI(t testing.TB) (*envtest.Environment, client.Client) {
+// startAPI starts a real etcd and kube-apiserver with the NetworkDevice
+// CRD (testutil/apiserver) and a client of the agent's scheme.
+func startAPI(t testing.TB) (*rest.Config, client.Client) {
 	t.Helper()
-	assets := os.Getenv("KUBEBUILDER_ASSETS")
-	if assets == "" {
-		if os.Getenv("UNDERLAY_REQUIRE_CHECKERS") == "1" {
-			t.Fatal("KUBEBUILDER_ASSETS is not set: run hack/k8s-bins.sh")
-		}
-		t.Skip("KUBEBUILDER_ASSETS is not set: run hack/k8s-bins.sh")
-	}
-	env := &envtest.Environment{
-		BinaryAssetsDirectory: assets,
-		CRDDirectoryPaths:     []string{filepath.Join("..", "..", "..", "deploy", "agent", "crd")},
-		ErrorIfCRDPathMissing: true,
-	}
-	cfg, err := env.Start()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { env.Stop() })
+	cfg := apiserver.Start(t)
 	scheme, err := Scheme()
 	if err != nil {
 		t.Fatal(err)
@@ -54,7 +37,7 @@ func startAPI(t testing.TB) (*envtest.Environment, client.Client) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return env, c
+	return cfg, c
 }
 
 func configMap(ns, device, rev string, files store.Files) *corev1.ConfigMap {
@@ -68,7 +51,7 @@ func configMap(ns, device, rev string, files store.Files) *corev1.ConfigMap {
 }
 
 func TestAgentAgainstRealAPIServer(t *testing.T) {
-	env, c := startAPI(t)
+	cfg, c := startAPI(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	if err := c.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "dc1"}}); err != nil {
@@ -82,7 +65,7 @@ func TestAgentAgainstRealAPIServer(t *testing.T) {
 	eng := &agent.Engine{Driver: dev, Prober: dev, Store: st, HealthTimeout: 500 * time.Millisecond, PollInterval: 20 * time.Millisecond}
 	done := make(chan error, 1)
 	go func() {
-		done <- Run(ctx, Config{Rest: env.Config, Device: "leaf1", Namespace: "dc1", Fabric: "dc1", Platform: "cumulus",
+		done <- Run(ctx, Config{Rest: cfg, Device: "leaf1", Namespace: "dc1", Fabric: "dc1", Platform: "cumulus",
 			Engine: eng, MetricsAddr: "0", HealthAddr: "0"})
 	}()
 

@@ -71,16 +71,16 @@ func (p *proxy) down() {
 // device keeps its configuration; when it can again, the agent catches up
 // with the newest revision and reports it.
 func TestAPIServerOutage(t *testing.T) {
-	env, admin := startAPI(t)
+	direct, admin := startAPI(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	if err := admin.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "dc1"}}); err != nil {
 		t.Fatal(err)
 	}
-	u, _ := url.Parse(env.Config.Host)
+	u, _ := url.Parse(direct.Host)
 	p := &proxy{addr: "127.0.0.1:0", target: u.Host}
 	p.up(t)
-	cfg := rest.CopyConfig(env.Config)
+	cfg := rest.CopyConfig(direct)
 	cfg.Host = "https://" + p.addr
 	dev := &agenttest.Device{}
 	st, _ := store.Open(t.TempDir())

@@ -48,7 +48,7 @@ func applyFile(t *testing.T, c client.Client, ns, path string) {
 // the seed lab's leaf1 and runs the agent as its ServiceAccount: it can
 // watch its own ConfigMap and write its own status, and nothing else.
 func TestRenderedRBACConfinesTheAgent(t *testing.T) {
-	env, admin := startAPI(t)
+	cfg, admin := startAPI(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	if err := admin.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "dc1"}}); err != nil {
@@ -61,7 +61,7 @@ func TestRenderedRBACConfinesTheAgent(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	as := rest.CopyConfig(env.Config)
+	as := rest.CopyConfig(cfg)
 	as.Impersonate = rest.ImpersonationConfig{UserName: "system:serviceaccount:dc1:underlay-agent-leaf1"}
 	scheme, _ := Scheme()
 	sa, err := client.New(as, client.Options{Scheme: scheme})

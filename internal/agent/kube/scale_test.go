@@ -27,10 +27,10 @@ import (
 // until every NetworkDevice status acknowledges the new revision.
 func BenchmarkThousandAgents(b *testing.B) {
 	const n = 1000
-	env, c := startAPI(b)
+	cfg, c := startAPI(b)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	cs := kubernetes.NewForConfigOrDie(env.Config)
+	cs := kubernetes.NewForConfigOrDie(cfg)
 	if err := c.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "dc1"}}); err != nil {
 		b.Fatal(err)
 	}
