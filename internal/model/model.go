@@ -244,9 +244,6 @@ func Families(ps []netip.Prefix) []Family {
 
 // Device helpers used by several renderers.
 
-// LoopbacksOf returns the device's loopbacks of family f.
-func (d *Device) LoopbacksOf(f Family) []netip.Prefix { return OfFamily(d.Loopbacks, f) }
-
 // OriginatedOf returns the prefixes of family f the device announces.
 func (d *Device) OriginatedOf(f Family) []netip.Prefix { return OfFamily(d.Originated(), f) }
 
@@ -290,26 +287,11 @@ func OfFamily(ps []netip.Prefix, f Family) []netip.Prefix {
 // Default returns the default routing instance.
 func (d *Device) Default() *Instance { return d.Instances[0] }
 
-// Port returns the named port or nil.
-func (d *Device) Port(name string) *Port {
-	for _, p := range d.Ports {
-		if p.Name == name {
-			return p
-		}
-	}
-	return nil
-}
-
-// FabricFamilies returns the families any session of the device carries.
-func (d *Device) FabricFamilies() []Family { return sessionFamilies(d.Sessions()) }
-
 // Families returns the families any session of the instance carries, IPv4
 // first: the address families its BGP speaker runs.
-func (in *Instance) Families() []Family { return sessionFamilies(in.Sessions) }
-
-func sessionFamilies(ss []*Session) []Family {
+func (in *Instance) Families() []Family {
 	var v4, v6 bool
-	for _, s := range ss {
+	for _, s := range in.Sessions {
 		v4 = v4 || s.Carries(IPv4)
 		v6 = v6 || s.Carries(IPv6)
 	}
