@@ -7,26 +7,21 @@ import (
 	"testing"
 
 	"underlay.dev/underlay/internal/checker"
-	"underlay.dev/underlay/internal/intent"
 	"underlay.dev/underlay/internal/model"
-	"underlay.dev/underlay/internal/resolve"
+	"underlay.dev/underlay/internal/render/frr/frrtest"
 	"underlay.dev/underlay/internal/testutil/golden"
 )
 
-// baremetal resolves testdata/baremetal.yaml (issue #11's example: server
-// networks in vrf default, two tenant VRFs carried as EVPN type-5 routes)
-// without a lock, as `underlay validate` would the first time.
+// baremetal is frrtest.Baremetal: issue #11's example, with server
+// networks in vrf default and two tenant VRFs carried as EVPN type-5
+// routes.
 func baremetal(t *testing.T) *model.Fabric {
 	t.Helper()
-	doc, err := intent.Load("testdata/baremetal.yaml")
+	f, err := frrtest.Baremetal()
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, errs := resolve.Resolve(doc.Fabric, nil)
-	if len(errs) > 0 {
-		t.Fatal(doc.Locate(errs))
-	}
-	return res.Fabric
+	return f
 }
 
 // TestGoldenBaremetal renders every device of the bare-metal fabric whose
