@@ -3,6 +3,7 @@ package sonic
 import (
 	"context"
 	"encoding/json"
+	"os"
 	"strings"
 	"testing"
 
@@ -115,4 +116,64 @@ func TestBaremetalLeafRows(t *testing.T) {
 			t.Errorf("%s: rendered, want none (a PortChannel member, a tenant network, a bridge port)", absent)
 		}
 	}
+}
+
+// TestTrunkAndMTU: a trunk port (native VLAN untagged, others tagged) and
+// a bond with an MTU, which its members take too (SONiC refuses a member
+// whose MTU differs from its PortChannel's); YANG-valid.
+func TestTrunkAndMTU(t *testing.T) {
+	b, err := os.ReadFile("testdata/baremetal.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.NewReplacer(
+		"{name: bm6, leaf: leaf4, ports: [Ethernet0, Ethernet4], untagged: tenant-a}",
+		"{name: bm6, leaf: leaf4, ports: [Ethernet0, Ethernet4], mtu: 9000, lacpBypass: false, untagged: tenant-a, tagged: [tenant-b]}",
+		"{name: bm7, leaf: leaf4, ports: [Ethernet8], untagged: provisioning}",
+		"{name: bm7, leaf: leaf4, ports: [Ethernet8], tagged: [tenant-a, tenant-b]}").Replace(string(b))
+	doc, err := intent.Parse("fabric.yaml", []byte(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, errs := resolve.Resolve(doc.Fabric, nil)
+	if len(errs) > 0 {
+		t.Fatal(doc.Locate(errs))
+	}
+	out, err := ConfigDB(device(t, res.Fabric, "leaf4"), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var db map[string]map[string]map[string]any
+	if err := json.Unmarshal(out, &db); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{
+		"VLAN_MEMBER|Vlan103|PortChannel0": `{"tagging_mode":"untagged"}`,
+		"VLAN_MEMBER|Vlan104|PortChannel0": `{"tagging_mode":"tagged"}`,
+		"VLAN_MEMBER|Vlan103|Ethernet8":    `{"tagging_mode":"tagged"}`,
+		"VLAN_MEMBER|Vlan104|Ethernet8":    `{"tagging_mode":"tagged"}`,
+		"PORTCHANNEL|PortChannel0":         `{"admin_status":"up","lacp_key":"auto","min_links":"1","mtu":"9000"}`,
+	}
+	for path, js := range want {
+		parts := strings.SplitN(path, "|", 2)
+		if got, _ := json.Marshal(db[parts[0]][parts[1]]); string(got) != js {
+			t.Errorf("%s: %s, want %s", path, got, js)
+		}
+	}
+	for _, port := range []string{"Ethernet0", "Ethernet4"} {
+		if db["PORT"][port]["mtu"] != "9000" {
+			t.Errorf("member %s: mtu %v, want the PortChannel's 9000", port, db["PORT"][port]["mtu"])
+		}
+	}
+	if _, ok := db["VLAN_MEMBER"]["Vlan102|Ethernet8"]; ok {
+		t.Error("bm7 left provisioning: Vlan102|Ethernet8 should be gone")
+	}
+	if testing.Short() {
+		return
+	}
+	schema, err := sonicyang.Shared()
+	if err == nil {
+		err = schema.Check(context.Background(), out)
+	}
+	golden.Checked(t, "trunk/leaf4/config_db.json", err)
 }
