@@ -92,3 +92,23 @@ func TestSONiCAppliesServerLeaf(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestSONiCRelayAgentChangeReloads: the dhcp_relay container picks SONiC's
+// DHCPv4 relay agent (has_sonic_dhcpv4_relay) only when it starts, so
+// turning it on is a config reload; the same file again is a patch.
+func TestSONiCRelayAgentChangeReloads(t *testing.T) {
+	desired := renderedLeaf4(t)
+	without := strings.Replace(string(desired), `"has_sonic_dhcpv4_relay": "True",`, "", 1)
+	if without == string(desired) {
+		t.Fatal("leaf4 is expected to relay")
+	}
+	cli := &sonicCLI{t: t, running: []byte(without)}
+	dir := t.TempDir()
+	d := &SONiC{Run: cli.Run, ConfigPath: filepath.Join(dir, "config_db.json"), WorkDir: dir}
+	if err := d.Apply(context.Background(), store.Files{"config_db.json": desired}); err != nil {
+		t.Fatal(err)
+	}
+	if len(cli.commands) != 2 || !strings.HasPrefix(cli.commands[1], "config reload -y") {
+		t.Errorf("commands %q: want show, then config reload", cli.commands)
+	}
+}
