@@ -63,3 +63,32 @@ func TestUnknownKindRefused(t *testing.T) {
 		t.Errorf("got %v", err)
 	}
 }
+
+// TestServersVariantsGolden: the bare-metal example with spine1 and leaf1
+// on NVUE and a tagged-only server on leaf3: an EVPN spine (l2vpn-evpn on
+// its sessions, no VTEP), a bond with an MTU and the leaf holding the
+// DHCP server's network, and a trunk without a native VLAN (untagged
+// none).
+func TestServersVariantsGolden(t *testing.T) {
+	src, err := os.ReadFile("testdata/baremetal.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := strings.NewReplacer(
+		"{name: spine1, role: spine, platform: cumulus}", "{name: spine1, role: spine, platform: nvue}",
+		"{name: leaf1, role: leaf, platform: cumulus}", "{name: leaf1, role: leaf, platform: nvue}",
+		"  checks:", "  - {name: bm8, leaf: leaf3, ports: [swp7], tagged: [tenant-a, tenant-b]}\n  checks:",
+	).Replace(string(src))
+	f := fabrics.Parse(t, "variants.yaml", []byte(s))
+	for _, name := range []string{"spine1", "leaf1", "leaf3"} {
+		d := device(t, f, name)
+		doc, err := Document(f, d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := nvuedoc.Validate(doc); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+		golden.Assert(t, "TestServersVariantsGolden/"+name+".yaml", doc)
+	}
+}
