@@ -159,8 +159,8 @@ func (v *validator) evpn(path string, root map[string]any) {
 	}
 	v.evpnOn = e["enable"] == "on"
 	x := obj(root, "nve", "vxlan")
-	if x == nil {
-		return
+	if _, ok := x["source"]; !ok {
+		return // no tunnel (an empty vxlan object configures nothing)
 	}
 	a, err := netip.ParseAddr(fmt.Sprint(obj(x, "source")["address"]))
 	if err != nil || !a.Is4() {
