@@ -38,6 +38,8 @@ func TestValidateRejectsServers(t *testing.T) {
 		"gateway address":      {"address: 10.255.0.3\n          interface", "address: 10.255.0.9\n          interface", "address: 10.255.0.9 is not an address of lo"},
 		"relay vrf":            {"      dhcp-relay:\n        default:", "      dhcp-relay:\n        tenant-c:", "dhcp-relay.tenant-c: vrf tenant-c does not exist"},
 		"evpn neighbor":        {"              l2vpn-evpn:\n                enable: \"on\"\n            enable", "              l2vpn-evpn:\n                enable: \"off\"\n            enable", "neighbor.swp49.address-family.l2vpn-evpn: the vrf does not enable l2vpn-evpn"},
+		"vlan on a port":       {"        type: swp\n      swp49:", "        type: swp\n        vlan: 100\n      swp49:", "swp3.vlan: only an SVI has a VLAN here"},
+		"bond on a port":       {"      swp1:\n        type: swp", "      swp1:\n        bond:\n          mode: lacp\n        type: swp", "swp1.bond: a swp interface has no bond settings"},
 		"export without VNI":   {"      tenant-a:\n        evpn:\n          enable: \"on\"\n          vni:\n            \"10000\": {}\n", "      tenant-a:\n", "to-evpn: vrf tenant-a has no L3VNI"},
 	} {
 		t.Run(name, func(t *testing.T) {

@@ -173,6 +173,12 @@ func (v *validator) iface(path, name string, raw any) {
 	if typ != "swp" && typ != "bond" && obj(m, "bridge") != nil {
 		v.fail("%s.bridge: a %s interface is not a bridge port", path, typ)
 	}
+	if _, ok := m["vlan"]; ok && typ != "svi" {
+		v.fail("%s.vlan: only an SVI has a VLAN here, not a %s interface", path, typ)
+	}
+	if _, ok := m["bond"]; ok && typ != "bond" {
+		v.fail("%s.bond: a %s interface has no bond settings", path, typ)
+	}
 	v.bridgePort(path+".bridge.domain", obj(m, "bridge", "domain"))
 }
 
