@@ -102,7 +102,7 @@ func (r *resolver) checkReservedVLAN(n *network) {
 	for _, d := range n.leaves {
 		if rng := serversOf(d).Reserved(n.in.VLAN); rng != nil {
 			r.errs = append(r.errs, field.Invalid(n.path.Child("vlan"), n.in.VLAN, fmt.Sprintf(
-				"VLAN %d is reserved on %s (%s, platform %s): pick one outside %s", n.in.VLAN, d.m.Name, rng.Why, d.m.Platform, rng)))
+				"VLAN %d is reserved on %s (platform %s): %s; pick one outside %d-%d", n.in.VLAN, d.m.Name, d.m.Platform, rng.Why, rng.First, rng.Last)))
 			n.broken = true
 			return
 		}
