@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"underlay.dev/underlay/internal/model"
+	"underlay.dev/underlay/internal/platform"
 )
 
 // bridgeDomainName is NVUE's name of the model's one VLAN-aware bridge
@@ -53,7 +54,7 @@ func interfaces(d *model.Device) (map[string]*iface, *bridge, error) {
 			if i.IP == nil {
 				i.IP = &ifaceIP{}
 			}
-			i.IP.VRF = in.Instance
+			i.IP.VRF = platform.VRFName(model.PlatformNVUE, in.Instance)
 		}
 		m[in.Name] = i
 	}
@@ -179,7 +180,7 @@ func relays(d *model.Device) *service {
 		if r.LinkSelection {
 			dr.GatewayInterface = map[string]*gatewayInterface{model.LoopbackName: {Address: addrString(r.Source)}}
 		}
-		s.DHCPRelay[r.Instance] = dr
+		s.DHCPRelay[platform.VRFName(model.PlatformNVUE, r.Instance)] = dr
 	}
 	return s
 }

@@ -66,7 +66,7 @@ func Document(f *model.Fabric, d *model.Device) ([]byte, error) {
 		if in.VRF != nil {
 			v.EVPN = &vrfEVPN{Enable: "on", VNI: map[string]empty{strconv.Itoa(in.VRF.VNI): {}}}
 		}
-		r.VRF[in.Name] = v
+		r.VRF[platform.VRFName(model.PlatformNVUE, in.Name)] = v
 	}
 	b, err := yaml.Marshal([]map[string]*root{{"set": r}})
 	if err != nil {
