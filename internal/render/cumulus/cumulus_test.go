@@ -76,12 +76,12 @@ func TestGoldenPeers(t *testing.T) {
 	}
 }
 
-// TestServers renders the Cumulus devices of the bare-metal example (its
-// copy under ../ifupdown2/testdata): a leaf that relays DHCP gets
+// TestServers renders the Cumulus devices of the bare-metal example
+// (testdata/baremetal.yaml, a copy until it is one of examples/): a leaf that relays DHCP gets
 // isc-dhcp-relay beside frr.conf and interfaces, a spine does not (the
 // key is optional), and the file list stays sorted.
 func TestServers(t *testing.T) {
-	doc, err := intent.Load("../ifupdown2/testdata/baremetal.yaml")
+	doc, err := intent.Load("testdata/baremetal.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,10 +17,10 @@ import (
 )
 
 // TestGolden renders the relay file of each leaf of the bare-metal example
-// (a copy of it lives with the ifupdown2 goldens) and sources it with sh,
+// (a copy of it lives with the cumulus goldens) and sources it with sh,
 // as the service does: exactly the three variables come out, unexpanded.
 func TestGolden(t *testing.T) {
-	doc, err := intent.Load("../ifupdown2/testdata/baremetal.yaml")
+	doc, err := intent.Load("../cumulus/testdata/baremetal.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}

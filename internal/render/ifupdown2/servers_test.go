@@ -13,13 +13,13 @@ import (
 	"underlay.dev/underlay/internal/testutil/golden"
 )
 
-// baremetal resolves testdata/baremetal.yaml, a copy of the bare-metal
-// example (issue #11) until it is one of examples/: leaves with servers
+// baremetal resolves ../cumulus/testdata/baremetal.yaml, a copy of the
+// bare-metal example (issue #11) until it is one of examples/: leaves with servers
 // on access ports, a trunk and LACP bonds, lifecycle networks in vrf
 // default and tenant networks in VRFs of their own.
 func baremetal(t *testing.T) *model.Fabric {
 	t.Helper()
-	doc, err := intent.Load("testdata/baremetal.yaml")
+	doc, err := intent.Load("../cumulus/testdata/baremetal.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
