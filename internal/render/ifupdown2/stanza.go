@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"underlay.dev/underlay/internal/model"
+	"underlay.dev/underlay/internal/platform"
 )
 
 // Stanza kinds beyond the model's interface kinds: a VRF device and the
@@ -152,6 +153,10 @@ func bridgeStanza(d *model.Device, i *model.Interface, vrfs []*model.Instance) (
 
 func vniName(vni int) string { return "vni" + strconv.Itoa(vni) }
 
+// vrfName is the device's name of the VRF the model calls name (the one
+// mapping frr.conf's `vrf NAME` uses too; Cumulus keeps the model's).
+func vrfName(name string) string { return platform.VRFName(model.PlatformCumulus, name) }
+
 // sviStanza is a network's SVI: its gateway, in its VRF.
 func sviStanza(i *model.Interface) (stanza, error) {
 	if len(i.VLANs) != 1 {
@@ -162,7 +167,7 @@ func sviStanza(i *model.Interface) (stanza, error) {
 	}
 	s := stanza{Kind: string(model.KindSVI), Name: i.Name, MTU: i.MTU, Addrs: i.Addrs, RawDevice: model.BridgeName, VLAN: i.VLANs[0]}
 	if i.Instance != model.DefaultInstance {
-		s.VRF = i.Instance
+		s.VRF = vrfName(i.Instance)
 	}
 	return s, nil
 }
@@ -192,7 +197,7 @@ func domains(d *model.Device) ([]*model.Instance, error) {
 func vrfStanzas(vrfs []*model.Instance) []stanza {
 	var out []stanza
 	for _, in := range vrfs {
-		out = append(out, stanza{Kind: kindVRF, Name: in.Name})
+		out = append(out, stanza{Kind: kindVRF, Name: vrfName(in.Name)})
 	}
 	return out
 }
@@ -202,7 +207,7 @@ func vrfStanzas(vrfs []*model.Instance) []stanza {
 func l3SVIStanzas(vrfs []*model.Instance) []stanza {
 	var out []stanza
 	for _, in := range vrfs {
-		out = append(out, stanza{Kind: string(model.KindSVI), Name: model.SVIName(in.VRF.VLAN), VRF: in.Name,
+		out = append(out, stanza{Kind: string(model.KindSVI), Name: model.SVIName(in.VRF.VLAN), VRF: vrfName(in.Name),
 			RawDevice: model.BridgeName, VLAN: in.VRF.VLAN})
 	}
 	return out
