@@ -72,7 +72,23 @@ func (r *DHCPRelay) Apply(ctx context.Context, cfg store.Files) error {
 }
 
 // Restore puts back the captured file, unadmitted: it is the switch's own.
-func (r *DHCPRelay) Restore(ctx context.Context, cfg store.Files) error { return r.write(ctx, cfg) }
+// A switch's own file need not be one the relay runs with (Cumulus ships
+// one with SERVERS=""): when the relay does not start with it, it was not
+// running with it before underlay either, so it is stopped, as it was.
+func (r *DHCPRelay) Restore(ctx context.Context, cfg store.Files) error {
+	err := r.write(ctx, cfg)
+	file, ok := cfg[platform.FileDHCPRelay]
+	if err == nil || !ok || bytes.HasPrefix(file, []byte(relayHeader)) {
+		return err
+	}
+	if have, rerr := os.ReadFile(r.Path); rerr != nil || !bytes.Equal(have, file) {
+		return err // not written: a write error, not the relay's
+	}
+	if serr := r.commands(ctx, r.Stop, platform.DHCPRelayStop); serr != nil {
+		return fmt.Errorf("%w; stopping it: %w", err, serr)
+	}
+	return nil
+}
 
 // write makes the file on disk cfg's, restarting the relay when it
 // changed; without the key it removes underlay's file and stops the relay.

@@ -152,6 +152,32 @@ func TestDHCPRelayCaptureRestoreDrift(t *testing.T) {
 	}
 }
 
+// TestDHCPRelayRestoreNotRunnable: a switch's own file the relay does not
+// start with (Cumulus ships SERVERS="") is restored and the relay stopped,
+// as it was before underlay; underlay's own file failing is an error.
+func TestDHCPRelayRestoreNotRunnable(t *testing.T) {
+	ctx := context.Background()
+	r, ran := fakeRelay(t)
+	if err := r.Apply(ctx, store.Files{platform.FileDHCPRelay: []byte(relayFile)}); err != nil {
+		t.Fatal(err)
+	}
+	r.Restart = [][]string{{"relay", "fail"}}
+	*ran = nil
+	shipped := []byte("SERVERS=\"\"\nINTERFACES=\"\"\nOPTIONS=\"\"\n")
+	if err := Restore(ctx, r, store.Files{platform.FileDHCPRelay: shipped}); err != nil {
+		t.Fatalf("Restore: %v", err)
+	}
+	if diff := cmp.Diff([]string{"relay fail", "relay stop"}, *ran); diff != "" {
+		t.Errorf("commands (-want +got):\n%s", diff)
+	}
+	if got, _ := os.ReadFile(r.Path); string(got) != string(shipped) {
+		t.Errorf("restored %q", got)
+	}
+	if err := Restore(ctx, r, store.Files{platform.FileDHCPRelay: []byte(relayFile)}); err == nil {
+		t.Error("underlay's own file whose relay fails to restart: no error")
+	}
+}
+
 // TestAdmitRelay: the rendered form is admitted; every other line, value
 // or word is refused with its line, before anything is written.
 func TestAdmitRelay(t *testing.T) {
