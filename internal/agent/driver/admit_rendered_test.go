@@ -27,6 +27,8 @@ func renderedKind(path string) string {
 		return "" // a failed golden test's output, ignored by git
 	case base == "interfaces" || strings.Contains(path, "render/ifupdown2/testdata/"):
 		return "interfaces"
+	case base == "isc-dhcp-relay" || strings.Contains(path, "render/dhcprelay/testdata/"):
+		return "isc-dhcp-relay"
 	case base == "frr.conf" || strings.HasSuffix(base, "-frr.conf") ||
 		(strings.HasSuffix(base, ".conf") && (strings.Contains(path, "render/frr/") || strings.Contains(path, "render/linuxfrr/"))):
 		return "frr.conf"
@@ -64,10 +66,8 @@ func TestAdmitRendered(t *testing.T) {
 				return err
 			}
 			count[kind]++
-			admit := admitFRR
-			if kind == "interfaces" {
-				admit = admitInterfaces
-			}
+			admit := map[string]func([]byte) error{"frr.conf": admitFRR, "interfaces": admitInterfaces,
+				"isc-dhcp-relay": admitRelay}[kind]
 			if err := admit(b); err != nil {
 				t.Errorf("%s: %v", path, err)
 			}
@@ -80,7 +80,9 @@ func TestAdmitRendered(t *testing.T) {
 	// Counted when this test was written: 5 example and 6 golden
 	// interfaces files, 17 example and 14 golden frr.conf files. Fewer
 	// means the walk lost its files and proves nothing.
-	if len(examples) < 3 || count["interfaces"] < 11 || count["frr.conf"] < 31 {
+	// The bare-metal goldens (issue #11) added 3 interfaces and 2 relay
+	// files.
+	if len(examples) < 3 || count["interfaces"] < 14 || count["frr.conf"] < 31 || count["isc-dhcp-relay"] < 2 {
 		t.Fatalf("found %d example trees, %v rendered files: fewer than there are", len(examples), count)
 	}
 	t.Logf("admitted %v rendered files from %d roots", count, len(roots))

@@ -15,6 +15,12 @@ type Options struct {
 	InterfacesPath string
 	// Netns runs ifreload in this named network namespace (the lab).
 	Netns string
+	// DHCPRelayFile turns the Cumulus relay driver on: where it writes
+	// isc-dhcp-relay (a relaying leaf's workload sets it). The restart
+	// and stop commands, each one argument list, replace the host's
+	// systemctl ones (the lab).
+	DHCPRelayFile                   string
+	DHCPRelayRestart, DHCPRelayStop []string
 	// NVUE: the unix socket (default platform.NVUESocket) or an HTTPS
 	// URL with a credentials file and CA.
 	NVUESocket, NVUEURL, NVUECredentials, NVUECA string
@@ -37,7 +43,7 @@ func For(p model.Platform, o Options) (Driver, Prober, error) {
 	frr := &FRR{Pathspace: o.FRRPathspace}
 	switch p {
 	case model.PlatformCumulus:
-		return Chain{&Ifupdown2{Path: o.InterfacesPath, Netns: o.Netns}, frr}, frr, nil
+		return Chain{&Ifupdown2{Path: o.InterfacesPath, Netns: o.Netns}, frr, dhcpRelay(o)}, frr, nil
 	case model.PlatformLinuxFRR:
 		return frr, frr, nil
 	case model.PlatformNVUE:
@@ -52,6 +58,19 @@ func For(p model.Platform, o Options) (Driver, Prober, error) {
 		return sonic(o)
 	}
 	return nil, nil, fmt.Errorf("platform %q is not supported; supported platforms are %q", p, model.Platforms)
+}
+
+// dhcpRelay is the relay driver of Options: applied after interfaces
+// (its SVIs) and FRR.
+func dhcpRelay(o Options) *DHCPRelay {
+	r := &DHCPRelay{Path: o.DHCPRelayFile}
+	if o.DHCPRelayRestart != nil {
+		r.Restart = [][]string{o.DHCPRelayRestart}
+	}
+	if o.DHCPRelayStop != nil {
+		r.Stop = [][]string{o.DHCPRelayStop}
+	}
+	return r
 }
 
 func sonic(o Options) (Driver, Prober, error) {
