@@ -69,7 +69,9 @@ func (r *resolver) checkFrom(p *field.Path, s string) []*model.Device {
 
 func (r *resolver) checkTo(p *field.Path, s string) []netip.Prefix {
 	if d, ok := r.devs[s]; ok {
-		return d.m.Originated()
+		// spec.checks are about the default table; a leaf's VRF subnets
+		// are reachable only inside their VRF (verify's network checks).
+		return d.m.Default().Originated
 	}
 	pfx, err := netip.ParsePrefix(s)
 	if err != nil {
