@@ -60,6 +60,10 @@ func TestBaremetalPasses(t *testing.T) {
 	if diff := cmp.Diff(want, rib[i]); diff != "" {
 		t.Errorf("leaf2 vrf tenant-a 10.100.0.0/24 (-want +got):\n%s", diff)
 	}
+	trace, err := NewGraph(f).Trace("leaf2", netip.MustParsePrefix("10.100.0.0/24"))
+	if err != nil || !strings.Contains(trace, "via EVPN type-5, VXLAN to the VTEP 10.255.0.1 (L3VNI 10000) over 2 underlay path(s) → leaf1") {
+		t.Errorf("trace:\n%s (err %v)", trace, err)
+	}
 }
 
 func TestBrokenNetworks(t *testing.T) {
@@ -88,6 +92,13 @@ func TestBrokenNetworks(t *testing.T) {
 			resolve.Derive(f)
 		}, CheckRelay, "server bm2 on cleaning (leaf2): DHCP server 192.0.2.99 from the relay source 10.255.0.2: " +
 			"unreachable: no device routes a prefix holding it in the default table"},
+		{"relay source not announced", func(f *model.Fabric) {
+			leaf2 := device(f, "leaf2")
+			for _, pol := range leaf2.Policies {
+				pol.Rules = slices.DeleteFunc(pol.Rules, func(r model.PrefixRule) bool { return r.Prefix.Addr() == leaf2.RouterID })
+			}
+		}, CheckRelay, "server bm2 on cleaning (leaf2): DHCP server 10.20.1.10 from the relay source 10.255.0.2: " +
+			"replies cannot return: leaf1 (holding 10.20.1.0/24) has no route to the relay source: "},
 		{"leaf missing its gateway", func(f *model.Fabric) {
 			leaf2 := device(f, "leaf2")
 			leaf2.Interfaces = slices.DeleteFunc(leaf2.Interfaces, func(i *model.Interface) bool { return i.Network == "tenant-a" })
