@@ -69,8 +69,8 @@ func (r *resolver) checkFrom(p *field.Path, s string) []*model.Device {
 
 func (r *resolver) checkTo(p *field.Path, s string) []netip.Prefix {
 	if d, ok := r.devs[s]; ok {
-		// spec.checks are about the default table; a leaf's VRF subnets
-		// are reachable only inside their VRF (verify's network checks).
+		// checks route in the default table; a VRF's subnets are proven
+		// by the isolation checks instead
 		return d.m.Default().Originated
 	}
 	pfx, err := netip.ParsePrefix(s)

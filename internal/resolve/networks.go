@@ -25,7 +25,22 @@ const (
 var networkName = regexp.MustCompile(`^[a-z][a-z0-9-]{0,14}$`)
 
 // reservedVRFs are VRF names the platforms keep for themselves.
-var reservedVRFs = map[string]string{"mgmt": "Cumulus Linux' management VRF", "lo": "the loopback"}
+var reservedVRFs = map[string]string{"mgmt": "Cumulus Linux' management VRF", "lo": "the loopback",
+	"bridge": "the VLAN-aware bridge", "br_default": "NVUE's bridge"}
+
+// vrfLikeInterface reports a VRF name that is also an interface's: the
+// kernel has one namespace of interface names, shared by ports, bonds,
+// SVIs, VXLAN devices and VRFs.
+func vrfLikeInterface(name string) bool {
+	for _, d := range platform.All() {
+		if d.Servers != nil && d.Ports.Valid(name) { // a leaf platform's port
+			return true
+		}
+	}
+	return interfaceLike.MatchString(name) || vxlanLike.MatchString(name)
+}
+
+var vxlanLike = regexp.MustCompile(`^vxlan[0-9]*$`)
 
 // network is a server network being resolved.
 type network struct {
@@ -97,6 +112,9 @@ func (r *resolver) networkKind(n *network) {
 		n.m.VRF = n.m.Name
 	case n.m.VRF == "":
 		n.m.VRF = model.DefaultInstance
+	case n.m.VRF != model.DefaultInstance && vrfLikeInterface(n.m.VRF):
+		r.errs = append(r.errs, field.Invalid(n.path.Child("vrf"), n.m.VRF, "looks like an interface name (a port, bond, SVI or VXLAN device), which a VRF device cannot share; pick another name"))
+		n.broken = true
 	case reservedVRFs[n.m.VRF] != "":
 		r.errs = append(r.errs, field.Invalid(n.path.Child("vrf"), n.m.VRF, fmt.Sprintf("reserved for %s; pick another name", reservedVRFs[n.m.VRF])))
 		n.broken = true

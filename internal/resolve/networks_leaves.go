@@ -8,6 +8,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"underlay.dev/underlay/internal/model"
+	"underlay.dev/underlay/internal/platform"
 )
 
 func (r *resolver) networkSubnets(n *network) {
@@ -91,8 +92,29 @@ func (r *resolver) settleLeaves(withServers []*device) {
 			}
 		}
 		r.checkReservedVLAN(n)
+		r.checkVRFName(n)
 	}
 }
+
+// checkVRFName refuses a VRF whose name on a leaf's platform
+// (platform.VRFName: SONiC's Vrf-NAME) is longer than a Linux device name.
+func (r *resolver) checkVRFName(n *network) {
+	if n.m.VRF == model.DefaultInstance || n.broken {
+		return
+	}
+	for _, d := range n.leaves {
+		if name := platform.VRFName(d.m.Platform, n.m.VRF); len(name) > maxVRFDevice {
+			r.errs = append(r.errs, field.Invalid(n.path.Child("vrf"), n.m.VRF, fmt.Sprintf(
+				"on %s (platform %s) the VRF is %s, longer than the %d characters of a device name: use at most %d characters",
+				d.m.Name, d.m.Platform, name, maxVRFDevice, maxVRFDevice-len(name)+len(n.m.VRF))))
+			n.broken = true
+			return
+		}
+	}
+}
+
+// maxVRFDevice is Linux's IFNAMSIZ less the NUL: a VRF is a device.
+const maxVRFDevice = 15
 
 // checkReservedVLAN refuses a VLAN a leaf's platform keeps for itself.
 func (r *resolver) checkReservedVLAN(n *network) {
@@ -102,7 +124,7 @@ func (r *resolver) checkReservedVLAN(n *network) {
 	for _, d := range n.leaves {
 		if rng := serversOf(d).Reserved(n.in.VLAN); rng != nil {
 			r.errs = append(r.errs, field.Invalid(n.path.Child("vlan"), n.in.VLAN, fmt.Sprintf(
-				"VLAN %d is reserved on %s (%s, platform %s): pick one outside %s", n.in.VLAN, d.m.Name, rng.Why, d.m.Platform, rng)))
+				"VLAN %d is reserved on %s (platform %s): %s; pick one outside %d-%d", n.in.VLAN, d.m.Name, d.m.Platform, rng.Why, rng.First, rng.Last)))
 			n.broken = true
 			return
 		}
