@@ -245,24 +245,41 @@ func (np *netProof) reachability() []Finding {
 					np.subject([]*model.Network{n}, []*model.Device{sn.Leaf}), sn.Leaf.Name, sn.Prefix, where(n.VRF))))
 				continue
 			}
-			for _, other := range n.Subnets {
-				b := other.Leaf
-				v := g.node(ii, b)
-				var why string
-				switch {
-				case b == sn.Leaf || np.reached(c, v):
-					continue
-				case v < 0:
-					why = fmt.Sprintf("%s has no %s", b.Name, where(n.VRF))
-				default:
-					why = np.sims.get(c).explain(v)
-				}
-				f := np.finding(n, []*model.Device{b}, fmt.Sprintf("%s: no route in %s to %s's subnet %s on %s: %s",
-					np.subject([]*model.Network{n}, []*model.Device{b}), where(n.VRF), n.Name, sn.Prefix, sn.Leaf.Name, why))
-				f.Prefix, f.Origin = sn.Prefix.String(), sn.Leaf.Name
-				out = append(out, f)
-			}
+			out = append(out, np.unreached(n, sn, ii, c)...)
 		}
+	}
+	return out
+}
+
+// unreached reports the leaves with network n that have no route to its
+// subnet sn (class c), one finding per reason.
+func (np *netProof) unreached(n *model.Network, sn *model.NetworkSubnet, ii int32, c *class) []Finding {
+	g := np.g
+	var order []string
+	leaves := map[string][]*model.Device{}
+	for _, other := range n.Subnets {
+		b := other.Leaf
+		v := g.node(ii, b)
+		var why string
+		switch {
+		case b == sn.Leaf || np.reached(c, v):
+			continue
+		case v < 0:
+			why = "no " + where(n.VRF) + " on the leaf"
+		default:
+			why = np.sims.get(c).explain(v)
+		}
+		if len(leaves[why]) == 0 {
+			order = append(order, why)
+		}
+		leaves[why] = append(leaves[why], b)
+	}
+	var out []Finding
+	for _, why := range order {
+		f := np.finding(n, leaves[why], fmt.Sprintf("%s: no route in %s to %s's subnet %s on %s: %s",
+			np.subject([]*model.Network{n}, leaves[why]), where(n.VRF), n.Name, sn.Prefix, sn.Leaf.Name, why))
+		f.Prefix, f.Origin = sn.Prefix.String(), sn.Leaf.Name
+		out = append(out, f)
 	}
 	return out
 }

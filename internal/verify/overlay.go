@@ -23,7 +23,8 @@ import (
 //   - a leaf imports them into its VRF with the same L3VNI: route targets
 //     are auto-derived as ASN:VNI, and FRR matches an auto-derived import
 //     target on the VNI alone (*:VNI), which is what lets leaves with
-//     different ASNs exchange them;
+//     different ASNs exchange them (Cumulus Linux, "EVPN Enhancements":
+//     define RDs and RTs);
 //   - the imported route is installed only when its next hop, the sender's
 //     VTEP, resolves in the default table (the underlay), whose ECMP
 //     carries the VXLAN packets: that width is the route's path count.
