@@ -146,9 +146,7 @@ func (np *netProof) relays() []Finding {
 				f := Finding{VRF: vrfLabel(rl.Instance), Prefix: netip.PrefixFrom(a, a.BitLen()).String(), Origin: d.Name,
 					Devices: []string{d.Name}, Servers: np.serversOn(nets, []*model.Device{d}),
 					Detail: fmt.Sprintf("%s: DHCP server %s from the relay source %s: %s", who, a, rl.Source, why)}
-				if len(nets) > 0 {
-					f.Network = nets[0].Name
-				}
+				f.Network = np.mainNetwork(nets, d)
 				out = append(out, f)
 			}
 		}
@@ -182,6 +180,20 @@ func (np *netProof) relayProblem(ii int32, d *model.Device, rl *model.Relay, a n
 		}
 	}
 	return ""
+}
+
+// mainNetwork names a relay finding's network: the first relayed network
+// with a server on d, else the first.
+func (np *netProof) mainNetwork(nets []*model.Network, d *model.Device) string {
+	if len(nets) == 0 {
+		return ""
+	}
+	for _, n := range nets {
+		if len(np.servers[leafNet{d, n}]) > 0 {
+			return n.Name
+		}
+	}
+	return nets[0].Name
 }
 
 // relayedNetworks are the networks whose SVIs the relay serves.
