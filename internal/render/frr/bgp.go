@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"underlay.dev/underlay/internal/model"
+	"underlay.dev/underlay/internal/platform"
 )
 
 // connectRetry is the seconds between attempts to open a BGP session. FRR's
@@ -67,7 +68,7 @@ type family struct {
 func newInstance(d *model.Device, in *model.Instance, opt Options) (instance, error) {
 	i := instance{ASN: in.ASN, RouterID: in.RouterID, BGP: d.BGP}
 	if in.Name != model.DefaultInstance {
-		i.VRF = opt.vrfName(in.Name)
+		i.VRF = platform.VRFName(d.Platform, in.Name)
 	}
 	if in.ASN == 0 || !in.RouterID.Is4() {
 		return i, fmt.Errorf("instance %s: a BGP instance needs an ASN and an IPv4 router ID", in.Name)

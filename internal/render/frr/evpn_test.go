@@ -66,7 +66,7 @@ func TestEVPNVariants(t *testing.T) {
 		{"vrf anchor", "leaf1", func(d *model.Device) {
 			d.Instance("tenant-b").Anchors = []netip.Prefix{netip.MustParsePrefix("10.101.128.0/17")}
 		}, Options{}, []string{"vrf tenant-b\n vni 10001\n ip route 10.101.128.0/17 blackhole\nexit-vrf\n"}, []string{"\nip route "}},
-		{"sonic vrf names", "leaf4", nil, Options{VRFName: func(s string) string { return "Vrf-" + s }},
+		{"sonic vrf names", "leaf4", nil, Options{},
 			[]string{"vrf Vrf-tenant-a\n vni 10000\nexit-vrf\n", "router bgp 4200000004 vrf Vrf-tenant-b\n"}, []string{" tenant-a"}},
 		{"spine", "spine1", nil, Options{}, []string{" address-family l2vpn evpn\n  neighbor swp1 activate\n  neighbor swp2 activate\n" +
 			"  neighbor swp3 activate\n  neighbor swp4 activate\n exit-address-family\n"}, []string{"advertise", "\nvrf ", " vrf "}},

@@ -39,16 +39,6 @@ type Options struct {
 	// false, ifupdown2 (Cumulus) or config_db (SONiC) owns them and FRR
 	// only announces them.
 	OwnAddresses bool
-	// VRFName maps a VRF's model name to the device's (SONiC's VRF
-	// names start with "Vrf"); nil keeps the model's.
-	VRFName func(string) string
-}
-
-func (o Options) vrfName(name string) string {
-	if o.VRFName == nil {
-		return name
-	}
-	return o.VRFName(name)
 }
 
 // Render returns the frr.conf of d.

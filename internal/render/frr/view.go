@@ -6,6 +6,7 @@ import (
 	"net/netip"
 
 	"underlay.dev/underlay/internal/model"
+	"underlay.dev/underlay/internal/platform"
 )
 
 // view is what the templates read. Everything the file says is decided
@@ -85,7 +86,7 @@ func newView(f *model.Fabric, d *model.Device, opt Options) (*view, error) {
 	}
 	v := &view{D: d, Fabric: f.Name, Anchors: wrap(d.Default().Anchors)}
 	for _, in := range d.Instances[1:] {
-		x := vrf{Name: opt.vrfName(in.Name), Anchors: wrap(in.Anchors)}
+		x := vrf{Name: platform.VRFName(d.Platform, in.Name), Anchors: wrap(in.Anchors)}
 		if in.VRF != nil {
 			x.VNI = in.VRF.VNI
 		}
