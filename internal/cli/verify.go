@@ -27,7 +27,10 @@ func newVerify() *cobra.Command {
 		Long: "verify simulates the BGP control plane the rendered configs produce (sessions, ASNs, route\n" +
 			"policies, loop prevention, best path and ECMP) and checks: every session matches its other end;\n" +
 			"every loopback reaches every loopback; every server subnet is reachable from every leaf and host;\n" +
-			"ECMP between leaves spans every usable spine path; and the intent's spec.checks. --failures\n" +
+			"ECMP between leaves spans every usable spine path; and the intent's spec.checks. With server\n" +
+			"networks: every network's gateway is on the leaves its servers use; its subnets are reachable in\n" +
+			"its VRF (over EVPN for a VRF) and from no other VRF, no tenant VRF reaches a DHCP relay server,\n" +
+			"and every relay reaches its DHCP servers and back. --failures\n" +
 			"re-checks under every single link and/or device failure. --trace explains one device's path to\n" +
 			"a prefix; --rib prints one device's predicted RIB. Exit 0 when every check passes, 1 otherwise.",
 		Args: func(cmd *cobra.Command, args []string) error {
@@ -121,7 +124,10 @@ func runRIB(w io.Writer, g *verify.Graph, device, format string) error {
 		var via []string
 		for _, nh := range r.Candidates {
 			at := nh.Interface
-			if at == "" {
+			switch {
+			case nh.EVPN:
+				at = fmt.Sprintf("vtep %s (%d underlay paths)", nh.Address, nh.UnderlayPaths)
+			case at == "":
 				at = nh.Address // a stub's route: its own port is not in the intent
 			}
 			via = append(via, at+"→"+nh.Peer)
@@ -180,6 +186,8 @@ func findingLine(f verify.Finding) string {
 		devs = devs[:maxListed]
 	}
 	switch {
+	case f.Network != "":
+		return f.Detail // a network check's finding names its servers and devices itself
 	case f.VRF != "":
 		return fmt.Sprintf("vrf %s %s (%s) on %s%s: %s", f.VRF, f.Prefix, f.Origin, strings.Join(devs, ", "), more, f.Detail)
 	case f.Prefix != "":

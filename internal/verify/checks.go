@@ -164,6 +164,8 @@ func (s *sim) explainAt(v int32) string {
 		return fmt.Sprintf("dropped by this device's import policy (offered by %s)", g.name(s.whyBy[v]))
 	case reasonExport:
 		return fmt.Sprintf("not announced: the export policy of the neighbour (e.g. %s) filters it", g.name(s.whyBy[v]))
+	case reasonVNI, reasonEVPN, reasonVTEP:
+		return s.explainOverlay(s.why[v], v, s.whyBy[v])
 	}
 	return ""
 }

@@ -109,7 +109,9 @@ func (g *Graph) runScenario(s *sim, sc scenario, classes []*class, baseline [][]
 	example := ""
 	for i, c := range classes {
 		// What external neighbours announce is not a leaf or host prefix.
-		if c.external || g.devIx[c.origin()] == sc.device || g.dev[c.origin()].Role.Tier() > 1 {
+		// VRF classes ride on the underlay, whose loopbacks (the VTEPs)
+		// are checked here; their overlay is not re-simulated (overlay.go).
+		if c.external || g.devIx[c.origin()] == sc.device || g.dev[c.origin()].Role.Tier() > 1 || g.overlayNode(c.origin()) {
 			continue
 		}
 		s.run(c)

@@ -14,7 +14,14 @@
 // in the instance they are originated in. A stub originates exactly what
 // the intent says it announces (the device's import policy for the session
 // decides what enters the fabric), receives what the device exports to it,
-// and is never transit.
+// and is never transit. A VRF with an L3VNI reaches the same VRF on the
+// other leaves over EVPN type-5 routes: overlay edges between them admit a
+// route when the EVPN sessions carry it and the default table reaches the
+// sender's VTEP (overlay.go), once the underlay has been simulated.
+//
+// With server networks, the network checks (networks.go, isolation.go)
+// read every class's converged reach: gateways, reachability inside each
+// network's VRF, isolation from every other VRF, and the DHCP relays.
 package verify
 
 import (
@@ -51,6 +58,8 @@ type Graph struct {
 	uplinks [2][]int32 // per family: sessions to spines
 	// Broken are sessions whose two ends do not match; they carry nothing.
 	Broken []SessionProblem
+	// ov is what EVPN carries between leaves; nil without VRFs.
+	ov *overlay
 }
 
 // instance is one routing instance (by name, across devices): device nodes
@@ -64,12 +73,18 @@ type instance struct {
 // edge is one established BGP session seen from one end, u → to.
 type edge struct {
 	to   int32
-	rev  int32 // index of the same session seen from to
-	link int32 // index in F.Links, for failure analysis; -1 for a stub's session
-	fams uint8 // family bits both ends carry
-	exp  int32 // u's export policy id, -1 = announce all
-	imp  int32 // to's import policy id for this session, -1 = accept all
-	sess *model.Session
+	rev  int32          // index of the same session seen from to
+	link int32          // index in F.Links, for failure analysis; -1 for a stub's session
+	fams uint8          // family bits both ends carry
+	exp  int32          // u's export policy id, -1 = announce all
+	imp  int32          // to's import policy id for this session, -1 = accept all
+	sess *model.Session // nil on an overlay edge
+	// evpn: both ends of the fabric session carry l2vpn evpn.
+	evpn bool
+	// overlay is a virtual edge between two leaves' nodes of one VRF: the
+	// type-5 routes of the VRF's L3VNI, carried by the EVPN sessions and
+	// forwarded over VXLAN to the sender's VTEP (see overlay.go).
+	overlay bool
 }
 
 const (
@@ -117,6 +132,7 @@ func NewGraph(f *model.Fabric) *Graph {
 	g.pols = newPolicyTable(f)
 	g.addEdges()
 	g.countUplinks()
+	g.ov = g.newOverlay()
 	return g
 }
 
@@ -178,6 +194,7 @@ func (g *Graph) addEdges() {
 		fams uint8
 	}
 	pos := map[key]int32{}
+	ovPos := map[[2]int32]int32{} // (from, to) → the overlay edge
 	stubSide := map[int32]int32{} // stub → the device's edge to it
 	for _, in := range g.insts {
 		for v := in.lo; v < in.stubs; v++ {
@@ -197,8 +214,10 @@ func (g *Graph) addEdges() {
 				}
 				pos[key{s, fams}] = int32(len(g.edges))
 				g.edges = append(g.edges, edge{to: in.nodes[s.Peer], link: linkIdx[g.dev[v].Interface(s.Port).Link()],
-					fams: fams, exp: g.pols.id(s.Export), imp: g.pols.id(peer.Import), sess: s, rev: -1})
+					fams: fams, exp: g.pols.id(s.Export), imp: g.pols.id(peer.Import), sess: s, rev: -1,
+					evpn: s.EVPN && peer.EVPN})
 			}
+			g.addOverlayEdges(in, v, ovPos)
 		}
 		for v := in.stubs; v < in.hi; v++ {
 			s := g.stub[v]
@@ -217,6 +236,10 @@ func (g *Graph) addEdges() {
 			e := &g.edges[ei]
 			if g.stub[e.to] != nil {
 				e.rev = g.off[e.to]
+				continue
+			}
+			if e.overlay {
+				e.rev = ovPos[[2]int32{e.to, v}]
 				continue
 			}
 			peer, fams, _ := g.match(g.insts[g.inst[v]], e.sess)

@@ -109,6 +109,10 @@ type class struct {
 	loopback bool    // holds a loopback of the origin
 	subnet   bool    // holds a server subnet of the origin
 	external bool    // announced by external neighbours or groups
+	// evpn: not prefixes but the origin's EVPN routes, spread over the
+	// l2vpn evpn sessions (overlay.go); never among Graph.classes.
+	evpn bool
+	ix   int32 // position in Graph.classes
 }
 
 // origin is the originating device of a class that is not external.
@@ -174,6 +178,9 @@ func (g *Graph) classes() []*class {
 			}
 		}
 		out = append(out, g.stubClasses(int32(ii))...)
+	}
+	for i, c := range out {
+		c.ix = int32(i)
 	}
 	return out
 }

@@ -12,10 +12,13 @@ const (
 	reasonExport        // the sender's export policy does not announce it
 	reasonImport        // the receiver's import policy does not accept it
 	reasonLoop          // the receiver's ASN is already in the AS path
+	reasonVNI           // overlay: the two VRFs' L3VNIs differ
+	reasonEVPN          // overlay: the sender's type-5 routes do not arrive
+	reasonVTEP          // overlay: the sender's VTEP does not resolve in the underlay
 )
 
 func (r reason) String() string {
-	return [...]string{"", "export policy", "import policy", "AS-path loop"}[r]
+	return [...]string{"", "export policy", "import policy", "AS-path loop", "L3VNI", "EVPN", "VTEP"}[r]
 }
 
 // sim is the scratch state of one class's simulation; a worker reuses it.
@@ -65,7 +68,12 @@ func (s *sim) run(c *class) {
 				continue // a stub is never transit
 			}
 			lo, hi := g.edgesOf(u)
+			// A route imported from EVPN is not advertised into EVPN again.
+			fromOverlay := level > 1 && g.ov != nil && g.edges[s.nextHops(u)[0]].overlay
 			for ei := lo; ei < hi; ei++ {
+				if fromOverlay && g.edges[ei].overlay {
+					continue
+				}
 				s.offer(c, u, ei, level)
 			}
 		}
@@ -84,11 +92,18 @@ func (s *sim) offer(c *class, u, ei int32, level int16) {
 	if d := s.dist[v]; d >= 0 && d < level {
 		return
 	}
-	if e.fams&c.fam == 0 || (s.down != nil && e.link >= 0 && s.down[e.link]) || s.isDead(v) {
+	if e.fams&c.fam == 0 || (s.down != nil && e.link >= 0 && s.down[e.link]) || s.isDead(v) || (c.evpn && !e.evpn) {
 		return
 	}
 	r := reasonNone
 	switch {
+	case e.overlay:
+		r = s.g.ov.admit(s.g, u, v)
+	case c.evpn:
+		// The l2vpn evpn family has no prefix policy: only loops stop it.
+		if s.inPath(u, s.g.asn[v]) {
+			r = reasonLoop
+		}
 	case !c.permitted(e.exp):
 		r = reasonExport
 	case !c.permitted(e.imp):

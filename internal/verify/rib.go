@@ -25,6 +25,11 @@ type NextHop struct {
 	LinkLocal bool `json:"linkLocal,omitempty"`
 	// Best marks the best path's next hop, which FRR always installs.
 	Best bool `json:"best,omitempty"`
+	// EVPN: a VRF route imported from the peer's type-5 route; Address is
+	// its VTEP, reached over VXLAN (the L3VNI) across UnderlayPaths ECMP
+	// paths of the default table.
+	EVPN          bool `json:"evpn,omitempty"`
+	UnderlayPaths int  `json:"underlayPaths,omitempty"`
 }
 
 // Route is one RIB entry of a device: FRR installs Width of Candidates,
@@ -137,7 +142,10 @@ func (s *sim) routeNextHops(v int32) []NextHop {
 // asPath is the AS path of v's best route.
 func (s *sim) asPath(v int32) []model.ASN {
 	path := []model.ASN{}
-	for x := s.rep[v]; x >= 0; x = s.rep[x] {
+	for y, x := v, s.rep[v]; x >= 0; y, x = x, s.rep[x] {
+		if s.g.ov != nil && s.g.edges[s.nextHops(y)[0]].overlay {
+			path = s.g.ov.transit(s.g, x, y, path)
+		}
 		path = append(path, s.g.asn[x])
 	}
 	return path

@@ -143,6 +143,9 @@ func stubInterface(s *model.Session) (string, netip.Addr) {
 func (g *Graph) nextHop(v int32, e *edge) NextHop {
 	s := e.sess
 	switch {
+	case e.overlay:
+		from := g.dev[e.to]
+		return NextHop{Peer: from.Name, Address: from.RouterID.String(), EVPN: true, UnderlayPaths: g.ov.paths(g, e.to, v)}
 	case g.stub[v] != nil:
 		// What the device advertises to the stub: the stub's own port
 		// is not in the intent, the device's address on the subnet is.

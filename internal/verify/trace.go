@@ -8,14 +8,23 @@ import (
 
 // Trace explains how device reaches prefix: each hop with its next hops,
 // the AS path it chose and why, following every ECMP branch once, in the
-// default routing instance. device may name a stub ("device/neighbour"):
-// how the route reaches that external neighbour or group.
+// default routing instance or, for a prefix only a VRF has, in the
+// device's VRF. device may name a stub ("device/neighbour"): how the route
+// reaches that external neighbour or group.
 func (g *Graph) Trace(device string, prefix netip.Prefix) (string, error) {
 	v, ok := g.byName[device]
 	if !ok {
 		return "", fmt.Errorf("no device %q in the fabric", device)
 	}
 	c := g.classOf(g.inst[v], prefix)
+	if c == nil && g.stub[v] == nil {
+		// Not in the default table: the device's VRFs, in order.
+		for ii := 1; ii < len(g.insts) && c == nil; ii++ {
+			if x, ok := g.insts[ii].nodes[g.dev[v]]; ok {
+				v, c = x, g.classOf(int32(ii), prefix)
+			}
+		}
+	}
 	if c == nil {
 		return "", fmt.Errorf("no device originates %s", prefix)
 	}
@@ -67,7 +76,10 @@ func (s *sim) traceHop(b *strings.Builder, v int32, depth int, seen map[int32]bo
 	}
 	hops := s.hops(v)
 	why := fmt.Sprintf("shortest AS path (%d hops), best via %s", len(path), g.name(s.rep[v]))
-	if g.stub[s.rep[v]] == nil {
+	switch {
+	case g.edges[s.nextHops(v)[0]].overlay:
+		why = fmt.Sprintf("imported from %s's EVPN type-5 route, AS path as the EVPN sessions carried it", g.name(s.rep[v]))
+	case g.stub[s.rep[v]] == nil:
 		why += " (lowest router ID)" // a stub's is not in the intent
 	}
 	switch w := s.width(v); {
@@ -81,8 +93,11 @@ func (s *sim) traceHop(b *strings.Builder, v int32, depth int, seen map[int32]bo
 	for _, h := range hops {
 		via := strings.TrimSpace(h.Interface + " " + h.Address) // a stub's own interface is not known
 		ll := ""
-		if h.LinkLocal {
+		switch {
+		case h.LinkLocal:
 			ll = " (its link-local address)"
+		case h.EVPN:
+			via = fmt.Sprintf("EVPN type-5, VXLAN to the VTEP %s (L3VNI %d) over %d underlay path(s)", h.Address, g.in[v].VRF.VNI, h.UnderlayPaths)
 		}
 		fmt.Fprintf(b, "%s  via %s → %s%s\n", pad, via, h.Peer, ll)
 		s.traceHop(b, h.to, depth+2, seen)

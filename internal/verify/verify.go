@@ -37,6 +37,10 @@ type Finding struct {
 	Origin  string   `json:"origin,omitempty"`
 	Devices []string `json:"devices,omitempty"`
 	Detail  string   `json:"detail"`
+	// Network and Servers: the server network a network check's finding
+	// is about and the servers concerned; Detail then names them too.
+	Network string   `json:"network,omitempty"`
+	Servers []string `json:"servers,omitempty"`
 }
 
 // CheckResult is the outcome of one check.
@@ -74,14 +78,26 @@ func Verify(f *model.Fabric, opt Options) *Report {
 	start := time.Now()
 	g := NewGraph(f)
 	classes := g.classes()
-	rep := &Report{Fabric: f.Name, Devices: len(f.Devices), Sessions: len(g.edges) / 2, Classes: len(classes)}
+	rep := &Report{Fabric: f.Name, Devices: len(f.Devices), Sessions: g.sessions(), Classes: len(classes)}
 	for _, c := range classes {
 		rep.Prefixes += len(c.prefixes)
 	}
 	rep.Checks = append(rep.Checks, g.sessionCheck())
 	acc := newAccumulator(g)
-	g.forEachClass(classes, opt.workers(), nil, -1, func(s *sim, c *class) { acc.check(s, c) })
+	var reach [][]uint64 // what the network checks read, by class
+	if len(f.Networks) > 0 {
+		reach = make([][]uint64, len(classes))
+	}
+	g.forEachClass(classes, opt.workers(), nil, -1, func(s *sim, c *class) {
+		acc.check(s, c)
+		if reach != nil {
+			reach[c.ix] = s.reachSet()
+		}
+	})
 	rep.Checks = append(rep.Checks, acc.results()...)
+	if reach != nil {
+		rep.Checks = append(rep.Checks, g.networkChecks(classes, reach)...)
+	}
 	rep.Checks = append(rep.Checks, g.userChecks(classes)...)
 	if opt.Failures != "" {
 		fc, n := g.failureCheck(classes, opt)
@@ -90,6 +106,18 @@ func Verify(f *model.Fabric, opt Options) *Report {
 	}
 	rep.Elapsed = time.Since(start).Round(time.Millisecond).String()
 	return rep
+}
+
+// sessions counts the BGP sessions: each edge but the overlay's is one
+// end of one.
+func (g *Graph) sessions() int {
+	n := 0
+	for i := range g.edges {
+		if !g.edges[i].overlay {
+			n++
+		}
+	}
+	return n / 2
 }
 
 func (o Options) workers() int {
