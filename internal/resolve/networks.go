@@ -37,6 +37,7 @@ type network struct {
 	// explicit are the pinned subnets by leaf, with where each is set.
 	explicit     map[*device]netip.Prefix
 	explicitPath map[*device]*field.Path
+	pinned       []*device // explicit's leaves, in intent order
 	// leaves carry the network; listed says the intent named them.
 	leaves []*device
 	listed bool
@@ -76,6 +77,7 @@ func (r *resolver) networks() {
 		r.netByName[in.Name] = n
 	}
 	r.checkDomains()
+	r.checkNetworkPools()
 }
 
 func (r *resolver) networkKind(n *network) {
