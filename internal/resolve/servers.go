@@ -72,9 +72,12 @@ func (r *resolver) serverPorts(s *server) bool {
 	}
 	ok := true
 	for i, port := range s.in.Ports {
-		if leaf, _, remote := strings.Cut(port, ":"); remote && leaf != s.leaf.m.Name {
-			r.errs = append(r.errs, field.Invalid(s.path.Child("ports").Index(i), port, fmt.Sprintf(
-				"a bond's ports are all on the server's leaf %s: bonds across two leaves (MLAG, EVPN multihoming) are out of scope; cable the bond to one leaf", s.leaf.m.Name)))
+		if leaf, name, remote := strings.Cut(port, ":"); remote {
+			msg := fmt.Sprintf("a bond's ports are all on the server's leaf %s: bonds across two leaves (MLAG, EVPN multihoming) are out of scope; cable the bond to one leaf", s.leaf.m.Name)
+			if leaf == s.leaf.m.Name {
+				msg = fmt.Sprintf("ports are the server's leaf's (%s): write %s without the leaf", leaf, name)
+			}
+			r.errs = append(r.errs, field.Invalid(s.path.Child("ports").Index(i), port, msg))
 			ok = false
 			continue
 		}
@@ -165,9 +168,15 @@ func (r *resolver) serverNetworks(s *server) bool {
 func (r *resolver) serverOnLeaves(s *server) {
 	for _, n := range s.m.Networks() {
 		nw := r.netByName[n.Name]
-		if !slices.Contains(nw.leaves, s.leaf) {
+		switch {
+		case slices.Contains(nw.leaves, s.leaf):
+		case nw.listed:
 			r.errs = append(r.errs, field.Invalid(s.path.Child("leaf"), s.leaf.m.Name, fmt.Sprintf(
 				"network %s is not on %s (its leaves are set at %s): add %s to them", n.Name, s.leaf.m.Name, nw.path.Child("leaves"), s.leaf.m.Name)))
+		default: // no pool: only the leaves with a pinned subnet carry it
+			r.errs = append(r.errs, field.Invalid(s.path.Child("leaf"), s.leaf.m.Name, fmt.Sprintf(
+				"network %s has no subnet on %s: add {leaf: %s, prefix: ...} to %s, or give the network a pool to carve one per leaf from",
+				n.Name, s.leaf.m.Name, s.leaf.m.Name, nw.path.Child("subnets"))))
 		}
 	}
 }
