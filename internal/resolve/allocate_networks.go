@@ -3,12 +3,14 @@ package resolve
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 	"sort"
 
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"underlay.dev/underlay/internal/ipam"
 	"underlay.dev/underlay/internal/model"
+	"underlay.dev/underlay/internal/platform"
 )
 
 // parseNetworkPools reads spec.pools.vlans and .vnis, or their defaults.
@@ -158,17 +160,26 @@ func (r *resolver) allocateVLANs() {
 
 // reservedVLAN says why any leaf carrying networks may not use a VLAN, or
 // "". VRF VLANs come from model.L3VNIVLANFirst-Last, so networks never
-// get those either.
+// get those either. The leaves' platforms are worked out once: the pool
+// is walked value by value.
 func (r *resolver) reservedVLAN() func(int) string {
+	var platforms []model.Platform
+	var servers []*platform.Servers
+	for _, n := range r.nets {
+		for _, d := range n.leaves {
+			if !slices.Contains(platforms, d.m.Platform) {
+				platforms = append(platforms, d.m.Platform)
+				servers = append(servers, serversOf(d))
+			}
+		}
+	}
 	return func(v int) string {
 		if v >= model.L3VNIVLANFirst && v <= model.L3VNIVLANLast {
 			return "underlay maps VRF L3VNIs to VLANs 3725-3999"
 		}
-		for _, n := range r.nets {
-			for _, d := range n.leaves {
-				if rng := serversOf(d).Reserved(v); rng != nil {
-					return fmt.Sprintf("%s on %s", rng.Why, d.m.Platform)
-				}
+		for i, s := range servers {
+			if rng := s.Reserved(v); rng != nil {
+				return fmt.Sprintf("%s on %s", rng.Why, platforms[i])
 			}
 		}
 		return ""
