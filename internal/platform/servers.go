@@ -16,6 +16,9 @@ type Servers struct {
 	// Bond is what a bond may be called; Name gives the default name from
 	// the bond's first port.
 	Bond BondRule
+	// VRFPrefix starts the name of each VRF on the platform: a VRF named
+	// X in the intent is VRFPrefix+X there, at most 15 characters.
+	VRFPrefix string
 }
 
 // VLANRange is an inclusive range of VLAN IDs and why it is reserved.
@@ -62,8 +65,11 @@ var cumulusServers = Servers{
 }
 
 // sonicServers: SONiC's YANG allows PortChannel0-9999 only; the bond takes
-// the first member's number when it fits (Ethernet8: PortChannel8).
+// the first member's number when it fits (Ethernet8: PortChannel8). Its
+// VRFs are Vrf[a-zA-Z0-9_-]+, interface names of at most 15 characters
+// (sonic-vrf.yang).
 var sonicServers = Servers{
+	VRFPrefix:     "Vrf",
 	ReservedVLANs: []VLANRange{{model.L3VNIVLANFirst, model.L3VNIVLANLast, "underlay maps VRF L3VNIs to these VLANs"}},
 	Bond: BondRule{regexp.MustCompile(`^PortChannel[0-9]{1,4}$`), "PortChannel8",
 		func(port string) string { return "PortChannel" + strings.TrimPrefix(port, "Ethernet") }},
