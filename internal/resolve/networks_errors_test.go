@@ -279,7 +279,7 @@ func TestNetworkErrors(t *testing.T) {
 				`fabric.yaml:23: spec.networks[tenant-a].kind: Unsupported value: "tenants": supported values: "provisioning", "cleaning", "inspection", "rescuing", "tenant", "servers"`}},
 		{name: "VRF Cumulus reserves", fabric: replace(netBase, `{name: tenant-a, kind: tenant,`, `{name: tenant-a, kind: tenant, vrf: mgmt,`), lock: "",
 			want: []string{
-				`fabric.yaml:23: spec.networks[tenant-a].vrf: Invalid value: "mgmt": reserved for Cumulus Linux' management VRF; pick another name`}},
+				`fabric.yaml:23: spec.networks[tenant-a].vrf: Invalid value: "mgmt": it is reserved for Cumulus Linux' management VRF; pick another name`}},
 		{name: "VRF name of 16 characters", fabric: replace(netBase, `{name: tenant-a, kind: tenant,`, `{name: tenant-a, kind: tenant, vrf: abcdefghijklmnop,`), lock: "",
 			want: []string{
 				`fabric.yaml:23: spec.networks[tenant-a].vrf: Invalid value: "abcdefghijklmnop": a VRF name is 1-15 of a-z, 0-9 and '-', starting with a letter (Linux caps VRF device names at 15)`}},
@@ -289,6 +289,24 @@ func TestNetworkErrors(t *testing.T) {
 		{name: "two servers of one name", fabric: replace(netBase, `{name: srv2,`, `{name: srv1,`), lock: "",
 			want: []string{
 				`fabric.yaml:27: spec.servers[srv1].name: Duplicate value: "srv1 (also at spec.servers[srv1])"`}},
+		{name: "a tenant network named like Cumulus' management VRF", fabric: replace(netBase, `{name: tenant-a, kind: tenant, pool: 10.100.0.0/16}`, `{name: mgmt, kind: tenant, pool: 10.100.0.0/16}`, `untagged: tenant-a`, `untagged: mgmt`), lock: "",
+			want: []string{
+				`fabric.yaml:23: spec.networks[mgmt].name: Invalid value: "mgmt": a tenant network routes in a VRF of its name, and it is reserved for Cumulus Linux' management VRF: name the network otherwise, or set vrf`}},
+		{name: "a tenant network named default", fabric: replace(netBase, `{name: tenant-a, kind: tenant, pool: 10.100.0.0/16}`, `{name: default, kind: tenant, pool: 10.100.0.0/16}`, `untagged: tenant-a`, `untagged: default`), lock: "",
+			want: []string{
+				`fabric.yaml:23: spec.networks[default].name: Invalid value: "default": a tenant network routes in a VRF of its name, and that is the default table, not a VRF of its own: name the network otherwise, or set vrf`}},
+		{name: "a tenant network named like an SVI", fabric: replace(netBase, `{name: tenant-a, kind: tenant, pool: 10.100.0.0/16}`, `{name: vlan100, kind: tenant, pool: 10.100.0.0/16}`, `untagged: tenant-a`, `untagged: vlan100`), lock: "",
+			want: []string{
+				`fabric.yaml:23: spec.networks[vlan100].name: Invalid value: "vlan100": a tenant network routes in a VRF of its name, and it names a port, bond, SVI or VXLAN device (a VRF is a Linux device on the leaf too): name the network otherwise, or set vrf`}},
+		{name: "VRF named like the bridge", fabric: replace(netBase, `{name: tenant-a, kind: tenant,`, `{name: tenant-a, kind: tenant, vrf: bridge,`), lock: "",
+			want: []string{
+				`fabric.yaml:23: spec.networks[tenant-a].vrf: Invalid value: "bridge": it is reserved for the leaf's VLAN-aware bridge; pick another name`}},
+		{name: "VRF named like a port", fabric: replace(netBase, `{name: tenant-a, kind: tenant,`, `{name: tenant-a, kind: tenant, vrf: swp1,`), lock: "",
+			want: []string{
+				`fabric.yaml:23: spec.networks[tenant-a].vrf: Invalid value: "swp1": it names a port, bond, SVI or VXLAN device (a VRF is a Linux device on the leaf too); pick another name`}},
+		{name: "VRF too long for SONiC's Vrf prefix", fabric: replace(netBase, `{name: tenant-a, kind: tenant, pool: 10.100.0.0/16}`, `{name: tenant-abcdefgh, kind: tenant, pool: 10.100.0.0/16}`, `untagged: tenant-a`, `untagged: tenant-abcdefgh`), lock: "",
+			want: []string{
+				`fabric.yaml:23: spec.networks[tenant-abcdefgh].name: Invalid value: "tenant-abcdefgh": VRF tenant-abcdefgh is Vrftenant-abcdefgh on leaf3 (platform sonic), 18 characters: at most 15; give the VRF a name of at most 12`}},
 	}
 	runLockTable(t, tests)
 }

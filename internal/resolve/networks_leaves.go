@@ -97,6 +97,25 @@ func (r *resolver) settleLeaves(withServers []*device) {
 			}
 		}
 		r.checkReservedVLAN(n)
+		r.checkVRFOnLeaves(n)
+	}
+}
+
+// checkVRFOnLeaves refuses a VRF name a leaf's platform cannot take once
+// it adds its prefix (SONiC's VRFs are Vrf<name>, at most 15 characters).
+func (r *resolver) checkVRFOnLeaves(n *network) {
+	if n.m.VRF == model.DefaultInstance || n.broken {
+		return
+	}
+	for _, d := range n.leaves {
+		rule := serversOf(d)
+		if name := rule.VRFPrefix + n.m.VRF; len(name) > 15 {
+			r.errs = append(r.errs, field.Invalid(n.vrfPath, n.m.VRF, fmt.Sprintf(
+				"VRF %s is %s on %s (platform %s), %d characters: at most 15; give the VRF a name of at most %d",
+				n.m.VRF, name, d.m.Name, d.m.Platform, len(name), 15-len(rule.VRFPrefix))))
+			n.broken = true
+			return
+		}
 	}
 }
 
@@ -128,7 +147,7 @@ func (r *resolver) checkDomains() {
 	}
 	for _, n := range r.nets {
 		other := lifecycle[n.m.VRF]
-		if n.m.Kind != model.NetworkTenant || other == nil {
+		if n.m.Kind != model.NetworkTenant || other == nil || n.badVRF {
 			continue
 		}
 		r.errs = append(r.errs, field.Invalid(n.path.Child("vrf"), n.m.VRF, fmt.Sprintf(
