@@ -249,7 +249,7 @@ func TestNetworkErrors(t *testing.T) {
 				`fabric.yaml:24: spec.networks[web].subnets[1].leaf: Duplicate value: "leaf2 (its subnet is already set at spec.networks[web].subnets[0].prefix)"`}},
 		{name: "VLAN pool beyond 4094", fabric: replace(netBase, `loopbackIPv4: 10.255.0.0/24`, "loopbackIPv4: 10.255.0.0/24\n    vlans: 1-99999"), lock: "",
 			want: []string{
-				`fabric.yaml:8: spec.pools.vlans: Invalid value: "1-99999": VLAN pool: range "1-99999" leaves 1-4094`}},
+				`fabric.yaml:8: spec.pools.vlans: Invalid value: "1-99999": VLAN pool: range "1-99999" reaches outside 1-4094: keep both ends within it`}},
 		{name: "VLAN pool from a negative VLAN", fabric: replace(netBase, `loopbackIPv4: 10.255.0.0/24`, "loopbackIPv4: 10.255.0.0/24\n    vlans: -5-10"), lock: "",
 			want: []string{
 				`fabric.yaml:8: spec.pools.vlans: Invalid value: "-5-10": VLAN pool: "-5-10" is not a range: want "first-last", e.g. "1-4094"`}},
@@ -261,7 +261,7 @@ func TestNetworkErrors(t *testing.T) {
 				`fabric.yaml:8: spec.pools.vlans: Invalid value: "100-101": pool 100-101 is exhausted: 1 more VLANs needed than it holds (2 slots, all taken); enlarge the pool`}},
 		{name: "VNI pool beyond 24 bits", fabric: replace(netBase, `loopbackIPv4: 10.255.0.0/24`, "loopbackIPv4: 10.255.0.0/24\n    vnis: 0-16777215"), lock: "",
 			want: []string{
-				`fabric.yaml:8: spec.pools.vnis: Invalid value: "0-16777215": VNI pool: range "0-16777215" leaves 1-16777214`}},
+				`fabric.yaml:8: spec.pools.vnis: Invalid value: "0-16777215": VNI pool: range "0-16777215" reaches outside 1-16777214: keep both ends within it`}},
 		{name: "network name with a space", fabric: replace(netBase, `{name: web,`, `{name: "we b",`), lock: "",
 			want: []string{
 				`fabric.yaml:24: spec.networks[we b].name: Invalid value: "we b": a network name is 1-15 of a-z, 0-9 and '-', starting with a letter (it may name a VRF)`,
