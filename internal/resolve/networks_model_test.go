@@ -1,9 +1,13 @@
 package resolve_test
 
 import (
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"underlay.dev/underlay/internal/model"
 )
 
 // TestRelayUpstreamReachesALocalServer: a DHCP server in one of the
@@ -38,4 +42,36 @@ func TestRelayUpstreamReachesALocalServer(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestListOrderDoesNotMatter: the order of spec.networks and spec.servers
+// changes neither the model nor the lock: both are sorted, and the pools
+// hand out values in name order.
+func TestListOrderDoesNotMatter(t *testing.T) {
+	want, errs := resolveText(t, netBase, nil)
+	if errs != nil {
+		t.Fatal(errs)
+	}
+	lines := strings.Split(netBase, "\n")
+	nets, srvs := slices.Index(lines, "  networks:"), slices.Index(lines, "  servers:")
+	reordered := slices.Concat(lines[:nets+1], reversed(lines[nets+1:srvs]), lines[srvs:srvs+1], reversed(lines[srvs+1:len(lines)-1]), []string{""})
+	if strings.Join(reordered, "\n") == netBase {
+		t.Fatal("the lists were not reordered")
+	}
+	got, errs := resolveText(t, strings.Join(reordered, "\n"), nil)
+	if errs != nil {
+		t.Fatal(errs)
+	}
+	if diff := cmp.Diff(string(model.Dump(want.Fabric)), string(model.Dump(got.Fabric))); diff != "" {
+		t.Errorf("reversed lists changed the model (-intent order +reversed):\n%s", diff)
+	}
+	if diff := cmp.Diff(want.Lock, got.Lock); diff != "" {
+		t.Errorf("reversed lists changed the lock (-intent order +reversed):\n%s", diff)
+	}
+}
+
+func reversed(s []string) []string {
+	out := slices.Clone(s)
+	slices.Reverse(out)
+	return out
 }
