@@ -24,13 +24,23 @@ const (
 // names at 15 characters.
 var networkName = regexp.MustCompile(`^[a-z][a-z0-9-]{0,14}$`)
 
-// reservedVRFs are VRF names the platforms keep for themselves; a VRF is
-// a Linux device, so it may not be named like another one on the leaf
-// either (ifLike).
-var (
-	reservedVRFs = map[string]string{"mgmt": "Cumulus Linux' management VRF", "lo": "the loopback", "bridge": "the leaf's VLAN-aware bridge"}
-	ifLike       = regexp.MustCompile(`^(swp|eth|bond|vlan|vxlan|vni)[0-9]`)
-)
+// reservedVRFs are VRF names the platforms keep for themselves.
+var reservedVRFs = map[string]string{"mgmt": "Cumulus Linux' management VRF", "lo": "the loopback",
+	"bridge": "the VLAN-aware bridge", "br_default": "NVUE's bridge"}
+
+// vrfLikeInterface reports a VRF name that is also an interface's: the
+// kernel has one namespace of interface names, shared by ports, bonds,
+// SVIs, VXLAN devices and VRFs.
+func vrfLikeInterface(name string) bool {
+	for _, d := range platform.All() {
+		if d.Servers != nil && d.Ports.Valid(name) { // a leaf platform's port
+			return true
+		}
+	}
+	return interfaceLike.MatchString(name) || vxlanLike.MatchString(name)
+}
+
+var vxlanLike = regexp.MustCompile(`^vxlan[0-9]*$`)
 
 // network is a server network being resolved.
 type network struct {
@@ -127,8 +137,8 @@ func (r *resolver) networkVRF(n *network) {
 		why = "it is reserved for " + reservedVRFs[n.m.VRF]
 	case !networkName.MatchString(n.m.VRF):
 		why = "a VRF name is 1-15 of a-z, 0-9 and '-', starting with a letter (Linux caps VRF device names at 15)"
-	case ifLike.MatchString(n.m.VRF):
-		why = "it names a port, bond, SVI or VXLAN device (a VRF is a Linux device on the leaf too)"
+	case vrfLikeInterface(n.m.VRF):
+		why = "it looks like an interface name (a port, bond, SVI or VXLAN device), which a VRF device cannot share"
 	default:
 		return
 	}

@@ -48,16 +48,16 @@ func TestNetworkErrors(t *testing.T) {
 	}{
 		{name: "VLAN in Cumulus' L3VNI range on a cumulus leaf", fabric: replace(netBase, `{name: web, vlan: 300`, `{name: web, vlan: 3725`), lock: "",
 			want: []string{
-				`fabric.yaml:24: spec.networks[web].vlan: Invalid value: 3725: VLAN 3725 is reserved on leaf1 (platform cumulus: Cumulus Linux reserves it for L3VNI VLANs): pick a VLAN outside 3725-3999, or drop vlan to have one allocated from spec.pools.vlans`}},
+				`fabric.yaml:24: spec.networks[web].vlan: Invalid value: 3725: VLAN 3725 is reserved on leaf1 (platform cumulus): Cumulus Linux reserves it for L3VNI VLANs; pick one outside 3725-3999, or drop vlan to have one allocated from spec.pools.vlans`}},
 		{name: "VLAN in Cumulus' internal range on an nvue leaf", fabric: replace(netBase, `{name: web, vlan: 300, pool: 10.30.0.0/16}`, `{name: web, vlan: 4000, pool: 10.30.0.0/16, leaves: [leaf2]}`), lock: "",
 			want: []string{
-				`fabric.yaml:24: spec.networks[web].vlan: Invalid value: 4000: VLAN 4000 is reserved on leaf2 (platform nvue: Cumulus Linux reserves it for internal use): pick a VLAN outside 4000-4064, or drop vlan to have one allocated from spec.pools.vlans`}},
+				`fabric.yaml:24: spec.networks[web].vlan: Invalid value: 4000: VLAN 4000 is reserved on leaf2 (platform nvue): Cumulus Linux reserves it for internal use; pick one outside 4000-4064, or drop vlan to have one allocated from spec.pools.vlans`}},
 		{name: "VLAN at the top of Cumulus' internal range", fabric: replace(netBase, `{name: web, vlan: 300`, `{name: web, vlan: 4064`), lock: "",
 			want: []string{
-				`fabric.yaml:24: spec.networks[web].vlan: Invalid value: 4064: VLAN 4064 is reserved on leaf1 (platform cumulus: Cumulus Linux reserves it for internal use): pick a VLAN outside 4000-4064, or drop vlan to have one allocated from spec.pools.vlans`}},
+				`fabric.yaml:24: spec.networks[web].vlan: Invalid value: 4064: VLAN 4064 is reserved on leaf1 (platform cumulus): Cumulus Linux reserves it for internal use; pick one outside 4000-4064, or drop vlan to have one allocated from spec.pools.vlans`}},
 		{name: "VLAN in the L3VNI range on a sonic leaf", fabric: replace(netBase, `{name: web, vlan: 300, pool: 10.30.0.0/16}`, `{name: web, vlan: 3999, pool: 10.30.0.0/16, leaves: [leaf3]}`, `tagged: [web]`, `tagged: []`), lock: "",
 			want: []string{
-				`fabric.yaml:24: spec.networks[web].vlan: Invalid value: 3999: VLAN 3999 is reserved on leaf3 (platform sonic: underlay maps VRF L3VNIs to these VLANs): pick a VLAN outside 3725-3999, or drop vlan to have one allocated from spec.pools.vlans`}},
+				`fabric.yaml:24: spec.networks[web].vlan: Invalid value: 3999: VLAN 3999 is reserved on leaf3 (platform sonic): underlay maps VRF L3VNIs to these VLANs; pick one outside 3725-3999, or drop vlan to have one allocated from spec.pools.vlans`}},
 		{name: "VLAN used by two networks", fabric: replace(netBase, `{name: tenant-a, kind: tenant,`, `{name: tenant-a, kind: tenant, vlan: 300,`), lock: "",
 			want: []string{
 				`fabric.yaml:24: spec.networks[web].vlan: Invalid value: "300": VLAN collides with network tenant-a (set at spec.networks[tenant-a].vlan); two networks on one VLAN would be one broadcast domain: give one of them another vlan, or drop its vlan to have one allocated`}},
@@ -198,10 +198,10 @@ func TestNetworkErrors(t *testing.T) {
 				`fabric.yaml:27: spec.servers[srv2].mtu: Invalid value: 99999999: an MTU is 1280-9216`}},
 		{name: "network on a leaf it does not list", fabric: replace(netBase, `{name: web, vlan: 300, pool: 10.30.0.0/16}`, `{name: web, vlan: 300, pool: 10.30.0.0/16, leaves: [leaf1]}`), lock: "",
 			want: []string{
-				`fabric.yaml:27: spec.servers[srv2].leaf: Invalid value: "leaf2": network web is not on leaf2 (its leaves are set at spec.networks[web].leaves): add leaf2 to them`}},
+				`fabric.yaml:27: spec.servers[srv2].leaf: Invalid value: "leaf2": network web is not on leaf2 (its leaves are set at spec.networks[web].leaves: add leaf2 to them)`}},
 		{name: "network without pool or subnet on the server's leaf", fabric: replace(netBase, `{name: web, vlan: 300, pool: 10.30.0.0/16}`, `{name: web, vlan: 300}`), lock: "",
 			want: []string{
-				`fabric.yaml:27: spec.servers[srv2].leaf: Invalid value: "leaf2": network web has no subnet on leaf2: add {leaf: leaf2, prefix: ...} to spec.networks[web].subnets, or give the network a pool to carve one per leaf from`}},
+				`fabric.yaml:27: spec.servers[srv2].leaf: Invalid value: "leaf2": network web is not on leaf2 (it has no pool and no subnet for leaf2: add {leaf: leaf2, prefix: ...} to spec.networks[web].subnets, or set its pool)`}},
 		{name: "listed leaf without a subnet", fabric: replace(netBase, `{name: web, vlan: 300, pool: 10.30.0.0/16}`, `{name: web, vlan: 300, leaves: [leaf2]}`), lock: "",
 			want: []string{
 				`fabric.yaml:24: spec.networks[web].subnets: Required value: no subnet for leaf2, which carries the network: add {leaf: leaf2, prefix: ...}, or set pool to carve one per leaf`}},
@@ -297,16 +297,16 @@ func TestNetworkErrors(t *testing.T) {
 				`fabric.yaml:23: spec.networks[default].name: Invalid value: "default": a tenant network routes in a VRF of its name, and that is the default table, not a VRF of its own: name the network otherwise, or set vrf`}},
 		{name: "a tenant network named like an SVI", fabric: replace(netBase, `{name: tenant-a, kind: tenant, pool: 10.100.0.0/16}`, `{name: vlan100, kind: tenant, pool: 10.100.0.0/16}`, `untagged: tenant-a`, `untagged: vlan100`), lock: "",
 			want: []string{
-				`fabric.yaml:23: spec.networks[vlan100].name: Invalid value: "vlan100": a tenant network routes in a VRF of its name, and it names a port, bond, SVI or VXLAN device (a VRF is a Linux device on the leaf too): name the network otherwise, or set vrf`}},
+				`fabric.yaml:23: spec.networks[vlan100].name: Invalid value: "vlan100": a tenant network routes in a VRF of its name, and it looks like an interface name (a port, bond, SVI or VXLAN device), which a VRF device cannot share: name the network otherwise, or set vrf`}},
 		{name: "VRF named like the bridge", fabric: replace(netBase, `{name: tenant-a, kind: tenant,`, `{name: tenant-a, kind: tenant, vrf: bridge,`), lock: "",
 			want: []string{
-				`fabric.yaml:23: spec.networks[tenant-a].vrf: Invalid value: "bridge": it is reserved for the leaf's VLAN-aware bridge; pick another name`}},
+				`fabric.yaml:23: spec.networks[tenant-a].vrf: Invalid value: "bridge": it is reserved for the VLAN-aware bridge; pick another name`}},
 		{name: "VRF named like a port", fabric: replace(netBase, `{name: tenant-a, kind: tenant,`, `{name: tenant-a, kind: tenant, vrf: swp1,`), lock: "",
 			want: []string{
-				`fabric.yaml:23: spec.networks[tenant-a].vrf: Invalid value: "swp1": it names a port, bond, SVI or VXLAN device (a VRF is a Linux device on the leaf too); pick another name`}},
+				`fabric.yaml:23: spec.networks[tenant-a].vrf: Invalid value: "swp1": it looks like an interface name (a port, bond, SVI or VXLAN device), which a VRF device cannot share; pick another name`}},
 		{name: "VRF too long for SONiC's Vrf prefix", fabric: replace(netBase, `{name: tenant-a, kind: tenant, pool: 10.100.0.0/16}`, `{name: tenant-abcdefgh, kind: tenant, pool: 10.100.0.0/16}`, `untagged: tenant-a`, `untagged: tenant-abcdefgh`), lock: "",
 			want: []string{
-				`fabric.yaml:23: spec.networks[tenant-abcdefgh].name: Invalid value: "tenant-abcdefgh": VRF tenant-abcdefgh is Vrftenant-abcdefgh on leaf3 (platform sonic), 18 characters: at most 15; give the VRF a name of at most 12`}},
+				`fabric.yaml:23: spec.networks[tenant-abcdefgh].name: Invalid value: "tenant-abcdefgh": on leaf3 (platform sonic) the VRF is Vrf-tenant-abcdefgh, longer than the 15 characters of a device name: use at most 11 characters`}},
 	}
 	runLockTable(t, tests)
 }

@@ -8,6 +8,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"underlay.dev/underlay/internal/model"
+	"underlay.dev/underlay/internal/platform"
 )
 
 func (r *resolver) networkSubnets(n *network) {
@@ -97,27 +98,29 @@ func (r *resolver) settleLeaves(withServers []*device) {
 			}
 		}
 		r.checkReservedVLAN(n)
-		r.checkVRFOnLeaves(n)
+		r.checkVRFName(n)
 	}
 }
 
-// checkVRFOnLeaves refuses a VRF name a leaf's platform cannot take once
-// it adds its prefix (SONiC's VRFs are Vrf<name>, at most 15 characters).
-func (r *resolver) checkVRFOnLeaves(n *network) {
+// checkVRFName refuses a VRF whose name on a leaf's platform
+// (platform.VRFName: SONiC's Vrf-NAME) is longer than a Linux device name.
+func (r *resolver) checkVRFName(n *network) {
 	if n.m.VRF == model.DefaultInstance || n.broken {
 		return
 	}
 	for _, d := range n.leaves {
-		rule := serversOf(d)
-		if name := rule.VRFPrefix + n.m.VRF; len(name) > 15 {
+		if name := platform.VRFName(d.m.Platform, n.m.VRF); len(name) > maxVRFDevice {
 			r.errs = append(r.errs, field.Invalid(n.vrfPath, n.m.VRF, fmt.Sprintf(
-				"VRF %s is %s on %s (platform %s), %d characters: at most 15; give the VRF a name of at most %d",
-				n.m.VRF, name, d.m.Name, d.m.Platform, len(name), 15-len(rule.VRFPrefix))))
+				"on %s (platform %s) the VRF is %s, longer than the %d characters of a device name: use at most %d characters",
+				d.m.Name, d.m.Platform, name, maxVRFDevice, maxVRFDevice-len(name)+len(n.m.VRF))))
 			n.broken = true
 			return
 		}
 	}
 }
+
+// maxVRFDevice is Linux's IFNAMSIZ less the NUL: a VRF is a device.
+const maxVRFDevice = 15
 
 // checkReservedVLAN refuses a VLAN a leaf's platform keeps for itself.
 func (r *resolver) checkReservedVLAN(n *network) {
@@ -127,7 +130,7 @@ func (r *resolver) checkReservedVLAN(n *network) {
 	for _, d := range n.leaves {
 		if rng := serversOf(d).Reserved(n.in.VLAN); rng != nil {
 			r.errs = append(r.errs, field.Invalid(n.path.Child("vlan"), n.in.VLAN, fmt.Sprintf(
-				"VLAN %d is reserved on %s (platform %s: %s): pick a VLAN outside %d-%d, or drop vlan to have one allocated from spec.pools.vlans",
+				"VLAN %d is reserved on %s (platform %s): %s; pick one outside %d-%d, or drop vlan to have one allocated from spec.pools.vlans",
 				n.in.VLAN, d.m.Name, d.m.Platform, rng.Why, rng.First, rng.Last)))
 			n.broken = true
 			return

@@ -168,15 +168,14 @@ func (r *resolver) serverNetworks(s *server) bool {
 func (r *resolver) serverOnLeaves(s *server) {
 	for _, n := range s.m.Networks() {
 		nw := r.netByName[n.Name]
-		switch {
-		case slices.Contains(nw.leaves, s.leaf):
-		case nw.listed:
-			r.errs = append(r.errs, field.Invalid(s.path.Child("leaf"), s.leaf.m.Name, fmt.Sprintf(
-				"network %s is not on %s (its leaves are set at %s): add %s to them", n.Name, s.leaf.m.Name, nw.path.Child("leaves"), s.leaf.m.Name)))
-		default: // no pool: only the leaves with a pinned subnet carry it
-			r.errs = append(r.errs, field.Invalid(s.path.Child("leaf"), s.leaf.m.Name, fmt.Sprintf(
-				"network %s has no subnet on %s: add {leaf: %s, prefix: ...} to %s, or give the network a pool to carve one per leaf from",
-				n.Name, s.leaf.m.Name, s.leaf.m.Name, nw.path.Child("subnets"))))
+		if slices.Contains(nw.leaves, s.leaf) {
+			continue
 		}
+		why := fmt.Sprintf("its leaves are set at %s: add %s to them", nw.path.Child("leaves"), s.leaf.m.Name)
+		if !nw.listed {
+			why = fmt.Sprintf("it has no pool and no subnet for %s: add {leaf: %s, prefix: ...} to %s, or set its pool", s.leaf.m.Name, s.leaf.m.Name, nw.path.Child("subnets"))
+		}
+		r.errs = append(r.errs, field.Invalid(s.path.Child("leaf"), s.leaf.m.Name, fmt.Sprintf(
+			"network %s is not on %s (%s)", n.Name, s.leaf.m.Name, why)))
 	}
 }

@@ -28,12 +28,19 @@ type shape struct {
 	// Name accepts the member names of Each; NameDoc says which in errors.
 	Name    func(string) bool
 	NameDoc string
-	Leaf    leafKind
+	// Claims, when set, says whether a member of Each that the switch
+	// holds and the file does not is underlay's (to remove) or the
+	// operator's (left alone): for members a name alone does not tell.
+	Claims func(got any) bool
+	Leaf   leafKind
 	// Values, when set, are the only strings a Leaf may hold: the ones
 	// underlay renders (an `enable: "off"` would switch BGP off).
 	Values []string
-	Empty  bool
-	Unit   bool
+	// Valid, when set, accepts a Leaf's string; ValidDoc says which.
+	Valid    func(string) bool
+	ValidDoc string
+	Empty    bool
+	Unit     bool
 }
 
 type leafKind int
@@ -70,26 +77,34 @@ func shMatch(re string) func(string) bool {
 var underlayPolicy = shMatch(`^UNDERLAY-[A-Za-z0-9_-]+$`)
 
 var (
-	nvueSwp    = platform.MustGet(model.PlatformNVUE).Ports.Pattern.MatchString
-	nvueFamily = shMatch(`^ipv[46]-unicast$`)
-	nvueSeq    = shMatch(`^[0-9]+$`)
+	nvueSwp = platform.MustGet(model.PlatformNVUE).Ports.Pattern.MatchString
+	nvueSeq = shMatch(`^[0-9]+$`)
 )
 
 // NVUEOwned is the part of the NVUE tree the NVUE driver owns: exactly the
 // subtrees internal/render/nvue renders, and within them only the members
 // it renders. The units (applied and compared whole) are system hostname,
-// each of the loopback and swp interfaces, the global router bgp, each
-// UNDERLAY-* prefix list and route map, and vrf default's router bgp and
-// static routes. Precheck refuses a document with anything else; the
-// apply and the drift check leave everything else on the switch alone:
-// the management port (eth0) and VRF, users, NTP, syslog, SNMP, DNS, the
-// operator's own route maps and VRFs.
+// each of the loopback, swp, bond and SVI (vlanN) interfaces, the global
+// router bgp, each UNDERLAY-* prefix list and route map, vrf default's
+// router bgp and static routes, and, for server networks, bridge domain
+// br_default's VLANs, evpn enable, the VXLAN tunnel's enable and source,
+// vrf default's DHCP relay, and each server network VRF (named as networks
+// may be, never mgmt; one the file does not hold is underlay's only when
+// it has an L3VNI, which only underlay's EVPN can carry: the operator's
+// VRFs stay theirs). Precheck refuses a
+// document with anything else; the apply and the drift check leave
+// everything else on the switch alone: the management port (eth0) and
+// VRF, users, NTP, syslog, SNMP, DNS, the operator's own route maps. Bonds
+// and vlanN interfaces are underlay's as every swp port is.
 var NVUEOwned = shObj(map[string]*shape{
 	"system": shObj(map[string]*shape{"hostname": shUnit(shStr())}),
-	"interface": shEach("lo or a swp port", func(s string) bool { return s == "lo" || nvueSwp(s) }, shUnit(shObj(map[string]*shape{
-		"type": shStr("loopback", "swp"),
-		"link": shObj(map[string]*shape{"mtu": shNum()}),
-		"ip":   shObj(map[string]*shape{"address": shSet("an address/length", parsesAsPrefix)}),
+	"interface": shEach("lo, a swp port, a bond or an SVI (vlanN)", nvueInterface, shUnit(shObj(map[string]*shape{
+		"type":   shStr("loopback", "swp", "bond", "svi"),
+		"link":   shObj(map[string]*shape{"mtu": shNum()}),
+		"ip":     shObj(map[string]*shape{"address": shSet("an address/length", parsesAsPrefix), "vrf": nvueVRFRef}),
+		"bond":   nvueBond,
+		"bridge": nvueBridgePort,
+		"vlan":   shNum(),
 	}))),
 	"router": shObj(map[string]*shape{
 		"bgp": shUnit(shObj(map[string]*shape{"enable": shStr("on"), "autonomous-system": shNum(), "router-id": shStr()})),
@@ -111,12 +126,19 @@ var NVUEOwned = shObj(map[string]*shape{
 			}))),
 		}),
 	}),
-	"vrf": shObj(map[string]*shape{"default": shObj(map[string]*shape{"router": shObj(map[string]*shape{
-		"bgp": shUnit(nvueVRFBGP),
-		"static": shUnit(shEach("a prefix", parsesAsPrefix, shObj(map[string]*shape{
-			"via": shObj(map[string]*shape{"blackhole": shObj(map[string]*shape{"type": shStr("blackhole")})}),
-		}))),
-	})})}),
+	"bridge":  nvueBridge,
+	"evpn":    shObj(map[string]*shape{"enable": shUnit(shStr("on"))}),
+	"nve":     nvueNVE,
+	"service": nvueService,
+	"vrf": {
+		Fields: map[string]*shape{"default": shObj(map[string]*shape{"router": shObj(map[string]*shape{
+			"bgp": shUnit(nvueVRFBGP),
+			"static": shUnit(shEach("a prefix", parsesAsPrefix, shObj(map[string]*shape{
+				"via": shObj(map[string]*shape{"blackhole": shObj(map[string]*shape{"type": shStr("blackhole")})}),
+			}))),
+		})})},
+		Each: shUnit(nvueTenantVRF), Name: nvueVRFName, NameDoc: "default or a server network's VRF", Claims: hasL3VNI,
+	},
 })
 
 var nvueVRFBGP = shObj(map[string]*shape{
@@ -125,11 +147,10 @@ var nvueVRFBGP = shObj(map[string]*shape{
 		"routerid-compare": shStr("on"),
 		"multipath":        shObj(map[string]*shape{"aspath-ignore": shStr("on")}),
 	}),
-	"address-family": shEach("ipv4-unicast or ipv6-unicast", nvueFamily, shObj(map[string]*shape{
-		"enable":     shStr("on"),
-		"network":    shSet("a prefix", parsesAsPrefix),
-		"multipaths": shObj(map[string]*shape{"ebgp": shNum()}),
-	})),
+	"address-family": shObj(map[string]*shape{
+		"ipv4-unicast": nvueVRFFamily, "ipv6-unicast": nvueVRFFamily,
+		"l2vpn-evpn": shObj(map[string]*shape{"enable": shStr("on")}),
+	}),
 	"neighbor": shEach("an address or a swp port", func(s string) bool { return parsesAsAddr(s) || nvueSwp(s) }, shObj(map[string]*shape{
 		"type":           shStr("numbered", "unnumbered"),
 		"remote-as":      shNum(),
@@ -156,14 +177,17 @@ var (
 	nvueGroup  = model.PeerName.MatchString
 	nvueTimers = shObj(map[string]*shape{"keepalive": shNum(), "hold": shNum()})
 	// "off": an IPv6-only neighbor says so, or NVUE enables IPv4 on it.
-	nvuePeerFamilies = shEach("ipv4-unicast or ipv6-unicast", nvueFamily, shObj(map[string]*shape{
+	nvuePeerFamily = shObj(map[string]*shape{
 		"enable": shStr("on", "off"),
 		"policy": shObj(map[string]*shape{
 			"inbound":  shObj(map[string]*shape{"route-map": shStr()}),
 			"outbound": shObj(map[string]*shape{"route-map": shStr()}),
 		}),
 		"prefix-limits": shObj(map[string]*shape{"inbound": shObj(map[string]*shape{"maximum": shNum()})}),
-	}))
+	})
+	// l2vpn-evpn: an EVPN session (both ends carry EVPN).
+	nvuePeerFamilies = shObj(map[string]*shape{"ipv4-unicast": nvuePeerFamily, "ipv6-unicast": nvuePeerFamily,
+		"l2vpn-evpn": shObj(map[string]*shape{"enable": shStr("on")})})
 )
 
 // admitNVUE refuses an nvue.yaml that is not one `set` item inside
@@ -276,6 +300,8 @@ func (s *shape) admitLeaf(path string, v any, errs *[]string) {
 			*errs = append(*errs, fmt.Sprintf("%s: want a number%s, got %q", path, orWords(s.Values), x))
 		case s.Leaf == leafString && len(s.Values) > 0 && !slices.Contains(s.Values, x):
 			*errs = append(*errs, fmt.Sprintf("%s: %q is not a value underlay renders (%s); refused", path, x, strings.Join(s.Values, ", ")))
+		case s.Leaf == leafString && s.Valid != nil && !s.Valid(x):
+			*errs = append(*errs, fmt.Sprintf("%s: %q is not a value underlay renders (%s); refused", path, x, s.ValidDoc))
 		}
 	case float64:
 		if s.Leaf != leafNumber {

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"underlay.dev/underlay/internal/gen"
+	"underlay.dev/underlay/internal/model"
 	"underlay.dev/underlay/internal/render/frr"
 	"underlay.dev/underlay/internal/render/frr/frrtest"
 	"underlay.dev/underlay/internal/render/renderers"
@@ -148,6 +149,38 @@ func TestAdmitPeers(t *testing.T) {
 		}
 		if err := admitFRR(conf); err != nil {
 			t.Errorf("%+v: %v", opt, err)
+		}
+	}
+}
+
+// TestAdmitBaremetal admits every frr.conf of the bare-metal example
+// (frrtest.Baremetal): VRFs with their L3VNI, router bgp vrf, the EVPN
+// family of leaves (advertise-all-vni) and spines, advertise ipv4 unicast.
+func TestAdmitBaremetal(t *testing.T) {
+	f, err := frrtest.Baremetal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, d := range f.Devices {
+		if d.Platform == model.PlatformNVUE {
+			continue
+		}
+		conf, err := frr.Render(f, d, frr.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []string{"\nvrf tenant-a\n vni 10000\nexit-vrf\n", "\n  advertise-all-vni\n", "\n  advertise ipv4 unicast\n",
+			"\n address-family l2vpn evpn\n"} {
+			seen[c] = seen[c] || strings.Contains(string(conf), c)
+		}
+		if err := admitFRR(conf); err != nil {
+			t.Errorf("%s: %v", d.Name, err)
+		}
+	}
+	for c, ok := range seen {
+		if !ok {
+			t.Errorf("no rendered file has %q: admitting them proves nothing", c)
 		}
 	}
 }

@@ -31,16 +31,17 @@ func globAll(t *testing.T, patterns ...string) []string {
 // (every example's rendered tree and every golden) is inside what the
 // drivers own, so admission never refuses underlay's own output.
 func TestAdmitsEveryRenderedFile(t *testing.T) {
-	for _, f := range globAll(t, "examples/*/rendered/*/nvue.yaml", "internal/render/nvue/testdata/TestGolden/*.yaml") {
+	for _, f := range globAll(t, "examples/*/rendered/*/nvue.yaml", "internal/render/nvue/testdata/*/*.yaml") {
 		b, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := admitNVUE(b); err != nil {
+		if err := (&NVUE{}).Precheck(context.Background(), store.Files{"nvue.yaml": b}); err != nil {
 			t.Errorf("%s: %v", f, err)
 		}
 	}
-	for _, f := range globAll(t, "examples/*/rendered/*/config_db.json", "internal/render/sonic/testdata/TestGolden/*config_db.json") {
+	for _, f := range globAll(t, "examples/*/rendered/*/config_db.json", "internal/render/sonic/testdata/TestGolden/*config_db.json",
+		"internal/render/sonic/testdata/TestBaremetal/*config_db.json") {
 		b, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)
@@ -74,10 +75,10 @@ func nvueWith(t *testing.T, path, js string) []byte {
 
 func TestAdmitNVUERefuses(t *testing.T) {
 	for _, tt := range []struct{ name, path, value, want string }{
-		{"NTP", "service.ntp", `{"mgmt": {"server": {"192.0.2.9": {}}}}`, "set.service is not a subtree underlay renders; refused"},
+		{"NTP", "service.ntp", `{"mgmt": {"server": {"192.0.2.9": {}}}}`, "set.service.ntp is not a subtree underlay renders; refused"},
 		{"a user", "system.aaa.user.evil", `{"role": "system-admin"}`, "set.system.aaa is not a subtree underlay renders"},
-		{"the management port", "interface.eth0", `{"type": "eth"}`, "set.interface.eth0 is not one underlay renders (want lo or a swp port)"},
-		{"a port in another VRF", "interface.swp1.ip.vrf", `"mgmt"`, "set.interface.swp1.ip.vrf is not a subtree underlay renders"},
+		{"the management port", "interface.eth0", `{"type": "eth"}`, "set.interface.eth0 is not one underlay renders (want lo, a swp port, a bond or an SVI (vlanN))"},
+		{"a port in another VRF", "interface.swp1.ip.vrf", `"mgmt"`, `set.interface.swp1.ip.vrf: "mgmt" is not a value underlay renders (a server network's VRF)`},
 		{"the management VRF", "vrf.mgmt", `{"router": {}}`, "set.vrf.mgmt is not a subtree underlay renders"},
 		{"BGP switched off", "router.bgp.enable", `"off"`, `set.router.bgp.enable: "off" is not a value underlay renders (on)`},
 		{"OSPF", "router.ospf", `{"enable": "on"}`, "set.router.ospf is not a subtree underlay renders"},
@@ -149,10 +150,67 @@ func TestAdmitSONiCRefuses(t *testing.T) {
 		}, `table "MGMT_INTERFACE" (key "eth0|10.0.0.9/24") is not one underlay renders`},
 		{"a list field", func(db configDB) { db["PORT"]["Ethernet0"]["mtu"] = []any{"9216"} },
 			`PORT|Ethernet0 field "mtu": want a string`},
+		{"a VLAN whose vlanid is not its name's", func(db configDB) { db["VLAN"] = map[string]map[string]any{"Vlan10": {"vlanid": "11"}} },
+			`VLAN|Vlan10: vlanid 11 is not the VLAN the key names; refused`},
+		{"Vlan1, which SONiC's YANG has not", func(db configDB) { db["VLAN"] = map[string]map[string]any{"Vlan1": {"vlanid": "1"}} },
+			`VLAN key "Vlan1" is not one underlay renders (want VlanN)`},
+		{"a priority-tagged member", func(db configDB) {
+			db["VLAN_MEMBER"] = map[string]map[string]any{"Vlan10|Ethernet8": {"tagging_mode": "priority_tagged"}}
+		}, `VLAN_MEMBER|Vlan10|Ethernet8 field "tagging_mode" is "priority_tagged"; underlay renders only untagged or tagged`},
+		{"an SVI in the operator's VRF", func(db configDB) {
+			db["VLAN_INTERFACE"] = map[string]map[string]any{"Vlan10": {"vrf_name": "Vrf_blue"}}
+		}, `VLAN_INTERFACE|Vlan10: vrf_name "Vrf_blue" is not a VRF underlay renders (Vrf-…); refused`},
+		{"LACP fallback off", func(db configDB) {
+			db["PORTCHANNEL"] = map[string]map[string]any{"PortChannel0": {"admin_status": "up", "fallback": "false"}}
+		}, `PORTCHANNEL|PortChannel0 field "fallback" is "false"; underlay renders only true`},
+		{"a PortChannel shut", func(db configDB) {
+			db["PORTCHANNEL"] = map[string]map[string]any{"PortChannel0": {"admin_status": "down"}}
+		}, `PORTCHANNEL|PortChannel0 field "admin_status" is "down"`},
+		{"a tunnel map off its key", func(db configDB) {
+			db["VXLAN_TUNNEL_MAP"] = map[string]map[string]any{"vtep|map_10000_Vlan3725": {"vlan": "Vlan3726", "vni": "10000"}}
+		}, `VXLAN_TUNNEL_MAP|vtep|map_10000_Vlan3725: vni 10000, vlan Vlan3726: not the VNI and VLAN the key names`},
+		{"an IPv6 VTEP source", func(db configDB) { db["VXLAN_TUNNEL"] = map[string]map[string]any{"vtep": {"src_ip": "2001:db8::1"}} },
+			`VXLAN_TUNNEL|vtep: src_ip 2001:db8::1 is not an IPv4 address`},
+		{"a relay to a name", func(db configDB) {
+			db["DHCPV4_RELAY"] = map[string]map[string]any{"Vlan10": {"dhcpv4_servers": []any{"pxe.example"}}}
+		}, `DHCPV4_RELAY|Vlan10 field "dhcpv4_servers": item pxe.example is not one underlay renders`},
+		{"a relay into a VRF", func(db configDB) {
+			db["DHCPV4_RELAY"] = map[string]map[string]any{"Vlan10": {"dhcpv4_servers": []any{"10.0.0.1"}, "server_vrf": "Vrf-a"}}
+		}, `DHCPV4_RELAY|Vlan10 field "server_vrf" is not one underlay renders`},
+		{"a relay servers string", func(db configDB) {
+			db["DHCPV4_RELAY"] = map[string]map[string]any{"Vlan10": {"dhcpv4_servers": "10.0.0.1"}}
+		}, `DHCPV4_RELAY|Vlan10 field "dhcpv4_servers": want a list of strings`},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			err := (&SONiC{}).Precheck(context.Background(), store.Files{"config_db.json": sonicWith(t, tt.edit)})
 			if !errors.Is(err, ErrRejected) || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("got %v, want an ErrRejected naming %q", err, tt.want)
+			}
+		})
+	}
+}
+
+// TestAdmitNVUERefusesServerParts: around what server networks render
+// (bonds, bridge ports, the DHCP relay, EVPN, VRFs), what underlay never
+// renders stays refused.
+func TestAdmitNVUERefusesServerParts(t *testing.T) {
+	for _, tt := range []struct{ name, path, value, want string }{
+		{"a relay in the management VRF", "service.dhcp-relay.mgmt", `{"server": {"10.0.0.1": {}}}`, "set.service.dhcp-relay.mgmt is not a subtree underlay renders"},
+		{"relay option 82", "service.dhcp-relay.default", `{"agent": {"enable": "on"}}`, "set.service.dhcp-relay.default.agent is not a subtree"},
+		{"a balance-rr bond", "interface.bond1", `{"type": "bond", "bond": {"member": {"swp1": {}}, "mode": "static"}}`, `bond.mode: "static" is not a value underlay renders (lacp)`},
+		{"an MLAG bond", "interface.bond1", `{"type": "bond", "bond": {"member": {"swp1": {}}, "mlag": {"id": 1}}}`, "set.interface.bond1.bond.mlag is not a subtree"},
+		{"the peerlink", "interface.peerlink", `{"type": "peerlink"}`, "set.interface.peerlink is not one underlay renders"},
+		{"another bridge domain", "bridge.domain.br_storage", `{"vlan": {"10": {}}}`, "set.bridge.domain.br_storage is not a subtree"},
+		{"an L2VNI", "bridge.domain.br_default.vlan", `{"10": {"vni": {"10": {}}}}`, "want {}, as underlay renders set members"},
+		{"STP on a port", "interface.swp1.bridge.domain.br_default.stp", `{"admin-edge": "on"}`, "br_default.stp is not a subtree"},
+		{"EVPN multihoming", "evpn.multihoming", `{"enable": "on"}`, "set.evpn.multihoming is not a subtree"},
+		{"the management VRF's EVPN", "vrf.mgmt.evpn", `{"enable": "on"}`, "set.vrf.mgmt is not a subtree underlay renders"},
+		{"EVPN peering in a tenant VRF", "vrf.tenant-a.router.bgp.address-family.l2vpn-evpn", `{"enable": "on"}`, "l2vpn-evpn is not a subtree"},
+		{"a neighbour in a tenant VRF", "vrf.tenant-a.router.bgp.neighbor.swp1", `{"remote-as": 65000}`, "set.vrf.tenant-a.router.bgp.neighbor is not a subtree"},
+		{"type-5 export in default", "vrf.default.router.bgp.address-family.ipv4-unicast.route-export", `{"to-evpn": {"enable": "on"}}`, "ipv4-unicast.route-export is not a subtree"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if _, err := admitNVUE(nvueWith(t, tt.path, tt.value)); !errors.Is(err, ErrRejected) || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("got %v, want an ErrRejected naming %q", err, tt.want)
 			}
 		})

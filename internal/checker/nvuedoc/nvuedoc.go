@@ -7,8 +7,10 @@ package nvuedoc
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"net/netip"
+	"slices"
 	"sort"
 	"strings"
 
@@ -50,7 +52,11 @@ func Validate(doc []byte) error {
 // interfaces named and typed consistently with valid addresses; a BGP ASN
 // in range and an IPv4 router ID; peers that are addresses or existing
 // interfaces; and route maps and prefix lists that exist where they are
-// referenced. It reports every problem, by path. The device agent and the
+// referenced; and, for server networks, bridge domains with unreserved
+// VLANs and ports of them, bonds of swp ports, SVIs of bridged VLANs,
+// VRFs with unique L3VNIs that EVPN and a VXLAN source carry, and DHCP
+// relays on the document's interfaces (l2.go). It reports every problem,
+// by path. The device agent and the
 // NVUE emulator use it before applying.
 func (items Document) Check() error {
 	v := &validator{}
@@ -74,9 +80,20 @@ func (items Document) Check() error {
 }
 
 type validator struct {
-	errs       []string
-	interfaces map[string]bool
+	errs []string
+	// interfaces are the document's interfaces by name, with their type.
+	interfaces map[string]string
 	routeMaps  map[string]bool
+	// vlans are the VLANs of each bridge domain; vrfs the document's VRFs.
+	vlans map[string]map[int]bool
+	vrfs  map[string]bool
+	// raw are the interfaces as decoded; bonded maps a bond member to its
+	// bond; vnis an L3VNI to its VRF.
+	raw    map[string]map[string]any
+	bonded map[string]string
+	vnis   map[int]string
+	// evpnOn and vtep: evpn enable on, a VXLAN tunnel source.
+	evpnOn, vtep bool
 }
 
 func (v *validator) fail(format string, args ...any) {
@@ -95,10 +112,23 @@ func obj(m map[string]any, keys ...string) map[string]any {
 }
 
 func (v *validator) set(path string, root map[string]any) {
-	v.interfaces, v.routeMaps = map[string]bool{}, map[string]bool{}
-	for name, raw := range obj(root, "interface") {
-		v.iface(path+".interface."+name, name, raw)
+	v.interfaces, v.routeMaps, v.bonded = map[string]string{}, map[string]bool{}, map[string]string{}
+	v.vlans, v.vrfs, v.vnis = map[string]map[int]bool{}, map[string]bool{"default": true}, map[int]string{}
+	v.raw = map[string]map[string]any{}
+	v.bridges(path+".bridge.domain", obj(root, "bridge", "domain"))
+	for name := range obj(root, "vrf") {
+		v.vrfs[name] = true
 	}
+	ifaces := obj(root, "interface")
+	for name, raw := range ifaces {
+		m, _ := raw.(map[string]any)
+		v.interfaces[name], v.raw[name] = fmt.Sprint(m["type"]), m
+	}
+	for _, name := range slices.Sorted(maps.Keys(ifaces)) { // a bond member is claimed by the first bond
+		v.iface(path+".interface."+name, name, ifaces[name])
+	}
+	v.evpn(path, root)
+	v.relays(path+".service.dhcp-relay", obj(root, "service", "dhcp-relay"))
 	v.policy(path+".router.policy", obj(root, "router", "policy"))
 	if b := obj(root, "router", "bgp"); b != nil {
 		v.asn(path+".router.bgp.autonomous-system", b["autonomous-system"])
@@ -109,6 +139,7 @@ func (v *validator) set(path string, root map[string]any) {
 	for name, raw := range obj(root, "vrf") {
 		vb := obj(map[string]any{"x": raw}, "x", "router", "bgp")
 		v.vrfBGP(path+".vrf."+name+".router.bgp", vb)
+		v.vrfFamilies(path+".vrf."+name, name, raw)
 	}
 }
 
@@ -118,10 +149,15 @@ func (v *validator) iface(path, name string, raw any) {
 	switch {
 	case name == "lo" && typ != "loopback":
 		v.fail("%s.type: lo is type loopback, got %q", path, typ)
-	case name != "lo" && typ == "swp" && !swpName.MatchString(name):
+	case name == "lo":
+	case typ == "swp" && !swpName.MatchString(name):
 		v.fail("%s: %q is not a swp port name", path, name)
-	case name != "lo" && typ != "swp":
-		v.fail("%s.type: unsupported interface type %q", path, typ)
+	case typ == "bond":
+		v.bond(path, name, m)
+	case typ == "svi":
+		v.svi(path, name, m)
+	case typ != "swp":
+		v.fail("%s.type: unsupported interface type %q (want loopback, swp, bond or svi)", path, typ)
 	}
 	if mtu, ok := obj(m, "link")["mtu"].(float64); ok && (mtu < 552 || mtu > 9216) {
 		v.fail("%s.link.mtu: want 552-9216, got %v", path, mtu)
@@ -131,7 +167,19 @@ func (v *validator) iface(path, name string, raw any) {
 			v.fail("%s.ip.address: %q is not an address/length", path, a)
 		}
 	}
-	v.interfaces[name] = true
+	if vrf, ok := obj(m, "ip")["vrf"]; ok && !v.vrfs[fmt.Sprint(vrf)] {
+		v.fail("%s.ip.vrf: vrf %v does not exist", path, vrf)
+	}
+	if typ != "swp" && typ != "bond" && obj(m, "bridge") != nil {
+		v.fail("%s.bridge: a %s interface is not a bridge port", path, typ)
+	}
+	if _, ok := m["vlan"]; ok && typ != "svi" {
+		v.fail("%s.vlan: only an SVI has a VLAN here, not a %s interface", path, typ)
+	}
+	if _, ok := m["bond"]; ok && typ != "bond" {
+		v.fail("%s.bond: a %s interface has no bond settings", path, typ)
+	}
+	v.bridgePort(path+".bridge.domain", obj(m, "bridge", "domain"))
 }
 
 func (v *validator) policy(path string, p map[string]any) {
@@ -187,7 +235,7 @@ func (v *validator) vrfBGP(path string, b map[string]any) {
 		switch typ := fmt.Sprint(m["type"]); {
 		case typ == "numbered" && addrErr != nil:
 			v.fail("%s.neighbor.%s: a numbered neighbor is an address", path, name)
-		case typ == "unnumbered" && !v.interfaces[name]:
+		case typ == "unnumbered" && v.interfaces[name] == "":
 			v.fail("%s.neighbor.%s: an unnumbered neighbor is an interface of this document", path, name)
 		case typ != "numbered" && typ != "unnumbered":
 			v.fail("%s.neighbor.%s.type: want numbered or unnumbered, got %q", path, name, typ)
@@ -225,6 +273,9 @@ func (v *validator) vrfBGP(path string, b map[string]any) {
 // exist.
 func (v *validator) peerPolicies(path string, m map[string]any) {
 	for af, raw := range obj(m, "address-family") {
+		if !peerFamily[af] {
+			v.fail("%s.address-family.%s: unknown address family (want ipv4-unicast, ipv6-unicast or l2vpn-evpn)", path, af)
+		}
 		pol := obj(map[string]any{"x": raw}, "x", "policy")
 		for _, dir := range []string{"inbound", "outbound"} {
 			if rm, ok := obj(pol, dir)["route-map"]; ok && !v.routeMaps[fmt.Sprint(rm)] {

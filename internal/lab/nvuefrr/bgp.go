@@ -13,19 +13,34 @@ import (
 	"underlay.dev/underlay/internal/model"
 )
 
-func (p *parser) vrfBGP(path string, v any) {
-	m := p.obj(path, v, "enable", "path-selection", "address-family", "peer", "neighbor", "peer-group", "dynamic-neighbor")
+// vrfBGP reads a VRF's BGP instance: vrf default's with its neighbours,
+// or a server network VRF's (tenant), which has its own ASN and router ID
+// and no neighbours (its routes cross the fabric as EVPN routes). nil:
+// BGP is off in the VRF.
+func (p *parser) vrfBGP(path string, v any, tenant bool) *vrfBGP {
+	allowed := []string{"enable", "path-selection", "address-family", "peer", "neighbor", "peer-group", "dynamic-neighbor"}
+	if tenant {
+		allowed = []string{"enable", "autonomous-system", "router-id", "path-selection", "address-family"}
+	}
+	m := p.obj(path, v, allowed...)
 	if !p.on(path+".enable", m["enable"], false) {
-		return
+		return nil
 	}
 	b := &vrfBGP{}
 	ps := p.obj(path+".path-selection", m["path-selection"], "routerid-compare", "multipath")
 	b.compareID = p.on(path+".path-selection.routerid-compare", ps["routerid-compare"], false)
 	mp := p.obj(path+".path-selection.multipath", ps["multipath"], "aspath-ignore")
 	b.relax = p.on(path+".path-selection.multipath.aspath-ignore", mp["aspath-ignore"], false)
-	afs := p.obj(path+".address-family", m["address-family"], families[:]...)
+	names := families[:]
+	if !tenant {
+		names = append(names, l2vpnEVPN) // EVPN peering is vrf default's
+	}
+	afs := p.obj(path+".address-family", m["address-family"], names...)
 	for i, fam := range families {
-		b.afs[i] = p.vrfAF(path+".address-family."+fam, afs[fam], i == 1)
+		b.afs[i] = p.vrfAF(path+".address-family."+fam, afs[fam], i == 1, tenant)
+	}
+	if e, ok := afs[l2vpnEVPN]; ok {
+		b.evpn = p.on(path+".address-family.l2vpn-evpn.enable", p.obj(path+".address-family.l2vpn-evpn", e, "enable")["enable"], false)
 	}
 	groups := p.obj(path+".peer-group", m["peer-group"])
 	for _, id := range keys(groups) {
@@ -43,7 +58,7 @@ func (p *parser) vrfBGP(path string, v any) {
 		}
 	}
 	slices.SortFunc(b.neighbors, func(x, y *neighbor) int { return strings.Compare(x.id, y.id) })
-	p.d.bgp = b
+	return b
 }
 
 // dynamicNeighbors reads the listen ranges (each naming a peer group of
@@ -65,13 +80,20 @@ func (p *parser) dynamicNeighbors(path string, v any, b *vrfBGP) {
 	slices.SortFunc(b.listen, func(x, y listenRange) int { return model.ComparePrefix(x.prefix, y.prefix) })
 }
 
-// vrfAF reads an address family; NVUE enables ipv4-unicast by default.
-func (p *parser) vrfAF(path string, v any, v6 bool) *vrfAF {
-	m := p.obj(path, v, "enable", "network", "multipaths")
+// vrfAF reads an address family; NVUE enables ipv4-unicast by default. A
+// server network VRF's may export its routes to EVPN (type-5 routes).
+func (p *parser) vrfAF(path string, v any, v6, tenant bool) *vrfAF {
+	allowed := []string{"enable", "network", "multipaths"}
+	if tenant {
+		allowed = append(allowed, "route-export")
+	}
+	m := p.obj(path, v, allowed...)
 	if !p.on(path+".enable", m["enable"], !v6) {
 		return nil
 	}
 	af := &vrfAF{ebgp: 64}
+	ex := p.obj(path+".route-export.to-evpn", p.obj(path+".route-export", m["route-export"], "to-evpn")["to-evpn"], "enable")
+	af.toEVPN = p.on(path+".route-export.to-evpn.enable", ex["enable"], false)
 	if n, ok := p.obj(path+".multipaths", m["multipaths"], "ebgp")["ebgp"]; ok {
 		af.ebgp = p.num(path+".multipaths.ebgp", n, 1, 128)
 	}
@@ -136,7 +158,12 @@ func (p *parser) session(path string, m map[string]any, n *neighbor, b *vrfBGP) 
 	if h, ok := t["hold"]; ok {
 		n.hold = p.num(path+".timers.hold", h, 0, 65535)
 	}
-	afs := p.obj(path+".address-family", m["address-family"], families[:]...)
+	afs := p.obj(path+".address-family", m["address-family"], append(families[:], l2vpnEVPN)...)
+	if e, ok := afs[l2vpnEVPN]; ok {
+		fpath := path + ".address-family." + l2vpnEVPN
+		n.evpn = p.on(fpath+".enable", p.obj(fpath, e, "enable")["enable"], false)
+		p.failIf(n.evpn && !b.evpn, fpath, ErrInvalid, "the vrf does not enable %s", l2vpnEVPN)
+	}
 	for i, fam := range families {
 		fpath := path + ".address-family." + fam
 		a := p.obj(fpath, afs[fam], "enable", "policy", "prefix-limits")

@@ -65,10 +65,17 @@ func checkBGPD(t *testing.T, conf []byte) {
 	if err := os.Chmod(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	// Static routes are staticd's: bgpd knows no such command.
+	// Static routes are staticd's, a VRF's VNI (vrf X / vni N /
+	// exit-vrf) zebra's: bgpd knows no such command.
 	var bgpOnly []string
+	inVRF := false
 	for _, l := range strings.Split(string(conf), "\n") {
-		if !strings.HasPrefix(l, "ip route ") && !strings.HasPrefix(l, "ipv6 route ") {
+		switch {
+		case strings.HasPrefix(l, "vrf "):
+			inVRF = true
+		case l == "exit-vrf":
+			inVRF = false
+		case !inVRF && !strings.HasPrefix(l, "ip route ") && !strings.HasPrefix(l, "ipv6 route "):
 			bgpOnly = append(bgpOnly, l)
 		}
 	}

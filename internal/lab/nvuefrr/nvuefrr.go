@@ -19,6 +19,18 @@
 // list's min-prefix-len and max-prefix-len are `ge` and `le`. The hostname is not in it: NVUE writes
 // that to /etc/hostname.
 //
+// Server networks: the VRFs' L3VNIs (`vrf X` / `vni N` / `exit-vrf`),
+// their BGP instances (`router bgp ASN vrf X` whose l2vpn evpn family
+// advertises the unicast routes NVUE's route-export to-evpn names), and
+// vrf default's `address-family l2vpn evpn` activating the EVPN
+// neighbours, with advertise-all-vni on a VTEP (evpn enable on and a
+// VXLAN tunnel source), as Cumulus Linux documents EVPN symmetric routing.
+// The L2 (bridge domain br_default, bonds, bridge ports, SVIs) is not
+// FRR's: Result.L2 describes it for the lab, which stands in for what
+// NVUE writes to ifupdown2 (the SVIs' addresses are in Result.Addresses;
+// a bond's and an SVI's MTU in L2), and Result.RelayFiles are the
+// /etc/default/isc-dhcp-relay-<vrf> files NVUE writes for dhcrelay.
+//
 // It understands exactly the keys underlay's NVUE renderer
 // (internal/render/nvue) can emit, plus `peer`, Cumulus 5.0-5.2's name of
 // the BGP neighbor list (5.3 renamed it `neighbor`). Any other key is an error naming its path (ErrUnknownKey), never
@@ -44,9 +56,20 @@ import (
 
 // Result is what an applied NVUE document means for the Linux side.
 type Result struct {
-	FRR       []byte                    // a complete frr.conf for FRR 8.4 (integrated config)
-	Addresses map[string][]netip.Prefix // interface name -> addresses (lo included), sorted
-	MTU       map[string]int            // interface -> mtu when set
+	FRR []byte // a complete frr.conf for FRR 8.4 (integrated config)
+	// Addresses are every interface's addresses (lo included), sorted,
+	// the SVIs' too: an SVI exists once L2 is realised.
+	Addresses map[string][]netip.Prefix
+	MTU       map[string]int // swp port (or lo) -> mtu when set
+	// L2 is the bridge, its ports and SVIs; nil when the document has
+	// none. NVUE's backend writes them to ifupdown2; the lab stands in
+	// for them (an emulation of the switch's L2).
+	L2 *L2
+	// VRFs are the interfaces of each VRF other than default, by VRF.
+	VRFs map[string][]string
+	// RelayFiles are /etc/default/isc-dhcp-relay-<vrf> as NVUE writes
+	// them for dhcrelay@<vrf>, by file name.
+	RelayFiles map[string][]byte
 }
 
 var (
@@ -65,6 +88,8 @@ var (
 	families   = [2]string{"ipv4-unicast", "ipv6-unicast"}
 )
 
+const l2vpnEVPN = "l2vpn-evpn"
+
 // device is the part of the document that reaches FRR.
 type device struct {
 	ifaces   map[string]bool
@@ -74,6 +99,12 @@ type device struct {
 	maps     map[string]*routeMap
 	statics  []netip.Prefix
 	bgp      *vrfBGP // nil: no BGP in vrf default
+	// evpn: evpn enable on; vtep: also a VXLAN tunnel source, so the
+	// switch advertises its VNIs (advertise-all-vni).
+	evpn, vtep bool
+	vrfs       []*tenantVRF // the VRFs other than default, by name
+	// vlans are br_default's VLANs (nil: no bridge).
+	vlans map[int]bool
 }
 
 type prefixList struct {
@@ -98,6 +129,7 @@ type rmRule struct {
 
 type vrfBGP struct {
 	relax, compareID bool
+	evpn             bool        // address-family l2vpn-evpn
 	afs              [2]*vrfAF   // ipv4, ipv6; nil when off
 	groups           []*neighbor // peer groups, by name
 	listenLimit      int64       // 0: FRR's default
@@ -114,12 +146,13 @@ type listenRange struct {
 type vrfAF struct {
 	networks []netip.Prefix
 	ebgp     int64
+	toEVPN   bool // route-export to-evpn: advertise as EVPN type-5 routes
 }
 
 // neighbor is a neighbor or, with group set, a peer group.
 type neighbor struct {
 	id, remoteAS, description string
-	unnumbered, group         bool
+	unnumbered, group, evpn   bool
 	keepalive, hold           int64
 	afs                       [2]*peerAF // nil when off
 }
@@ -134,12 +167,16 @@ type peerAF struct {
 // results.
 func Translate(doc map[string]any) (Result, error) {
 	p := &parser{d: &device{ifaces: map[string]bool{}, lists: map[string]*prefixList{}, maps: map[string]*routeMap{}}}
-	res := Result{Addresses: map[string][]netip.Prefix{}, MTU: map[string]int{}}
-	top := p.obj("", doc, "interface", "router", "system", "vrf")
+	res := Result{Addresses: map[string][]netip.Prefix{}, MTU: map[string]int{}, VRFs: map[string][]string{},
+		RelayFiles: map[string][]byte{}}
+	top := p.obj("", doc, "interface", "router", "system", "vrf", "bridge", "evpn", "nve", "service")
+	p.bridge(top["bridge"], &res)
 	p.interfaces(top["interface"], &res)
 	p.str("system.hostname", p.obj("system", top["system"], "hostname")["hostname"], false)
 	p.router(top["router"])
-	p.vrfs(top["vrf"])
+	p.evpnVTEP(top["evpn"], top["nve"])
+	p.vrfs(top["vrf"], &res)
+	p.relays(top["service"], &res)
 	p.failIf(p.d.bgp != nil && p.d.asn == 0, "vrf.default.router.bgp", ErrInvalid, "needs router.bgp enabled with an autonomous-system")
 	if p.err != nil {
 		return Result{}, fmt.Errorf("translating nvue document: %w", p.err)
@@ -281,19 +318,29 @@ func (p *parser) interfaces(v any, res *Result) {
 	all := p.obj("interface", v)
 	for _, name := range keys(all) {
 		path := "interface." + name
-		i := p.obj(path, all[name], "type", "link", "ip")
+		i := p.obj(path, all[name], "type", "link", "ip", "bond", "bridge", "vlan")
 		typ := p.str(path+".type", i["type"], false)
+		l2 := p.l2Interface(path, name, typ, i, res)
 		lo, swp := name == "lo" && (typ == "" || typ == "loopback"), swpName.MatchString(name) && (typ == "" || typ == "swp")
-		p.failIf(!lo && !swp, path, ErrInvalid, "%q cannot be an interface of type %q (want lo of type loopback or swpN of type swp)", name, typ)
+		p.failIf(!lo && !swp && !l2, path, ErrInvalid,
+			"%q cannot be an interface of type %q (want lo of type loopback, swpN of type swp, a bond or an SVI)", name, typ)
 		if mtu, ok := p.obj(path+".link", i["link"], "mtu")["mtu"]; ok {
-			res.MTU[name] = int(p.num(path+".link.mtu", mtu, 552, 9216))
+			n := int(p.num(path+".link.mtu", mtu, 552, 9216))
+			if !l2 {
+				res.MTU[name] = n
+			}
 		}
-		addrs := p.obj(path+".ip.address", p.obj(path+".ip", i["ip"], "address")["address"])
+		ip := p.obj(path+".ip", i["ip"], "address", "vrf")
+		addrs := p.obj(path+".ip.address", ip["address"])
 		for _, a := range keys(addrs) {
 			p.empty(path+".ip.address."+a, addrs[a])
 			res.Addresses[name] = append(res.Addresses[name], p.prefix(path+".ip.address", a, false))
 		}
+		p.failIf(typ == "bond" && len(addrs) > 0, path+".ip.address", ErrInvalid, "a bond is a bridge port here, without addresses")
 		model.SortPrefixes(res.Addresses[name])
+		if vrf := p.str(path+".ip.vrf", ip["vrf"], false); vrf != "" && vrf != "default" {
+			res.VRFs[vrf] = append(res.VRFs[vrf], name)
+		}
 		p.d.ifaces[name] = true
 	}
 }
@@ -385,21 +432,37 @@ func (p *parser) routeMap(path, name string, v any) *routeMap {
 	return rm
 }
 
-func (p *parser) vrfs(v any) {
+// vrfs reads vrf default and the VRFs of server networks (each with an
+// L3VNI and a BGP instance of its own).
+func (p *parser) vrfs(v any, res *Result) {
 	all := p.obj("vrf", v)
 	for _, name := range keys(all) {
 		path := "vrf." + name
-		p.failIf(name != "default", path, ErrInvalid, "only the default vrf is supported")
-		r := p.obj(path+".router", p.obj(path, all[name], "router")["router"], "bgp", "static")
-		statics := p.obj(path+".router.static", r["static"])
-		for _, s := range keys(statics) {
-			spath := path + ".router.static." + s
-			via := p.obj(spath+".via", p.obj(spath, statics[s], "via")["via"], "blackhole")
-			typ := p.str(spath+".via.blackhole.type", p.obj(spath+".via.blackhole", via["blackhole"], "type")["type"], true)
-			p.failIf(typ != "blackhole", spath+".via.blackhole.type", ErrInvalid, "want blackhole, got %q", typ)
-			p.d.statics = append(p.d.statics, p.prefix(spath, s, true))
+		if name != "default" {
+			p.tenantVRF(path, name, all[name])
+			continue
 		}
-		model.SortPrefixes(p.d.statics)
-		p.vrfBGP(path+".router.bgp", r["bgp"])
+		r := p.obj(path+".router", p.obj(path, all[name], "router")["router"], "bgp", "static")
+		p.d.statics = p.statics(path+".router.static", r["static"])
+		p.d.bgp = p.vrfBGP(path+".router.bgp", r["bgp"], false)
 	}
+	for vrf := range res.VRFs {
+		p.failIf(!slices.ContainsFunc(p.d.vrfs, func(t *tenantVRF) bool { return t.name == vrf }),
+			"vrf."+vrf, ErrInvalid, "an interface is in vrf %s, which the document does not define", vrf)
+		slices.Sort(res.VRFs[vrf])
+	}
+}
+
+func (p *parser) statics(path string, v any) []netip.Prefix {
+	var out []netip.Prefix
+	statics := p.obj(path, v)
+	for _, s := range keys(statics) {
+		spath := path + "." + s
+		via := p.obj(spath+".via", p.obj(spath, statics[s], "via")["via"], "blackhole")
+		typ := p.str(spath+".via.blackhole.type", p.obj(spath+".via.blackhole", via["blackhole"], "type")["type"], true)
+		p.failIf(typ != "blackhole", spath+".via.blackhole.type", ErrInvalid, "want blackhole, got %q", typ)
+		out = append(out, p.prefix(spath, s, true))
+	}
+	model.SortPrefixes(out)
+	return out
 }

@@ -74,7 +74,7 @@ func checkFRR(t *testing.T, conf []byte) {
 // (vtysh) and load it (bgpd --dryrun).
 func TestFRRParses(t *testing.T) {
 	files, _ := filepath.Glob("../../../examples/*/rendered/*/nvue.yaml")
-	golden, _ := filepath.Glob("../../render/nvue/testdata/TestGolden/*.yaml")
+	golden, _ := filepath.Glob("../../render/nvue/testdata/*/*.yaml")
 	files = append(files, golden...)
 	for _, want := range []string{seedLeaf2, unnumberedLeaf3} {
 		if !slices.Contains(files, want) {
@@ -219,7 +219,7 @@ func TestRejects(t *testing.T) {
 		path string
 		kind error
 	}{
-		"unknown top key": {func(d map[string]any) { d["bridge"] = map[string]any{} }, "bridge", ErrUnknownKey},
+		"unknown top key": {func(d map[string]any) { d["mlag"] = map[string]any{} }, "mlag", ErrUnknownKey},
 		"unknown link key": {func(d map[string]any) { at(d, "interface", "swp1", "link")["speed"] = "10G" },
 			"interface.swp1.link.speed", ErrUnknownKey},
 		"value of an address": {func(d map[string]any) {
@@ -237,7 +237,8 @@ func TestRejects(t *testing.T) {
 			at(d, "vrf", "default", "router", "bgp", "neighbor")["swp1"] = map[string]any{"type": "numbered"}
 		},
 			"vrf.default.router.bgp.neighbor.swp1", ErrInvalid},
-		"other vrf":   {func(d map[string]any) { at(d, "vrf")["RED"] = map[string]any{} }, "vrf.RED", ErrInvalid},
+		"other vrf's loopback": {func(d map[string]any) { at(d, "vrf")["RED"] = map[string]any{"loopback": map[string]any{}} },
+			"vrf.RED.loopback", ErrUnknownKey},
 		"mtu too big": {func(d map[string]any) { at(d, "interface", "swp1", "link")["mtu"] = 9217.0 }, "interface.swp1.link.mtu", ErrInvalid},
 	}
 	for name, tt := range tests {

@@ -36,9 +36,15 @@ func (d *device) render() []byte {
 	for _, s := range d.statics {
 		l.add("%s route %s blackhole", ipWord(s.Addr().Is6()), s)
 	}
+	d.renderVRFs(&l)
 	d.renderPolicies(&l)
 	if d.asn != 0 && d.bgp != nil {
 		d.renderBGP(&l)
+	}
+	for _, t := range d.vrfs {
+		if t.bgp != nil {
+			d.renderTenantBGP(&l, t)
+		}
 	}
 	l.add("!---- NVUE snippets ----")
 	body := l.String()
@@ -114,6 +120,7 @@ func (d *device) renderBGP(l *lines) {
 			renderAF(l, i, af, all)
 		}
 	}
+	d.renderEVPN(l, b)
 	l.add("! end of router bgp %d", d.asn)
 }
 

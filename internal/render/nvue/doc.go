@@ -13,4 +13,21 @@
 // prefix limit) that its dynamic-neighbor listen ranges name, with the
 // VRF's limit (Cumulus Linux 5.3+). Cumulus 4.4 (the seed lab) kept
 // the hostname under `platform hostname`; 5.x uses `system hostname`.
+//
+// Server networks (issue #11): the model's bridge is bridge domain
+// br_default with every VLAN of the leaf; a server port is an access
+// port, or a trunk with its VLANs and its native VLAN (`untagged`, or
+// none); a bond is `type: bond` with its members, mode lacp and
+// lacp-bypass, in the bridge as a port is; an SVI is `type: svi` with its
+// VLAN, gateway and VRF. A VRF is vrf X with `evpn vni` (its L3VNI; NVUE
+// picks the VLAN from its reserved 3725-3999 itself) and a BGP instance
+// whose `network` statements are its subnets, exported to EVPN as
+// type-5 routes; a leaf with a VRF is a VTEP (`evpn enable on`, `nve
+// vxlan source address` its loopback) and every EVPN device activates
+// l2vpn-evpn on its EVPN sessions. The DHCP relay is `service dhcp-relay
+// <vrf>` with servers, the interfaces it listens on (downstream SVIs and
+// upstream ports in one list, as 5.5-5.13 have it: 5.14 replaced both
+// with server groups) and RFC 3527's `gateway-interface lo` with the
+// loopback's address (5.5+; 5.4 called it giaddress-interface). An
+// interface kind the renderer does not know is an error.
 package nvue

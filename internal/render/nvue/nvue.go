@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/netip"
 	"slices"
+	"strconv"
 
 	"sigs.k8s.io/yaml"
 
@@ -34,25 +35,38 @@ func (Renderer) Render(f *model.Fabric, d *model.Device) ([]render.File, error) 
 // instance is one member of the vrf map, keyed by its name.
 func Document(f *model.Fabric, d *model.Device) ([]byte, error) {
 	def := d.Default()
+	ifaces, br, err := interfaces(d)
+	if err != nil {
+		return nil, fmt.Errorf("device %s: %w", d.Name, err)
+	}
 	r := &root{
 		System:    &system{Hostname: d.Name},
-		Interface: interfaces(d),
+		Interface: ifaces,
+		Bridge:    br,
 		Router: &router{
 			BGP:    &globalBGP{Enable: "on", AutonomousSystem: uint32(def.ASN), RouterID: def.RouterID.String()},
 			Policy: policies(d),
 		},
-		VRF: map[string]*vrf{},
+		Service: relays(d),
+		VRF:     map[string]*vrf{},
+	}
+	if vtep(d) {
+		r.EVPN = on
+		r.NVE = &nve{VXLAN: &vxlan{Enable: "on", Source: &vxlanSource{Address: def.RouterID.String()}}}
 	}
 	for _, in := range d.Instances {
 		b, err := bgp(d, in)
 		if err != nil {
 			return nil, fmt.Errorf("device %s: instance %s: %w", d.Name, in.Name, err)
 		}
-		vr := &vrfRouter{BGP: b, Static: statics(in)}
+		v := &vrf{Router: &vrfRouter{BGP: b, Static: statics(in)}}
 		if in.Name != model.DefaultInstance {
-			vr.BGP.AutonomousSystem, vr.BGP.RouterID = uint32(in.ASN), in.RouterID.String()
+			b.AutonomousSystem, b.RouterID = uint32(in.ASN), in.RouterID.String()
 		}
-		r.VRF[in.Name] = &vrf{Router: vr}
+		if in.VRF != nil {
+			v.EVPN = &vrfEVPN{Enable: "on", VNI: map[string]empty{strconv.Itoa(in.VRF.VNI): {}}}
+		}
+		r.VRF[platform.VRFName(model.PlatformNVUE, in.Name)] = v
 	}
 	b, err := yaml.Marshal([]map[string]*root{{"set": r}})
 	if err != nil {
@@ -65,32 +79,6 @@ func addrSet(ps []netip.Prefix) map[string]empty {
 	m := make(map[string]empty, len(ps))
 	for _, p := range ps {
 		m[p.String()] = empty{}
-	}
-	return m
-}
-
-// interfaces renders d.Interfaces as resolve lists them: the loopback, and
-// swp ports with their MTU (when the intent gives one) and addresses.
-func interfaces(d *model.Device) map[string]*iface {
-	m := make(map[string]*iface, len(d.Interfaces))
-	for _, in := range d.Interfaces {
-		i := &iface{Type: "swp"}
-		if in.Kind == model.KindLoopback {
-			i.Type = "loopback"
-		}
-		if in.Port != nil || in.MTU > 0 {
-			i.Link = &link{MTU: in.MTU}
-		}
-		if len(in.Addrs) > 0 || in.Kind == model.KindLoopback {
-			i.IP = &ifaceIP{Address: addrSet(in.Addrs)}
-		}
-		if in.Instance != model.DefaultInstance {
-			if i.IP == nil {
-				i.IP = &ifaceIP{}
-			}
-			i.IP.VRF = in.Instance
-		}
-		m[in.Name] = i
 	}
 	return m
 }
@@ -114,9 +102,16 @@ func bgp(d *model.Device, in *model.Instance) (*vrfBGP, error) {
 	if d.BGP.MultipathRelax {
 		b.PathSelection.Multipath = &multipath{ASPathIgnore: "on"}
 	}
-	for _, fam := range in.Families() {
-		b.AddressFamily[afName(fam)] = &vrfAF{Enable: "on", Network: addrSet(model.OfFamily(in.Originated, fam)),
+	for _, fam := range families(in) {
+		af := &vrfAF{Enable: "on", Network: addrSet(model.OfFamily(in.Originated, fam)),
 			Multipaths: &multipaths{EBGP: d.BGP.MaximumPaths}}
+		if in.VRF != nil {
+			af.RouteExport = &routeExport{ToEVPN: on}
+		}
+		b.AddressFamily[afName(fam)] = af
+	}
+	if d.EVPN && in.Name == model.DefaultInstance {
+		b.AddressFamily[l2vpnEVPN] = &vrfAF{Enable: "on"}
 	}
 	for _, s := range in.Sessions {
 		if s.Group == nil {
@@ -169,6 +164,9 @@ func peerFamilies(s *model.Session) map[string]*peerAF {
 			af.PrefixLimits = &prefixLimits{Inbound: &prefixLimit{Maximum: s.Group.MaxPrefixes}}
 		}
 		afs[afName(fam)] = af
+	}
+	if s.EVPN {
+		afs[l2vpnEVPN] = &peerAF{Enable: "on"}
 	}
 	if !slices.Contains(s.Families, model.IPv4) {
 		afs[afName(model.IPv4)] = &peerAF{Enable: "off"}

@@ -10,18 +10,32 @@ type empty struct{}
 type root struct {
 	System    *system           `json:"system,omitempty"`
 	Interface map[string]*iface `json:"interface,omitempty"`
+	Bridge    *bridge           `json:"bridge,omitempty"`
+	EVPN      *enable           `json:"evpn,omitempty"`
+	NVE       *nve              `json:"nve,omitempty"`
 	Router    *router           `json:"router,omitempty"`
+	Service   *service          `json:"service,omitempty"`
 	VRF       map[string]*vrf   `json:"vrf,omitempty"`
 }
+
+// enable is NVUE's `enable: on` of a feature.
+type enable struct {
+	Enable string `json:"enable"`
+}
+
+var on = &enable{Enable: "on"}
 
 type system struct {
 	Hostname string `json:"hostname"`
 }
 
 type iface struct {
-	Type string   `json:"type"`
-	Link *link    `json:"link,omitempty"`
-	IP   *ifaceIP `json:"ip,omitempty"`
+	Type   string      `json:"type"`
+	Bond   *bond       `json:"bond,omitempty"`
+	Bridge *portBridge `json:"bridge,omitempty"`
+	Link   *link       `json:"link,omitempty"`
+	IP     *ifaceIP    `json:"ip,omitempty"`
+	VLAN   int         `json:"vlan,omitempty"` // an SVI's VLAN
 }
 
 type link struct {
@@ -79,7 +93,15 @@ type routeMapMatch struct {
 }
 
 type vrf struct {
+	EVPN   *vrfEVPN   `json:"evpn,omitempty"`
 	Router *vrfRouter `json:"router"`
+}
+
+// vrfEVPN maps a VRF to its L3VNI (NVUE picks the VLAN from its
+// reserved range itself).
+type vrfEVPN struct {
+	Enable string           `json:"enable"`
+	VNI    map[string]empty `json:"vni"`
 }
 
 type vrfRouter struct {
@@ -141,6 +163,12 @@ type vrfAF struct {
 	Enable     string           `json:"enable"`
 	Network    map[string]empty `json:"network,omitempty"`
 	Multipaths *multipaths      `json:"multipaths,omitempty"`
+	// RouteExport exports a VRF's routes as EVPN type-5 routes.
+	RouteExport *routeExport `json:"route-export,omitempty"`
+}
+
+type routeExport struct {
+	ToEVPN *enable `json:"to-evpn"`
 }
 
 type multipaths struct {
