@@ -104,9 +104,25 @@ func BenchmarkResolve200(b *testing.B) { benchResolve(b, gen.Clos{Spines: 8, Lea
 
 // BenchmarkRender200Servers validates and renders servers200. Target:
 // under 0.5 s. It skips while a renderer cannot render servers yet.
-func BenchmarkRender200Servers(b *testing.B) {
+func BenchmarkRender200Servers(b *testing.B) { benchRenderServers(b, servers200) }
+
+// BenchmarkRender200ServersNVUE and ...SONiC are servers200 on one
+// platform.
+func BenchmarkRender200ServersNVUE(b *testing.B) {
+	c := servers200
+	c.Platform = "nvue"
+	benchRenderServers(b, c)
+}
+
+func BenchmarkRender200ServersSONiC(b *testing.B) {
+	c := servers200
+	c.Platform = "sonic"
+	benchRenderServers(b, c)
+}
+
+func benchRenderServers(b *testing.B, c gen.Clos) {
 	var src bytes.Buffer
-	if err := servers200.Write(&src); err != nil {
+	if err := c.Write(&src); err != nil {
 		b.Fatal(err)
 	}
 	f, err := load.Bytes("gen.yaml", src.Bytes(), nil)
@@ -116,5 +132,5 @@ func BenchmarkRender200Servers(b *testing.B) {
 	if _, err := load.Tree(f); err != nil && strings.Contains(err.Error(), "is not rendered") {
 		b.Skip("a renderer does not render servers yet (#11)")
 	}
-	benchRender(b, servers200, false)
+	benchRender(b, c, false)
 }

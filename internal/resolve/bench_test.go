@@ -40,8 +40,15 @@ func BenchmarkResolve200(b *testing.B) { benchResolve(b, gen.Clos{Spines: 8, Lea
 // BenchmarkParse200Servers is the YAML parse of the fabric with servers
 // (intent.Parse), the rest of `underlay validate`'s time before rendering.
 func BenchmarkParse200Servers(b *testing.B) {
+	benchParse(b, gen.Clos{Spines: 8, Leaves: 192, ServersPerLeaf: 40})
+}
+
+// BenchmarkParse200 is the parse of the fabric without servers.
+func BenchmarkParse200(b *testing.B) { benchParse(b, gen.Clos{Spines: 8, Leaves: 192}) }
+
+func benchParse(b *testing.B, c gen.Clos) {
 	var src bytes.Buffer
-	if err := (gen.Clos{Spines: 8, Leaves: 192, ServersPerLeaf: 40}).Write(&src); err != nil {
+	if err := c.Write(&src); err != nil {
 		b.Fatal(err)
 	}
 	b.ReportAllocs()
