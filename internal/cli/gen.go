@@ -13,7 +13,9 @@ func newGen() *cobra.Command {
 		Use:   "clos --spines N --leaves M",
 		Short: "Print a valid intent for a 3- or 5-stage Clos",
 		Long: "clos prints an intent for a leaf-spine fabric: every leaf to every spine, a server subnet per\n" +
-			"leaf, optional linux-frr hosts per leaf. With --superspines and --pods it is 5-stage and\n" +
+			"leaf, optional linux-frr hosts and bare-metal servers per leaf (the servers half bonded, on\n" +
+			"Ironic's provisioning, cleaning and inspection networks relayed to a DHCP server, two tenant\n" +
+			"networks in VRFs of their own and a plain servers network). With --superspines and --pods it is 5-stage and\n" +
 			"--spines/--leaves count per pod: --superspines 16 --pods 64 --spines 4 --leaves 152 is a\n" +
 			"10,000-device fabric. Values are allocated from pools when the intent is rendered.\n\n" +
 			gen.LimitsHelp(),
@@ -29,6 +31,7 @@ func newGen() *cobra.Command {
 	f.IntVar(&c.Spines, "spines", 2, "spines (per pod with --pods)")
 	f.IntVar(&c.Leaves, "leaves", 4, "leaves (per pod with --pods)")
 	f.IntVar(&c.HostsPerLeaf, "hosts-per-leaf", 0, "linux-frr hosts behind each leaf")
+	f.IntVar(&c.ServersPerLeaf, "servers-per-leaf", 0, "bare-metal servers on each leaf, half on LACP bonds, on six networks")
 	f.IntVar(&c.Superspines, "superspines", 0, "superspines (5-stage; needs --pods)")
 	f.IntVar(&c.Pods, "pods", 0, "pods (5-stage; needs --superspines)")
 	f.BoolVar(&c.Unnumbered, "unnumbered", false, "BGP unnumbered links (IPv6 link-local) instead of /31s")

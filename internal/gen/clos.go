@@ -15,15 +15,18 @@ import (
 
 // Clos describes the fabric to generate.
 type Clos struct {
-	Name          string
-	Spines        int // per pod when Pods > 0
-	Leaves        int // per pod when Pods > 0
-	HostsPerLeaf  int
-	Superspines   int
-	Pods          int
-	Unnumbered    bool
-	Platform      string // leaves and spines
-	SpinePlatform string // overrides Platform for spines and superspines
+	Name         string
+	Spines       int // per pod when Pods > 0
+	Leaves       int // per pod when Pods > 0
+	HostsPerLeaf int
+	// ServersPerLeaf are bare-metal servers on each leaf, half of them on
+	// LACP bonds, on six networks (networkList).
+	ServersPerLeaf int
+	Superspines    int
+	Pods           int
+	Unnumbered     bool
+	Platform       string // leaves and spines
+	SpinePlatform  string // overrides Platform for spines and superspines
 }
 
 // Limits of what Clos can generate. Each comes from the generator's own
@@ -42,8 +45,8 @@ const (
 // LimitsHelp documents the limits for --help.
 func LimitsHelp() string {
 	return fmt.Sprintf("Limits: --spines %d (per pod), --leaves %d (in all pods), --hosts-per-leaf %d,\n"+
-		"--superspines %d, --pods %d, %d devices and %d links in all.",
-		MaxSpines, MaxLeaves, MaxHostsPerLeaf, MaxSuperspines, MaxPods, MaxDevices, MaxLinks)
+		"--servers-per-leaf %d, --superspines %d, --pods %d, %d devices, %d links and %d servers in all.",
+		MaxSpines, MaxLeaves, MaxHostsPerLeaf, MaxServersPerLeaf, MaxSuperspines, MaxPods, MaxDevices, MaxLinks, MaxServers)
 }
 
 // Validate reports the first impossible combination of counts. It runs
@@ -55,6 +58,8 @@ func (c Clos) Validate() error {
 		return fmt.Errorf("--spines and --leaves must be at least 1")
 	case c.HostsPerLeaf < 0:
 		return fmt.Errorf("--hosts-per-leaf must not be negative")
+	case c.ServersPerLeaf < 0:
+		return fmt.Errorf("--servers-per-leaf must not be negative")
 	case (c.Superspines > 0) != (c.Pods > 0):
 		return fmt.Errorf("a 5-stage fabric needs both --superspines and --pods")
 	case c.Superspines < 0 || c.Pods < 0:
@@ -64,6 +69,7 @@ func (c Clos) Validate() error {
 		flag   string
 		n, max int
 	}{{"--spines", c.Spines, MaxSpines}, {"--leaves", c.Leaves, MaxLeaves}, {"--hosts-per-leaf", c.HostsPerLeaf, MaxHostsPerLeaf},
+		{"--servers-per-leaf", c.ServersPerLeaf, MaxServersPerLeaf},
 		{"--superspines", c.Superspines, MaxSuperspines}, {"--pods", c.Pods, MaxPods}} {
 		if f.n > f.max {
 			return fmt.Errorf("%s %d is more than %d, the most underlay gen clos writes", f.flag, f.n, f.max)
@@ -77,6 +83,8 @@ func (c Clos) Validate() error {
 		return fmt.Errorf("these counts make %d devices, more than %d", c.devices(), MaxDevices)
 	case c.linkCount() > MaxLinks:
 		return fmt.Errorf("these counts make %d links, more than %d", c.linkCount(), MaxLinks)
+	case c.servers() > MaxServers:
+		return fmt.Errorf("these counts make %d servers, more than %d", c.servers(), MaxServers)
 	}
 	return nil
 }
@@ -88,7 +96,11 @@ func (c Clos) Write(out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	return Encode(out, f, fmt.Sprintf("underlay gen clos: %d devices, %d links", c.devices(), c.linkCount()))
+	comment := fmt.Sprintf("underlay gen clos: %d devices, %d links", c.devices(), c.linkCount())
+	if c.ServersPerLeaf > 0 {
+		comment += fmt.Sprintf(", %d servers", c.servers())
+	}
+	return Encode(out, f, comment)
 }
 
 // Build returns the intent as a typed Fabric.
@@ -108,6 +120,8 @@ func (c Clos) Build() (*v1alpha1.Fabric, error) {
 	f := c.header()
 	f.Spec.Devices = c.deviceList()
 	f.Spec.Links = c.linkList()
+	f.Spec.Networks = c.networkList()
+	f.Spec.Servers = c.serverList()
 	return f, nil
 }
 

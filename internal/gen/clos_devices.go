@@ -64,11 +64,12 @@ func link(a, pa, b, pb string) v1alpha1.Link {
 
 // linkList wires every leaf to every spine of its pod, each spine to its
 // plane of superspines (all of them when they do not split evenly), and
-// hosts to their leaf. Leaves use ports after their host ports (at least
-// swp49, as on 48-port ToRs); spines number leaves first, then uplinks.
+// hosts to their leaf. Leaves use ports after their host and server
+// ports (at least swp49, as on 48-port ToRs); spines number leaves first,
+// then uplinks.
 func (c Clos) linkList() []v1alpha1.Link {
 	out := make([]v1alpha1.Link, 0, c.linkCount())
-	uplink := max(c.HostsPerLeaf, 48)
+	uplink := max(c.HostsPerLeaf+c.serverPorts(), 48)
 	for p := 1; p <= c.pods(); p++ {
 		for l := 1; l <= c.Leaves; l++ {
 			leaf := leafName(c, p, l)

@@ -27,7 +27,7 @@ func ParseIntRange(s string, lo, hi int) (IntRange, error) {
 	case last < first:
 		return IntRange{}, fmt.Errorf("range %q ends before it starts", s)
 	case first < lo || last > hi:
-		return IntRange{}, fmt.Errorf("range %q leaves %d-%d", s, lo, hi)
+		return IntRange{}, fmt.Errorf("range %q reaches outside %d-%d: keep both ends within it", s, lo, hi)
 	}
 	return IntRange{first, last}, nil
 }

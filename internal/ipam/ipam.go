@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/bits"
 	"net/netip"
 	"strings"
 
@@ -123,7 +124,8 @@ func (p PrefixPool) String() string { return p.Prefix.String() }
 // Slot returns block i.
 func (p PrefixPool) Slot(i uint64) netip.Prefix {
 	step := p.Prefix.Addr().BitLen() - p.Bits
-	return netip.PrefixFrom(addOffset(p.Prefix.Addr(), (i+p.Skip)<<step), p.Bits)
+	hi, lo := shl(i+p.Skip, step)
+	return netip.PrefixFrom(addOffset(p.Prefix.Addr(), hi, lo), p.Bits)
 }
 
 // Index returns the slot of q, which must be a block of the pool.
@@ -132,18 +134,23 @@ func (p PrefixPool) Index(q netip.Prefix) (uint64, bool) {
 		return 0, false
 	}
 	step := p.Prefix.Addr().BitLen() - p.Bits
-	off := offset(p.Prefix.Addr(), q.Addr()) >> step
+	hi, lo := offset(p.Prefix.Addr(), q.Addr())
+	off := shr([2]uint64{hi, lo}, step)
 	if off < p.Skip {
 		return 0, false
 	}
 	return off - p.Skip, true
 }
 
-// addOffset adds off to the low 64 bits of a (pools never span more).
-func addOffset(a netip.Addr, off uint64) netip.Addr {
+// addOffset adds the 128-bit offset hi:lo to a. A block of a pool can
+// start beyond the low 64 bits (the /64s of an IPv6 /48), so the sum
+// carries into the high half.
+func addOffset(a netip.Addr, hi, lo uint64) netip.Addr {
 	b := a.As16()
-	lo := binary.BigEndian.Uint64(b[8:]) + off
-	binary.BigEndian.PutUint64(b[8:], lo)
+	l, carry := bits.Add64(binary.BigEndian.Uint64(b[8:]), lo, 0)
+	h, _ := bits.Add64(binary.BigEndian.Uint64(b[:8]), hi, carry)
+	binary.BigEndian.PutUint64(b[8:], l)
+	binary.BigEndian.PutUint64(b[:8], h)
 	r := netip.AddrFrom16(b)
 	if a.Is4() {
 		return r.Unmap()
@@ -151,9 +158,40 @@ func addOffset(a netip.Addr, off uint64) netip.Addr {
 	return r
 }
 
-func offset(base, a netip.Addr) uint64 {
+// offset is a - base as a 128-bit hi:lo (a is not below base).
+func offset(base, a netip.Addr) (hi, lo uint64) {
 	x, y := base.As16(), a.As16()
-	return binary.BigEndian.Uint64(y[8:]) - binary.BigEndian.Uint64(x[8:])
+	lo, borrow := bits.Sub64(binary.BigEndian.Uint64(y[8:]), binary.BigEndian.Uint64(x[8:]), 0)
+	hi, _ = bits.Sub64(binary.BigEndian.Uint64(y[:8]), binary.BigEndian.Uint64(x[:8]), borrow)
+	return hi, lo
+}
+
+// shl is n << s in 128 bits.
+func shl(n uint64, s int) (hi, lo uint64) {
+	switch {
+	case s == 0:
+		return 0, n
+	case s >= 128:
+		return 0, 0
+	case s >= 64:
+		return n << (s - 64), 0
+	}
+	return n >> (64 - s), n << s
+}
+
+// shr is the 128-bit hi:lo >> s, cut to 64 bits (Size keeps slot indices
+// there).
+func shr(v [2]uint64, s int) uint64 {
+	hi, lo := v[0], v[1]
+	switch {
+	case s == 0:
+		return lo
+	case s >= 128:
+		return 0
+	case s >= 64:
+		return hi >> (s - 64)
+	}
+	return lo>>s | hi<<(64-s)
 }
 
 // Check says why q is not one of the pool's slots, or returns nil when it

@@ -56,3 +56,33 @@ func TestAllocatorTakesLowestFreeAndCountsShortfall(t *testing.T) {
 		}
 	}
 }
+
+// TestPrefixPoolBeyond64Bits: the /64s of an IPv6 /48 (a server network's
+// pool) start in the address's high half; each slot is its own block and
+// Index gives the slot back.
+func TestPrefixPoolBeyond64Bits(t *testing.T) {
+	tests := []struct {
+		pool string
+		bits int
+		slot uint64
+		want string
+	}{
+		{"fd00:30::/48", 64, 0, "fd00:30::/64"},
+		{"fd00:30::/48", 64, 1, "fd00:30:0:1::/64"},
+		{"fd00:30::/48", 64, 65535, "fd00:30:0:ffff::/64"},
+		{"fd00::/32", 56, 3, "fd00:0:0:300::/56"},
+		{"fd00::/8", 66, 5, "fd00:0:0:1:4000::/66"}, // 5<<62 carries into the high half,
+		{"10.30.0.0/16", 24, 2, "10.30.2.0/24"},
+		{"fd00::/64", 127, 3, "fd00::6/127"},
+	}
+	for _, tt := range tests {
+		p := PrefixPool{Prefix: netip.MustParsePrefix(tt.pool), Bits: tt.bits}
+		got := p.Slot(tt.slot)
+		if got.String() != tt.want {
+			t.Errorf("%s /%d slot %d = %s, want %s", tt.pool, tt.bits, tt.slot, got, tt.want)
+		}
+		if i, ok := p.Index(got); !ok || i != tt.slot {
+			t.Errorf("%s /%d: Index(%s) = %d, %v, want %d", tt.pool, tt.bits, got, i, ok, tt.slot)
+		}
+	}
+}

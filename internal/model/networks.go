@@ -124,7 +124,8 @@ type Relay struct {
 	Servers  []netip.Addr // sorted
 	// Downstream are the SVIs whose clients are relayed, natural order.
 	Downstream []string
-	// Upstream are the instance's fabric ports towards the servers,
+	// Upstream are the instance's fabric ports towards the servers, and
+	// the SVI or subnet port of a server in a subnet of the leaf's own,
 	// natural order.
 	Upstream []string
 	// Source is the giaddr: the leaf's IPv4 loopback, announced in the

@@ -3,12 +3,14 @@ package resolve
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 	"sort"
 
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"underlay.dev/underlay/internal/ipam"
 	"underlay.dev/underlay/internal/model"
+	"underlay.dev/underlay/internal/platform"
 )
 
 // parseNetworkPools reads spec.pools.vlans and .vnis, or their defaults.
@@ -56,6 +58,9 @@ type intAlloc struct {
 	lock  map[string]uint32
 	next  map[string]uint32
 	lg    *ledger[int]
+	// fixed says the pool is underlay's own, not the intent's: a value
+	// outside it was never handed out from it.
+	fixed string
 }
 
 // settle gives each owner without an explicit value its locked value, or
@@ -92,10 +97,14 @@ func (r *resolver) settle(a *intAlloc, owners []string, explicit map[string]int,
 			al.Reserve(i, h.owner)
 		}
 	}
+	nReserved, why := 0, ""
 	for v := a.pool.First; reserved != nil && v <= a.pool.Last; v++ {
-		if reserved(v) != "" {
+		if w := reserved(v); w != "" {
 			i, _ := a.pool.Index(v)
 			al.Reserve(i, "reserved")
+			if nReserved++; why == "" {
+				why = fmt.Sprintf("%d because %s", v, w)
+			}
 		}
 	}
 	for _, o := range want {
@@ -104,6 +113,9 @@ func (r *resolver) settle(a *intAlloc, owners []string, explicit map[string]int,
 		}
 	}
 	if msg := al.Shortfall(a.what + "s"); msg != "" {
+		if nReserved > 0 { // "enlarge" alone misleads when the pool lies in a reserved range
+			msg += fmt.Sprintf(" (%d of its %d values are reserved, the first %s: move the pool out of them)", nReserved, a.pool.Size(), why)
+		}
 		r.errs = append(r.errs, field.Invalid(a.path, a.pool.String(), msg))
 	}
 	for o, v := range out {
@@ -114,6 +126,8 @@ func (r *resolver) settle(a *intAlloc, owners []string, explicit map[string]int,
 
 func (r *resolver) lockIntProblem(a *intAlloc, v int, reserved func(int) string) string {
 	switch {
+	case a.pool != nil && !a.pool.Contains(v) && a.fixed != "":
+		return fmt.Sprintf("%d is outside %s, %s", v, a.pool, a.fixed)
 	case a.pool != nil && !a.pool.Contains(v):
 		return fmt.Sprintf("%d is outside the pool %s, which must have changed since it was allocated", v, a.pool)
 	case reserved != nil && reserved(v) != "":
@@ -125,6 +139,7 @@ func (r *resolver) lockIntProblem(a *intAlloc, v int, reserved func(int) string)
 func (r *resolver) allocateVLANs() {
 	a := &intAlloc{what: "VLAN", table: "vlans", pool: r.pools.vlans, path: field.NewPath("spec", "pools", "vlans"),
 		lock: r.lock.VLANs, next: r.next.VLANs, lg: newLedger[int]("VLAN")}
+	a.lg.fix = "two networks on one VLAN would be one broadcast domain: give one of them another vlan, or drop its vlan to have one allocated"
 	explicit := map[string]int{}
 	var owners []string
 	for _, n := range r.nets {
@@ -145,17 +160,26 @@ func (r *resolver) allocateVLANs() {
 
 // reservedVLAN says why any leaf carrying networks may not use a VLAN, or
 // "". VRF VLANs come from model.L3VNIVLANFirst-Last, so networks never
-// get those either.
+// get those either. The leaves' platforms are worked out once: the pool
+// is walked value by value.
 func (r *resolver) reservedVLAN() func(int) string {
+	var platforms []model.Platform
+	var servers []*platform.Servers
+	for _, n := range r.nets {
+		for _, d := range n.leaves {
+			if !slices.Contains(platforms, d.m.Platform) {
+				platforms = append(platforms, d.m.Platform)
+				servers = append(servers, serversOf(d))
+			}
+		}
+	}
 	return func(v int) string {
 		if v >= model.L3VNIVLANFirst && v <= model.L3VNIVLANLast {
 			return "underlay maps VRF L3VNIs to VLANs 3725-3999"
 		}
-		for _, n := range r.nets {
-			for _, d := range n.leaves {
-				if rng := serversOf(d).Reserved(v); rng != nil {
-					return fmt.Sprintf("%s on %s", rng.Why, d.m.Platform)
-				}
+		for i, s := range servers {
+			if rng := s.Reserved(v); rng != nil {
+				return fmt.Sprintf("%s on %s", rng.Why, platforms[i])
 			}
 		}
 		return ""
@@ -178,7 +202,8 @@ func (r *resolver) allocateVRFs() {
 		lock: r.lock.VNIs, next: r.next.VNIs, lg: newLedger[int]("VNI")}, names, nil, nil)
 	l3 := ipam.IntRange{First: model.L3VNIVLANFirst, Last: model.L3VNIVLANLast}
 	vlans := r.settle(&intAlloc{what: "VRF VLAN", table: "vrfVLANs", pool: &l3, path: field.NewPath("spec", "networks"),
-		lock: r.lock.VRFVLANs, next: r.next.VRFVLANs, lg: newLedger[int]("VRF VLAN")}, names, nil, nil)
+		lock: r.lock.VRFVLANs, next: r.next.VRFVLANs, lg: newLedger[int]("VRF VLAN"),
+		fixed: "the VLANs underlay maps L3VNIs to"}, names, nil, nil)
 	for _, name := range names {
 		r.vrfs = append(r.vrfs, &model.VRF{Name: name, VNI: vnis[name], VLAN: vlans[name]})
 	}
@@ -189,8 +214,9 @@ func (r *resolver) allocateVRFs() {
 func (r *resolver) allocateSubnets(n *network) {
 	chosen := map[*device]netip.Prefix{}
 	lg := newLedger[netip.Prefix]("network subnet")
+	lg.fix = "give each leaf a subnet of its own"
 	for _, d := range n.leaves {
-		if pfx, ok := n.explicit[d]; ok && lg.claim(r, pfx, holding{owner: d.m.Name, path: n.explicitPath[d]}) {
+		if pfx, ok := n.explicit[d]; ok && lg.claim(r, pfx, holding{owner: n.m.Name + "/" + d.m.Name, path: n.explicitPath[d]}) {
 			chosen[d] = pfx
 		}
 	}
@@ -202,7 +228,7 @@ func (r *resolver) allocateSubnets(n *network) {
 		key := n.m.Name + "/" + d.m.Name
 		if s, ok := r.lock.NetworkSubnets[key]; ok {
 			if v, ok := r.lockPrefixFrom("networkSubnets", key, s, *n.pool, n.path.Child("pool").String()); ok &&
-				lg.claim(r, v, holding{owner: d.m.Name, path: lockPath("networkSubnets", key), locked: true}) {
+				lg.claim(r, v, holding{owner: key, path: lockPath("networkSubnets", key), locked: true}) {
 				chosen[d] = v
 				continue
 			}

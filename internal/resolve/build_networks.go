@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"slices"
 	"sort"
+	"strings"
 
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
@@ -35,8 +36,10 @@ func (r *resolver) buildNetworks() {
 }
 
 // checkRelays refuses two relayed networks on one leaf and VRF with
-// different DHCP servers: isc-dhcp-relay relays every interface it serves
-// to every server it is given.
+// different DHCP servers (isc-dhcp-relay relays every interface it serves
+// to every server it is given), once per pair of networks, and relayed
+// networks with IPv6 subnets (the relay is DHCPv4's: the SVI needs an IPv4
+// address to be the link the server's lease is for).
 func (r *resolver) checkRelays() {
 	type key struct {
 		leaf *device
@@ -47,20 +50,46 @@ func (r *resolver) checkRelays() {
 		if len(n.m.Relay) == 0 || n.broken {
 			continue
 		}
+		r.relayFamily(n)
+		clash := map[*network][]string{} // the other network, on which leaves
+		var order []*network
 		for _, d := range n.leaves {
 			k := key{d, n.m.VRF}
 			o := first[k]
-			if o == nil {
+			switch {
+			case o == nil:
 				first[k] = n
-				continue
-			}
-			if !slices.Equal(o.m.Relay, n.m.Relay) {
-				r.errs = append(r.errs, field.Invalid(n.path.Child("relay"), fmt.Sprint(n.m.Relay), fmt.Sprintf(
-					"%s relays network %s to %v and network %s to %v: one relay per leaf sends every network to every server; give both networks the same relay list",
-					d.m.Name, o.m.Name, o.m.Relay, n.m.Name, n.m.Relay)))
-				n.broken = true
+			case !slices.Equal(o.m.Relay, n.m.Relay):
+				if clash[o] == nil {
+					order = append(order, o)
+				}
+				clash[o] = append(clash[o], d.m.Name)
 			}
 		}
+		for _, o := range order {
+			r.errs = append(r.errs, field.Invalid(n.path.Child("relay"), fmt.Sprint(n.m.Relay), fmt.Sprintf(
+				"%s relay network %s to %v and network %s to %v: one relay per leaf sends every network to every server; give both networks the same relay list",
+				strings.Join(clash[o], ", "), o.m.Name, o.m.Relay, n.m.Name, n.m.Relay)))
+			n.broken = true
+		}
+	}
+}
+
+// relayFamily refuses a relayed network's first IPv6 subnet.
+func (r *resolver) relayFamily(n *network) {
+	for _, sn := range n.m.Subnets {
+		if sn.Prefix.Addr().Is4() {
+			continue
+		}
+		p, v := n.path.Child("pool"), n.in.Pool
+		if e := n.explicitPath[r.devs[sn.Leaf.Name]]; e != nil {
+			p, v = e, sn.Prefix.String()
+		}
+		r.errs = append(r.errs, field.Invalid(p, v, fmt.Sprintf(
+			"network %s relays DHCP (relay), which is DHCPv4: its subnet on %s must be IPv4; give it an IPv4 pool or subnet, or drop relay",
+			n.m.Name, sn.Leaf.Name)))
+		n.broken = true
+		return
 	}
 }
 

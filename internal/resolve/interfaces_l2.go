@@ -95,9 +95,11 @@ func vrfInstances(d *model.Device, vrfs map[string]*model.VRF) []*model.Instance
 }
 
 // relays works out d's DHCP relay: the default instance's SVIs whose
-// networks relay, to their servers, over the fabric ports, from the
-// loopback with RFC 3527 link selection. checkRelays made sure the
-// networks on one leaf name the same servers.
+// networks relay, to their servers, over the fabric ports (and the SVI or
+// subnet port of a server on the leaf itself: dhcrelay hears replies only
+// on its upstream interfaces), from the loopback with RFC 3527 link
+// selection. checkRelays made sure the networks on one leaf name the same
+// servers.
 func relays(d *model.Device) []*model.Relay {
 	var rl *model.Relay
 	for _, sn := range d.Networks {
@@ -116,6 +118,33 @@ func relays(d *model.Device) []*model.Relay {
 	if rl == nil {
 		return nil
 	}
+	rl.Upstream = append(rl.Upstream, localServerPorts(d, rl.Servers)...)
 	sort.Slice(rl.Downstream, func(a, b int) bool { return model.NaturalLess(rl.Downstream[a], rl.Downstream[b]) })
+	sort.Slice(rl.Upstream, func(a, b int) bool { return model.NaturalLess(rl.Upstream[a], rl.Upstream[b]) })
 	return []*model.Relay{rl}
+}
+
+// localServerPorts returns the interfaces of d's own default-instance
+// subnets that a DHCP server is in: the SVI of a network's subnet, or the
+// port of a routed subnet.
+func localServerPorts(d *model.Device, servers []netip.Addr) []string {
+	var out []string
+	add := func(name string, p netip.Prefix) {
+		for _, a := range servers {
+			if p.Contains(a) && !slices.Contains(out, name) {
+				out = append(out, name)
+			}
+		}
+	}
+	for _, sn := range d.Networks {
+		if sn.Network.VRF == model.DefaultInstance {
+			add(model.SVIName(sn.Network.VLAN), sn.Prefix)
+		}
+	}
+	for _, s := range d.Subnets {
+		if s.Port != "" {
+			add(s.Port, s.Prefix)
+		}
+	}
+	return out
 }

@@ -149,7 +149,7 @@ func TestErrorKinds(t *testing.T) {
 			[]string{`fabric.yaml:11: spec.devices[leaf1].subnets[0].prefix: Invalid value: "10.1.0.0/31": a subnet with a gateway port needs room for hosts: /30 (/126) or larger`}},
 		{"subnets overlap", edits(leaf1Line, "{name: leaf1, role: leaf, platform: cumulus, subnets: [{prefix: 10.1.0.0/24}]}",
 			leaf2Line, "{name: leaf2, role: leaf, platform: nvue, subnets: [{prefix: 10.1.0.128/25}]}"),
-			[]string{`fabric.yaml:12: spec.devices[leaf2].subnets[0]: Invalid value: "10.1.0.128/25": subnet overlaps the subnet 10.1.0.0/24 of leaf1 (spec.devices[leaf1].subnets[0])`}},
+			[]string{`fabric.yaml:12: spec.devices[leaf2].subnets[0]: Invalid value: "10.1.0.128/25": subnet overlaps the subnet 10.1.0.0/24 of leaf1 (spec.devices[leaf1].subnets[0]); move one of the two`}},
 		// links claim their ports before subnets do
 		{"gateway port used by a link", edits(leaf1Line, "{name: leaf1, role: leaf, platform: cumulus, subnets: [{prefix: 10.1.0.0/24, port: swp1}]}"),
 			[]string{`fabric.yaml:14: spec.links[0].endpoints: Duplicate value: "leaf1:swp1 (already used by spec.devices[leaf1].subnets[0].port)"`}},

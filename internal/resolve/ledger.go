@@ -14,6 +14,8 @@ import (
 type ledger[V comparable] struct {
 	what   string // "asn", "loopback", "link prefix"
 	holder map[V]holding
+	// fix, when set, ends the error of two explicit values with what to do.
+	fix string
 }
 
 type holding struct {
@@ -52,7 +54,11 @@ func (lg *ledger[V]) collision(prev, cur holding) string {
 			"pick another value for %s, or delete %s's entry from the lock file to give it a new one",
 			lg.what, cur.owner, prev.owner, prev.path, prev.owner, cur.owner)
 	}
-	return fmt.Sprintf("%s collides with %s (set at %s)", lg.what, prev.owner, prev.path)
+	msg := fmt.Sprintf("%s collides with %s (set at %s)", lg.what, prev.owner, prev.path)
+	if lg.fix != "" {
+		msg += "; " + lg.fix
+	}
+	return msg
 }
 
 // lockEntry names a lock file entry as the lock file spells it: asns.leaf1.

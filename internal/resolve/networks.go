@@ -52,10 +52,15 @@ type network struct {
 	// explicit are the pinned subnets by leaf, with where each is set.
 	explicit     map[*device]netip.Prefix
 	explicitPath map[*device]*field.Path
+	pinned       []*device // explicit's leaves, in intent order
 	// leaves carry the network; listed says the intent named them.
 	leaves []*device
 	listed bool
 	broken bool
+	// vrfPath is where the VRF's name comes from: vrf, or a tenant
+	// network's name.
+	vrfPath *field.Path
+	badVRF  bool // the VRF's name is refused: no rule about the VRF applies
 }
 
 // networks checks spec.networks. Subnets, VLANs and VNIs are allocated
@@ -91,6 +96,7 @@ func (r *resolver) networks() {
 		r.netByName[in.Name] = n
 	}
 	r.checkDomains()
+	r.checkNetworkPools()
 }
 
 func (r *resolver) networkKind(n *network) {
@@ -106,23 +112,43 @@ func (r *resolver) networkKind(n *network) {
 		r.errs = append(r.errs, field.NotSupported(n.path.Child("kind"), n.in.Kind, kinds))
 		n.broken = true
 	}
-	n.m.VRF = n.in.VRF
+	r.networkVRF(n)
+}
+
+// networkVRF settles the network's VRF: vrf, or for a tenant network its
+// own name (checked as a VRF name too, on the network's name), or default.
+func (r *resolver) networkVRF(n *network) {
+	n.m.VRF, n.vrfPath = n.in.VRF, n.path.Child("vrf")
+	implicit := n.m.VRF == "" && n.m.Kind == model.NetworkTenant
 	switch {
-	case n.m.VRF == "" && n.m.Kind == model.NetworkTenant:
-		n.m.VRF = n.m.Name
+	case implicit:
+		n.m.VRF, n.vrfPath = n.m.Name, n.path.Child("name")
 	case n.m.VRF == "":
 		n.m.VRF = model.DefaultInstance
-	case n.m.VRF != model.DefaultInstance && vrfLikeInterface(n.m.VRF):
-		r.errs = append(r.errs, field.Invalid(n.path.Child("vrf"), n.m.VRF, "looks like an interface name (a port, bond, SVI or VXLAN device), which a VRF device cannot share; pick another name"))
-		n.broken = true
-	case reservedVRFs[n.m.VRF] != "":
-		r.errs = append(r.errs, field.Invalid(n.path.Child("vrf"), n.m.VRF, fmt.Sprintf("reserved for %s; pick another name", reservedVRFs[n.m.VRF])))
-		n.broken = true
-	case n.m.VRF != model.DefaultInstance && !networkName.MatchString(n.m.VRF):
-		r.errs = append(r.errs, field.Invalid(n.path.Child("vrf"), n.m.VRF,
-			"a VRF name is 1-15 of a-z, 0-9 and '-', starting with a letter (Linux caps VRF device names at 15)"))
-		n.broken = true
 	}
+	if n.m.VRF == model.DefaultInstance && !implicit {
+		return
+	}
+	why := ""
+	switch {
+	case n.m.VRF == model.DefaultInstance:
+		why = "that is the default table, not a VRF of its own"
+	case reservedVRFs[n.m.VRF] != "":
+		why = "it is reserved for " + reservedVRFs[n.m.VRF]
+	case !networkName.MatchString(n.m.VRF):
+		why = "a VRF name is 1-15 of a-z, 0-9 and '-', starting with a letter (Linux caps VRF device names at 15)"
+	case vrfLikeInterface(n.m.VRF):
+		why = "it looks like an interface name (a port, bond, SVI or VXLAN device), which a VRF device cannot share"
+	default:
+		return
+	}
+	if implicit {
+		why = fmt.Sprintf("a tenant network routes in a VRF of its name, and %s: name the network otherwise, or set vrf", why)
+	} else {
+		why += "; pick another name"
+	}
+	r.errs = append(r.errs, field.Invalid(n.vrfPath, n.m.VRF, why))
+	n.broken, n.badVRF = true, true
 }
 
 // networkVLAN checks an explicit VLAN; the platforms' reserved ranges are

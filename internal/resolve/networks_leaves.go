@@ -24,11 +24,17 @@ func (r *resolver) networkSubnets(n *network) {
 		case pfx.Bits() > pfx.Addr().BitLen()-2:
 			r.errs = append(r.errs, field.Invalid(p.Child("prefix"), sn.Prefix, "a network's subnet needs room for a gateway and hosts: /30 (/126) or larger"))
 		case r.subnetInPool(p.Child("prefix"), pfx):
+		case n.pool != nil && n.pool.Prefix.Overlaps(pfx) && pfx.Bits() != n.pool.Bits:
+			// A block of another size would straddle the pool's slots.
+			r.errs = append(r.errs, field.Invalid(p.Child("prefix"), sn.Prefix, fmt.Sprintf(
+				"lies in the network's pool %s but is not one of its /%d blocks: pin a /%d, or move the subnet out of the pool",
+				n.pool.Prefix, n.pool.Bits, n.pool.Bits)))
 		case d == nil:
 		case n.explicitPath[d] != nil:
 			r.errs = append(r.errs, field.Duplicate(p.Child("leaf"), fmt.Sprintf("%s (its subnet is already set at %s)", sn.Leaf, n.explicitPath[d])))
 		default:
 			n.explicit[d], n.explicitPath[d] = pfx, p.Child("prefix")
+			n.pinned = append(n.pinned, d)
 			continue
 		}
 		n.broken = true
@@ -53,9 +59,9 @@ func (r *resolver) networkLeaves(n *network) {
 		}
 	}
 	n.listed = len(n.in.Leaves) > 0
-	for d, p := range n.explicitPath {
+	for _, d := range n.pinned { // in intent order: map order would shuffle the errors
 		if n.listed && !seen[d] {
-			r.errs = append(r.errs, field.Invalid(p, n.explicit[d].String(), fmt.Sprintf(
+			r.errs = append(r.errs, field.Invalid(n.explicitPath[d], n.explicit[d].String(), fmt.Sprintf(
 				"%s is not in the network's leaves: add it to spec.networks[%s].leaves, or drop this subnet", d.m.Name, n.m.Name)))
 			n.broken = true
 		}
@@ -104,7 +110,7 @@ func (r *resolver) checkVRFName(n *network) {
 	}
 	for _, d := range n.leaves {
 		if name := platform.VRFName(d.m.Platform, n.m.VRF); len(name) > maxVRFDevice {
-			r.errs = append(r.errs, field.Invalid(n.path.Child("vrf"), n.m.VRF, fmt.Sprintf(
+			r.errs = append(r.errs, field.Invalid(n.vrfPath, n.m.VRF, fmt.Sprintf(
 				"on %s (platform %s) the VRF is %s, longer than the %d characters of a device name: use at most %d characters",
 				d.m.Name, d.m.Platform, name, maxVRFDevice, maxVRFDevice-len(name)+len(n.m.VRF))))
 			n.broken = true
@@ -124,7 +130,8 @@ func (r *resolver) checkReservedVLAN(n *network) {
 	for _, d := range n.leaves {
 		if rng := serversOf(d).Reserved(n.in.VLAN); rng != nil {
 			r.errs = append(r.errs, field.Invalid(n.path.Child("vlan"), n.in.VLAN, fmt.Sprintf(
-				"VLAN %d is reserved on %s (platform %s): %s; pick one outside %d-%d", n.in.VLAN, d.m.Name, d.m.Platform, rng.Why, rng.First, rng.Last)))
+				"VLAN %d is reserved on %s (platform %s): %s; pick one outside %d-%d, or drop vlan to have one allocated from spec.pools.vlans",
+				n.in.VLAN, d.m.Name, d.m.Platform, rng.Why, rng.First, rng.Last)))
 			n.broken = true
 			return
 		}
@@ -143,7 +150,7 @@ func (r *resolver) checkDomains() {
 	}
 	for _, n := range r.nets {
 		other := lifecycle[n.m.VRF]
-		if n.m.Kind != model.NetworkTenant || other == nil {
+		if n.m.Kind != model.NetworkTenant || other == nil || n.badVRF {
 			continue
 		}
 		r.errs = append(r.errs, field.Invalid(n.path.Child("vrf"), n.m.VRF, fmt.Sprintf(

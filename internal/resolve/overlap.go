@@ -55,7 +55,7 @@ func (r *resolver) checkOverlaps() {
 		if open != nil && open.p.Addr().Is4() == s.p.Addr().Is4() && open.p.Overlaps(s.p) {
 			if s.kind != open.kind || s.kind == "subnet" {
 				r.errs = append(r.errs, field.Invalid(s.path, s.p.String(), fmt.Sprintf(
-					"%s overlaps the %s %s of %s (%s)", s.kind, open.kind, open.p, open.owner, open.path)))
+					"%s overlaps the %s %s of %s (%s); move one of the two", s.kind, open.kind, open.p, open.owner, open.path)))
 			}
 		}
 		if open == nil || open.p.Addr().Is4() != s.p.Addr().Is4() || lastAddr(s.p).Compare(lastAddr(open.p)) > 0 {

@@ -72,9 +72,12 @@ func (r *resolver) serverPorts(s *server) bool {
 	}
 	ok := true
 	for i, port := range s.in.Ports {
-		if leaf, _, remote := strings.Cut(port, ":"); remote && leaf != s.leaf.m.Name {
-			r.errs = append(r.errs, field.Invalid(s.path.Child("ports").Index(i), port, fmt.Sprintf(
-				"a bond's ports are all on the server's leaf %s: bonds across two leaves (MLAG, EVPN multihoming) are out of scope; cable the bond to one leaf", s.leaf.m.Name)))
+		if leaf, name, remote := strings.Cut(port, ":"); remote {
+			msg := fmt.Sprintf("a bond's ports are all on the server's leaf %s: bonds across two leaves (MLAG, EVPN multihoming) are out of scope; cable the bond to one leaf", s.leaf.m.Name)
+			if leaf == s.leaf.m.Name {
+				msg = fmt.Sprintf("ports are the server's leaf's (%s): write %s without the leaf", leaf, name)
+			}
+			r.errs = append(r.errs, field.Invalid(s.path.Child("ports").Index(i), port, msg))
 			ok = false
 			continue
 		}
