@@ -11,16 +11,19 @@ import (
 	"sigs.k8s.io/kustomize/api/krusty"
 	"sigs.k8s.io/kustomize/kyaml/filesys"
 
+	"underlay.dev/underlay/internal/agent/driver"
+	"underlay.dev/underlay/internal/agent/store"
 	"underlay.dev/underlay/internal/bundle"
 	"underlay.dev/underlay/internal/checker"
 	"underlay.dev/underlay/internal/checker/nvuedoc"
 	"underlay.dev/underlay/internal/checker/sonicyang"
 	"underlay.dev/underlay/internal/expect"
 	"underlay.dev/underlay/internal/gitops"
+	"underlay.dev/underlay/internal/platform"
 	"underlay.dev/underlay/internal/testutil/golden"
 )
 
-var examples = []string{"border", "seed-lab", "seed-lab-update", "unnumbered"}
+var examples = []string{"baremetal", "border", "seed-lab", "seed-lab-update", "unnumbered"}
 
 func examplePath(name string) (intent, rendered string) {
 	dir := filepath.Join("..", "..", "examples", name)
@@ -71,6 +74,10 @@ func TestExamplesPassRealCheckers(t *testing.T) {
 				}
 			case "nvue.yaml":
 				cerr = nvuedoc.Validate(content)
+			case platform.FileDHCPRelay:
+				// the agent's admission: shell-sourced, the three variables in
+				// the form dhcrelay takes them
+				cerr = (&driver.DHCPRelay{Path: "/etc/default/isc-dhcp-relay"}).Precheck(ctx, store.Files{platform.FileDHCPRelay: content})
 			case gitops.KustomizationFile, expect.FileName, gitops.AgentFile:
 				continue // built by kustomize below; agent.yaml is applied to a real API server in internal/agent/kube
 			default:
@@ -80,7 +87,7 @@ func TestExamplesPassRealCheckers(t *testing.T) {
 			checked++
 		}
 	}
-	if checked < 27 {
+	if checked < 40 {
 		t.Errorf("checked only %d files", checked)
 	}
 }

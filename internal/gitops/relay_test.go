@@ -36,7 +36,7 @@ func (placeholder) Render(*model.Fabric, *model.Device) ([]render.File, error) {
 // an agent with /etc/default and --dhcp-relay-file; the Cumulus spine has
 // neither, so a fabric without relays renders as before.
 func TestRelayKeyIsOptional(t *testing.T) {
-	doc, err := intent.Load("../render/cumulus/testdata/baremetal.yaml")
+	doc, err := intent.Load("../../examples/baremetal/fabric.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,7 +18,7 @@ import (
 // lifecycle networks in vrf default, two tenant VRFs over EVPN.
 func baremetal(t *testing.T) *model.Fabric {
 	t.Helper()
-	src, err := os.ReadFile("testdata/baremetal.yaml")
+	src, err := os.ReadFile("../../examples/baremetal/fabric.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -81,7 +81,7 @@ func TestGoldenPeers(t *testing.T) {
 // isc-dhcp-relay beside frr.conf and interfaces, a spine does not (the
 // key is optional), and the file list stays sorted.
 func TestServers(t *testing.T) {
-	doc, err := intent.Load("testdata/baremetal.yaml")
+	doc, err := intent.Load("../../../examples/baremetal/fabric.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -20,7 +20,7 @@ import (
 // (a copy of it lives with the cumulus goldens) and sources it with sh,
 // as the service does: exactly the three variables come out, unexpanded.
 func TestGolden(t *testing.T) {
-	doc, err := intent.Load("../cumulus/testdata/baremetal.yaml")
+	doc, err := intent.Load("../../../examples/baremetal/fabric.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,7 +46,11 @@ func TestGolden(t *testing.T) {
 			}
 			golden.Assert(t, "TestGolden/baremetal-"+d.Name, got)
 			vars := source(t, got)
-			want := []string{"10.20.1.10", "-id vlan100 -id vlan101 -id vlan102 -iu swp49 -iu swp50",
+			up := "-iu swp49 -iu swp50"
+			if d.Name == "leaf1" { // the DHCP server's own network: replies arrive there
+				up += " -iu vlan10"
+			}
+			want := []string{"10.20.1.10", "-id vlan100 -id vlan101 -id vlan102 " + up,
 				"-U " + d.RouterID.String() + "%lo"}
 			if diff := cmp.Diff(want, vars); diff != "" {
 				t.Errorf("sourced SERVERS, INTF_CMD, OPTIONS (-want +got):\n%s", diff)

@@ -19,7 +19,7 @@ import (
 // default and tenant networks in VRFs of their own.
 func baremetal(t *testing.T) *model.Fabric {
 	t.Helper()
-	doc, err := intent.Load("../cumulus/testdata/baremetal.yaml")
+	doc, err := intent.Load("../../../examples/baremetal/fabric.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}

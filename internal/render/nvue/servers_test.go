@@ -17,7 +17,7 @@ import (
 // trunk to a server on two tenant networks (each a VRF).
 func baremetal(t *testing.T) *model.Fabric {
 	t.Helper()
-	src, err := os.ReadFile("testdata/baremetal.yaml")
+	src, err := os.ReadFile("../../../examples/baremetal/fabric.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +70,7 @@ func TestUnknownKindRefused(t *testing.T) {
 // DHCP server's network, and a trunk without a native VLAN (untagged
 // none).
 func TestServersVariantsGolden(t *testing.T) {
-	src, err := os.ReadFile("testdata/baremetal.yaml")
+	src, err := os.ReadFile("../../../examples/baremetal/fabric.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,7 +19,7 @@ import (
 // servers, two tenant VRFs and the PXE relay; leaf4 and spine2 are SONiC.
 func baremetal(t *testing.T) *model.Fabric {
 	t.Helper()
-	doc, err := intent.Load("testdata/baremetal.yaml")
+	doc, err := intent.Load("../../../examples/baremetal/fabric.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -122,7 +122,7 @@ func TestBaremetalLeafRows(t *testing.T) {
 // a bond with an MTU, which its members take too (SONiC refuses a member
 // whose MTU differs from its PortChannel's); YANG-valid.
 func TestTrunkAndMTU(t *testing.T) {
-	b, err := os.ReadFile("testdata/baremetal.yaml")
+	b, err := os.ReadFile("../../../examples/baremetal/fabric.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,31 +1,30 @@
 package frrtest
 
 import (
-	_ "embed"
 	"fmt"
+	"path/filepath"
+	"runtime"
 
 	"underlay.dev/underlay/internal/intent"
 	"underlay.dev/underlay/internal/model"
 	"underlay.dev/underlay/internal/resolve"
 )
 
-// baremetalYAML is issue #11's example intent (servers, networks in vrf
-// default and two tenant VRFs carried as EVPN type-5 routes), kept here
-// until it is examples/baremetal/fabric.yaml.
-//
-//go:embed baremetal.yaml
-var baremetalYAML []byte
-
-// Baremetal resolves the bare-metal example without a lock, as `underlay
-// validate` would the first time.
+// Baremetal resolves issue #11's example, examples/baremetal/fabric.yaml
+// (servers, networks in vrf default and two tenant VRFs carried as EVPN
+// type-5 routes), without a lock, as `underlay validate` would the first
+// time. It is found from this file's directory, so a test in any package
+// reads the one copy.
 func Baremetal() (*model.Fabric, error) {
-	doc, err := intent.Parse("baremetal.yaml", baremetalYAML)
+	_, self, _, _ := runtime.Caller(0)
+	path := filepath.Join(filepath.Dir(self), "..", "..", "..", "..", "examples", "baremetal", "fabric.yaml")
+	doc, err := intent.Load(path)
 	if err != nil {
-		return nil, fmt.Errorf("baremetal.yaml: %w", err)
+		return nil, fmt.Errorf("bare-metal example: %w", err)
 	}
 	res, errs := resolve.Resolve(doc.Fabric, nil)
 	if len(errs) > 0 {
-		return nil, fmt.Errorf("baremetal.yaml: %w", doc.Locate(errs))
+		return nil, fmt.Errorf("bare-metal example: %w", doc.Locate(errs))
 	}
 	return res.Fabric, nil
 }
