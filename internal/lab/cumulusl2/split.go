@@ -3,20 +3,23 @@ package cumulusl2
 import (
 	"fmt"
 	"maps"
+	"net/netip"
 	"slices"
 	"strconv"
 	"strings"
 
 	"underlay.dev/underlay/internal/lab/ovs"
+	"underlay.dev/underlay/internal/lab/vrfemu"
 )
 
 // Config is an interfaces file split for the lab.
 type Config struct {
 	// L2 is the bridge, its ports, bonds and SVIs, for Open vSwitch.
 	L2 ovs.Spec
-	// VRFs maps each VRF to its interfaces, sorted: the lab's nftables
-	// rules keep them apart, as kernel VRF devices would.
-	VRFs map[string][]string
+	// VRFs are the file's VRFs with their interfaces and addresses, by
+	// name: the lab's nftables rules keep them apart, as kernel VRF
+	// devices would.
+	VRFs []vrfemu.VRF
 	// Kernel is the file ifreload applies here.
 	Kernel []byte
 	// Unemulated lists what the file holds that the lab does not stand
@@ -50,7 +53,7 @@ func Split(file []byte) (*Config, error) {
 	if err := routedBonds(p, kinds, br); err != nil {
 		return nil, err
 	}
-	c := &Config{VRFs: map[string][]string{}}
+	c := &Config{}
 	if br != nil {
 		if c.L2, err = spec(p, kinds, br); err != nil {
 			return nil, err
@@ -64,12 +67,9 @@ func Split(file []byte) (*Config, error) {
 		case len(s.attrs["address-virtual"]) > 0:
 			c.Unemulated = append(c.Unemulated, name+": address-virtual (VRR) not emulated")
 		}
-		if v := s.first("vrf"); v != "" && kinds[name] != vrf {
-			c.VRFs[v] = append(c.VRFs[v], name)
-		}
 	}
-	for v := range c.VRFs {
-		slices.Sort(c.VRFs[v])
+	if c.VRFs, err = vrfs(p, kinds); err != nil {
+		return nil, err
 	}
 	c.Kernel = kernel(p, kinds, memberMTUs(p, kinds))
 	return c, nil
@@ -330,4 +330,34 @@ func keep(k kind, key string) bool {
 		}
 	}
 	return key != "vrf" && key != "address-virtual"
+}
+
+// vrfs collects each VRF's member interfaces (`vrf NAME`) and their
+// addresses, sorted by VRF.
+func vrfs(p *parsed, kinds map[string]kind) ([]vrfemu.VRF, error) {
+	byName := map[string]*vrfemu.VRF{}
+	for _, name := range p.order {
+		s := p.stanzas[name]
+		v := s.first("vrf")
+		if v == "" || kinds[name] == vrf {
+			continue
+		}
+		if byName[v] == nil {
+			byName[v] = &vrfemu.VRF{Name: v}
+		}
+		byName[v].Interfaces = append(byName[v].Interfaces, name)
+		for _, a := range s.words("address") {
+			pfx, err := netip.ParsePrefix(a)
+			if err != nil {
+				return nil, fmt.Errorf("interfaces line %d: %s: address %q: %w", s.line, name, a, err)
+			}
+			byName[v].Addrs = append(byName[v].Addrs, pfx)
+		}
+	}
+	var out []vrfemu.VRF
+	for _, n := range slices.Sorted(maps.Keys(byName)) {
+		slices.Sort(byName[n].Interfaces)
+		out = append(out, *byName[n])
+	}
+	return out, nil
 }

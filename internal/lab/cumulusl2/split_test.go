@@ -2,15 +2,18 @@ package cumulusl2
 
 import (
 	"context"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"underlay.dev/underlay/internal/checker"
 	"underlay.dev/underlay/internal/lab/ovs"
+	"underlay.dev/underlay/internal/lab/vrfemu"
 	"underlay.dev/underlay/internal/testutil/golden"
 )
 
@@ -38,7 +41,8 @@ func TestSplitLeaf(t *testing.T) {
 	if diff := cmp.Diff(want, c.L2); diff != "" {
 		t.Errorf("L2 (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff(map[string][]string{"tenant-a": {"vlan200", "vlan3725"}}, c.VRFs); diff != "" {
+	wantVRFs := []vrfemu.VRF{{Name: "tenant-a", Interfaces: []string{"vlan200", "vlan3725"}, Addrs: []netip.Prefix{netip.MustParsePrefix("10.20.1.1/24")}}}
+	if diff := cmp.Diff(wantVRFs, c.VRFs, cmpopts.EquateComparable(netip.Prefix{})); diff != "" {
 		t.Errorf("VRFs (-want +got):\n%s", diff)
 	}
 	if diff := cmp.Diff([]string{"vni10000: VXLAN device (vxlan-id 10000) not emulated: EVPN traffic does not leave this leaf"}, c.Unemulated); diff != "" {

@@ -11,9 +11,9 @@ import (
 	"strconv"
 )
 
-// read loads the instance's bridges, ports and interfaces in one
+// Current loads the instance's bridges, ports and interfaces in one
 // ovs-vsctl call (three JSON tables, in order).
-func (i Instance) read(ctx context.Context) (Current, error) {
+func (i Instance) Current(ctx context.Context) (Current, error) {
 	out, err := i.Vsctl(ctx, "--format=json",
 		"--columns=name,datapath_type,ports", "list", "Bridge", "--",
 		"--columns=_uuid,name,tag,trunks,vlan_mode,lacp,bond_mode,other_config,interfaces", "list", "Port", "--",

@@ -16,7 +16,7 @@ func (i Instance) Realise(ctx context.Context, spec Spec) ([][]string, error) {
 	if err := spec.Check(); err != nil {
 		return nil, err
 	}
-	cur, err := i.read(ctx)
+	cur, err := i.Current(ctx)
 	if err != nil {
 		return nil, err
 	}
