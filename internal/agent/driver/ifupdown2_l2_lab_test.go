@@ -2,10 +2,8 @@ package driver
 
 import (
 	"context"
-	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -15,6 +13,7 @@ import (
 	"underlay.dev/underlay/internal/lab/ovs"
 	"underlay.dev/underlay/internal/testutil/frrlab"
 	"underlay.dev/underlay/internal/testutil/golden"
+	"underlay.dev/underlay/internal/testutil/netnstest"
 )
 
 // leafL2 is a Cumulus leaf's file in Cumulus' documented syntax: a
@@ -82,8 +81,11 @@ func TestIfupdown2WithLabL2(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
-	ns := "ull2" + strconv.Itoa(os.Getpid())
-	labNetns(t, ns, "swp51", "swp5", "swp6", "swp7")
+	ns := netnstest.Name("ull2", "l")
+	netnstest.New(t, ns)
+	for _, p := range []string{"swp51", "swp5", "swp6", "swp7"} {
+		netnstest.Veth(t, ns, p, ns, "p"+p)
+	}
 	dir := t.TempDir()
 	inst := ovs.Instance{Netns: ns, Dir: filepath.Join(dir, "ovs")}
 	t.Cleanup(func() { inst.Stop(5 * time.Second) })
@@ -137,27 +139,5 @@ func assertOVS(ctx context.Context, t *testing.T, i ovs.Instance, port, column, 
 	t.Helper()
 	if out, err := i.Vsctl(ctx, "get", "port", port, column); err != nil || strings.TrimSpace(out) != want {
 		t.Errorf("%s's %s: %q, %v; want %s", port, column, strings.TrimSpace(out), err, want)
-	}
-}
-
-// labNetns makes a namespace with veth ports (peers inside it too) and
-// removes it when the test ends.
-func labNetns(t *testing.T, ns string, ports ...string) {
-	t.Helper()
-	ip := func(args ...string) {
-		t.Helper()
-		if out, err := exec.Command("ip", args...).CombinedOutput(); err != nil {
-			t.Fatalf("ip %v: %v: %s", args, err, out)
-		}
-	}
-	ip("netns", "add", ns)
-	t.Cleanup(func() {
-		if out, err := exec.Command("ip", "netns", "del", ns).CombinedOutput(); err != nil {
-			t.Errorf("ip netns del %s (left behind): %v: %s", ns, err, out)
-		}
-	})
-	for _, p := range ports {
-		ip("link", "add", p, "netns", ns, "type", "veth", "peer", "name", "p"+p, "netns", ns)
-		ip("-n", ns, "link", "set", "p"+p, "up")
 	}
 }

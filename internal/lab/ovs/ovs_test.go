@@ -2,14 +2,14 @@ package ovs
 
 import (
 	"context"
-	"os"
 	"os/exec"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"underlay.dev/underlay/internal/testutil/netnstest"
 )
 
 func TestPlan(t *testing.T) {
@@ -93,40 +93,18 @@ func TestCheck(t *testing.T) {
 	}
 }
 
-// Require skips (or, with UNDERLAY_REQUIRE_CHECKERS=1, fails) when OVS
-// cannot run here: it needs root and Debian's openvswitch-switch.
-func Require(t testing.TB) {
-	t.Helper()
-	if testing.Short() {
-		t.Skip("starts Open vSwitch in a network namespace")
-	}
-	why := ""
-	if os.Geteuid() != 0 {
-		why = "needs root (network namespaces)"
-	}
-	for _, p := range append([]string{"ovsdb-tool", "ovs-vsctl", "ovs-appctl"}, Programs...) {
-		if _, err := exec.LookPath(p); err != nil && why == "" {
-			why = p + " not found (apt install openvswitch-switch, with a policy-rc.d that stops its service)"
-		}
-	}
-	if why == "" {
-		return
-	}
-	if os.Getenv("UNDERLAY_REQUIRE_CHECKERS") == "1" {
-		t.Fatal(why)
-	}
-	t.Skip(why)
-}
-
 // TestRealiseOnRealOVS realises a spec on a real ovs-vswitchd, again
 // (nothing to do), then a move (one command), and reads back what OVS
 // holds.
 func TestRealiseOnRealOVS(t *testing.T) {
-	Require(t)
+	netnstest.Require(t, append([]string{"ovsdb-tool", "ovs-vsctl", "ovs-appctl"}, Programs...)...)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	ns := "ulovs" + strconv.Itoa(os.Getpid())
-	netns(t, ns, "swp1", "swp5", "swp6")
+	ns := netnstest.Name("ulovs", "l")
+	netnstest.New(t, ns)
+	for _, p := range []string{"swp1", "swp5", "swp6"} {
+		netnstest.Veth(t, ns, p, ns, "p"+p)
+	}
 	i := Instance{Netns: ns, Dir: t.TempDir()}
 	t.Cleanup(func() { i.Stop(5 * time.Second) })
 	if _, err := i.Start(ctx); err != nil {
@@ -164,28 +142,5 @@ func TestRealiseOnRealOVS(t *testing.T) {
 	}
 	if cmds, err := i.Realise(ctx, Spec{}); err != nil || len(cmds) != 1 {
 		t.Errorf("removing the L2: %v, %v", cmds, err)
-	}
-}
-
-// netns makes a namespace with veth ports (their peers inside it too), and
-// removes it when the test ends.
-func netns(t *testing.T, ns string, ports ...string) {
-	t.Helper()
-	ip := func(args ...string) {
-		t.Helper()
-		if out, err := exec.Command("ip", args...).CombinedOutput(); err != nil {
-			t.Fatalf("ip %v: %v: %s", args, err, out)
-		}
-	}
-	ip("netns", "add", ns)
-	t.Cleanup(func() {
-		if out, err := exec.Command("ip", "netns", "del", ns).CombinedOutput(); err != nil {
-			t.Errorf("ip netns del %s (left behind): %v: %s", ns, err, out)
-		}
-	})
-	for _, p := range ports {
-		ip("link", "add", p, "netns", ns, "type", "veth", "peer", "name", "p"+p, "netns", ns)
-		ip("-n", ns, "link", "set", p, "up")
-		ip("-n", ns, "link", "set", "p"+p, "up")
 	}
 }
