@@ -190,6 +190,9 @@ func bridgePort(st *stanza, name string, vids []int, pvid int) (ovs.Port, error)
 		// 802.3ad is Cumulus' default bond mode.
 		port.LACP = mode == "" || mode == "802.3ad" || mode == "4"
 		port.Fallback = port.LACP && yes(st.first("bond-lacp-bypass-allow"))
+		// Cumulus' default LACP rate is fast (bond-lacp-rate 1).
+		rate := st.first("bond-lacp-rate")
+		port.SlowLACP = rate == "0" || rate == "slow"
 		if !port.LACP && mode != "balance-xor" && mode != "2" {
 			return port, where(fmt.Errorf("bond-mode %s: the lab emulates 802.3ad and balance-xor", mode))
 		}

@@ -19,7 +19,7 @@ func TestPlan(t *testing.T) {
 	applied := Current{Bridges: map[string]string{"bridge": "netdev"}, Ports: map[string]CurrentPort{
 		"swp1":    {Bridge: "bridge", Settings: access.settings(), Interfaces: []string{"swp1"}},
 		"vlan100": {Bridge: "bridge", Settings: svi.settings(), Interfaces: []string{"vlan100"}, Internal: true, MTU: 9000},
-		"bond5":   {Bridge: "bridge", Settings: bond.settings(), Fallback: true, Interfaces: []string{"swp5", "swp6"}},
+		"bond5":   {Bridge: "bridge", Settings: bond.settings(), OtherConfig: bond.otherConfig(), Interfaces: []string{"swp5", "swp6"}},
 	}}
 	moved := access
 	moved.Tag = 200
@@ -37,7 +37,7 @@ func TestPlan(t *testing.T) {
 				{"add-br", "bridge"}, {"set", "bridge", "bridge", "datapath_type=netdev"},
 				{"add-port", "bridge", "swp1", "tag=100", "vlan_mode=access"},
 				{"add-bond", "bridge", "bond5", "swp5", "swp6", "bond_mode=balance-tcp", "lacp=active", "tag=100", "trunks=100,200", "vlan_mode=native-untagged"},
-				{"set", "port", "bond5", "other_config:lacp-fallback-ab=true"},
+				{"set", "port", "bond5", "other_config:lacp-fallback-ab=true", "other_config:lacp-time=fast"},
 				{"add-port", "bridge", "vlan100", "tag=100", "vlan_mode=access"},
 				{"set", "interface", "vlan100", "type=internal", "mtu_request=9000"},
 			},
@@ -56,10 +56,11 @@ func TestPlan(t *testing.T) {
 			cmds: [][]string{{"del-port", "bridge", "bond5"}, {"del-port", "bridge", "vlan100"}, {"add-port", "bridge", "swp5", "tag=100", "vlan_mode=access"}},
 		},
 		{
-			name: "fallback off, trunk without native",
+			name: "fallback off, slow LACP, trunk without native",
 			cur:  applied,
-			want: Spec{Bridge: "bridge", Ports: []Port{access, svi, {Name: "bond5", Members: []string{"swp6", "swp5"}, LACP: true, Mode: Trunk, Trunks: []int{100, 200}}}},
-			cmds: [][]string{{"set", "port", "bond5", "vlan_mode=trunk"}, {"clear", "port", "bond5", "tag"}, {"remove", "port", "bond5", "other_config", "lacp-fallback-ab"}},
+			want: Spec{Bridge: "bridge", Ports: []Port{access, svi, {Name: "bond5", Members: []string{"swp6", "swp5"}, LACP: true, SlowLACP: true, Mode: Trunk, Trunks: []int{100, 200}}}},
+			cmds: [][]string{{"set", "port", "bond5", "vlan_mode=trunk"}, {"clear", "port", "bond5", "tag"},
+				{"remove", "port", "bond5", "other_config", "lacp-fallback-ab"}, {"set", "port", "bond5", "other_config:lacp-time=slow"}},
 		},
 		{name: "no L2: the bridge goes", cur: applied, want: Spec{}, cmds: [][]string{{"del-br", "bridge"}}},
 	}

@@ -94,7 +94,12 @@ func currentPort(bridge string, p map[string]any, ifaces map[string]map[string]a
 		trunks = append(trunks, n)
 	}
 	c.Settings["trunks"] = vlanList(trunks)
-	c.Fallback = mapValue(p["other_config"], "lacp-fallback-ab") == "true"
+	c.OtherConfig = map[string]string{}
+	for _, k := range otherConfigKeys {
+		if v := mapValue(p["other_config"], k); v != "" {
+			c.OtherConfig[k] = v
+		}
+	}
 	for j, iu := range atoms(p["interfaces"]) {
 		iface := ifaces[uuid(iu)]
 		c.Interfaces = append(c.Interfaces, str(iface["name"]))

@@ -21,6 +21,9 @@ func (i Instance) Realise(ctx context.Context, spec Spec) ([][]string, error) {
 		return nil, err
 	}
 	cmds := Plan(cur, spec)
+	if err := i.isolate(ctx, spec); err != nil {
+		return nil, err
+	}
 	if len(cmds) == 0 {
 		return nil, nil
 	}
@@ -49,9 +52,9 @@ type Current struct {
 // CurrentPort is one port as OVS holds it.
 type CurrentPort struct {
 	Bridge string
-	// Settings are the port columns Port.settings names.
-	Settings map[string]string
-	Fallback bool
+	// Settings are the port columns Port.settings names, OtherConfig
+	// the other_config keys of otherConfigKeys.
+	Settings, OtherConfig map[string]string
 	// Interfaces are sorted; Internal and MTU describe the port's first
 	// interface (internal ports have one).
 	Interfaces []string
@@ -122,8 +125,12 @@ func add(bridge string, p Port) [][]string {
 		}
 	}
 	cmds := [][]string{cmd}
-	if p.Fallback {
-		cmds = append(cmds, []string{"set", "port", p.Name, "other_config:lacp-fallback-ab=true"})
+	if oc := p.otherConfig(); len(oc) > 0 {
+		set := []string{"set", "port", p.Name}
+		for _, k := range slices.Sorted(maps.Keys(oc)) {
+			set = append(set, "other_config:"+k+"="+oc[k])
+		}
+		cmds = append(cmds, set)
 	}
 	if p.Internal {
 		set := []string{"set", "interface", p.Name, "type=internal"}
@@ -152,11 +159,15 @@ func changes(c CurrentPort, p Port) [][]string {
 	if len(set) > 0 {
 		cmds = append([][]string{append([]string{"set", "port", p.Name}, set...)}, cmds...)
 	}
-	switch {
-	case p.Fallback && !c.Fallback:
-		cmds = append(cmds, []string{"set", "port", p.Name, "other_config:lacp-fallback-ab=true"})
-	case !p.Fallback && c.Fallback:
-		cmds = append(cmds, []string{"remove", "port", p.Name, "other_config", "lacp-fallback-ab"})
+	oc := p.otherConfig()
+	for _, k := range otherConfigKeys {
+		switch oc[k] {
+		case c.OtherConfig[k]:
+		case "":
+			cmds = append(cmds, []string{"remove", "port", p.Name, "other_config", k})
+		default:
+			cmds = append(cmds, []string{"set", "port", p.Name, "other_config:" + k + "=" + oc[k]})
+		}
 	}
 	if p.Internal && p.MTU != c.MTU {
 		if p.MTU > 0 {

@@ -37,8 +37,11 @@ type Port struct {
 	Members []string
 	// LACP runs LACP (active) on a bond; Fallback lets one member forward
 	// while the partner does not speak LACP (other_config:
-	// lacp-fallback-ab), what a PXE boot needs.
-	LACP, Fallback bool
+	// lacp-fallback-ab), what a PXE boot needs. OVS's fallback is
+	// active-backup: one member forwards, where Cumulus' LACP bypass
+	// makes every member active. SlowLACP asks for LACP every 30 s
+	// instead of every second (lacp-time).
+	LACP, Fallback, SlowLACP bool
 	// Internal makes the port an internal interface: an SVI, a real
 	// interface in the namespace.
 	Internal bool
@@ -79,6 +82,24 @@ func (p Port) settings() map[string]string {
 		}
 	}
 	return s
+}
+
+// otherConfigKeys are the other_config keys the lab sets on ports.
+var otherConfigKeys = []string{"lacp-fallback-ab", "lacp-time"}
+
+// otherConfig is the port's other_config, of otherConfigKeys.
+func (p Port) otherConfig() map[string]string {
+	oc := map[string]string{}
+	if p.Bond() && p.LACP {
+		oc["lacp-time"] = "fast"
+		if p.SlowLACP {
+			oc["lacp-time"] = "slow"
+		}
+		if p.Fallback {
+			oc["lacp-fallback-ab"] = "true"
+		}
+	}
+	return oc
 }
 
 func vlanList(vlans []int) string {
