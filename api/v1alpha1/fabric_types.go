@@ -37,6 +37,12 @@ type FabricSpec struct {
 	BGP     BGP      `yaml:"bgp,omitempty" json:"bgp,omitempty"`
 	Devices []Device `yaml:"devices" json:"devices"`
 	Links   []Link   `yaml:"links,omitempty" json:"links,omitempty"`
+	// Networks are the server networks (VLANs with a subnet per leaf) the
+	// leaves carry: Ironic's lifecycle networks, tenant networks, plain
+	// server networks.
+	Networks []Network `yaml:"networks,omitempty" json:"networks,omitempty"`
+	// Servers are the bare-metal servers attached to leaves.
+	Servers []Server `yaml:"servers,omitempty" json:"servers,omitempty"`
 	// Checks are routing expectations `underlay verify` proves.
 	Checks []Check `yaml:"checks,omitempty" json:"checks,omitempty"`
 	// Agent, when set, adds to every device's directory the resources its
@@ -77,6 +83,12 @@ type Pools struct {
 	// Link pools hand out one /31 (/127) per numbered link.
 	LinkIPv4 string `yaml:"linkIPv4,omitempty" json:"linkIPv4,omitempty"`
 	LinkIPv6 string `yaml:"linkIPv6,omitempty" json:"linkIPv6,omitempty"`
+	// VLANs is the range "first-last" networks without a vlan get one
+	// from; default "100-999".
+	VLANs string `yaml:"vlans,omitempty" json:"vlans,omitempty"`
+	// VNIs is the range the L3VNI of each VRF (isolation domain other
+	// than default) comes from; default "10000-10999".
+	VNIs string `yaml:"vnis,omitempty" json:"vnis,omitempty"`
 }
 
 // ASNPools holds one ASN range per role.
@@ -237,6 +249,66 @@ type Link struct {
 	IPv6 string `yaml:"ipv6,omitempty" json:"ipv6,omitempty"`
 }
 
+// Network is one server network: a VLAN on the leaves that carry it, with
+// a subnet of its own on each of them (a routed fabric: each rack has its
+// own subnet, the gateway on the leaf's SVI).
+type Network struct {
+	// Name is [a-z][a-z0-9-]*, at most 15 characters: it may name a VRF.
+	Name string `yaml:"name" json:"name"`
+	// Kind is provisioning, cleaning, inspection or rescuing (Ironic's
+	// lifecycle networks), tenant, or servers (the default).
+	Kind string `yaml:"kind,omitempty" json:"kind,omitempty"`
+	// VLAN (1-4094) is allocated from spec.pools.vlans when 0.
+	VLAN int `yaml:"vlan,omitempty" json:"vlan,omitempty"`
+	// VRF is the network's isolation domain: "default" unless the network
+	// is a tenant network, whose default is its own name. Lifecycle and
+	// tenant networks never share one.
+	VRF string `yaml:"vrf,omitempty" json:"vrf,omitempty"`
+	// Pool is carved into one subnet per leaf of PrefixLength (default
+	// 24, or 64 for IPv6) where Subnets sets none.
+	Pool         string `yaml:"pool,omitempty" json:"pool,omitempty"`
+	PrefixLength int    `yaml:"prefixLength,omitempty" json:"prefixLength,omitempty"`
+	// Subnets pin a leaf's subnet.
+	Subnets []NetworkSubnet `yaml:"subnets,omitempty" json:"subnets,omitempty"`
+	// Leaves carry the network; default: every leaf a server is attached
+	// to, and the leaves of Subnets. Listing them keeps a leaf's SVI when
+	// its last server leaves the network.
+	Leaves []string `yaml:"leaves,omitempty" json:"leaves,omitempty"`
+	// Relay are the DHCP servers (Ironic's PXE dnsmasq) the leaves relay
+	// the network's DHCP to; only in vrf default.
+	Relay []string `yaml:"relay,omitempty" json:"relay,omitempty"`
+}
+
+// NetworkSubnet pins one leaf's subnet of a network.
+type NetworkSubnet struct {
+	Leaf   string `yaml:"leaf" json:"leaf"`
+	Prefix string `yaml:"prefix" json:"prefix"`
+}
+
+// Server is one bare-metal server on one leaf.
+type Server struct {
+	// Name is [a-z0-9][a-z0-9-]*, at most 63 characters.
+	Name string `yaml:"name" json:"name"`
+	Leaf string `yaml:"leaf" json:"leaf"`
+	// Ports are the leaf's ports the server is cabled to: one, or several
+	// forming an LACP bond (all on this leaf: multi-chassis bonds are out
+	// of scope).
+	Ports []string `yaml:"ports" json:"ports"`
+	// Bond names the bond of several ports; default from the first port as
+	// the platform names bonds (swp5: bond5, Ethernet8: PortChannel8).
+	Bond string `yaml:"bond,omitempty" json:"bond,omitempty"`
+	// LACPBypass lets one member forward before the server speaks LACP,
+	// which PXE needs; default true.
+	LACPBypass *bool `yaml:"lacpBypass,omitempty" json:"lacpBypass,omitempty"`
+	// MTU of the server's ports; default the platform's.
+	MTU int `yaml:"mtu,omitempty" json:"mtu,omitempty"`
+	// Untagged is the network the server's ports carry untagged (access,
+	// or the native VLAN of a trunk).
+	Untagged string `yaml:"untagged,omitempty" json:"untagged,omitempty"`
+	// Tagged are the networks carried tagged.
+	Tagged []string `yaml:"tagged,omitempty" json:"tagged,omitempty"`
+}
+
 // Lock records every allocated value so that no later change renumbers.
 type Lock struct {
 	APIVersion string `yaml:"apiVersion" json:"apiVersion"`
@@ -249,4 +321,11 @@ type Lock struct {
 	// Link prefixes by link key "a:port--b:port" (endpoints sorted).
 	LinkIPv4 map[string]string `yaml:"linkIPv4,omitempty" json:"linkIPv4,omitempty"`
 	LinkIPv6 map[string]string `yaml:"linkIPv6,omitempty" json:"linkIPv6,omitempty"`
+	// VLANs of networks, by network name.
+	VLANs map[string]uint32 `yaml:"vlans,omitempty" json:"vlans,omitempty"`
+	// NetworkSubnets by "network/leaf".
+	NetworkSubnets map[string]string `yaml:"networkSubnets,omitempty" json:"networkSubnets,omitempty"`
+	// VNIs and VRFVLANs of VRFs (L3VNI and the VLAN it maps to), by VRF.
+	VNIs     map[string]uint32 `yaml:"vnis,omitempty" json:"vnis,omitempty"`
+	VRFVLANs map[string]uint32 `yaml:"vrfVLANs,omitempty" json:"vrfVLANs,omitempty"`
 }

@@ -22,6 +22,7 @@ func Dump(f *Fabric) []byte {
 	for _, d := range f.Devices {
 		dumpDevice(&b, d)
 	}
+	dumpNetworks(&b, f)
 	for _, l := range f.Links {
 		fmt.Fprintf(&b, "link %s -- %s mtu=%d unnumbered=%t v4=%s v6=%s\n", l.A, l.B, l.MTU, l.Unnumbered, optPrefix(l.V4), optPrefix(l.V6))
 	}
@@ -53,16 +54,25 @@ func dumpDevice(b *bytes.Buffer, d *Device) {
 		if i.Port != nil {
 			fmt.Fprintf(b, " link-to=%s:%s", i.Port.Peer.Name, i.Port.PeerPort)
 		}
-		if len(i.Members) > 0 || len(i.VLANs) > 0 {
-			fmt.Fprintf(b, " members=%s vlans=%v", strings.Join(i.Members, ","), i.VLANs)
-		}
+		dumpL2(b, i)
 		b.WriteByte('\n')
 	}
 	for _, in := range d.Instances {
-		fmt.Fprintf(b, "  instance %s asn=%s router-id=%s originates=%s anchors=%s\n", in.Name, in.ASN, in.RouterID, prefixes(in.Originated), prefixes(in.Anchors))
+		fmt.Fprintf(b, "  instance %s asn=%s router-id=%s originates=%s anchors=%s", in.Name, in.ASN, in.RouterID, prefixes(in.Originated), prefixes(in.Anchors))
+		if in.VRF != nil {
+			fmt.Fprintf(b, " vni=%d vlan=%d", in.VRF.VNI, in.VRF.VLAN)
+		}
+		b.WriteByte('\n')
 		for _, s := range in.Sessions {
 			dumpSession(b, s)
 		}
+	}
+	for _, rl := range d.Relays {
+		fmt.Fprintf(b, "  relay instance=%s servers=%v downstream=%s upstream=%s source=%s link-selection=%t\n", rl.Instance, rl.Servers,
+			strings.Join(rl.Downstream, ","), strings.Join(rl.Upstream, ","), rl.Source, rl.LinkSelection)
+	}
+	if d.EVPN {
+		fmt.Fprintf(b, "  evpn\n")
 	}
 	for _, p := range d.Policies {
 		var rules []string
@@ -82,6 +92,9 @@ func dumpSession(b *bytes.Buffer, s *Session) {
 		fmt.Fprintf(b, " local=%s", s.LocalAddr)
 	}
 	fmt.Fprintf(b, " import=%s export=%s", policyName(s.Import), policyName(s.Export))
+	if s.EVPN {
+		fmt.Fprintf(b, " evpn")
+	}
 	switch {
 	case s.External != nil:
 		fmt.Fprintf(b, " external asn=%s announces=%s", s.External.ASN, prefixes(s.External.Announces))
@@ -124,4 +137,52 @@ func prefixes(ps []netip.Prefix) string {
 		s[i] = p.String()
 	}
 	return "[" + strings.Join(s, " ") + "]"
+}
+
+// dumpL2 writes an interface's layer-2 fields, those it has.
+func dumpL2(b *bytes.Buffer, i *Interface) {
+	if len(i.Members) > 0 || len(i.VLANs) > 0 {
+		fmt.Fprintf(b, " members=%s vlans=%v", strings.Join(i.Members, ","), i.VLANs)
+	}
+	if i.Access > 0 {
+		fmt.Fprintf(b, " access=%d", i.Access)
+	}
+	if i.Bond != "" {
+		fmt.Fprintf(b, " bond=%s", i.Bond)
+	}
+	if i.LACPBypass {
+		fmt.Fprintf(b, " lacp-bypass")
+	}
+	if i.Server != "" {
+		fmt.Fprintf(b, " server=%s", i.Server)
+	}
+	if i.Network != "" {
+		fmt.Fprintf(b, " network=%s", i.Network)
+	}
+}
+
+// dumpNetworks writes the VRFs, networks (a line per leaf subnet) and
+// servers.
+func dumpNetworks(b *bytes.Buffer, f *Fabric) {
+	for _, v := range f.VRFs {
+		fmt.Fprintf(b, "vrf %s vni=%d vlan=%d\n", v.Name, v.VNI, v.VLAN)
+	}
+	for _, n := range f.Networks {
+		fmt.Fprintf(b, "network %s kind=%s vlan=%d vrf=%s relay=%v\n", n.Name, n.Kind, n.VLAN, n.VRF, n.Relay)
+		for _, sn := range n.Subnets {
+			fmt.Fprintf(b, "  subnet %s leaf=%s gateway=%s\n", sn.Prefix, sn.Leaf.Name, sn.Gateway)
+		}
+	}
+	for _, s := range f.Servers {
+		var tagged []string
+		for _, n := range s.Tagged {
+			tagged = append(tagged, n.Name)
+		}
+		untagged := "-"
+		if s.Untagged != nil {
+			untagged = s.Untagged.Name
+		}
+		fmt.Fprintf(b, "server %s leaf=%s ports=%s bond=%s lacp-bypass=%t mtu=%d untagged=%s tagged=%s\n", s.Name, s.Leaf.Name,
+			strings.Join(s.Ports, ","), s.Bond, s.LACPBypass, s.MTU, untagged, strings.Join(tagged, ","))
+	}
 }

@@ -2,21 +2,19 @@ package model
 
 import "net/netip"
 
-// InterfaceKind says what an interface is. Resolve builds only the kinds
-// an intent can ask for today (loopback and routed); the others are named
-// so the server-network and cluster kinds land as values, not as a new
-// derivation in every renderer.
+// InterfaceKind says what an interface is.
 type InterfaceKind string
 
 // Interface kinds.
 const (
 	KindLoopback InterfaceKind = "loopback"
 	KindRouted   InterfaceKind = "routed" // a layer-3 port: a fabric link, a server subnet's gateway, or both
-	KindAccess   InterfaceKind = "access" // an untagged bridge member
-	KindTrunk    InterfaceKind = "trunk"  // a tagged bridge member
-	KindBond     InterfaceKind = "bond"
-	KindBridge   InterfaceKind = "bridge"
-	KindSVI      InterfaceKind = "svi" // a VLAN's layer-3 interface
+	KindAccess   InterfaceKind = "access" // a server port in the bridge, one untagged VLAN
+	KindTrunk    InterfaceKind = "trunk"  // a server port in the bridge with tagged VLANs
+	KindBond     InterfaceKind = "bond"   // a server's LACP bond, in the bridge as a port is
+	KindMember   InterfaceKind = "member" // a port in a bond
+	KindBridge   InterfaceKind = "bridge" // the leaf's one VLAN-aware bridge
+	KindSVI      InterfaceKind = "svi"    // a VLAN's layer-3 interface: a network's gateway
 )
 
 // LoopbackName is the loopback interface on every platform underlay
@@ -40,10 +38,23 @@ type Interface struct {
 	MTU int
 	// Unnumbered: BGP peers over the port's IPv6 link-local address.
 	Unnumbered bool
-	// Members are a bond's or bridge's member ports; VLANs a trunk's or
-	// access port's VLANs. Unused until server networks land.
+	// Members are a bond's ports or the bridge's ports (server ports and
+	// bonds), natural order.
 	Members []string
-	VLANs   []int
+	// Access is the untagged VLAN of a bridge port (a trunk's native
+	// VLAN), 0 when none.
+	Access int
+	// VLANs are a trunk's or bond's tagged VLANs, an SVI's one VLAN, or
+	// every VLAN of the bridge; sorted.
+	VLANs []int
+	// Bond is the bond a member port belongs to.
+	Bond string
+	// LACPBypass: the bond lets one member forward before LACP is up.
+	LACPBypass bool
+	// Server is the server on a port, bond or member; Network the network
+	// of an SVI.
+	Server  string
+	Network string
 	// Instance is the routing instance (VRF) the interface is in.
 	Instance string
 	// Port is the fabric link's end on this interface; nil when no link

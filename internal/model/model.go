@@ -22,6 +22,12 @@ type Fabric struct {
 	Checks []Check
 	// Agent is how agent workloads are rendered; nil renders none.
 	Agent *Agent
+	// Networks and Servers are the server networks and the bare-metal
+	// servers on leaves, by name; VRFs the isolation domains other than
+	// default, by name.
+	Networks []*Network
+	Servers  []*Server
+	VRFs     []*VRF
 	// LoopbackPools are the loopback pools of the fabric (IPv4 and IPv6);
 	// host import policies accept addresses from them.
 	LoopbackPools []netip.Prefix
@@ -57,6 +63,15 @@ type Device struct {
 	// Policies are the named prefix filters sessions refer to, sorted by name.
 	Policies []*Policy
 	Sonic    SonicSettings
+	// Networks are the subnets of the server networks this leaf carries,
+	// by VLAN; Servers the servers attached to it, by name; Relays its
+	// DHCP relays, one per routing instance that relays.
+	Networks []*NetworkSubnet
+	Servers  []*Server
+	Relays   []*Relay
+	// EVPN: the device carries EVPN routes (VRFs across the fabric): a
+	// leaf with a VRF, and every spine and superspine when a leaf has one.
+	EVPN bool
 }
 
 // Subnet is a server subnet a leaf announces. When Port is set, the leaf
@@ -149,6 +164,8 @@ type Session struct {
 	LocalAddr  netip.Addr // invalid when unnumbered
 	PeerAddr   netip.Addr // invalid when unnumbered
 	Families   []Family   // sorted; ipv4 before ipv6
+	// EVPN: both ends carry EVPN (address-family l2vpn evpn).
+	EVPN bool
 	// Import and Export name entries of Local.Policies; nil means accept
 	// or announce everything.
 	Import *Policy

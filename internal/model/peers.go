@@ -6,8 +6,7 @@ import (
 	"regexp"
 )
 
-// DefaultInstance is the name of the default routing instance (VRF), the
-// only one resolve builds today.
+// DefaultInstance is the name of the default routing instance (VRF).
 const DefaultInstance = "default"
 
 // Instance is one routing instance (VRF) of a device: its BGP speaker,
@@ -26,6 +25,9 @@ type Instance struct {
 	// subnets without a port): each needs a blackhole route to be in the
 	// RIB, sorted.
 	Anchors []netip.Prefix
+	// VRF is the isolation domain of a non-default instance (its L3VNI);
+	// nil for the default instance.
+	VRF *VRF
 }
 
 // Instance returns the named routing instance or nil.

@@ -27,4 +27,5 @@ var cumulus = Descriptor{
 		HostPID:  true,
 		Binaries: append([]Binary{{"ifreload", InImage, "applies /etc/network/interfaces (ifupdown2)"}, {"ifup", InImage, "pre-check (ifup -s)"}}, frrTools...),
 	},
+	Servers: &cumulusServers,
 }

@@ -35,4 +35,5 @@ var nvue = Descriptor{
 		Binaries: frrTools[:1],
 	},
 	Emulation: "NVUE REST API emulator (not NVUE)",
+	Servers:   &cumulusServers,
 }

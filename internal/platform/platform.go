@@ -38,6 +38,9 @@ type Descriptor struct {
 	// Emulation says what the lab runs in the platform's place, or ""
 	// when the lab runs the real software (FRR, ifupdown2).
 	Emulation string
+	// Servers is how its leaves attach bare-metal servers; nil when they
+	// cannot.
+	Servers *Servers
 }
 
 // PortRule is what a port may be called on a platform: resolve checks the

@@ -32,4 +32,5 @@ var sonic = Descriptor{
 			{"yanglint", InImage, "pre-check of config_db.json against SONiC's YANG models"}},
 	},
 	Emulation: "SONiC CONFIG_DB/CLI emulation (not SONiC)",
+	Servers:   &sonicServers,
 }

@@ -170,7 +170,7 @@ func (r *resolver) allocateLoopbacks(f model.Family) {
 		}
 	}
 	if pool != nil {
-		r.fromPool(*pool, lg, want, chosen, field.NewPath("spec", "pools", what))
+		r.fromPool(*pool, lg, want, chosen, field.NewPath("spec", "pools", what), "loopbacks")
 	}
 	for d, v := range chosen {
 		next[d.m.Name] = v.String()
@@ -180,7 +180,7 @@ func (r *resolver) allocateLoopbacks(f model.Family) {
 	}
 }
 
-func (r *resolver) fromPool(pool ipam.PrefixPool, lg *ledger[netip.Prefix], want []*device, chosen map[*device]netip.Prefix, p *field.Path) {
+func (r *resolver) fromPool(pool ipam.PrefixPool, lg *ledger[netip.Prefix], want []*device, chosen map[*device]netip.Prefix, p *field.Path, what string) {
 	a := ipam.NewAllocator(pool)
 	for v, h := range lg.holder {
 		if i, ok := pool.Index(v); ok {
@@ -192,7 +192,7 @@ func (r *resolver) fromPool(pool ipam.PrefixPool, lg *ledger[netip.Prefix], want
 			chosen[d] = pool.Slot(i)
 		}
 	}
-	if msg := a.Shortfall("loopbacks"); msg != "" {
+	if msg := a.Shortfall(what); msg != "" {
 		r.errs = append(r.errs, field.Invalid(p, pool.Prefix.String(), msg))
 	}
 }

@@ -10,6 +10,7 @@ import (
 // build fills ports, sessions, originated prefixes and policies, and sorts
 // everything so renderers can iterate without sorting again.
 func (r *resolver) build() {
+	r.buildNetworks()
 	v6 := false
 	for _, d := range r.order {
 		for _, lo := range d.m.Loopbacks {
@@ -18,12 +19,16 @@ func (r *resolver) build() {
 		for _, s := range d.m.Subnets {
 			v6 = v6 || s.Prefix.Addr().Is6()
 		}
+		for _, sn := range d.m.Networks {
+			v6 = v6 || sn.Prefix.Addr().Is6()
+		}
 	}
 	for _, l := range r.links {
 		addressEnds(l.m)
 		addSide(l.m, &l.m.A, &l.m.B, v6)
 		addSide(l.m, &l.m.B, &l.m.A, v6)
 	}
+	vrfs := vrfsByName(r.out)
 	for _, d := range sortedDevices(r.order) {
 		m := d.m
 		sort.SliceStable(m.Loopbacks, func(i, j int) bool { return m.Loopbacks[i].Addr().Is4() && !m.Loopbacks[j].Addr().Is4() })
@@ -41,11 +46,13 @@ func (r *resolver) build() {
 		})
 		outsideSessions(d, v6)
 		r.checkListenLimit(d)
-		m.Default().Originated = append(append([]netip.Prefix(nil), m.Loopbacks...), subnetPrefixes(m)...)
+		m.Default().Originated = append(append(append([]netip.Prefix(nil), m.Loopbacks...), subnetPrefixes(m)...),
+			networkPrefixes(m, model.DefaultInstance)...)
 		model.SortPrefixes(m.Default().Originated)
-		derive(m)
+		derive(m, vrfs)
 		r.out.Devices = append(r.out.Devices, m)
 	}
+	markEVPN(r.out)
 	ApplyPolicies(r.out)
 }
 

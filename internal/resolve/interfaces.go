@@ -7,14 +7,17 @@ import (
 	"underlay.dev/underlay/internal/model"
 )
 
-// derive fills what follows from a device's ports, sessions and subnets:
-// its interfaces, and the default instance's ASN and router ID. It is the
-// one place interfaces are worked out.
-func derive(d *model.Device) {
+// derive fills what follows from a device's ports, sessions, subnets,
+// networks and servers: its interfaces, its VRF instances and relays, and
+// the default instance's ASN and router ID. It is the one place these are
+// worked out.
+func derive(d *model.Device, vrfs map[string]*model.VRF) {
 	if len(d.Instances) == 0 { // a device built by hand in a test
 		d.Instances = []*model.Instance{{Name: model.DefaultInstance}}
 	}
 	d.Interfaces = interfaces(d)
+	d.Instances = vrfInstances(d, vrfs)
+	d.Relays = relays(d)
 	in := d.Default()
 	in.ASN, in.RouterID = d.ASN, d.RouterID
 	in.Anchors = nil
@@ -29,12 +32,22 @@ func derive(d *model.Device) {
 // Derive works out again what follows from the devices' ports, sessions
 // and subnets, for a test that changed them after Resolve.
 func Derive(f *model.Fabric) {
+	vrfs := vrfsByName(f)
 	for _, d := range f.Devices {
-		derive(d)
+		derive(d, vrfs)
 	}
 }
 
-// interfaces lists the loopback, then every port in natural order: the
+func vrfsByName(f *model.Fabric) map[string]*model.VRF {
+	out := map[string]*model.VRF{}
+	for _, v := range f.VRFs {
+		out[v.Name] = v
+	}
+	return out
+}
+
+// interfaces lists the loopback, then every port in natural order, then
+// what servers add after the ports (bonds, the bridge, SVIs): the
 // link ends (with their MTU and addresses) and the ports only server
 // subnets or an unnumbered external neighbour use (their MTU is not in the
 // intent and stays the platform's).
@@ -71,6 +84,8 @@ func interfaces(d *model.Device) []*model.Interface {
 			ports = append(ports, i)
 		}
 	}
+	l2ports, rest := serverInterfaces(d)
+	ports = append(ports, l2ports...)
 	sort.SliceStable(ports, func(a, b int) bool { return model.NaturalLess(ports[a].Name, ports[b].Name) })
-	return append([]*model.Interface{lo}, ports...)
+	return append(append([]*model.Interface{lo}, ports...), rest...)
 }

@@ -18,11 +18,17 @@ func (r *resolver) usePort(d *device, port string, p *field.Path) bool {
 		r.errs = append(r.errs, field.Invalid(p, port, fmt.Sprintf("not a %s port name: want e.g. %s", d.m.Platform, desc.Ports.Example)))
 		return false
 	}
-	if first, used := d.ports[port]; used {
-		r.errs = append(r.errs, field.Duplicate(p, fmt.Sprintf("%s:%s (already used by %s)", d.m.Name, port, first)))
+	return r.claimPort(d, port, p)
+}
+
+// claimPort records that p uses interface name on d, or that something
+// else did first.
+func (r *resolver) claimPort(d *device, name string, p *field.Path) bool {
+	if first, used := d.ports[name]; used {
+		r.errs = append(r.errs, field.Duplicate(p, fmt.Sprintf("%s:%s (already used by %s)", d.m.Name, name, first)))
 		return false
 	}
-	d.ports[port] = p
+	d.ports[name] = p
 	return true
 }
 

@@ -63,6 +63,11 @@ func (r *resolver) lockASNProblem(role model.Role, v model.ASN) string {
 // linkIPv6, ...), which must be a slot of pool. It reports false, after
 // recording the error, when the entry is unusable.
 func (r *resolver) lockPrefix(table, key, s string, pool ipam.PrefixPool) (netip.Prefix, bool) {
+	return r.lockPrefixFrom(table, key, s, pool, "spec.pools."+table)
+}
+
+// lockPrefixFrom is lockPrefix for a pool the intent sets at from.
+func (r *resolver) lockPrefixFrom(table, key, s string, pool ipam.PrefixPool, from string) (netip.Prefix, bool) {
 	v, err := netip.ParsePrefix(s)
 	if err == nil {
 		err = pool.Check(v)
@@ -77,7 +82,7 @@ func (r *resolver) lockPrefix(table, key, s string, pool ipam.PrefixPool) (netip
 		why += ", which must have changed since it was allocated"
 	}
 	r.errs = append(r.errs, field.Invalid(lockPath(table, key), s, fmt.Sprintf(
-		"the lock file's %s entry for %s is not usable: %s; fix it, or delete the entry to let underlay allocate afresh from spec.pools.%s",
-		table, key, why, table)))
+		"the lock file's %s entry for %s is not usable: %s; fix it, or delete the entry to let underlay allocate afresh from %s",
+		table, key, why, from)))
 	return netip.Prefix{}, false
 }

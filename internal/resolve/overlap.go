@@ -32,6 +32,15 @@ func (r *resolver) checkOverlaps() {
 			spans = append(spans, span{s.Prefix, "subnet", d.m.Name, d.path.Child("subnets").Index(i)})
 		}
 	}
+	for _, n := range r.nets {
+		for _, sn := range n.m.Subnets {
+			p := n.path.Child("pool")
+			if e := n.explicitPath[r.devs[sn.Leaf.Name]]; e != nil {
+				p = e
+			}
+			spans = append(spans, span{sn.Prefix, "subnet", "network " + n.m.Name + " on " + sn.Leaf.Name, p})
+		}
+	}
 	for _, l := range r.links {
 		for _, p := range []netip.Prefix{l.m.V4, l.m.V6} {
 			if p.IsValid() {

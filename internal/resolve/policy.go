@@ -40,7 +40,7 @@ func ApplyPolicies(f *model.Fabric) {
 		fabricRules = append(fabricRules, model.PrefixRule{Prefix: p, Le: p.Addr().BitLen()})
 	}
 	for _, d := range f.Devices {
-		for _, p := range d.Originated() {
+		for _, p := range d.Default().Originated { // VRFs' prefixes stay in their VRF
 			if !inPools(f.LoopbackPools, p) {
 				fabricRules = append(fabricRules, model.PrefixRule{Prefix: p})
 			}
@@ -69,7 +69,7 @@ func inPools(pools []netip.Prefix, p netip.Prefix) bool {
 }
 
 func leafPolicies(d *model.Device, fabricRules []model.PrefixRule) {
-	up := &model.Policy{Name: PolicyExportUplink, Rules: exact(d.Originated())}
+	up := &model.Policy{Name: PolicyExportUplink, Rules: exact(d.Default().Originated)}
 	d.Policies = append(d.Policies, up)
 	imports := map[string]*model.Policy{}
 	for _, s := range d.Sessions() {

@@ -8,7 +8,9 @@
 // allocation (ASNs, loopbacks, link prefixes, against the lock) → overlap
 // checks → ports, sessions and policies. Neighbours outside the fabric
 // (peers, groups) are checked after the links and get their sessions after
-// the fabric's.
+// the fabric's. Server networks and servers come last: their ports must
+// not be ones links, subnets or peers use, and the leaves a network is on
+// follow from the servers.
 package resolve
 
 import (
@@ -35,6 +37,12 @@ type resolver struct {
 	order []*device // intent order
 	links []*link
 	next  *v1alpha1.Lock
+	// nets and srvs are the valid server networks and servers, in intent
+	// order; vrfs the VRFs they need, by name.
+	nets      []*network
+	netByName map[string]*network
+	srvs      []*server
+	vrfs      []*model.VRF
 	// poolsOverlap makes allocation pointless: every value it handed out
 	// could collide, and the user must fix the pools first.
 	poolsOverlap bool
@@ -70,16 +78,18 @@ func Resolve(in *v1alpha1.Fabric, lock *v1alpha1.Lock) (*Result, field.ErrorList
 	if lock == nil {
 		lock = &v1alpha1.Lock{}
 	}
-	r := &resolver{in: in, lock: lock, devs: map[string]*device{}, out: &model.Fabric{}}
+	r := &resolver{in: in, lock: lock, devs: map[string]*device{}, out: &model.Fabric{}, netByName: map[string]*network{}}
 	r.next = v1alpha1.NewLock()
 	// Allocation runs even after validation errors (it skips broken
 	// devices and links), so collisions show up in the same run; the
 	// model is only built from a fully valid intent.
-	for _, step := range []func(){r.settings, r.devices, r.resolveLinks, r.outsiders} {
+	for _, step := range []func(){r.settings, r.devices, r.resolveLinks, r.outsiders, r.networks, r.servers} {
 		step()
 	}
 	if !r.poolsOverlap {
 		r.allocate()
+		r.allocateNetworks()
+		r.checkRelays()
 		r.checkOverlaps()
 		r.outsideASNs()
 	}

@@ -34,6 +34,9 @@ type pools struct {
 	// key, e.g. "loopbackIPv4"): its error is reported, and what would have
 	// been allocated from it is not reported missing as well.
 	prefixBroken map[string]bool
+	// vlans and vnis are the server networks' pools (or their defaults);
+	// nil when the intent's does not parse.
+	vlans, vnis *ipam.IntRange
 }
 
 var dnsLabel = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`)
@@ -108,6 +111,7 @@ func (r *resolver) parsePools() {
 		r.pools.lo6.Skip = 1
 	}
 	r.checkPrefixPoolOverlap(p)
+	r.parseNetworkPools()
 }
 
 func (r *resolver) checkASNPoolOverlap() {

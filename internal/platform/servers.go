@@ -1,0 +1,70 @@
+package platform
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"underlay.dev/underlay/internal/model"
+)
+
+// Servers is how a platform's leaves attach bare-metal servers; nil on a
+// platform that carries no server networks.
+type Servers struct {
+	// ReservedVLANs are the VLANs networks may not use on the platform.
+	ReservedVLANs []VLANRange
+	// Bond is what a bond may be called; Name gives the default name from
+	// the bond's first port.
+	Bond BondRule
+}
+
+// VLANRange is an inclusive range of VLAN IDs and why it is reserved.
+type VLANRange struct {
+	First, Last int
+	Why         string
+}
+
+// BondRule is what a bond may be called on a platform.
+type BondRule struct {
+	Pattern *regexp.Regexp
+	Example string
+	// Name is the default name of a bond whose first member is port.
+	Name func(port string) string
+}
+
+// Reserved returns the range vlan is reserved by, or nil.
+func (s *Servers) Reserved(vlan int) *VLANRange {
+	for i, r := range s.ReservedVLANs {
+		if vlan >= r.First && vlan <= r.Last {
+			return &s.ReservedVLANs[i]
+		}
+	}
+	return nil
+}
+
+func (r VLANRange) String() string {
+	return fmt.Sprintf("%d-%d (%s)", r.First, r.Last, r.Why)
+}
+
+// cumulusVLANs are the VLANs Cumulus Linux keeps for itself: NVUE maps
+// L3VNIs to 3725-3999 and the switch uses 4000-4064 internally.
+var cumulusVLANs = []VLANRange{
+	{3725, 3999, "Cumulus Linux reserves it for L3VNI VLANs"},
+	{4000, 4064, "Cumulus Linux reserves it for internal use"},
+}
+
+// cumulusServers serves both Cumulus platforms: bonds are named after the
+// first member's number (swp5: bond5, swp1s0: bond1s0).
+var cumulusServers = Servers{
+	ReservedVLANs: cumulusVLANs,
+	Bond: BondRule{regexp.MustCompile(`^bond[0-9a-z]{1,11}$`), "bond5",
+		func(port string) string { return "bond" + strings.TrimPrefix(port, "swp") }},
+}
+
+// sonicServers: SONiC's YANG allows PortChannel0-9999 only; the bond takes
+// the first member's number when it fits (Ethernet8: PortChannel8).
+var sonicServers = Servers{
+	ReservedVLANs: []VLANRange{{model.L3VNIVLANFirst, model.L3VNIVLANLast, "underlay maps VRF L3VNIs to these VLANs"}},
+	Bond: BondRule{regexp.MustCompile(`^PortChannel[0-9]{1,4}$`), "PortChannel8",
+		func(port string) string { return "PortChannel" + strings.TrimPrefix(port, "Ethernet") }},
+}

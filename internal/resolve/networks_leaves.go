@@ -1,0 +1,132 @@
+package resolve
+
+import (
+	"fmt"
+	"net/netip"
+	"sort"
+
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"underlay.dev/underlay/internal/model"
+)
+
+func (r *resolver) networkSubnets(n *network) {
+	for i, sn := range n.in.Subnets {
+		p := n.path.Child("subnets").Index(i)
+		d := r.leafFor(sn.Leaf, p.Child("leaf"), "networks")
+		pfx, err := netip.ParsePrefix(sn.Prefix)
+		switch {
+		case err != nil:
+			r.errs = append(r.errs, field.Invalid(p.Child("prefix"), sn.Prefix, "not a prefix: want e.g. 10.10.1.0/24"))
+		case pfx.Masked() != pfx:
+			r.errs = append(r.errs, field.Invalid(p.Child("prefix"), sn.Prefix, fmt.Sprintf("host bits are set; did you mean %s?", pfx.Masked())))
+		case pfx.Bits() > pfx.Addr().BitLen()-2:
+			r.errs = append(r.errs, field.Invalid(p.Child("prefix"), sn.Prefix, "a network's subnet needs room for a gateway and hosts: /30 (/126) or larger"))
+		case r.subnetInPool(p.Child("prefix"), pfx):
+		case d == nil:
+		case n.explicitPath[d] != nil:
+			r.errs = append(r.errs, field.Duplicate(p.Child("leaf"), fmt.Sprintf("%s (its subnet is already set at %s)", sn.Leaf, n.explicitPath[d])))
+		default:
+			n.explicit[d], n.explicitPath[d] = pfx, p.Child("prefix")
+			continue
+		}
+		n.broken = true
+	}
+}
+
+// networkLeaves reads the leaves the intent lists; settleLeaves adds the
+// default ones once the servers are known.
+func (r *resolver) networkLeaves(n *network) {
+	seen := map[*device]bool{}
+	for i, name := range n.in.Leaves {
+		p := n.path.Child("leaves").Index(i)
+		d := r.leafFor(name, p, "networks")
+		switch {
+		case d == nil:
+			n.broken = true
+		case seen[d]:
+			r.errs = append(r.errs, field.Duplicate(p, name))
+		default:
+			seen[d] = true
+			n.leaves = append(n.leaves, d)
+		}
+	}
+	n.listed = len(n.in.Leaves) > 0
+	for d, p := range n.explicitPath {
+		if n.listed && !seen[d] {
+			r.errs = append(r.errs, field.Invalid(p, n.explicit[d].String(), fmt.Sprintf(
+				"%s is not in the network's leaves: add it to spec.networks[%s].leaves, or drop this subnet", d.m.Name, n.m.Name)))
+			n.broken = true
+		}
+	}
+}
+
+// settleLeaves gives each network without listed leaves every leaf a
+// server is attached to (when it has a pool to carve their subnets from)
+// and its subnets' leaves, and then checks that
+// each leaf has a subnet to come, or a pool to carve one from.
+func (r *resolver) settleLeaves(withServers []*device) {
+	for _, n := range r.nets {
+		if !n.listed {
+			set := map[*device]bool{}
+			for _, d := range withServers {
+				set[d] = n.pool != nil // without a pool, only the pinned subnets' leaves
+			}
+			for d := range n.explicit {
+				set[d] = true
+			}
+			n.leaves = n.leaves[:0]
+			for d, on := range set {
+				if on {
+					n.leaves = append(n.leaves, d)
+				}
+			}
+		}
+		sort.Slice(n.leaves, func(i, j int) bool { return n.leaves[i].m.Name < n.leaves[j].m.Name })
+		for _, d := range n.leaves {
+			if _, ok := n.explicit[d]; !ok && n.pool == nil && !n.broken {
+				r.errs = append(r.errs, field.Required(n.path.Child("subnets"), fmt.Sprintf(
+					"no subnet for %s, which carries the network: add {leaf: %s, prefix: ...}, or set pool to carve one per leaf", d.m.Name, d.m.Name)))
+				n.broken = true
+			}
+		}
+		r.checkReservedVLAN(n)
+	}
+}
+
+// checkReservedVLAN refuses a VLAN a leaf's platform keeps for itself.
+func (r *resolver) checkReservedVLAN(n *network) {
+	if n.in.VLAN == 0 {
+		return
+	}
+	for _, d := range n.leaves {
+		if rng := serversOf(d).Reserved(n.in.VLAN); rng != nil {
+			r.errs = append(r.errs, field.Invalid(n.path.Child("vlan"), n.in.VLAN, fmt.Sprintf(
+				"VLAN %d is reserved on %s (platform %s): %s; pick one outside %d-%d", n.in.VLAN, d.m.Name, d.m.Platform, rng.Why, rng.First, rng.Last)))
+			n.broken = true
+			return
+		}
+	}
+}
+
+// checkDomains keeps lifecycle and tenant networks out of each other's
+// VRFs: a tenant must never reach the provisioning or cleaning network.
+// The tenant network takes the error: it is the one to move.
+func (r *resolver) checkDomains() {
+	lifecycle := map[string]*network{}
+	for _, n := range r.nets {
+		if n.m.Kind.Lifecycle() && lifecycle[n.m.VRF] == nil {
+			lifecycle[n.m.VRF] = n
+		}
+	}
+	for _, n := range r.nets {
+		other := lifecycle[n.m.VRF]
+		if n.m.Kind != model.NetworkTenant || other == nil {
+			continue
+		}
+		r.errs = append(r.errs, field.Invalid(n.path.Child("vrf"), n.m.VRF, fmt.Sprintf(
+			"tenant network %s shares vrf %s with %s network %s (%s): lifecycle and tenant networks never share an isolation domain; give the tenant network a VRF of its own",
+			n.m.Name, n.m.VRF, other.m.Kind, other.m.Name, other.path)))
+		n.broken = true
+	}
+}
