@@ -104,6 +104,10 @@ func (l *Lab) labAdded(st *State, d Device, ds *appsv1.DaemonSet) ([]string, err
 		switch v.HostPath.Path {
 		case platform.NetworkDir:
 			out = append(out, "--netns="+d.Netns, "--interfaces="+dir+"/interfaces")
+			if o := st.Daemon("ovs", d.Name); o != nil {
+				// Open vSwitch stands in for the switch's bridge and bonds.
+				out = append(out, "--lab-ovs-dir="+o.Dir)
+			}
 		case platform.StateDir, platform.FRRConfDir, platform.FRRRunDir, platform.NVUERunDir, platform.SONiCDir:
 			// --state-dir, --frr-pathspace, or mapped in labFlag.
 		case platform.IfupdownStateDir:

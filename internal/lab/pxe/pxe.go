@@ -49,7 +49,7 @@ func (r Range) span() (netip.Addr, netip.Addr, error) {
 // Server is a dnsmasq DHCP server with PXE boot options and no DNS.
 type Server struct {
 	Netns, Dir string
-	// Interface is where it listens; TFTP is the next-server address
+	// Interface is where it listens (every interface when empty); TFTP is the next-server address
 	// (usually its own), BootFile and Name the boot file and server name.
 	Interface, BootFile, Name string
 	TFTP                      netip.Addr
@@ -58,12 +58,14 @@ type Server struct {
 
 // Args is dnsmasq's command line (without the program).
 func (s Server) Args() ([]string, error) {
-	args := []string{"--port=0", "--conf-file=/dev/null", "--no-resolv", "--no-hosts", "--log-dhcp",
-		"--interface=" + s.Interface, "--bind-interfaces",
-		"--pid-file=" + filepath.Join(s.Dir, "dnsmasq.pid"),
-		"--dhcp-leasefile=" + filepath.Join(s.Dir, "dnsmasq.leases"),
-		"--log-facility=" + filepath.Join(s.Dir, "dnsmasq.log"),
-		"--dhcp-boot=" + s.BootFile + "," + s.Name + "," + s.TFTP.String()}
+	args := []string{"--port=0", "--conf-file=/dev/null", "--no-resolv", "--no-hosts", "--log-dhcp"}
+	if s.Interface != "" {
+		args = append(args, "--interface="+s.Interface, "--bind-interfaces")
+	}
+	args = append(args, "--pid-file="+filepath.Join(s.Dir, "dnsmasq.pid"),
+		"--dhcp-leasefile="+filepath.Join(s.Dir, "dnsmasq.leases"),
+		"--log-facility="+filepath.Join(s.Dir, "dnsmasq.log"),
+		"--dhcp-boot="+s.BootFile+","+s.Name+","+s.TFTP.String())
 	for i, r := range s.Ranges {
 		from, to, err := r.span()
 		if err != nil {

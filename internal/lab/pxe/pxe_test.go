@@ -19,7 +19,7 @@ func TestParseRelayFile(t *testing.T) {
 	f, err := ParseRelayFile([]byte(`# Defaults for isc-dhcp-relay
 SERVERS="10.0.9.1 10.0.9.2"
 INTF_CMD="-id vlan100 -id vlan101 -iu swp51 -iu swp52"
-OPTIONS="-U lo -a"
+OPTIONS="-U 10.0.0.11%lo -a"
 `))
 	if err != nil {
 		t.Fatal(err)
@@ -27,7 +27,7 @@ OPTIONS="-U lo -a"
 	want := RelayFile{
 		Servers:       []netip.Addr{netip.MustParseAddr("10.0.9.1"), netip.MustParseAddr("10.0.9.2")},
 		Interfaces:    [][2]string{{"-id", "vlan100"}, {"-id", "vlan101"}, {"-iu", "swp51"}, {"-iu", "swp52"}},
-		LinkSelection: "lo",
+		LinkSelection: "10.0.0.11%lo",
 		Other:         []string{"-a"},
 	}
 	if diff := cmp.Diff(want, f, cmpopts.EquateComparable(netip.Addr{})); diff != "" {
@@ -91,7 +91,7 @@ func TestRelayedPXELease(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer Stop(filepath.Join(s.Dir, "dnsmasq.pid"), "dnsmasq", s.Dir, 2*time.Second)
-	f, err := ParseRelayFile([]byte("SERVERS=\"10.0.9.1\"\nINTF_CMD=\"-id vlan100 -iu swp51\"\nOPTIONS=\"-U lo\"\n"))
+	f, err := ParseRelayFile([]byte("SERVERS=\"10.0.9.1\"\nINTF_CMD=\"-id vlan100 -iu swp51\"\nOPTIONS=\"-U 10.0.0.11%lo\"\n"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -23,8 +23,9 @@ type RelayFile struct {
 	// Interfaces are INTF_CMD's and OPTIONS' interface flags, in order:
 	// "-i X", "-id X" (downstream), "-iu X" (upstream).
 	Interfaces [][2]string
-	// LinkSelection is -U's interface: giaddr is its address, and the
-	// RFC 3527 link-selection sub-option carries the receiving SVI's.
+	// LinkSelection is -U's [address%]interface: giaddr is the address
+	// (the interface's when none is given), and the RFC 3527
+	// link-selection sub-option carries the receiving SVI's.
 	LinkSelection string
 	// Other are the other words of OPTIONS, passed on.
 	Other []string
@@ -81,14 +82,26 @@ func ParseRelayFile(b []byte) (RelayFile, error) {
 	return f, nil
 }
 
+// LinkSelectionParts splits LinkSelection into its address (invalid when
+// none is given) and interface.
+func (f RelayFile) LinkSelectionParts() (netip.Addr, string) {
+	a, ifname, ok := strings.Cut(f.LinkSelection, "%")
+	if !ok {
+		return netip.Addr{}, f.LinkSelection
+	}
+	addr, _ := netip.ParseAddr(a)
+	return addr, ifname
+}
+
 // Relay is dhcrelay in a leaf namespace, from a relay file.
 type Relay struct {
 	Netns, Dir string
 	File       RelayFile
-	// LoopbackStandIn replaces -U lo: Debian's dhcrelay 4.4.3 cannot use a
-	// loopback device ("Unsupported device type 772"), so the lab gives
-	// the loopback's address to a stand-in interface (AddLoopbackStandIn)
-	// and marks that one.
+	// LoopbackStandIn replaces -U [address%]lo (Cumulus' dhcrelay takes
+	// an address): Debian's dhcrelay 4.4.3 takes an interface name only
+	// and cannot use a loopback device ("Unsupported device type 772"),
+	// so the lab gives the address to a stand-in interface
+	// (AddLoopbackStandIn) and marks that one.
 	LoopbackStandIn string
 }
 
@@ -100,7 +113,7 @@ func (r Relay) Args() []string {
 		args = append(args, i[0], i[1])
 	}
 	if u := r.File.LinkSelection; u != "" {
-		if u == "lo" && r.LoopbackStandIn != "" {
+		if _, ifname := r.File.LinkSelectionParts(); ifname == "lo" && r.LoopbackStandIn != "" {
 			u = r.LoopbackStandIn
 		}
 		args = append(args, "-U", u)
@@ -148,11 +161,14 @@ func (r Relay) Start(ctx context.Context) (int, error) {
 	}
 }
 
+// StandInName is the loopback's stand-in interface.
+const StandInName = "relay-lo"
+
 // AddLoopbackStandIn creates, in namespace ns, an interface pair whose
 // first end holds addr (the loopback's IPv4 address): dhcrelay can mark it
 // with -U where it cannot mark lo. It returns the interface's name.
 func AddLoopbackStandIn(ctx context.Context, ns string, addr netip.Prefix) (string, error) {
-	const name = "relay-lo"
+	const name = StandInName
 	for _, args := range [][]string{
 		{"-n", ns, "link", "add", name, "type", "veth", "peer", "name", name + "-p"},
 		{"-n", ns, "link", "set", name + "-p", "up"},

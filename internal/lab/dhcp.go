@@ -1,0 +1,275 @@
+package lab
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"underlay.dev/underlay/internal/lab/pxe"
+	"underlay.dev/underlay/internal/model"
+	"underlay.dev/underlay/internal/render/renderers"
+)
+
+// RelayFile is the name of the DHCP relay's file Cumulus reads
+// (/etc/default/isc-dhcp-relay), the key the lab reads from a leaf's
+// rendered files.
+const RelayFile = "isc-dhcp-relay"
+
+// pxeServer is where a relay target is: a device's own address, or a
+// host in a subnet a leaf routes on a port no link uses (the lab attaches
+// a PXE namespace there).
+type pxeServer struct {
+	addr netip.Addr
+	// device holds addr, or server is on a network whose subnet holds it,
+	// or device routes the subnet holding it on port.
+	device *model.Device
+	server *model.Server
+	port   string
+	// gateway is the leaf's address on the port, with the subnet's length.
+	gateway netip.Prefix
+	nets    []*model.Network
+}
+
+// pxeServers finds every relay target of f with the networks relayed to
+// it, in the order the networks name them.
+func pxeServers(f *model.Fabric) ([]*pxeServer, error) {
+	var out []*pxeServer
+	byAddr := map[netip.Addr]*pxeServer{}
+	for _, n := range f.Networks {
+		for _, a := range n.Relay {
+			p := byAddr[a]
+			if p == nil {
+				var err error
+				if p, err = findPXE(f, a); err != nil {
+					return nil, fmt.Errorf("network %s relays DHCP to %s: %w", n.Name, a, err)
+				}
+				byAddr[a] = p
+				out = append(out, p)
+			}
+			p.nets = append(p.nets, n)
+		}
+	}
+	return out, nil
+}
+
+func findPXE(f *model.Fabric, a netip.Addr) (*pxeServer, error) {
+	for _, d := range f.Devices {
+		for _, i := range d.Interfaces {
+			for _, p := range i.Addrs {
+				if p.Addr() == a {
+					return &pxeServer{addr: a, device: d}, nil
+				}
+			}
+		}
+	}
+	for _, s := range f.Servers {
+		if s.Untagged == nil {
+			continue
+		}
+		if sub := s.Untagged.SubnetOn(s.Leaf); sub != nil && sub.Prefix.Contains(a) {
+			return &pxeServer{addr: a, server: s, gateway: sub.Gateway}, nil
+		}
+	}
+	for _, d := range f.Devices {
+		for _, i := range d.Interfaces {
+			for _, p := range i.Addrs {
+				if i.Kind == model.KindRouted && i.Link() == nil && p.Bits() < p.Addr().BitLen() && p.Masked().Contains(a) {
+					return &pxeServer{addr: a, device: d, port: i.Name, gateway: p}, nil
+				}
+			}
+		}
+	}
+	return nil, fmt.Errorf("no device holds it, no server's network and no leaf subnet on a port without a link contains it: the lab runs the PXE server (dnsmasq) in the device with that address, in that server, or in a namespace it attaches to that port")
+}
+
+// pxeHostName is the lab's name of the PXE namespace of server index i
+// of those the lab attaches.
+func pxeHostName(i int) string {
+	if i == 0 {
+		return "pxe"
+	}
+	return "pxe" + strconv.Itoa(i+1)
+}
+
+// ensureDHCP starts what is not running yet of the DHCP side: dnsmasq on
+// each PXE server device, and each relaying leaf's dhcrelay from its
+// rendered relay file, restarted when that file changed. The leaves'
+// SVIs must exist (their agents applied).
+func (l *Lab) ensureDHCP(ctx context.Context, f *model.Fabric, st *State) error {
+	servers, err := pxeServers(f)
+	if err != nil {
+		return err
+	}
+	attached := 0
+	for _, p := range servers {
+		var owner string
+		switch {
+		case p.server != nil:
+			owner = p.server.Name
+		case p.port != "":
+			owner = pxeHostName(attached)
+			attached++
+		default:
+			owner = p.device.Name
+		}
+		if err := l.ensureDnsmasq(ctx, st, owner, p); err != nil {
+			return err
+		}
+	}
+	for _, d := range f.Devices {
+		if len(d.Relays) > 0 {
+			if err := l.ensureRelay(ctx, f, st, d); err != nil {
+				return fmt.Errorf("the DHCP relay of %s: %w", d.Name, err)
+			}
+		}
+	}
+	return nil
+}
+
+// daemon returns the recorded daemon, recording it (and saving the state)
+// when it is new, and whether it still runs with config (kept in its
+// directory as config).
+func (l *Lab) daemon(st *State, program, owner, netns string, config []byte) (*Daemon, bool, error) {
+	d := st.Daemon(program, owner)
+	if d == nil {
+		st.Daemons = append(st.Daemons, Daemon{Program: program, Owner: owner, Netns: netns, Dir: l.path("devices", owner, program)})
+		d = &st.Daemons[len(st.Daemons)-1]
+		if err := l.saveState(st); err != nil {
+			return nil, false, err
+		}
+	}
+	old, _ := os.ReadFile(filepath.Join(d.Dir, "config"))
+	running := len(d.Processes) > 0 && d.Processes[len(d.Processes)-1].Alive()
+	if running && bytes.Equal(old, config) {
+		return d, true, nil
+	}
+	if running {
+		d.Processes[len(d.Processes)-1].Stop(5 * time.Second)
+	}
+	if err := os.MkdirAll(d.Dir, 0o755); err != nil {
+		return nil, false, err
+	}
+	return d, false, os.WriteFile(filepath.Join(d.Dir, "config"), config, 0o644)
+}
+
+func (l *Lab) started(st *State, d *Daemon, pid int, err error) error {
+	if pid > 0 {
+		d.Processes = append(d.Processes, record(pid))
+	}
+	return errors.Join(err, l.saveState(st))
+}
+
+func (l *Lab) ensureDnsmasq(ctx context.Context, st *State, owner string, p *pxeServer) error {
+	netns := ""
+	if d, err := st.Device(owner); err == nil {
+		netns = d.Netns
+	} else if h, err := st.Host(owner); err == nil {
+		netns = h.Netns
+	}
+	if netns == "" {
+		return fmt.Errorf("the PXE server %s has no namespace in the lab", owner)
+	}
+	s := pxe.Server{Netns: netns, BootFile: "pxelinux.0", Name: owner, TFTP: p.addr}
+	for _, n := range p.nets {
+		for _, sub := range n.Subnets {
+			s.Ranges = append(s.Ranges, pxe.Range{Subnet: sub.Prefix, Gateway: sub.Gateway.Addr()})
+		}
+	}
+	args, err := s.Args()
+	if err != nil {
+		return err
+	}
+	d, running, err := l.daemon(st, "dnsmasq", owner, netns, []byte(fmt.Sprint(args)))
+	if err != nil || running {
+		return err
+	}
+	s.Dir = d.Dir
+	pid, err := s.Start(ctx)
+	if err := l.started(st, d, pid, err); err != nil {
+		return fmt.Errorf("the PXE server %s: %w", owner, err)
+	}
+	l.progress("  %s: PXE server (dnsmasq %s: boot file %s, next server %s) for %d subnets", owner, p.addr, s.BootFile, p.addr, len(s.Ranges))
+	return nil
+}
+
+// ensureRelay runs dhcrelay in leaf d as Cumulus' service would from the
+// rendered /etc/default/isc-dhcp-relay. Debian's dhcrelay cannot mark the
+// loopback with -U (a loopback device has no link layer it supports), so
+// -U lo marks a stand-in interface holding the loopback's address.
+func (l *Lab) ensureRelay(ctx context.Context, f *model.Fabric, st *State, dev *model.Device) error {
+	file, err := renderedFile(f, dev, RelayFile)
+	if err != nil {
+		return err
+	}
+	rf, err := pxe.ParseRelayFile(file)
+	if err != nil {
+		return err
+	}
+	dd, err := st.Device(dev.Name)
+	if err != nil {
+		return err
+	}
+	d, running, err := l.daemon(st, "dhcrelay", dev.Name, dd.Netns, file)
+	if err != nil || running {
+		return err
+	}
+	r := pxe.Relay{Netns: dd.Netns, Dir: d.Dir, File: rf}
+	if addr, ifname := rf.LinkSelectionParts(); ifname == model.LoopbackName {
+		if r.LoopbackStandIn, err = l.loopbackStandIn(ctx, dev, dd.Netns, addr); err != nil {
+			return err
+		}
+	}
+	pid, err := r.Start(ctx)
+	if err := l.started(st, d, pid, err); err != nil {
+		return err
+	}
+	l.progress("  %s: dhcrelay %v (from the rendered %s; -U lo marks %s, which holds the loopback's address: Debian's dhcrelay refuses a loopback device)",
+		dev.Name, r.Args(), RelayFile, r.LoopbackStandIn)
+	return nil
+}
+
+// loopbackStandIn gives the stand-in for lo the address -U names, or the
+// leaf's IPv4 loopback when it names none.
+func (l *Lab) loopbackStandIn(ctx context.Context, dev *model.Device, netns string, addr netip.Addr) (string, error) {
+	if !addr.IsValid() {
+		for _, a := range dev.Interface(model.LoopbackName).Addrs {
+			if a.Addr().Is4() {
+				addr = a.Addr()
+				break
+			}
+		}
+	}
+	if !addr.IsValid() {
+		return "", fmt.Errorf("%s relays with -U lo but has no IPv4 loopback address", dev.Name)
+	}
+	name, err := pxe.AddLoopbackStandIn(ctx, netns, netip.PrefixFrom(addr, 32))
+	if err != nil && strings.Contains(err.Error(), "File exists") {
+		return pxe.StandInName, nil // made by an earlier start
+	}
+	return name, err
+}
+
+// renderedFile is one of d's rendered files.
+func renderedFile(f *model.Fabric, d *model.Device, name string) ([]byte, error) {
+	r, err := renderers.For(d.Platform)
+	if err != nil {
+		return nil, err
+	}
+	files, err := r.Render(f, d)
+	if err != nil {
+		return nil, err
+	}
+	for _, file := range files {
+		if file.Name == name {
+			return file.Content, nil
+		}
+	}
+	return nil, fmt.Errorf("the %s renderer renders no %s for %s, which relays DHCP", d.Platform, name, d.Name)
+}
