@@ -84,6 +84,11 @@ func newLabSync(get func(*cobra.Command) *lab.Lab) *cobra.Command {
 				return failed(err)
 			}
 			fmt.Fprintf(l.Out, "every device applied it: %s after sync started\n", time.Since(start).Round(time.Millisecond))
+			// The servers' OS follows: one moved to another network
+			// boots on it.
+			if err := l.BootServers(ctx); err != nil {
+				return failed(err)
+			}
 			return nil
 		},
 	}
