@@ -15,7 +15,7 @@ var cumulus = Descriptor{
 	Name:  model.PlatformCumulus,
 	Roles: switchRoles,
 	Ports: swp,
-	Files: []string{FileFRR, FileInterfaces},
+	Files: []string{FileFRR, FileInterfaces, FileDHCPRelay},
 	Agent: Agent{
 		Mounts: []Mount{frrConf, frrRun,
 			{"network", NetworkDir, "/etc/network/interfaces, written for ifreload -a"},

@@ -23,6 +23,9 @@ const (
 	FileInterfaces = "interfaces"
 	FileNVUE       = "nvue.yaml"
 	FileConfigDB   = "config_db.json"
+	// FileDHCPRelay is Cumulus' /etc/default/isc-dhcp-relay, rendered
+	// only for a leaf that relays DHCP: the one optional key.
+	FileDHCPRelay = "isc-dhcp-relay"
 )
 
 // Descriptor is everything underlay knows about one platform.

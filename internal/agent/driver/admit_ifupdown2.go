@@ -1,7 +1,6 @@
 package driver
 
 import (
-	"net/netip"
 	"regexp"
 	"strings"
 
@@ -10,8 +9,10 @@ import (
 
 // admitInterfaces accepts an interfaces file only if every line is one
 // internal/render/ifupdown2 emits: "# comment", "auto NAME", "iface NAME",
-// "iface lo inet loopback", and inside an iface stanza "address PREFIX"
-// and "mtu N". It runs before ifup sees the file, because ifupdown2 does
+// "iface lo inet loopback", and inside an iface stanza one of the options
+// of ifaceOptions with the values underlay renders ("address PREFIX",
+// "mtu N", a bridge's, bond's, SVI's, VRF's or VXLAN device's keywords).
+// It runs before ifup sees the file, because ifupdown2 does
 // more than configure interfaces with what it reads: it runs the values of
 // pre-up/up/post-up/pre-down/down/post-down as root shell commands, reads
 // other files through source/source-directory, and, with the
@@ -47,9 +48,11 @@ func admitInterfaces(file []byte) error {
 			inIface = true
 			why = ifaceArgs(words)
 			loopback = loopback || strings.Join(words, " ") == "iface lo inet loopback"
-		case "address", "mtu":
-			why = ifaceOption(words, inIface)
 		default:
+			if _, ok := ifaceOptions[words[0]]; ok {
+				why = ifaceOption(words, inIface)
+				break
+			}
 			why = quoteKeyword(words[0]) + " is not something underlay renders" + ifupdown2Danger[words[0]]
 		}
 		if why != "" {
@@ -126,20 +129,10 @@ func ifaceArgs(words []string) string {
 }
 
 func ifaceOption(words []string, inIface bool) string {
-	kw := quoteKeyword(words[0])
-	switch {
-	case !inIface:
-		return kw + " is outside an iface stanza"
-	case len(words) != 2:
-		return kw + " takes one value in what underlay renders"
-	case words[0] == "mtu" && !isDigits(words[1], 5):
-		return "mtu " + quoteKeyword(words[1]) + " is not a number"
-	case words[0] == "address":
-		if _, err := netip.ParsePrefix(words[1]); err != nil {
-			return "address " + quoteKeyword(words[1]) + " is not an address with a prefix length"
-		}
+	if !inIface {
+		return quoteKeyword(words[0]) + " is outside an iface stanza"
 	}
-	return ""
+	return ifaceOptions[words[0]](words)
 }
 
 // isDigits reports whether s is 1 to max decimal digits.

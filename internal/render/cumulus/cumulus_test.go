@@ -8,9 +8,12 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"underlay.dev/underlay/internal/checker"
+	"underlay.dev/underlay/internal/intent"
 	"underlay.dev/underlay/internal/model"
 	"underlay.dev/underlay/internal/model/modeltest"
+	"underlay.dev/underlay/internal/platform"
 	"underlay.dev/underlay/internal/render/frr/frrtest"
+	"underlay.dev/underlay/internal/resolve"
 	"underlay.dev/underlay/internal/testutil/golden"
 )
 
@@ -70,5 +73,43 @@ func TestGoldenPeers(t *testing.T) {
 	golden.Checked(t, "vtysh -C", checker.FRR(context.Background(), files[0].Content))
 	if !testing.Short() {
 		golden.Checked(t, "ifup -s", checker.Ifupdown2(context.Background(), files[1].Content))
+	}
+}
+
+// TestServers renders the Cumulus devices of the bare-metal example
+// (testdata/baremetal.yaml, a copy until it is one of examples/): a leaf that relays DHCP gets
+// isc-dhcp-relay beside frr.conf and interfaces, a spine does not (the
+// key is optional), and the file list stays sorted.
+func TestServers(t *testing.T) {
+	doc, err := intent.Load("testdata/baremetal.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, errs := resolve.Resolve(doc.Fabric, nil)
+	if len(errs) > 0 {
+		t.Fatal(doc.Locate(errs))
+	}
+	for _, d := range res.Fabric.Devices {
+		if d.Platform != model.PlatformCumulus {
+			continue
+		}
+		files, err := Renderer{}.Render(res.Fabric, d)
+		if err != nil {
+			t.Fatalf("%s: %v", d.Name, err)
+		}
+		var names []string
+		for _, f := range files {
+			names = append(names, f.Name)
+		}
+		want := []string{platform.FileFRR, platform.FileInterfaces}
+		if len(d.Relays) > 0 {
+			want = append(want, platform.FileDHCPRelay)
+		}
+		if diff := cmp.Diff(want, names); diff != "" {
+			t.Errorf("%s files (-want +got):\n%s", d.Name, diff)
+		}
+		if d.Role == model.RoleLeaf && len(d.Relays) == 0 {
+			t.Errorf("%s: the example's leaves all relay", d.Name)
+		}
 	}
 }

@@ -111,8 +111,12 @@ func TestRefuses(t *testing.T) {
 		wantErr string
 	}{
 		{"not derived", func(d *model.Device) { d.Interfaces = nil }, "no loopback interface"},
-		{"a bond", func(d *model.Device) { d.Interfaces[1].Kind = model.KindBond }, "interface swp1: a bond interface is not rendered"},
-		{"a VRF", func(d *model.Device) { d.Interfaces[1].Instance = "blue" }, "interface swp1 is in instance blue"},
+		{"a bond without members", func(d *model.Device) { d.Interfaces[1].Kind, d.Interfaces[1].Addrs = model.KindBond, nil },
+			"bond swp1 has no members"},
+		{"an address on a bridge port", func(d *model.Device) { d.Interfaces[1].Kind, d.Interfaces[1].Access = model.KindAccess, 10 },
+			"interface swp1: a access interface holds no address"},
+		{"an unknown kind", func(d *model.Device) { d.Interfaces[1].Kind = "tunnel" }, "interface swp1: a tunnel interface is not rendered"},
+		{"a VRF", func(d *model.Device) { d.Interfaces[1].Instance = "blue" }, "interface swp1 is in instance blue: only SVIs"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
