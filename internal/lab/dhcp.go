@@ -14,7 +14,6 @@ import (
 
 	"underlay.dev/underlay/internal/lab/pxe"
 	"underlay.dev/underlay/internal/model"
-	"underlay.dev/underlay/internal/render/renderers"
 )
 
 // RelayFile is the name of the DHCP relay's file Cumulus reads
@@ -98,10 +97,9 @@ func pxeHostName(i int) string {
 	return "pxe" + strconv.Itoa(i+1)
 }
 
-// ensureDHCP starts what is not running yet of the DHCP side: dnsmasq on
-// each PXE server device, and each relaying leaf's dhcrelay from its
-// rendered relay file, restarted when that file changed. The leaves'
-// SVIs must exist (their agents applied).
+// ensureDHCP starts the PXE servers that are not running yet (or whose
+// ranges changed): dnsmasq where each relay target is. The relays are the
+// leaves' agents' (RelayCommand).
 func (l *Lab) ensureDHCP(ctx context.Context, f *model.Fabric, st *State) error {
 	servers, err := pxeServers(f)
 	if err != nil {
@@ -121,13 +119,6 @@ func (l *Lab) ensureDHCP(ctx context.Context, f *model.Fabric, st *State) error 
 		}
 		if err := l.ensureDnsmasq(ctx, st, owner, p); err != nil {
 			return err
-		}
-	}
-	for _, d := range f.Devices {
-		if len(d.Relays) > 0 {
-			if err := l.ensureRelay(ctx, f, st, d); err != nil {
-				return fmt.Errorf("the DHCP relay of %s: %w", d.Name, err)
-			}
 		}
 	}
 	return nil
@@ -199,12 +190,36 @@ func (l *Lab) ensureDnsmasq(ctx context.Context, st *State, owner string, p *pxe
 	return nil
 }
 
-// ensureRelay runs dhcrelay in leaf d as Cumulus' service would from the
-// rendered /etc/default/isc-dhcp-relay. Debian's dhcrelay cannot mark the
-// loopback with -U (a loopback device has no link layer it supports), so
-// -U lo marks a stand-in interface holding the loopback's address.
-func (l *Lab) ensureRelay(ctx context.Context, f *model.Fabric, st *State, dev *model.Device) error {
-	file, err := renderedFile(f, dev, RelayFile)
+// RelayFile is the file a leaf's agent writes isc-dhcp-relay to in the
+// lab (--dhcp-relay-file maps there).
+func (l *Lab) RelayFile(device string) string { return l.path("devices", device, RelayFile) }
+
+// RelayCommand is what the lab runs for a leaf's agent in place of
+// systemctl restart or stop of dhcrelay.service: dhcrelay in the leaf's
+// namespace from the file the agent wrote, as the service runs it
+// (restart), or none (stop). The daemon was recorded in the state at up;
+// it is stopped by its pid file. Debian's dhcrelay takes -U with an
+// interface name only and cannot use a loopback, so -U ADDR%lo marks a
+// stand-in interface holding ADDR.
+func (l *Lab) RelayCommand(ctx context.Context, device, verb string) error {
+	st, err := l.LoadState()
+	if err != nil {
+		return err
+	}
+	d := st.Daemon("dhcrelay", device)
+	if d == nil {
+		return fmt.Errorf("%s relays no DHCP in this lab", device)
+	}
+	pidFile := filepath.Join(d.Dir, "dhcrelay.pid")
+	pxe.Stop(pidFile, "dhcrelay", d.Dir, 5*time.Second)
+	switch verb {
+	case "stop":
+		return nil
+	case "restart":
+	default:
+		return fmt.Errorf("lab dhcrelay: %q: want restart or stop", verb)
+	}
+	file, err := os.ReadFile(l.RelayFile(device))
 	if err != nil {
 		return err
 	}
@@ -212,33 +227,28 @@ func (l *Lab) ensureRelay(ctx context.Context, f *model.Fabric, st *State, dev *
 	if err != nil {
 		return err
 	}
-	dd, err := st.Device(dev.Name)
-	if err != nil {
-		return err
-	}
-	d, running, err := l.daemon(st, "dhcrelay", dev.Name, dd.Netns, file)
-	if err != nil || running {
-		return err
-	}
-	r := pxe.Relay{Netns: dd.Netns, Dir: d.Dir, File: rf}
+	r := pxe.Relay{Netns: d.Netns, Dir: d.Dir, File: rf}
 	if addr, ifname := rf.LinkSelectionParts(); ifname == model.LoopbackName {
-		if r.LoopbackStandIn, err = l.loopbackStandIn(ctx, dev, dd.Netns, addr); err != nil {
+		f, err := LoadFabric(st.Fabric)
+		if err != nil {
+			return err
+		}
+		if r.LoopbackStandIn, err = l.loopbackStandIn(ctx, deviceOf(f, device), d.Netns, addr); err != nil {
 			return err
 		}
 	}
-	pid, err := r.Start(ctx)
-	if err := l.started(st, d, pid, err); err != nil {
-		return err
+	w := startWait(ctx, 15*time.Second)
+	defer w.cancel()
+	if _, err := r.Start(w.ctx); err != nil {
+		return w.failed("dhcrelay in "+device, err.Error())
 	}
-	l.progress("  %s: dhcrelay %v (from the rendered %s; -U lo marks %s, which holds the loopback's address: Debian's dhcrelay refuses a loopback device)",
-		dev.Name, r.Args(), RelayFile, r.LoopbackStandIn)
 	return nil
 }
 
 // loopbackStandIn gives the stand-in for lo the address -U names, or the
 // leaf's IPv4 loopback when it names none.
 func (l *Lab) loopbackStandIn(ctx context.Context, dev *model.Device, netns string, addr netip.Addr) (string, error) {
-	if !addr.IsValid() {
+	if !addr.IsValid() && dev != nil {
 		for _, a := range dev.Interface(model.LoopbackName).Addrs {
 			if a.Addr().Is4() {
 				addr = a.Addr()
@@ -247,7 +257,7 @@ func (l *Lab) loopbackStandIn(ctx context.Context, dev *model.Device, netns stri
 		}
 	}
 	if !addr.IsValid() {
-		return "", fmt.Errorf("%s relays with -U lo but has no IPv4 loopback address", dev.Name)
+		return "", fmt.Errorf("the relay's -U lo names no address and the leaf has no IPv4 loopback")
 	}
 	name, err := pxe.AddLoopbackStandIn(ctx, netns, netip.PrefixFrom(addr, 32))
 	if err != nil && strings.Contains(err.Error(), "File exists") {
@@ -256,20 +266,11 @@ func (l *Lab) loopbackStandIn(ctx context.Context, dev *model.Device, netns stri
 	return name, err
 }
 
-// renderedFile is one of d's rendered files.
-func renderedFile(f *model.Fabric, d *model.Device, name string) ([]byte, error) {
-	r, err := renderers.For(d.Platform)
-	if err != nil {
-		return nil, err
-	}
-	files, err := r.Render(f, d)
-	if err != nil {
-		return nil, err
-	}
-	for _, file := range files {
-		if file.Name == name {
-			return file.Content, nil
+func deviceOf(f *model.Fabric, name string) *model.Device {
+	for _, d := range f.Devices {
+		if d.Name == name {
+			return d
 		}
 	}
-	return nil, fmt.Errorf("the %s renderer renders no %s for %s, which relays DHCP", d.Platform, name, d.Name)
+	return nil
 }

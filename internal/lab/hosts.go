@@ -47,7 +47,12 @@ func (l *Lab) planHosts(f *model.Fabric, st *State) error {
 			// Its servers are cabled but not booted (BootServers says so).
 			continue
 		}
-		st.Daemons = append(st.Daemons, Daemon{Program: "ovs", Owner: d.Name, Netns: "ul-" + st.ID + "-" + d.Name, Dir: l.path("devices", d.Name, "ovs")})
+		ns := "ul-" + st.ID + "-" + d.Name
+		st.Daemons = append(st.Daemons, Daemon{Program: "ovs", Owner: d.Name, Netns: ns, Dir: l.path("devices", d.Name, "ovs")})
+		if len(d.Relays) > 0 {
+			// Its agent starts it (RelayCommand), stopped by pid file.
+			st.Daemons = append(st.Daemons, Daemon{Program: "dhcrelay", Owner: d.Name, Netns: ns, Dir: l.path("devices", d.Name, "dhcrelay")})
+		}
 	}
 	pxes, err := pxeServers(f)
 	if err != nil {
