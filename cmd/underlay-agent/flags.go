@@ -19,8 +19,8 @@ type options struct {
 	pathspace, netns, ifaces, labOVS              *string
 	nvueURL, nvueSocket, nvueCreds, nvueCA        *string
 	nvueHTTP, sonicLoad                           *bool
-	sonicDir                                      *string
-	sonicCLI                                      []string
+	sonicDir, relayFile                           *string
+	sonicCLI, relayRestart, relayStop             []string
 }
 
 func newFlags(fs *flag.FlagSet) *options {
@@ -48,6 +48,12 @@ func newFlags(fs *flag.FlagSet) *options {
 		driftEvery: fs.Duration("drift-interval", 5*time.Minute, "compare the running config with the applied one this often (0 disables)"),
 		driftPol:   fs.String("drift-policy", "correct", "on drift: correct (re-apply) or report"),
 	}
+	o.relayFile = fs.String("dhcp-relay-file", "", "Cumulus: write isc-dhcp-relay here and run the relay (a relaying leaf's workload sets "+
+		platform.DHCPRelayDir+"/"+platform.FileDHCPRelay+"; empty: the agent relays no DHCP)")
+	fs.Func("dhcp-relay-restart", "Cumulus: restart the relay with this command instead of systemctl on the host (repeat for each argument; the lab)",
+		func(v string) error { o.relayRestart = append(o.relayRestart, v); return nil })
+	fs.Func("dhcp-relay-stop", "Cumulus: stop the relay with this command instead of systemctl on the host (repeat for each argument; the lab)",
+		func(v string) error { o.relayStop = append(o.relayStop, v); return nil })
 	fs.Func("sonic-cli", "SONiC: run SONiC commands (and docker) through this program (repeat for each argument: nsenter into the host, or the lab's emulation)",
 		func(v string) error { o.sonicCLI = append(o.sonicCLI, v); return nil })
 	return o
@@ -58,5 +64,6 @@ func (o *options) driverOptions() driver.Options {
 	return driver.Options{FRRPathspace: *o.pathspace,
 		Netns: *o.netns, InterfacesPath: *o.ifaces, LabOVSDir: *o.labOVS, NVUESocket: *o.nvueSocket,
 		NVUEURL: *o.nvueURL, NVUECredentials: *o.nvueCreds, NVUECA: *o.nvueCA, NVUEInsecureHTTP: *o.nvueHTTP,
-		SONiCReload: *o.sonicLoad, SONiCCLI: o.sonicCLI, SONiCDir: *o.sonicDir}
+		SONiCReload: *o.sonicLoad, SONiCCLI: o.sonicCLI, SONiCDir: *o.sonicDir,
+		DHCPRelayFile: *o.relayFile, DHCPRelayRestart: o.relayRestart, DHCPRelayStop: o.relayStop}
 }

@@ -15,9 +15,11 @@ import (
 
 	"underlay.dev/underlay/internal/agent/driver"
 	"underlay.dev/underlay/internal/gitops"
+	"underlay.dev/underlay/internal/intent"
 	"underlay.dev/underlay/internal/load"
 	"underlay.dev/underlay/internal/model"
 	"underlay.dev/underlay/internal/render/renderers"
+	"underlay.dev/underlay/internal/resolve"
 )
 
 // TestRenderedWorkloadsReachTheirDevice renders the agent workload of
@@ -126,4 +128,50 @@ func renderedDaemonSet(t *testing.T, agentYAML []byte) *appsv1.DaemonSet {
 	}
 	t.Fatalf("no DaemonSet in agent.yaml:\n%s", agentYAML)
 	return nil
+}
+
+// TestRelayingLeafWorkload: the workload of a Cumulus leaf that relays
+// DHCP (the bare-metal example, issue #11) turns the relay driver on
+// with a path the workload mounts; the spine's relays nothing and
+// mounts no /etc/default.
+func TestRelayingLeafWorkload(t *testing.T) {
+	doc, err := intent.Load("../../internal/render/cumulus/testdata/baremetal.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, errs := resolve.Resolve(doc.Fabric, nil)
+	if len(errs) > 0 {
+		t.Fatal(doc.Locate(errs))
+	}
+	f := res.Fabric
+	f.Agent = &model.Agent{Image: "underlay-agent:test", HealthTimeout: 30}
+	var cumulus []*model.Device
+	for _, d := range f.Devices {
+		if d.Platform == model.PlatformCumulus {
+			cumulus = append(cumulus, d)
+		}
+	}
+	f.Devices = cumulus
+	tree, err := gitops.Build(f, renderers.For)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := tree.Files()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range cumulus {
+		t.Run(d.Name, func(t *testing.T) {
+			ds := renderedDaemonSet(t, files[path.Join(d.Name, gitops.AgentFile)])
+			checkWorkload(t, d, ds)
+			fs := flag.NewFlagSet("underlay-agent", flag.ContinueOnError)
+			o := newFlags(fs)
+			if err := fs.Parse(ds.Spec.Template.Spec.Containers[0].Args); err != nil {
+				t.Fatal(err)
+			}
+			if relays := len(d.Relays) > 0; relays != (*o.relayFile != "") {
+				t.Errorf("relays %v, --dhcp-relay-file %q", relays, *o.relayFile)
+			}
+		})
+	}
 }

@@ -37,7 +37,10 @@ type Expectations struct {
 	Sessions []Session `json:"sessions"`
 	// Prefixes must be in the RIB, learned over BGP. They are the default
 	// instance's: the file cannot name another's VRF yet, and the agent's
-	// prober reads the default table.
+	// prober reads the default table. A VRF's subnets are never among
+	// them: they reach other leaves as EVPN type-5 routes, into the VRF's
+	// own table. A session that also carries EVPN gates like any other
+	// (its state is one for all its families).
 	Prefixes []string `json:"prefixes"`
 	// Ungated are the sessions to external neighbours and groups: listed,
 	// not gating (see the package comment).

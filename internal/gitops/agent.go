@@ -65,17 +65,21 @@ func tm(apiVersion, kind string) metav1.TypeMeta {
 // daemonSet runs the agent with exactly what the platform's descriptor
 // declares: its host mounts (at the same paths), its Secrets (read-only,
 // only the declared keys), the flags that point the driver at them, and
-// the host's PIDs when the driver needs them.
+// the host's PIDs when the driver needs them; on a leaf that relays DHCP,
+// also what the relay needs (platform.Agent.Relay), so every other
+// device's workload stays as it was.
 func daemonSet(f *model.Fabric, d *model.Device, name string, labels map[string]string) (*appsv1.DaemonSet, error) {
 	desc, err := platform.Get(d.Platform)
 	if err != nil {
 		return nil, fmt.Errorf("agent of %s: %w", d.Name, err)
 	}
 	privileged := true
-	vols, mounts := agentVolumes(desc.Agent)
+	// A leaf that relays DHCP gets the relay's mount and flag besides.
+	agent := desc.Agent.For(len(d.Relays) > 0)
+	vols, mounts := agentVolumes(agent)
 	c := corev1.Container{Name: "agent", Image: f.Agent.Image,
 		Args: append([]string{"--device=" + d.Name, "--fabric=" + f.Name, "--platform=" + string(d.Platform),
-			"--health-timeout=" + strconv.Itoa(f.Agent.HealthTimeout) + "s"}, desc.Agent.Args...),
+			"--health-timeout=" + strconv.Itoa(f.Agent.HealthTimeout) + "s"}, agent.Args...),
 		Env:             []corev1.EnvVar{{Name: "POD_NAMESPACE", ValueFrom: &corev1.EnvVarSource{FieldRef: &corev1.ObjectFieldSelector{FieldPath: "metadata.namespace"}}}},
 		Ports:           []corev1.ContainerPort{{Name: "metrics", ContainerPort: 9469}, {Name: "healthz", ContainerPort: 9470}},
 		LivenessProbe:   &corev1.Probe{ProbeHandler: corev1.ProbeHandler{HTTPGet: &corev1.HTTPGetAction{Path: "/healthz", Port: portName("healthz")}}},
@@ -83,7 +87,7 @@ func daemonSet(f *model.Fabric, d *model.Device, name string, labels map[string]
 	return &appsv1.DaemonSet{TypeMeta: tm("apps/v1", "DaemonSet"), ObjectMeta: metav1.ObjectMeta{Name: name, Labels: labels},
 		Spec: appsv1.DaemonSetSpec{Selector: &metav1.LabelSelector{MatchLabels: map[string]string{bundle.LabelDevice: d.Name, "app.kubernetes.io/name": "underlay-agent"}},
 			Template: corev1.PodTemplateSpec{ObjectMeta: metav1.ObjectMeta{Labels: labels}, Spec: corev1.PodSpec{
-				ServiceAccountName: name, HostNetwork: true, HostPID: desc.Agent.HostPID, DNSPolicy: corev1.DNSClusterFirstWithHostNet,
+				ServiceAccountName: name, HostNetwork: true, HostPID: agent.HostPID, DNSPolicy: corev1.DNSClusterFirstWithHostNet,
 				NodeSelector: map[string]string{bundle.LabelDevice: d.Name},
 				Tolerations:  []corev1.Toleration{{Operator: corev1.TolerationOpExists}},
 				Containers:   []corev1.Container{c}, Volumes: vols}}}}, nil

@@ -29,6 +29,29 @@ type Agent struct {
 	HostPID bool
 	// Binaries are the programs the driver runs.
 	Binaries []Binary
+	// Relay is what the agent of a leaf that relays DHCP needs besides
+	// (nil when the platform's agent relays nothing itself): gitops adds
+	// it only to such a leaf's workload.
+	Relay *AgentExtra
+}
+
+// AgentExtra are host mounts and flags an agent needs only on some
+// devices.
+type AgentExtra struct {
+	Mounts []Mount
+	Args   []string
+}
+
+// For returns the agent's needs on a device that relays DHCP (relays) or
+// not: the platform's, plus Relay's on a relaying leaf.
+func (a Agent) For(relays bool) Agent {
+	if !relays || a.Relay == nil {
+		return a
+	}
+	out := a
+	out.Mounts = append(append([]Mount{}, a.Mounts...), a.Relay.Mounts...)
+	out.Args = append(append([]string{}, a.Args...), a.Relay.Args...)
+	return out
 }
 
 // Mount is a host path mounted at the same path in the agent.

@@ -40,25 +40,53 @@ func TestDescriptors(t *testing.T) {
 			if d.Ports.Valid("lo") {
 				t.Errorf("the loopback is a valid port")
 			}
-			vols := map[string]bool{}
-			for _, m := range d.Agent.AllMounts() {
-				vols[m.Volume] = true
-			}
-			for _, s := range d.Agent.Secrets {
-				vols[s.Volume] = true
-			}
-			if len(vols) != len(d.Agent.AllMounts())+len(d.Agent.Secrets) {
-				t.Errorf("volume names repeat: %v", vols)
-			}
-			for _, a := range d.Agent.Args {
-				if len(a) < 3 || a[:2] != "--" || !slices.Contains([]byte(a), '=') {
-					t.Errorf("agent arg %q: want --name=value", a)
-				}
+			for _, relays := range []bool{false, true} {
+				checkAgent(t, d.Agent.For(relays))
 			}
 		})
 	}
 	if _, err := Get("junos"); err == nil {
 		t.Errorf("Get(junos) found a descriptor")
+	}
+}
+
+// checkAgent: unique volume names, flags in --name=value form.
+func checkAgent(t *testing.T, a Agent) {
+	t.Helper()
+	vols := map[string]bool{}
+	for _, m := range a.AllMounts() {
+		vols[m.Volume] = true
+	}
+	for _, s := range a.Secrets {
+		vols[s.Volume] = true
+	}
+	if len(vols) != len(a.AllMounts())+len(a.Secrets) {
+		t.Errorf("volume names repeat: %v", vols)
+	}
+	for _, arg := range a.Args {
+		if len(arg) < 3 || arg[:2] != "--" || !slices.Contains([]byte(arg), '=') {
+			t.Errorf("agent arg %q: want --name=value", arg)
+		}
+	}
+}
+
+// TestAgentFor: only a relaying leaf's agent gets the relay's mount and
+// flag, and asking does not change the descriptor.
+func TestAgentFor(t *testing.T) {
+	a := MustGet(model.PlatformCumulus).Agent
+	plain, relaying := a.For(false), a.For(true)
+	if len(plain.Mounts) != len(a.Mounts) || len(plain.Args) != len(a.Args) {
+		t.Errorf("a leaf without relays gets more than the platform's: %v %v", plain.Mounts, plain.Args)
+	}
+	if len(relaying.Mounts) != len(a.Mounts)+1 || relaying.Mounts[len(relaying.Mounts)-1].Path != DHCPRelayDir ||
+		!slices.Contains(relaying.Args, "--dhcp-relay-file="+DHCPRelayDir+"/"+FileDHCPRelay) {
+		t.Errorf("a relaying leaf's agent: mounts %v args %v", relaying.Mounts, relaying.Args)
+	}
+	if len(MustGet(model.PlatformCumulus).Agent.Mounts) != len(a.Mounts) {
+		t.Error("For changed the descriptor")
+	}
+	if s := MustGet(model.PlatformSONiC).Agent; len(s.For(true).Mounts) != len(s.Mounts) {
+		t.Error("SONiC's agent relays nothing itself, yet For(true) adds mounts")
 	}
 }
 

@@ -16,6 +16,20 @@ type Servers struct {
 	// Bond is what a bond may be called; Name gives the default name from
 	// the bond's first port.
 	Bond BondRule
+	// VRF is the platform's name of a VRF the model calls name (its
+	// device, table key and FRR's `vrf NAME`); nil keeps the model's name.
+	VRF func(name string) string
+}
+
+// VRFName is the name platform p gives the VRF the model calls name: one
+// mapping, which every file of the device (config_db.json, frr.conf) and
+// the lab use alike. The default instance keeps its name everywhere.
+func VRFName(p model.Platform, name string) string {
+	d, err := Get(p)
+	if err != nil || d.Servers == nil || d.Servers.VRF == nil || name == model.DefaultInstance {
+		return name
+	}
+	return d.Servers.VRF(name)
 }
 
 // VLANRange is an inclusive range of VLAN IDs and why it is reserved.
@@ -62,9 +76,18 @@ var cumulusServers = Servers{
 }
 
 // sonicServers: SONiC's YANG allows PortChannel0-9999 only; the bond takes
-// the first member's number when it fits (Ethernet8: PortChannel8).
+// the first member's number when it fits (Ethernet8: PortChannel8). Its
+// YANG has no Vlan1 (sonic-vlan's name pattern starts at Vlan2: VLAN 1 is
+// the ASIC's default VLAN) and wants VRF names to start with "Vrf"
+// (sonic-vrf: Vrf[a-zA-Z0-9_-]+): model VRF tenant-a is Vrf-tenant-a, and
+// the prefix marks the VRFs underlay owns on the switch.
 var sonicServers = Servers{
-	ReservedVLANs: []VLANRange{{model.L3VNIVLANFirst, model.L3VNIVLANLast, "underlay maps VRF L3VNIs to these VLANs"}},
+	ReservedVLANs: []VLANRange{{1, 1, "SONiC's YANG models have no Vlan1, the default VLAN"},
+		{model.L3VNIVLANFirst, model.L3VNIVLANLast, "underlay maps VRF L3VNIs to these VLANs"}},
 	Bond: BondRule{regexp.MustCompile(`^PortChannel[0-9]{1,4}$`), "PortChannel8",
 		func(port string) string { return "PortChannel" + strings.TrimPrefix(port, "Ethernet") }},
+	VRF: func(name string) string { return SONiCVRFPrefix + name },
 }
+
+// SONiCVRFPrefix starts the SONiC name of every VRF underlay renders.
+const SONiCVRFPrefix = "Vrf-"

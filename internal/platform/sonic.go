@@ -6,11 +6,12 @@ import "underlay.dev/underlay/internal/model"
 // frr/frr.conf, which the bgp container sees as /etc/frr/frr.conf.
 const SONiCDir = "/etc/sonic"
 
-// sonicHost runs a SONiC command in the host's namespaces: SONiC's CLI
-// (config, show) and docker live on the host, not in the agent's image.
-// It needs the host's PIDs, and files the command reads must be on a host
-// mount at the same path (hence --sonic-dir, where patches go too).
-var sonicHost = []string{"nsenter", "--target=1", "--mount", "--uts", "--ipc", "--net", "--pid", "--"}
+// sonicHost runs a SONiC command in the host's namespaces (HostCommand):
+// SONiC's CLI (config, show) and docker live on the host, not in the
+// agent's image. It needs the host's PIDs, and files the command reads
+// must be on a host mount at the same path (hence --sonic-dir, where
+// patches go too).
+var sonicHost = HostCommand
 
 // sonic is SONiC: CONFIG_DB through the Generic Config Updater (config
 // apply-patch), FRR in the bgp container.

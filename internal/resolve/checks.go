@@ -69,7 +69,9 @@ func (r *resolver) checkFrom(p *field.Path, s string) []*model.Device {
 
 func (r *resolver) checkTo(p *field.Path, s string) []netip.Prefix {
 	if d, ok := r.devs[s]; ok {
-		return d.m.Originated()
+		// checks route in the default table; a VRF's subnets are proven
+		// by the isolation checks instead
+		return d.m.Default().Originated
 	}
 	pfx, err := netip.ParsePrefix(s)
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"underlay.dev/underlay/internal/model"
+	"underlay.dev/underlay/internal/platform"
 )
 
 func (r *resolver) networkSubnets(n *network) {
@@ -91,8 +92,29 @@ func (r *resolver) settleLeaves(withServers []*device) {
 			}
 		}
 		r.checkReservedVLAN(n)
+		r.checkVRFName(n)
 	}
 }
+
+// checkVRFName refuses a VRF whose name on a leaf's platform
+// (platform.VRFName: SONiC's Vrf-NAME) is longer than a Linux device name.
+func (r *resolver) checkVRFName(n *network) {
+	if n.m.VRF == model.DefaultInstance || n.broken {
+		return
+	}
+	for _, d := range n.leaves {
+		if name := platform.VRFName(d.m.Platform, n.m.VRF); len(name) > maxVRFDevice {
+			r.errs = append(r.errs, field.Invalid(n.path.Child("vrf"), n.m.VRF, fmt.Sprintf(
+				"on %s (platform %s) the VRF is %s, longer than the %d characters of a device name: use at most %d characters",
+				d.m.Name, d.m.Platform, name, maxVRFDevice, maxVRFDevice-len(name)+len(n.m.VRF))))
+			n.broken = true
+			return
+		}
+	}
+}
+
+// maxVRFDevice is Linux's IFNAMSIZ less the NUL: a VRF is a device.
+const maxVRFDevice = 15
 
 // checkReservedVLAN refuses a VLAN a leaf's platform keeps for itself.
 func (r *resolver) checkReservedVLAN(n *network) {

@@ -60,10 +60,23 @@ func (r *resolver) sonicModes() {
 // keepalive, `timers connect 10`, and permit-all FROM_/TO_BGP_PEER route-maps
 // on the PEER_V4/PEER_V6 peer groups; IPv4 neighbors only by address.
 func SONiCSplitReason(d *model.Device) string {
-	for _, check := range []func(*model.Device) string{sonicDesign, sonicSessions, sonicLoopbacks, sonicBGP, sonicPaths} {
+	for _, check := range []func(*model.Device) string{sonicEVPN, sonicDesign, sonicSessions, sonicLoopbacks, sonicBGP, sonicPaths} {
 		if why := check(d); why != "" {
 			return why
 		}
+	}
+	return ""
+}
+
+// sonicEVPN: the templates render the default instance's IPv4 and IPv6
+// unicast only, so neither a VRF with its L3VNI nor a spine's l2vpn evpn
+// sessions exist in unified mode.
+func sonicEVPN(d *model.Device) string {
+	switch {
+	case len(d.Instances) > 1:
+		return "it routes VRF " + d.Instances[1].Name + " (router bgp vrf, vni, l2vpn evpn), which bgpcfgd's templates do not render"
+	case d.EVPN:
+		return "it carries the fabric's EVPN routes (address-family l2vpn evpn), which bgpcfgd's templates do not render"
 	}
 	return ""
 }

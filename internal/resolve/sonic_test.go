@@ -48,6 +48,14 @@ func TestSONiCRoutingMode(t *testing.T) {
 		}, "split", "10.255.0.1/32 arrives over 2 equal paths, more than bgp.maximumPaths 1, but the template renders maximum-paths 64 or more"},
 		{"dual-homed host: ties by age", dualHomedHost, "split",
 			"(via leaf1 and leaf2), and the template keeps the oldest of them (no compare-routerid)"},
+		{"a tenant VRF on a leaf: the spine carries EVPN", func(s string) string {
+			return s + "  networks:\n  - {name: tenant-a, kind: tenant, pool: 10.100.0.0/16}\n" +
+				"  servers:\n  - {name: bm1, leaf: leaf1, ports: [swp5], untagged: tenant-a}\n"
+		}, "split", "it carries the fabric's EVPN routes (address-family l2vpn evpn), which bgpcfgd's templates do not render"},
+		{"a network in vrf default: no EVPN", func(s string) string {
+			return s + "  networks:\n  - {name: pxe, kind: provisioning, pool: 10.10.0.0/16}\n" +
+				"  servers:\n  - {name: bm1, leaf: leaf1, ports: [swp5], untagged: pxe}\n"
+		}, "unified", ""},
 		{"second IPv4 loopback", func(s string) string {
 			return strings.Replace(s, spine, "{name: spine1, role: spine, platform: sonic, loopbacks: [10.9.0.1/32, 10.9.0.2/32]}", 1)
 		}, "split", "it has 2 IPv4 loopbacks and the template announces only Loopback0's first"},

@@ -14,8 +14,10 @@ import (
 // owns the daemons' configuration as underlay renders it: the header
 // (frr version/defaults, hostname, log syslog, service
 // integrated-vtysh-config), interface addresses, blackhole routes, prefix
-// lists, route maps and one router bgp per routing instance, with the
-// peer groups and listen ranges of groups. frr-reload.py makes the running
+// lists, route maps, VRFs with their L3VNI and anchors, and one router
+// bgp per routing instance, with the peer groups and listen ranges of
+// groups and the EVPN family (sessions and advertise-all-vni in the
+// default instance, advertise ipv4/ipv6 unicast in a VRF). frr-reload.py makes the running
 // configuration equal to the file, so anything else in the file would be
 // applied too (a vty password, an SNMP agent, a log file path the daemons
 // write as their user), and a file with no commands, or no router bgp,
@@ -25,6 +27,7 @@ func admitFRR(conf []byte) error {
 	path := []frrNode{frrTop} // the node stack, as vtysh keeps it
 	commands := 0
 	instances := map[string]bool{} // the VRF of each router bgp; "" the default one
+	vrf := ""                      // the VRF of the router bgp the file is in
 	for i, line := range admitLines(conf) {
 		n := i + 1
 		if why := unprintable(line); why != "" {
@@ -49,9 +52,13 @@ func admitFRR(conf []byte) error {
 			path = path[:len(path)-1]
 		}
 		if cmd.enter == frrBGP {
-			if why := secondInstance(instances, words); why != "" {
+			vrf = instanceVRF(words)
+			if why := secondInstance(instances, vrf); why != "" {
 				r.add(n, "%s", why)
 			}
+		}
+		if why := cmd.in.refuses(vrf); why != "" {
+			r.add(n, "%s %s", quoteKeyword(strings.Join(words, " ")), why)
 		}
 	}
 	switch {
@@ -65,16 +72,21 @@ func admitFRR(conf []byte) error {
 	return r.err()
 }
 
+// instanceVRF is the VRF a "router bgp" opens, "" for the default
+// instance ("vrf default" is the default instance).
+func instanceVRF(words []string) string {
+	if len(words) == 5 && words[4] != "default" {
+		return words[4]
+	}
+	return ""
+}
+
 // secondInstance records the routing instance a "router bgp" opens and
 // names the problem when the file opened it before: underlay renders one
 // block per instance, and vtysh would add a second one's commands to the
 // first (or refuse it, for another ASN), so the file would not say what it
-// seems to. "vrf default" is the default instance.
-func secondInstance(seen map[string]bool, words []string) string {
-	vrf := ""
-	if len(words) == 5 && words[4] != "default" {
-		vrf = words[4]
-	}
+// seems to.
+func secondInstance(seen map[string]bool, vrf string) string {
 	if seen[vrf] {
 		if vrf == "" {
 			return `a second "router bgp" of the default instance: underlay renders one block per instance`
@@ -105,7 +117,7 @@ func matchFRR(path []frrNode, words []string) (*frrCommand, int) {
 // words up to the first one that differs, never the rest of the line.
 func frrRefusal(path []frrNode, words []string) string {
 	best, bestNode, bestLen := []string(nil), frrNone, 0
-	for node := frrTop; node <= frrAddressFamily; node++ {
+	for node := frrTop; node < frrNodes; node++ {
 		for _, c := range frrGrammar[node] {
 			n := 0
 			for n < len(c.pattern) && n < len(words) && frrWordMatches(c.pattern[n], words[n]) {
@@ -134,10 +146,14 @@ const (
 	frrRouteMap
 	frrBGP
 	frrAddressFamily
+	frrVRF
+	frrEVPN
+	frrNodes // the number of nodes
 )
 
 func (n frrNode) String() string {
-	return [...]string{"", "the top level", "an interface", "a route-map", "router bgp", "an address-family"}[n]
+	return [...]string{"", "the top level", "an interface", "a route-map", "router bgp", "an address-family",
+		"a vrf", "address-family l2vpn evpn"}[n]
 }
 
 // frrCommand is one command shape: literal words, placeholders in <>,
@@ -146,6 +162,30 @@ type frrCommand struct {
 	pattern []string
 	enter   frrNode // the node the command opens, if any
 	leave   bool    // exit, exit-address-family
+	in      frrInstanceKind
+}
+
+// frrInstanceKind limits a command to the router bgp blocks underlay
+// renders it in: the EVPN family means different things in the default
+// instance (sessions, VNIs) and in a VRF (type-5 export).
+type frrInstanceKind int
+
+const (
+	frrAnyInstance frrInstanceKind = iota
+	frrDefaultInstance
+	frrVRFInstance
+)
+
+// refuses names the problem of a command of kind k in the router bgp of
+// vrf ("" the default instance), or returns "".
+func (k frrInstanceKind) refuses(vrf string) string {
+	switch {
+	case k == frrDefaultInstance && vrf != "":
+		return "in vrf " + vrf + " is not something underlay renders: it renders it in the default instance"
+	case k == frrVRFInstance && vrf == "":
+		return "in the default instance is not something underlay renders: it renders it in a vrf"
+	}
+	return ""
 }
 
 func (c *frrCommand) matches(words []string) bool {

@@ -27,6 +27,7 @@ var frrGrammar = map[frrNode][]frrCommand{
 		{pattern: frrPattern("ipv6 prefix-list <name> seq <n> permit|deny <prefix6> ge <n>")},
 		{pattern: frrPattern("ipv6 prefix-list <name> seq <n> permit|deny <prefix6> ge <n> le <n>")},
 		{pattern: frrPattern("route-map <name> permit|deny <n>"), enter: frrRouteMap},
+		{pattern: frrPattern("vrf <ifname>"), enter: frrVRF},
 		{pattern: frrPattern("router bgp <n>"), enter: frrBGP},
 		{pattern: frrPattern("router bgp <n> vrf <ifname>"), enter: frrBGP},
 	},
@@ -34,6 +35,12 @@ var frrGrammar = map[frrNode][]frrCommand{
 		{pattern: frrPattern("ip address <prefix4>")},
 		{pattern: frrPattern("ipv6 address <prefix6>")},
 		{pattern: frrPattern("exit"), leave: true},
+	},
+	frrVRF: {
+		{pattern: frrPattern("vni <n>")},
+		{pattern: frrPattern("ip route <prefix4> blackhole")},
+		{pattern: frrPattern("ipv6 route <prefix6> blackhole")},
+		{pattern: frrPattern("exit-vrf"), leave: true},
 	},
 	frrRouteMap: {
 		{pattern: frrPattern("match ip address prefix-list <name>")},
@@ -56,6 +63,7 @@ var frrGrammar = map[frrNode][]frrCommand{
 		{pattern: frrPattern("bgp listen range <prefix> peer-group <group>")},
 		{pattern: frrPattern("bgp listen limit <n>")},
 		{pattern: frrPattern("address-family ipv4|ipv6 unicast"), enter: frrAddressFamily},
+		{pattern: frrPattern("address-family l2vpn evpn"), enter: frrEVPN},
 		{pattern: frrPattern("exit"), leave: true},
 	},
 	frrAddressFamily: {
@@ -64,6 +72,15 @@ var frrGrammar = map[frrNode][]frrCommand{
 		{pattern: frrPattern("neighbor <peer> maximum-prefix <n>")},
 		{pattern: frrPattern("neighbor <peer> route-map <name> in|out")},
 		{pattern: frrPattern("maximum-paths <n>")},
+		{pattern: frrPattern("exit-address-family"), leave: true},
+		{pattern: frrPattern("exit"), leave: true},
+	},
+	// The EVPN family of the default instance activates sessions and, on
+	// a leaf, advertises every VNI; a VRF's exports its unicast routes.
+	frrEVPN: {
+		{pattern: frrPattern("neighbor <peer> activate"), in: frrDefaultInstance},
+		{pattern: frrPattern("advertise-all-vni"), in: frrDefaultInstance},
+		{pattern: frrPattern("advertise ipv4|ipv6 unicast"), in: frrVRFInstance},
 		{pattern: frrPattern("exit-address-family"), leave: true},
 		{pattern: frrPattern("exit"), leave: true},
 	},

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"underlay.dev/underlay/internal/gen"
+	"underlay.dev/underlay/internal/model"
 	"underlay.dev/underlay/internal/render/frr"
 	"underlay.dev/underlay/internal/render/frr/frrtest"
 	"underlay.dev/underlay/internal/render/renderers"
@@ -26,6 +27,8 @@ func renderedKind(path string) string {
 		return "" // a failed golden test's output, ignored by git
 	case base == "interfaces" || strings.Contains(path, "render/ifupdown2/testdata/"):
 		return "interfaces"
+	case base == "isc-dhcp-relay" || strings.Contains(path, "render/dhcprelay/testdata/"):
+		return "isc-dhcp-relay"
 	case base == "frr.conf" || strings.HasSuffix(base, "-frr.conf") ||
 		(strings.HasSuffix(base, ".conf") && (strings.Contains(path, "render/frr/") || strings.Contains(path, "render/linuxfrr/"))):
 		return "frr.conf"
@@ -63,10 +66,8 @@ func TestAdmitRendered(t *testing.T) {
 				return err
 			}
 			count[kind]++
-			admit := admitFRR
-			if kind == "interfaces" {
-				admit = admitInterfaces
-			}
+			admit := map[string]func([]byte) error{"frr.conf": admitFRR, "interfaces": admitInterfaces,
+				"isc-dhcp-relay": admitRelay}[kind]
 			if err := admit(b); err != nil {
 				t.Errorf("%s: %v", path, err)
 			}
@@ -79,7 +80,9 @@ func TestAdmitRendered(t *testing.T) {
 	// Counted when this test was written: 5 example and 6 golden
 	// interfaces files, 17 example and 14 golden frr.conf files. Fewer
 	// means the walk lost its files and proves nothing.
-	if len(examples) < 3 || count["interfaces"] < 11 || count["frr.conf"] < 31 {
+	// The bare-metal goldens (issue #11) added 3 interfaces and 2 relay
+	// files.
+	if len(examples) < 3 || count["interfaces"] < 14 || count["frr.conf"] < 31 || count["isc-dhcp-relay"] < 2 {
 		t.Fatalf("found %d example trees, %v rendered files: fewer than there are", len(examples), count)
 	}
 	t.Logf("admitted %v rendered files from %d roots", count, len(roots))
@@ -148,6 +151,38 @@ func TestAdmitPeers(t *testing.T) {
 		}
 		if err := admitFRR(conf); err != nil {
 			t.Errorf("%+v: %v", opt, err)
+		}
+	}
+}
+
+// TestAdmitBaremetal admits every frr.conf of the bare-metal example
+// (frrtest.Baremetal): VRFs with their L3VNI, router bgp vrf, the EVPN
+// family of leaves (advertise-all-vni) and spines, advertise ipv4 unicast.
+func TestAdmitBaremetal(t *testing.T) {
+	f, err := frrtest.Baremetal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, d := range f.Devices {
+		if d.Platform == model.PlatformNVUE {
+			continue
+		}
+		conf, err := frr.Render(f, d, frr.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []string{"\nvrf tenant-a\n vni 10000\nexit-vrf\n", "\n  advertise-all-vni\n", "\n  advertise ipv4 unicast\n",
+			"\n address-family l2vpn evpn\n"} {
+			seen[c] = seen[c] || strings.Contains(string(conf), c)
+		}
+		if err := admitFRR(conf); err != nil {
+			t.Errorf("%s: %v", d.Name, err)
+		}
+	}
+	for c, ok := range seen {
+		if !ok {
+			t.Errorf("no rendered file has %q: admitting them proves nothing", c)
 		}
 	}
 }

@@ -20,6 +20,12 @@ type sonicTable struct {
 	// Fields are the fields underlay renders, each with the only values it
 	// renders (nil: any string).
 	Fields map[string][]string
+	// Lists are the fields underlay renders as lists of strings (YANG
+	// leaf-lists), each with the test every item passes.
+	Lists map[string]func(string) bool
+	// Check, when set, refuses a row whose fields do not agree with each
+	// other or with its key (a VLAN's vlanid, a map's VNI): a reason, or "".
+	Check func(key string, row map[string]any) string
 	// Rows says which rows of the running table are underlay's.
 	Rows sonicRows
 	// Retired: underlay no longer renders the table. Admission refuses
@@ -43,18 +49,21 @@ const (
 )
 
 // SONiCOwned is the part of CONFIG_DB the SONiC driver owns: exactly the
-// tables, keys and fields internal/render/sonic renders. Precheck refuses
+// tables, keys and fields internal/render/sonic renders (the server side
+// of a leaf, VLANs to the DHCP relay, is sonicServerTables). Precheck refuses
 // a config_db.json with anything else (a FEATURE|bgp entry that disables
 // BGP, DEVICE_METADATA's default_bgp_status or frr_mgmt_framework_config,
 // an INTERFACE's vrf_name, a PORT admin_status down); the patch, the
 // reload and the drift check leave every other table (MGMT_INTERFACE,
 // MGMT_VRF_CONFIG, NTP_SERVER, SYSLOG_SERVER, AAA, SNMP_*, FEATURE, …),
 // key and field on the switch alone.
-var SONiCOwned = map[string]sonicTable{
+var SONiCOwned = withTables(map[string]sonicTable{
 	"DEVICE_METADATA": {Key: eq("localhost"), KeyDoc: "localhost", Rows: ownFields, Fields: map[string][]string{
 		"hostname": nil, "bgp_asn": nil, "hwsku": nil, "platform": nil, "mac": nil,
 		"type":                       {"ToRRouter", "LeafRouter", "SpineRouter"},
 		"docker_routing_config_mode": {"split", "unified"},
+		// SONiC's DHCPv4 relay agent (DHCPV4_RELAY) instead of isc-dhcp-relay.
+		"has_sonic_dhcpv4_relay": {"True"},
 	}},
 	"PORT": {Key: sonicPort, KeyDoc: "an EthernetN port", Rows: ownFields, Fields: map[string][]string{
 		"lanes": nil, "alias": nil, "index": nil, "speed": nil, "mtu": nil, "admin_status": {"up"},
@@ -73,6 +82,20 @@ var SONiCOwned = map[string]sonicTable{
 		"asn": nil, "name": nil, "local_addr": nil, "holdtime": nil, "keepalive": nil,
 		"admin_status": {"up"}, "nhopself": {"0"}, "rrclient": {"0"},
 	}},
+}, sonicServerTables)
+
+// withTables is the union of table sets with distinct names.
+func withTables(sets ...map[string]sonicTable) map[string]sonicTable {
+	out := map[string]sonicTable{}
+	for _, set := range sets {
+		for name, t := range set {
+			if _, dup := out[name]; dup {
+				panic("driver: SONiC table " + name + " owned twice")
+			}
+			out[name] = t
+		}
+	}
+	return out
 }
 
 var sonicPort = platform.MustGet(model.PlatformSONiC).Ports.Pattern.MatchString
@@ -163,6 +186,10 @@ func (t sonicTable) admitRow(table, key string, raw any, errs *[]string) {
 		return
 	}
 	for _, f := range slices.Sorted(maps.Keys(row)) {
+		if item, isList := t.Lists[f]; isList {
+			admitList(table, key, f, row[f], item, errs)
+			continue
+		}
 		values, known := t.Fields[f]
 		v, isString := row[f].(string)
 		switch {
@@ -173,6 +200,25 @@ func (t sonicTable) admitRow(table, key string, raw any, errs *[]string) {
 		case values != nil && !slices.Contains(values, v):
 			*errs = append(*errs, fmt.Sprintf("%s|%s field %q is %q; underlay renders only %s; refused",
 				table, key, f, v, strings.Join(values, " or ")))
+		}
+	}
+	if t.Check != nil {
+		if why := t.Check(key, row); why != "" {
+			*errs = append(*errs, fmt.Sprintf("%s|%s: %s; refused", table, key, why))
+		}
+	}
+}
+
+// admitList admits a list field: strings, each passing item.
+func admitList(table, key, f string, raw any, item func(string) bool, errs *[]string) {
+	list, ok := raw.([]any)
+	if !ok || len(list) == 0 {
+		*errs = append(*errs, fmt.Sprintf("%s|%s field %q: want a list of strings", table, key, f))
+		return
+	}
+	for _, e := range list {
+		if s, ok := e.(string); !ok || !item(s) {
+			*errs = append(*errs, fmt.Sprintf("%s|%s field %q: item %v is not one underlay renders; refused", table, key, f, e))
 		}
 	}
 }

@@ -40,7 +40,8 @@ func TestAdmitsEveryRenderedFile(t *testing.T) {
 			t.Errorf("%s: %v", f, err)
 		}
 	}
-	for _, f := range globAll(t, "examples/*/rendered/*/config_db.json", "internal/render/sonic/testdata/TestGolden/*config_db.json") {
+	for _, f := range globAll(t, "examples/*/rendered/*/config_db.json", "internal/render/sonic/testdata/TestGolden/*config_db.json",
+		"internal/render/sonic/testdata/TestBaremetal/*config_db.json") {
 		b, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)
@@ -149,6 +150,36 @@ func TestAdmitSONiCRefuses(t *testing.T) {
 		}, `table "MGMT_INTERFACE" (key "eth0|10.0.0.9/24") is not one underlay renders`},
 		{"a list field", func(db configDB) { db["PORT"]["Ethernet0"]["mtu"] = []any{"9216"} },
 			`PORT|Ethernet0 field "mtu": want a string`},
+		{"a VLAN whose vlanid is not its name's", func(db configDB) { db["VLAN"] = map[string]map[string]any{"Vlan10": {"vlanid": "11"}} },
+			`VLAN|Vlan10: vlanid 11 is not the VLAN the key names; refused`},
+		{"Vlan1, which SONiC's YANG has not", func(db configDB) { db["VLAN"] = map[string]map[string]any{"Vlan1": {"vlanid": "1"}} },
+			`VLAN key "Vlan1" is not one underlay renders (want VlanN)`},
+		{"a priority-tagged member", func(db configDB) {
+			db["VLAN_MEMBER"] = map[string]map[string]any{"Vlan10|Ethernet8": {"tagging_mode": "priority_tagged"}}
+		}, `VLAN_MEMBER|Vlan10|Ethernet8 field "tagging_mode" is "priority_tagged"; underlay renders only untagged or tagged`},
+		{"an SVI in the operator's VRF", func(db configDB) {
+			db["VLAN_INTERFACE"] = map[string]map[string]any{"Vlan10": {"vrf_name": "Vrf_blue"}}
+		}, `VLAN_INTERFACE|Vlan10: vrf_name "Vrf_blue" is not a VRF underlay renders (Vrf-…); refused`},
+		{"LACP fallback off", func(db configDB) {
+			db["PORTCHANNEL"] = map[string]map[string]any{"PortChannel0": {"admin_status": "up", "fallback": "false"}}
+		}, `PORTCHANNEL|PortChannel0 field "fallback" is "false"; underlay renders only true`},
+		{"a PortChannel shut", func(db configDB) {
+			db["PORTCHANNEL"] = map[string]map[string]any{"PortChannel0": {"admin_status": "down"}}
+		}, `PORTCHANNEL|PortChannel0 field "admin_status" is "down"`},
+		{"a tunnel map off its key", func(db configDB) {
+			db["VXLAN_TUNNEL_MAP"] = map[string]map[string]any{"vtep|map_10000_Vlan3725": {"vlan": "Vlan3726", "vni": "10000"}}
+		}, `VXLAN_TUNNEL_MAP|vtep|map_10000_Vlan3725: vni 10000, vlan Vlan3726: not the VNI and VLAN the key names`},
+		{"an IPv6 VTEP source", func(db configDB) { db["VXLAN_TUNNEL"] = map[string]map[string]any{"vtep": {"src_ip": "2001:db8::1"}} },
+			`VXLAN_TUNNEL|vtep: src_ip 2001:db8::1 is not an IPv4 address`},
+		{"a relay to a name", func(db configDB) {
+			db["DHCPV4_RELAY"] = map[string]map[string]any{"Vlan10": {"dhcpv4_servers": []any{"pxe.example"}}}
+		}, `DHCPV4_RELAY|Vlan10 field "dhcpv4_servers": item pxe.example is not one underlay renders`},
+		{"a relay into a VRF", func(db configDB) {
+			db["DHCPV4_RELAY"] = map[string]map[string]any{"Vlan10": {"dhcpv4_servers": []any{"10.0.0.1"}, "server_vrf": "Vrf-a"}}
+		}, `DHCPV4_RELAY|Vlan10 field "server_vrf" is not one underlay renders`},
+		{"a relay servers string", func(db configDB) {
+			db["DHCPV4_RELAY"] = map[string]map[string]any{"Vlan10": {"dhcpv4_servers": "10.0.0.1"}}
+		}, `DHCPV4_RELAY|Vlan10 field "dhcpv4_servers": want a list of strings`},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			err := (&SONiC{}).Precheck(context.Background(), store.Files{"config_db.json": sonicWith(t, tt.edit)})

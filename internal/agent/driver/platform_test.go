@@ -38,6 +38,8 @@ func TestHostPaths(t *testing.T) {
 		want []string
 	}{
 		{"cumulus", Options{}, "cumulus", []string{"/etc/frr/frr.conf", "/etc/network/interfaces", "/var/run/frr"}},
+		{"cumulus relaying", Options{DHCPRelayFile: "/etc/default/isc-dhcp-relay"}, "cumulus",
+			[]string{"/etc/default/isc-dhcp-relay", "/etc/frr/frr.conf", "/etc/network/interfaces", "/var/run/frr"}},
 		{"linux-frr", Options{}, "linux-frr", []string{"/etc/frr/frr.conf", "/var/run/frr"}},
 		{"nvue", Options{NVUECredentials: "/c"}, "nvue", []string{"/c", "/var/run/frr", "/var/run/nvue/nvue.sock"}},
 		{"sonic defaults", Options{}, "sonic", []string{"(the system temp dir)", "/etc/sonic/config_db.json", "/etc/sonic/frr/frr.conf"}},

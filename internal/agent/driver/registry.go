@@ -21,6 +21,12 @@ type Options struct {
 	// in for a Cumulus switch's bridge, bonds and VRFs in lab namespace
 	// Netns (cumulusl2.Emulator); empty on a switch.
 	LabOVSDir string
+	// DHCPRelayFile turns the Cumulus relay driver on: where it writes
+	// isc-dhcp-relay (a relaying leaf's workload sets it). The restart
+	// and stop commands, each one argument list, replace the host's
+	// systemctl ones (the lab).
+	DHCPRelayFile                   string
+	DHCPRelayRestart, DHCPRelayStop []string
 	// NVUE: the unix socket (default platform.NVUESocket) or an HTTPS
 	// URL with a credentials file and CA.
 	NVUESocket, NVUEURL, NVUECredentials, NVUECA string
@@ -47,7 +53,7 @@ func For(p model.Platform, o Options) (Driver, Prober, error) {
 		if o.LabOVSDir != "" {
 			i.L2 = cumulusl2.Emulator{OVS: ovs.Instance{Netns: o.Netns, Dir: o.LabOVSDir}}
 		}
-		return Chain{i, frr}, frr, nil
+		return Chain{i, frr, dhcpRelay(o)}, frr, nil
 	case model.PlatformLinuxFRR:
 		return frr, frr, nil
 	case model.PlatformNVUE:
@@ -62,6 +68,19 @@ func For(p model.Platform, o Options) (Driver, Prober, error) {
 		return sonic(o)
 	}
 	return nil, nil, fmt.Errorf("platform %q is not supported; supported platforms are %q", p, model.Platforms)
+}
+
+// dhcpRelay is the relay driver of Options: applied after interfaces
+// (its SVIs) and FRR.
+func dhcpRelay(o Options) *DHCPRelay {
+	r := &DHCPRelay{Path: o.DHCPRelayFile}
+	if o.DHCPRelayRestart != nil {
+		r.Restart = [][]string{o.DHCPRelayRestart}
+	}
+	if o.DHCPRelayStop != nil {
+		r.Stop = [][]string{o.DHCPRelayStop}
+	}
+	return r
 }
 
 func sonic(o Options) (Driver, Prober, error) {

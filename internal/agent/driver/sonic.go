@@ -107,9 +107,9 @@ func (s *SONiC) running(ctx context.Context) (map[string]any, error) {
 }
 
 // applyDB patches CONFIG_DB to target and saves it (as `config save`
-// does), or saves it and reloads it when asked to or when the routing mode
-// changes: bgpcfgd reads docker_routing_config_mode only when the bgp
-// container starts, and `config reload` restarts it.
+// does), or saves it and reloads it when asked to or when a setting read
+// only at a container's start changes (startSettings), since `config
+// reload` restarts the containers.
 func (s *SONiC) applyDB(ctx context.Context, running, target map[string]any) error {
 	path := s.configPath()
 	var b bytes.Buffer
@@ -119,7 +119,7 @@ func (s *SONiC) applyDB(ctx context.Context, running, target map[string]any) err
 	if err := enc.Encode(target); err != nil {
 		return fmt.Errorf("encoding config_db.json: %w", err)
 	}
-	if !s.Reload && routingMode(running) == routingMode(target) {
+	if !s.Reload && startSettings(running) == startSettings(target) {
 		if err := s.patch(ctx, running, target); err != nil {
 			return err
 		}
@@ -137,12 +137,28 @@ func (s *SONiC) applyDB(ctx context.Context, running, target map[string]any) err
 // routingMode is DEVICE_METADATA|localhost's docker_routing_config_mode,
 // "unified" when unset (SONiC's default).
 func routingMode(db map[string]any) string {
-	md, _ := db["DEVICE_METADATA"].(map[string]any)
-	lh, _ := md["localhost"].(map[string]any)
-	if m, ok := lh["docker_routing_config_mode"].(string); ok && m != "" {
+	if m := metadataField(db, "docker_routing_config_mode"); m != "" {
 		return m
 	}
 	return "unified"
+}
+
+// startSettings are the DEVICE_METADATA settings SONiC reads only when a
+// container starts: the routing mode (the bgp container's bgpcfgd) and
+// has_sonic_dhcpv4_relay (the dhcp_relay container generates its
+// supervisord configuration at start, running SONiC's DHCPv4 relay agent,
+// which reads DHCPV4_RELAY, or isc-dhcp-relay). A leaf sets the latter
+// when it first relays, which on a new switch comes with its first
+// routing-mode change.
+func startSettings(db map[string]any) string {
+	return routingMode(db) + " has_sonic_dhcpv4_relay=" + metadataField(db, "has_sonic_dhcpv4_relay")
+}
+
+func metadataField(db map[string]any, name string) string {
+	md, _ := db["DEVICE_METADATA"].(map[string]any)
+	lh, _ := md["localhost"].(map[string]any)
+	v, _ := lh[name].(string)
+	return v
 }
 
 func (s *SONiC) patch(ctx context.Context, running, desired map[string]any) error {

@@ -45,8 +45,9 @@ type Plan struct {
 	// Ports are the PORT rows in natural name order (Ethernet4 before
 	// Ethernet12).
 	Ports []Port
-	// Addresses maps an interface name to its prefixes, from INTERFACE
-	// and LOOPBACK_INTERFACE "name|prefix" keys, sorted by address. A key
+	// Addresses maps an interface name to its prefixes, from INTERFACE,
+	// VLAN_INTERFACE (SVIs: VlanN) and LOOPBACK_INTERFACE "name|prefix"
+	// keys, sorted by address. A key
 	// without a length ("Loopback0|10.1.0.1") is a /32 or /128, as
 	// sonic-cfggen's pfx_filter reads it.
 	Addresses map[string][]netip.Prefix
@@ -57,7 +58,15 @@ type Plan struct {
 	// mode): a local_addr configured on no interface, or no Loopback0 IPv4
 	// address and no bgp_router_id. They are not in FRR.
 	Deferred []string
-	// Ignored lists the tables present that the emulation does not act on.
+	// L2 is the bridge, PortChannels and SVIs, for the lab to realise
+	// (see L2); VRFs the VRF rows; Relays the DHCP relay SONiC's DHCPv4
+	// relay agent runs.
+	L2     L2
+	VRFs   []VRF
+	Relays []Relay
+	// Ignored lists the tables present that the emulation does not act on
+	// (among them VXLAN_TUNNEL, VXLAN_EVPN_NVO and VXLAN_TUNNEL_MAP: the
+	// VTEP is not emulated).
 	Ignored []string
 }
 
@@ -73,6 +82,7 @@ type Port struct {
 var handled = map[string]bool{
 	"DEVICE_METADATA": true, "PORT": true, "INTERFACE": true, "LOOPBACK_INTERFACE": true,
 	"BGP_NEIGHBOR": true, "BGP_BBR": true, "DEVICE_NEIGHBOR": true,
+	"VLAN": true, "VLAN_MEMBER": true, "VLAN_INTERFACE": true, "PORTCHANNEL": true, "PORTCHANNEL_MEMBER": true, "VRF": true,
 }
 
 // Realize reads a CONFIG_DB document. Malformed rows it reads (a key that
@@ -103,8 +113,12 @@ func Realize(configDB []byte) (Plan, error) {
 	if err := checkBgpcfgdTables(db, p.Mode); err != nil {
 		return Plan{}, err
 	}
+	relaying, err := realizeServers(db, meta, &p)
+	if err != nil {
+		return Plan{}, err
+	}
 	for _, t := range sortedKeys(db) {
-		if !handled[t] {
+		if !handled[t] && (t != "DHCPV4_RELAY" || !relaying) {
 			p.Ignored = append(p.Ignored, t)
 		}
 	}
@@ -202,15 +216,29 @@ func ports(db DB) ([]Port, error) {
 	return out, nil
 }
 
+// realizeServers reads the server side of a leaf: L2, VRFs and the DHCP
+// relay; relaying says whether DHCPV4_RELAY has its consumer.
+func realizeServers(db DB, meta map[string]any, p *Plan) (relaying bool, err error) {
+	if p.L2, err = l2(db, p.Ports); err != nil {
+		return false, err
+	}
+	if p.VRFs, err = vrfs(db); err != nil {
+		return false, err
+	}
+	p.Relays, relaying, err = relays(db, meta, p.L2.SVIs)
+	return relaying, err
+}
+
 // addresses reads INTERFACE (whose names must be ports, as SONiC's YANG
-// leafref demands) and LOOPBACK_INTERFACE (names LoopbackN).
+// leafref demands), VLAN_INTERFACE (names in VLAN) and LOOPBACK_INTERFACE
+// (names LoopbackN).
 func addresses(db DB, ports []Port) (map[string][]netip.Prefix, error) {
 	isPort := map[string]bool{}
 	for _, p := range ports {
 		isPort[p.Name] = true
 	}
 	out := map[string][]netip.Prefix{}
-	for _, t := range []string{"INTERFACE", "LOOPBACK_INTERFACE"} {
+	for _, t := range []string{"INTERFACE", "VLAN_INTERFACE", "LOOPBACK_INTERFACE"} {
 		for _, key := range sortedKeys(db[t]) {
 			name, pfx, err := interfaceKey(t, key)
 			if err != nil {
@@ -219,6 +247,8 @@ func addresses(db DB, ports []Port) (map[string][]netip.Prefix, error) {
 			switch {
 			case t == "INTERFACE" && !isPort[name]:
 				return nil, fmt.Errorf("%s key %q: %s is not in PORT", t, key, name)
+			case t == "VLAN_INTERFACE" && db["VLAN"][name] == nil:
+				return nil, fmt.Errorf("%s key %q: %s is not in VLAN", t, key, name)
 			case t == "LOOPBACK_INTERFACE" && !strings.HasPrefix(name, "Loopback"):
 				return nil, fmt.Errorf("%s key %q: %s is not a LoopbackN name", t, key, name)
 			}

@@ -14,16 +14,20 @@
 //     operation does not apply or the result would leave an empty table
 //     (GCU rejects those, as Redis cannot hold them);
 //   - what the switch makes of a CONFIG_DB (Realize): hostname, ports,
-//     interface addresses and, in unified routing mode, the FRR
+//     interface addresses (SVIs' too) and, in unified routing mode, the FRR
 //     configuration that docker-fpm-frr's frr.conf.j2 plus bgpcfgd's
 //     "general" peer templates produce (see frr.go for the details and the
-//     simplifications).
+//     simplifications); and, read and checked but realised by the caller,
+//     a server leaf's L2 (VLANs, members, PortChannels with LACP fallback,
+//     SVIs: the lab stands in for it with Open vSwitch), its VRFs and its
+//     DHCP relay (DHCPV4_RELAY; l2.go, relay.go).
 //
 // Not emulated: YANG validation of patches (the agent's Precheck runs
 // SONiC's YANG models; internal/checker/sonicyang), GCU's per-field
 // operation validators and patch sorting, `config reload` beyond replacing
-// the document, and every table other than those Realize reads (it lists
-// the others in Plan.Ignored).
+// the document, the VXLAN VTEP of VRFs (VXLAN_TUNNEL, VXLAN_EVPN_NVO,
+// VXLAN_TUNNEL_MAP), and every table other than those Realize reads (it
+// lists the others in Plan.Ignored).
 package sonicemu
 
 import (

@@ -245,7 +245,7 @@ func TestRealizeNeighbors(t *testing.T) {
   "10.0.0.1": {"asn": "65001", "name": "spine1", "local_addr": "10.0.0.0", "admin_status": "down", "keepalive": "3", "holdtime": "9"},
   "fc00::2": {"asn": "4200000000", "name": "spine2", "local_addr": "fc00::1", "rrclient": "0", "nhopself": "1"},
   "10.9.9.9": {"asn": "65009", "name": "waits", "local_addr": "10.9.9.8"}},
- "VLAN": {"Vlan10": {"vlanid": "10"}}`))
+ "NTP_SERVER": {"10.250.0.5": {}}`))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -262,7 +262,7 @@ func TestRealizeNeighbors(t *testing.T) {
 	if strings.Contains(conf, "10.9.9.9") || !reflect.DeepEqual(p.Deferred, []string{"10.9.9.9"}) {
 		t.Errorf("deferred %v; a peer whose local_addr is on no interface must wait", p.Deferred)
 	}
-	if !reflect.DeepEqual(p.Ignored, []string{"VLAN"}) {
+	if !reflect.DeepEqual(p.Ignored, []string{"NTP_SERVER"}) {
 		t.Errorf("ignored %v", p.Ignored)
 	}
 	if !reflect.DeepEqual(p.Ports, []Port{{"Ethernet0", DefaultMTU, true}, {"Ethernet4", DefaultMTU, false}}) {
@@ -340,8 +340,8 @@ func TestRealizeRenderedExamples(t *testing.T) {
 // firewall by address): its BGP_NEIGHBOR row is a general peer like a
 // fabric one, with nothing held back.
 func TestRealizeRenderedGoldens(t *testing.T) {
-	files, err := filepath.Glob(filepath.Join("..", "..", "render", "sonic", "testdata", "TestGolden", "*config_db.json"))
-	if err != nil || len(files) < 3 {
+	files, err := filepath.Glob(filepath.Join("..", "..", "render", "sonic", "testdata", "Test*", "*config_db.json"))
+	if err != nil || len(files) < 5 {
 		t.Fatalf("found %d goldens: %v", len(files), err)
 	}
 	for _, file := range files {

@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"math"
 	"net/netip"
+	"slices"
 
 	"underlay.dev/underlay/internal/model"
+	"underlay.dev/underlay/internal/platform"
 )
 
 // connectRetry is the seconds between attempts to open a BGP session. FRR's
@@ -33,6 +35,26 @@ type instance struct {
 	// ListenLimit is `bgp listen limit`; 0 leaves FRR's default.
 	ListenLimit int
 	Families    []family
+	// EVPN is the instance's `address-family l2vpn evpn`; nil when it
+	// carries no EVPN routes.
+	EVPN *evpnFamily
+}
+
+// evpnFamily is an instance's `address-family l2vpn evpn`. In the default
+// instance it activates the EVPN sessions and, on a device with VRFs,
+// advertises their VNIs (advertise-all-vni: bgpd learns the L3VNIs from
+// zebra only then); a spine activates its sessions and nothing else. In a
+// VRF it exports the VRF's unicast routes as type-5 routes.
+type evpnFamily struct {
+	Sessions        []session
+	AdvertiseAllVNI bool
+	// Advertise are the unicast AFIs whose routes the VRF exports:
+	// `advertise ipv4 unicast`. No route-map filters them: a VRF's
+	// unicast table holds its own `network` routes and the type-5 routes
+	// imported from other leaves, and bgpd never exports an imported EVPN
+	// route back into EVPN (is_route_injectable_into_evpn), so only the
+	// VRF's subnets leave the leaf.
+	Advertise []string
 }
 
 // family is one `address-family ... unicast` block.
@@ -43,10 +65,10 @@ type family struct {
 	MaximumPaths int
 }
 
-func newInstance(d *model.Device, in *model.Instance) (instance, error) {
+func newInstance(d *model.Device, in *model.Instance, opt Options) (instance, error) {
 	i := instance{ASN: in.ASN, RouterID: in.RouterID, BGP: d.BGP}
 	if in.Name != model.DefaultInstance {
-		i.VRF = in.Name
+		i.VRF = platform.VRFName(d.Platform, in.Name)
 	}
 	if in.ASN == 0 || !in.RouterID.Is4() {
 		return i, fmt.Errorf("instance %s: a BGP instance needs an ASN and an IPv4 router ID", in.Name)
@@ -62,7 +84,7 @@ func newInstance(d *model.Device, in *model.Instance) (instance, error) {
 		return i, fmt.Errorf("instance %s: %w", in.Name, err)
 	}
 	i.ListenLimit = limit
-	for _, fam := range in.Families() {
+	for _, fam := range families(in) {
 		f := family{AFI: string(fam), Networks: model.OfFamily(in.Originated, fam), MaximumPaths: d.BGP.MaximumPaths}
 		for _, s := range i.Neighbors {
 			if s.Carries(fam) {
@@ -71,7 +93,51 @@ func newInstance(d *model.Device, in *model.Instance) (instance, error) {
 		}
 		i.Families = append(i.Families, f)
 	}
+	i.EVPN = newEVPN(d, in, i)
 	return i, nil
+}
+
+// families are the unicast families the instance runs: those its sessions
+// carry and, in a VRF with an L3VNI, those it originates, since such a VRF
+// announces its subnets as type-5 routes without a session of its own.
+func families(in *model.Instance) []model.Family {
+	fs := in.Families()
+	if in.VRF == nil {
+		return fs
+	}
+	for _, f := range model.Families(in.Originated) {
+		if !slices.Contains(fs, f) {
+			fs = append(fs, f)
+		}
+	}
+	slices.Sort(fs) // ipv4 before ipv6
+	return fs
+}
+
+// newEVPN is the instance's l2vpn evpn family, or nil: the default
+// instance of an EVPN device activates its EVPN sessions; a VRF with an
+// L3VNI advertises its unicast families.
+func newEVPN(d *model.Device, in *model.Instance, i instance) *evpnFamily {
+	switch {
+	case in.VRF != nil:
+		e := &evpnFamily{}
+		for _, f := range i.Families {
+			e.Advertise = append(e.Advertise, f.AFI)
+		}
+		return e
+	case in.Name != model.DefaultInstance || !d.EVPN:
+		return nil
+	}
+	e := &evpnFamily{}
+	for _, s := range i.Neighbors {
+		if s.EVPN {
+			e.Sessions = append(e.Sessions, s)
+		}
+	}
+	for _, x := range d.Instances {
+		e.AdvertiseAllVNI = e.AdvertiseAllVNI || x.VRF != nil
+	}
+	return e
 }
 
 // checkSession refuses a neighbour FRR would run as nothing (a peer group

@@ -6,6 +6,7 @@ import (
 	"net/netip"
 
 	"underlay.dev/underlay/internal/model"
+	"underlay.dev/underlay/internal/platform"
 )
 
 // view is what the templates read. Everything the file says is decided
@@ -14,7 +15,8 @@ type view struct {
 	D           *model.Device
 	Fabric      string
 	Interfaces  []iface
-	Anchors     []prefix
+	Anchors     []prefix // the default instance's
+	VRFs        []vrf
 	PrefixLists []prefixList
 	RouteMaps   []routeMap
 	Instances   []instance // one `router bgp` each, the default one first
@@ -30,6 +32,15 @@ func (p prefix) IP() string {
 		return "ip"
 	}
 	return "ipv6"
+}
+
+// vrf is a `vrf` stanza of a non-default instance: zebra's side of it,
+// the L3VNI that carries its routes (`vni`) and its anchors' blackhole
+// routes, which belong in the VRF's table.
+type vrf struct {
+	Name    string
+	VNI     int // 0: none
+	Anchors []prefix
 }
 
 // iface is an `interface` stanza that sets addresses.
@@ -73,9 +84,15 @@ func newView(f *model.Fabric, d *model.Device, opt Options) (*view, error) {
 	if err := checkPolicyRefs(d); err != nil {
 		return nil, err
 	}
-	v := &view{D: d, Fabric: f.Name}
-	for _, in := range d.Instances {
-		v.Anchors = append(v.Anchors, wrap(in.Anchors)...)
+	v := &view{D: d, Fabric: f.Name, Anchors: wrap(d.Default().Anchors)}
+	for _, in := range d.Instances[1:] {
+		x := vrf{Name: platform.VRFName(d.Platform, in.Name), Anchors: wrap(in.Anchors)}
+		if in.VRF != nil {
+			x.VNI = in.VRF.VNI
+		}
+		if x.VNI != 0 || len(x.Anchors) > 0 {
+			v.VRFs = append(v.VRFs, x)
+		}
 	}
 	if opt.OwnAddresses {
 		ifs, err := interfaces(d)
@@ -93,7 +110,7 @@ func newView(f *model.Fabric, d *model.Device, opt Options) (*view, error) {
 		v.RouteMaps = append(v.RouteMaps, newRouteMap(p.Name, lists))
 	}
 	for _, in := range d.Instances {
-		i, err := newInstance(d, in)
+		i, err := newInstance(d, in, opt)
 		if err != nil {
 			return nil, err
 		}

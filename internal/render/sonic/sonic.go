@@ -85,12 +85,26 @@ func (Renderer) Render(f *model.Fabric, d *model.Device) ([]render.File, error) 
 	return files, nil
 }
 
-type row = map[string]string
+// row is one CONFIG_DB row: field → a string, or a list of strings for a
+// leaf-list (DHCPV4_RELAY dhcpv4_servers), as config_db.json holds them.
+type row = map[string]any
+
+// tables is config_db.json: table → key → row.
+type tables map[string]map[string]row
+
+// put adds a row, creating its table: CONFIG_DB holds no empty tables, so
+// the tables only some devices have appear with their first row.
+func (db tables) put(table, key string, r row) {
+	if db[table] == nil {
+		db[table] = map[string]row{}
+	}
+	db[table][key] = r
+}
 
 // ConfigDB builds the config_db.json of d. encoding/json sorts map keys,
 // so the output is deterministic.
 func ConfigDB(d *model.Device, split bool) ([]byte, error) {
-	db := map[string]map[string]row{
+	db := tables{
 		"DEVICE_METADATA":    {"localhost": metadata(d, split)},
 		"PORT":               {},
 		"INTERFACE":          {},
@@ -101,6 +115,12 @@ func ConfigDB(d *model.Device, split bool) ([]byte, error) {
 		if err := addInterface(db, in); err != nil {
 			return nil, fmt.Errorf("device %s: %w", d.Name, err)
 		}
+	}
+	if err := addVRFs(db, d); err != nil {
+		return nil, fmt.Errorf("device %s: %w", d.Name, err)
+	}
+	if err := addRelays(db, d); err != nil {
+		return nil, fmt.Errorf("device %s: %w", d.Name, err)
 	}
 	if !split {
 		rows, err := neighbors(d)
@@ -119,20 +139,12 @@ func ConfigDB(d *model.Device, split bool) ([]byte, error) {
 }
 
 // addInterface renders one of d.Interfaces: the loopback as Loopback0's
-// addresses; a routed port as its PORT row, its INTERFACE rows and, on a
-// fabric link, its DEVICE_NEIGHBOR. A port only server subnets use has no
-// MTU (SONiC's default) and no neighbour. A subnet without a port renders
-// nothing here: frr.conf (split mode, which every leaf runs) anchors it
-// with a blackhole route. A STATIC_ROUTE row would not be inert: bgpcfgd
-// runs in every routing mode (its supervisord entry depends only on
-// frr_mgmt_framework_config), and its StaticRouteMgr would push a second,
-// tagged copy of the route and `redistribute static` into the FRR
-// configuration underlay owns.
-func addInterface(db map[string]map[string]row, in *model.Interface) error {
-	if in.Instance != model.DefaultInstance {
-		// INTERFACE vrf_name and a VRF table are not rendered (and the
-		// SONiC driver refuses them) until an intent can ask for a VRF.
-		return fmt.Errorf("interface %s is in routing instance %s; only the default instance is rendered for SONiC", in.Name, in.Instance)
+// addresses, a routed port (addRouted), a server's port, bond or bond
+// member, the bridge's VLANs and the SVIs (servers.go). Only an SVI may be
+// in a VRF: resolve puts nothing else there.
+func addInterface(db tables, in *model.Interface) error {
+	if in.Instance != model.DefaultInstance && in.Kind != model.KindSVI {
+		return fmt.Errorf("interface %s is in routing instance %s; only SVIs in a VRF are rendered for SONiC", in.Name, in.Instance)
 	}
 	switch in.Kind {
 	case model.KindLoopback:
@@ -141,9 +153,34 @@ func addInterface(db map[string]map[string]row, in *model.Interface) error {
 		}
 		return nil
 	case model.KindRouted:
-	default:
-		return fmt.Errorf("interface %s: kind %s is not rendered for SONiC", in.Name, in.Kind)
+		return addRouted(db, in)
+	case model.KindAccess, model.KindTrunk:
+		return addSwitchPort(db, in)
+	case model.KindBond:
+		return addPortChannel(db, in)
+	case model.KindMember:
+		return addMember(db, in)
+	case model.KindBridge:
+		for _, v := range in.VLANs {
+			addVLAN(db, v)
+		}
+		return nil
+	case model.KindSVI:
+		return addSVI(db, in)
 	}
+	return fmt.Errorf("interface %s: kind %s is not rendered for SONiC", in.Name, in.Kind)
+}
+
+// addRouted renders a routed port as its PORT row, its INTERFACE rows and,
+// on a fabric link, its DEVICE_NEIGHBOR. A port only server subnets use
+// has no MTU (SONiC's default) and no neighbour. A subnet without a port
+// renders nothing here: frr.conf (split mode, which every leaf runs)
+// anchors it with a blackhole route. A STATIC_ROUTE row would not be
+// inert: bgpcfgd runs in every routing mode (its supervisord entry depends
+// only on frr_mgmt_framework_config), and its StaticRouteMgr would push a
+// second, tagged copy of the route and `redistribute static` into the FRR
+// configuration underlay owns.
+func addRouted(db tables, in *model.Interface) error {
 	if err := addPort(db, in.Name, in.MTU); err != nil {
 		return err
 	}
@@ -179,7 +216,7 @@ func metadata(d *model.Device, split bool) row {
 
 // addPort adds a PORT row; lanes follow SONiC's convention that
 // EthernetN starts at lane N with four lanes.
-func addPort(db map[string]map[string]row, name string, mtu int) error {
+func addPort(db tables, name string, mtu int) error {
 	n, err := strconv.Atoi(strings.TrimPrefix(name, "Ethernet"))
 	if err != nil || !strings.HasPrefix(name, "Ethernet") {
 		return fmt.Errorf("port %q is not a SONiC EthernetN port", name)

@@ -1,7 +1,8 @@
 // Package frrtest builds, by hand, the model constructs resolve does not
 // build from any intent yet, so the FRR renderer and the agent's FRR
 // admission can be tested on them: external neighbours, groups, and a
-// second routing instance.
+// second routing instance; and it resolves issue #11's bare-metal example
+// (Baremetal), whose VRFs and EVPN the same tests need.
 package frrtest
 
 import (
