@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -35,6 +37,11 @@ func bridged(d *model.Device) bool {
 // planHosts names every server's namespace and every leaf's OVS instance
 // before anything is created.
 func (l *Lab) planHosts(f *model.Fabric, st *State) error {
+	if len(f.Servers) > 0 {
+		if err := serverPrograms(); err != nil {
+			return err
+		}
+	}
 	taken := map[string]string{}
 	for _, d := range st.Devices {
 		taken[d.Netns] = "device " + d.Name
@@ -124,6 +131,9 @@ func (l *Lab) buildHosts(ctx context.Context, f *model.Fabric, st *State) error 
 			if err := node.AddVeth(ctx, leafNS[h.Leaf], h.LeafPorts[j], h.Netns, p); err != nil {
 				return err
 			}
+			if err := noChecksumOffload(ctx, h.Netns, p); err != nil {
+				return err
+			}
 			if s != nil && s.MTU > 0 {
 				if err := node.Run(ctx, "ip", "-n", h.Netns, "link", "set", p, "mtu", strconv.Itoa(s.MTU)); err != nil {
 					return err
@@ -140,7 +150,7 @@ func (l *Lab) buildHosts(ctx context.Context, f *model.Fabric, st *State) error 
 		}
 		l.progress("  %s: the PXE server's namespace, %s on %s:%s", h.Name, h.PXE, h.Leaf, h.LeafPorts[0])
 	}
-	l.progress("  %d servers cabled to their leaves, Open vSwitch on %d leaves (%s): %s", len(hostsOf(st, false)), len(st.Daemons), ovs.Emulation, time.Since(t).Round(100*time.Millisecond))
+	l.progress("  %d servers cabled to their leaves, Open vSwitch on %d leaves (%s): %s", len(hostsOf(st, false)), len(ovsLeaves(st)), ovs.Emulation, time.Since(t).Round(100*time.Millisecond))
 	return nil
 }
 
@@ -230,4 +240,43 @@ func hostPorts(st *State) map[string]bool {
 		}
 	}
 	return out
+}
+
+// noChecksumOffload makes a server's port send complete UDP and TCP
+// checksums. A veth leaves them to the receiver (checksum offload); OVS's
+// userspace datapath reads the frame from the leaf's end with a packet
+// socket and forwards it without completing it, and dhcrelay, reading
+// frames with its own packet sockets, silently drops a DHCP reply whose
+// checksum is not there (measured: dnsmasq's offers reached the leaf's SVI
+// and went no further).
+func noChecksumOffload(ctx context.Context, netns, port string) error {
+	return node.Run(ctx, "ip", "netns", "exec", netns, "ethtool", "-K", port, "tx", "off")
+}
+
+// ovsLeaves are the devices running Open vSwitch.
+func ovsLeaves(st *State) []string {
+	var out []string
+	for _, d := range st.Daemons {
+		if d.Program == "ovs" {
+			out = append(out, d.Owner)
+		}
+	}
+	return out
+}
+
+// serverPrograms checks, before anything is created, for what the lab's
+// servers need, naming the Debian packages.
+func serverPrograms() error {
+	var missing []string
+	for prog, pkg := range map[string]string{"ovs-vswitchd": "openvswitch-switch", "ovs-vsctl": "openvswitch-switch", "ovsdb-tool": "openvswitch-switch",
+		"nft": "nftables", "ethtool": "ethtool", "dnsmasq": "dnsmasq-base", "dhcrelay": "isc-dhcp-relay", "dhclient": "isc-dhcp-client"} {
+		if _, err := exec.LookPath(prog); err != nil {
+			missing = append(missing, prog+" ("+pkg+")")
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	slices.Sort(missing)
+	return fmt.Errorf("the lab's bare-metal servers need %s: apt install them (with a policy-rc.d that keeps their services from starting on the host)", strings.Join(missing, ", "))
 }

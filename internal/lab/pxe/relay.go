@@ -143,6 +143,12 @@ func (r Relay) Start(ctx context.Context) (int, error) {
 	if err := cmd.Start(); err != nil {
 		return 0, err
 	}
+	// In the foreground (-d) dhcrelay writes no pid file; ip netns exec
+	// execs it, so the child's pid is dhcrelay's.
+	if err := os.WriteFile(filepath.Join(r.Dir, "dhcrelay.pid"), []byte(strconv.Itoa(cmd.Process.Pid)+"\n"), 0o644); err != nil {
+		cmd.Process.Kill()
+		return 0, err
+	}
 	exited := make(chan error, 1)
 	go func() { exited <- cmd.Wait() }()
 	for {
