@@ -7,11 +7,13 @@ import (
 	"fmt"
 	"net/netip"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
 
+	"underlay.dev/underlay/internal/lab/node"
 	"underlay.dev/underlay/internal/lab/pxe"
 	"underlay.dev/underlay/internal/model"
 )
@@ -237,6 +239,9 @@ func (l *Lab) RelayCommand(ctx context.Context, device, verb string) error {
 			return err
 		}
 	}
+	if err := numberUplinks(ctx, d.Netns, rf); err != nil {
+		return err
+	}
 	w := startWait(ctx, 15*time.Second)
 	defer w.cancel()
 	if _, err := r.Start(w.ctx); err != nil {
@@ -270,6 +275,34 @@ func deviceOf(f *model.Fabric, name string) *model.Device {
 	for _, d := range f.Devices {
 		if d.Name == name {
 			return d
+		}
+	}
+	return nil
+}
+
+// numberUplinks gives each upstream interface (-iu) that has no IPv4
+// address the relay's giaddr as a /32. Debian's dhcrelay discards every
+// packet received on an interface without an IPv4 address ("Discarding
+// packet received on swp49 interface that has no IPv4 address
+// assigned"), and on an unnumbered fabric (BGP over IPv6 link-local)
+// the uplinks have none, so the replies would never reach the server;
+// Cumulus' unnumbered configurations give the fabric ports the
+// loopback's address, which is what this does, in the lab only.
+func numberUplinks(ctx context.Context, netns string, rf pxe.RelayFile) error {
+	giaddr, _ := rf.LinkSelectionParts()
+	if !giaddr.IsValid() {
+		return nil
+	}
+	for _, i := range rf.Interfaces {
+		if i[0] != "-iu" {
+			continue
+		}
+		out, err := exec.CommandContext(ctx, "ip", "-n", netns, "-4", "-o", "addr", "show", "dev", i[1]).Output()
+		if err != nil || len(bytes.TrimSpace(out)) > 0 {
+			continue
+		}
+		if err := node.Run(ctx, "ip", "-n", netns, "addr", "add", giaddr.String()+"/32", "dev", i[1], "noprefixroute"); err != nil {
+			return err
 		}
 	}
 	return nil
