@@ -140,6 +140,7 @@ func (r Relay) Start(ctx context.Context) (int, error) {
 	cmd := exec.Command("ip", append([]string{"netns", "exec", r.Netns, "dhcrelay"}, r.Args()...)...)
 	cmd.Stdout, cmd.Stderr = logf, logf
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	cloexecInherited()
 	if err := cmd.Start(); err != nil {
 		return 0, err
 	}
@@ -191,4 +192,19 @@ func AddLoopbackStandIn(ctx context.Context, ns string, addr netip.Prefix) (stri
 func lastLines(b []byte, n int) string {
 	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
 	return strings.Join(lines[max(0, len(lines)-n):], " | ")
+}
+
+// cloexecInherited keeps the descriptors this process inherited (beyond
+// stdin, stdout and stderr) from the daemon it starts. Started by an
+// agent's relay restart command, this process holds the agent's apply
+// lock, which the agent hands to its commands; a dhcrelay that kept it
+// would block every later apply (measured: the lab's second apply
+// waited on it for good). systemd starts the real service clean.
+func cloexecInherited() {
+	entries, _ := os.ReadDir("/proc/self/fd")
+	for _, e := range entries {
+		if fd, err := strconv.Atoi(e.Name()); err == nil && fd > 2 {
+			syscall.CloseOnExec(fd)
+		}
+	}
 }
