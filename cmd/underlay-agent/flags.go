@@ -16,7 +16,7 @@ type options struct {
 	device, namespace, fabric, platform, stateDir *string
 	timeout, driftEvery                           *time.Duration
 	metrics, health, configDir, driftPol          *string
-	pathspace, netns, ifaces                      *string
+	pathspace, netns, ifaces, labOVS              *string
 	nvueURL, nvueSocket, nvueCreds, nvueCA        *string
 	nvueHTTP, sonicLoad                           *bool
 	sonicDir, relayFile                           *string
@@ -38,6 +38,7 @@ func newFlags(fs *flag.FlagSet) *options {
 		nvueSocket: fs.String("nvue-socket", "", "NVUE REST unix socket (default "+platform.NVUESocket+")"),
 		netns:      fs.String("netns", "", "run ifreload in this network namespace (the lab)"),
 		ifaces:     fs.String("interfaces", "", "interfaces file ifreload applies (default /etc/network/interfaces)"),
+		labOVS:     fs.String("lab-ovs-dir", "", "the lab: Open vSwitch instance (its directory) that stands in for a Cumulus switch's bridge, bonds and VRFs in --netns"),
 		sonicDir:   fs.String("sonic-dir", "", "SONiC: directory for config_db.json, frr/frr.conf and patch files (default "+platform.SONiCDir+")"),
 		nvueCreds:  fs.String("nvue-credentials", "", "file holding NVUE user:password (from a Secret)"),
 		nvueCA:     fs.String("nvue-ca", "", "CA file to verify the NVUE certificate"),
@@ -61,7 +62,7 @@ func newFlags(fs *flag.FlagSet) *options {
 // driverOptions point the driver at its files, sockets and programs.
 func (o *options) driverOptions() driver.Options {
 	return driver.Options{FRRPathspace: *o.pathspace,
-		Netns: *o.netns, InterfacesPath: *o.ifaces, NVUESocket: *o.nvueSocket,
+		Netns: *o.netns, InterfacesPath: *o.ifaces, LabOVSDir: *o.labOVS, NVUESocket: *o.nvueSocket,
 		NVUEURL: *o.nvueURL, NVUECredentials: *o.nvueCreds, NVUECA: *o.nvueCA, NVUEInsecureHTTP: *o.nvueHTTP,
 		SONiCReload: *o.sonicLoad, SONiCCLI: o.sonicCLI, SONiCDir: *o.sonicDir,
 		DHCPRelayFile: *o.relayFile, DHCPRelayRestart: o.relayRestart, DHCPRelayStop: o.relayStop}

@@ -31,7 +31,7 @@ CONFIG_DB/CLI emulation that drive FRR and addresses in the namespace).`,
 	cmd.PersistentFlags().StringVar(&dir, "dir", lab.DefaultDir, "lab directory: state file, API server data, agent state and logs")
 	get := func(c *cobra.Command) *lab.Lab { return &lab.Lab{Dir: dir, Out: c.ErrOrStderr()} }
 	cmd.AddCommand(newLabUp(get), newLabSync(get), newLabStatus(get), newLabExec(get), newLabDown(get),
-		newLabServe(get), newLabSONiCCLI(get), newLabGuard())
+		newLabServe(get), newLabSONiCCLI(get), newLabDHCRelay(get), newLabGuard())
 	return cmd
 }
 
@@ -84,6 +84,11 @@ func newLabSync(get func(*cobra.Command) *lab.Lab) *cobra.Command {
 				return failed(err)
 			}
 			fmt.Fprintf(l.Out, "every device applied it: %s after sync started\n", time.Since(start).Round(time.Millisecond))
+			// The servers' OS follows: one moved to another network
+			// boots on it.
+			if err := l.BootServers(ctx); err != nil {
+				return failed(err)
+			}
 			return nil
 		},
 	}
@@ -123,6 +128,24 @@ func newLabExec(get func(*cobra.Command) *lab.Lab) *cobra.Command {
 			return nil
 		},
 	}
+}
+
+func newLabDHCRelay(get func(*cobra.Command) *lab.Lab) *cobra.Command {
+	var device string
+	cmd := &cobra.Command{
+		Use:    "dhcrelay --device NAME restart|stop",
+		Short:  "What a lab leaf's agent runs instead of systemctl restart/stop dhcrelay.service (used by the lab)",
+		Hidden: true,
+		Args:   cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := get(cmd).RelayCommand(cmd.Context(), device, args[0]); err != nil {
+				return failed(err)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&device, "device", "", "the leaf")
+	return cmd
 }
 
 func newLabDown(get func(*cobra.Command) *lab.Lab) *cobra.Command {

@@ -36,9 +36,10 @@ func (l *Lab) agentArgs(st *State, d Device, self string, ds *appsv1.DaemonSet) 
 		return nil, fmt.Errorf("the agent workload of %s has %d containers, want 1", d.Name, len(cs))
 	}
 	var args []string
-	cli := false
+	cli, relay := false, false
 	for _, a := range cs[0].Args {
 		name, value, _ := strings.Cut(a, "=")
+		relay = relay || name == "--dhcp-relay-file"
 		switch name {
 		case "--sonic-cli":
 			// The rendered nsenter into the host becomes the lab's SONiC
@@ -64,6 +65,14 @@ func (l *Lab) agentArgs(st *State, d Device, self string, ds *appsv1.DaemonSet) 
 	if err != nil {
 		return nil, err
 	}
+	if relay {
+		// systemctl restart/stop of dhcrelay.service: the lab's dhcrelay.
+		for _, verb := range []string{"restart", "stop"} {
+			for _, v := range []string{self, "lab", "dhcrelay", "--dir=" + l.Dir, "--device=" + d.Name, verb} {
+				added = append(added, "--dhcp-relay-"+verb+"="+v)
+			}
+		}
+	}
 	return append(args, added...), nil
 }
 
@@ -81,6 +90,9 @@ func (l *Lab) labFlag(st *State, d Device, name, value string) (string, bool, er
 		return l.nvueCredentials(d.Name), true, nil
 	case name == "--sonic-dir" && value == platform.SONiCDir:
 		return filepath.Join(dir, "sonic"), true, nil
+	case name == "--dhcp-relay-file":
+		// Written where the lab's dhcrelay reads it (RelayCommand).
+		return l.RelayFile(d.Name), true, nil
 	case strings.HasPrefix(value, "/"):
 		return "", false, fmt.Errorf("the lab has no stand-in for host path %s", value)
 	}
@@ -104,16 +116,26 @@ func (l *Lab) labAdded(st *State, d Device, ds *appsv1.DaemonSet) ([]string, err
 		switch v.HostPath.Path {
 		case platform.NetworkDir:
 			out = append(out, "--netns="+d.Netns, "--interfaces="+dir+"/interfaces")
+			if o := st.Daemon("ovs", d.Name); o != nil {
+				// Open vSwitch stands in for the switch's bridge and bonds.
+				out = append(out, "--lab-ovs-dir="+o.Dir)
+			}
 		case platform.StateDir, platform.FRRConfDir, platform.FRRRunDir, platform.NVUERunDir, platform.SONiCDir:
 			// --state-dir, --frr-pathspace, or mapped in labFlag.
 		case platform.IfupdownStateDir:
 			// ifreload --netns runs with a /run of its own per device.
+		case relayDir:
+			// --dhcp-relay-file, mapped in labFlag.
 		default:
 			return nil, fmt.Errorf("the agent workload of %s mounts host path %s, which the lab has no stand-in for", d.Name, v.HostPath.Path)
 		}
 	}
 	return out, nil
 }
+
+// relayDir is where a relaying Cumulus leaf's agent writes isc-dhcp-relay
+// (platform.DHCPRelayDir).
+const relayDir = "/etc/default"
 
 // nvueCredentials is the lab's stand-in for the NVUE credentials Secret:
 // the emulator of device d requires what it holds.

@@ -41,6 +41,8 @@ func (l *Lab) Down() error {
 			waitGone(l.Dir, 5*time.Second)
 		}
 	}
+	// Then the daemons in namespaces, by pid, before their namespaces go.
+	stopDaemons(st)
 	node.RemoveNetns(st.Namespaces())
 	for _, ns := range st.Namespaces() {
 		node.RemovePathspace(ns)
@@ -51,7 +53,7 @@ func (l *Lab) Down() error {
 	if left := l.leftovers(st); len(left) > 0 {
 		return fmt.Errorf("lab down left behind: %s", strings.Join(left, ", "))
 	}
-	l.progress("lab %s down in %s: %d namespaces, their FRR and every lab process removed", st.ID, time.Since(t).Round(100*time.Millisecond), len(st.Devices))
+	l.progress("lab %s down in %s: %d namespaces, their FRR and every lab process removed", st.ID, time.Since(t).Round(100*time.Millisecond), len(st.Namespaces()))
 	return nil
 }
 

@@ -52,8 +52,11 @@ func (p *Process) Stop(grace time.Duration) {
 	}
 }
 
-// labPrograms are the programs a lab starts outside its namespaces.
-var labPrograms = map[string]bool{"kube-apiserver": true, "etcd": true, "underlay-agent": true, "underlay": true}
+// labPrograms are the programs a lab starts, outside its namespaces and
+// in them, that name the lab directory on their command line.
+var labPrograms = map[string]bool{"kube-apiserver": true, "etcd": true, "underlay-agent": true, "underlay": true,
+	// In namespaces, with their files in the lab directory.
+	"ovsdb-server": true, "ovs-vswitchd": true, "dnsmasq": true, "dhcrelay": true, "dhclient": true}
 
 // labProcesses maps the pid of each of the lab's own programs whose
 // command line names dir to the program: the API server, etcd, the agents

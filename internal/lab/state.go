@@ -27,6 +27,50 @@ type State struct {
 	Supervisor *Process `json:"supervisor,omitempty"`
 	// HealthTimeout is the agents' --health-timeout.
 	HealthTimeout string `json:"healthTimeout,omitempty"`
+	// Hosts are the intent's bare-metal servers, a namespace each.
+	Hosts []Host `json:"hosts,omitempty"`
+	// Daemons are the daemons the lab runs in namespaces (Open vSwitch,
+	// dnsmasq, dhcrelay), each recorded before it starts.
+	Daemons []Daemon `json:"daemons,omitempty"`
+}
+
+// Host is one bare-metal server of the lab.
+type Host struct {
+	Name string `json:"name"`
+	Leaf string `json:"leaf"`
+	// Netns is the server's namespace; empty when it was found to belong
+	// to someone else.
+	Netns string `json:"netns"`
+	// Ports are the server's NICs (eth0, eth1, …), cabled in order to
+	// LeafPorts.
+	Ports     []string `json:"ports"`
+	LeafPorts []string `json:"leafPorts"`
+	// Bond is the leaf's bond of LeafPorts ("" for one port).
+	Bond string `json:"bond,omitempty"`
+	// Network and Addr are what the server's OS runs now: the network
+	// its untagged port is on and its address there (empty before its
+	// first boot).
+	Network string `json:"network,omitempty"`
+	Addr    string `json:"addr,omitempty"`
+	// PXE marks the PXE/DHCP server the lab attaches where a relay
+	// target lies in a leaf's subnet: its address (the relay target, with
+	// the subnet's length) and gateway.
+	PXE     string `json:"pxe,omitempty"`
+	Gateway string `json:"gateway,omitempty"`
+}
+
+// Daemon is one daemon the lab started in a namespace.
+type Daemon struct {
+	// Program is "ovs" (ovsdb-server and ovs-vswitchd), "dnsmasq" or
+	// "dhcrelay".
+	Program string `json:"program"`
+	// Owner is the device or server it serves.
+	Owner string `json:"owner"`
+	Netns string `json:"netns"`
+	// Dir holds its pid files, sockets, leases and logs.
+	Dir string `json:"dir"`
+	// Processes are its pids once started.
+	Processes []*Process `json:"processes,omitempty"`
 }
 
 // Device is one device of the lab.
@@ -85,7 +129,36 @@ func (s *State) Namespaces() []string {
 			out = append(out, d.Netns)
 		}
 	}
+	for _, h := range s.Hosts {
+		if h.Netns != "" {
+			out = append(out, h.Netns)
+		}
+	}
 	return out
+}
+
+// Daemon returns the recorded daemon of program serving owner, or nil.
+func (s *State) Daemon(program, owner string) *Daemon {
+	for i := range s.Daemons {
+		if s.Daemons[i].Program == program && s.Daemons[i].Owner == owner {
+			return &s.Daemons[i]
+		}
+	}
+	return nil
+}
+
+// Host returns the named server of the lab.
+func (s *State) Host(name string) (*Host, error) {
+	for i := range s.Hosts {
+		if s.Hosts[i].Name == name {
+			return &s.Hosts[i], nil
+		}
+	}
+	names := make([]string, len(s.Hosts))
+	for i, h := range s.Hosts {
+		names[i] = h.Name
+	}
+	return nil, fmt.Errorf("no server %q in the lab; servers: %v", name, names)
 }
 
 // Device returns the named device of the lab.

@@ -109,7 +109,15 @@ func (l *Lab) Exec(ctx context.Context, device string, argv []string, stdin io.R
 	}
 	d, err := st.Device(device)
 	if err != nil {
-		return err
+		h, herr := st.Host(device)
+		if herr != nil {
+			return err
+		}
+		// A server: no FRR, so vtysh is just a command there.
+		d = Device{Name: h.Name, Netns: h.Netns}
+		if len(argv) > 0 && argv[0] == "vtysh" {
+			return fmt.Errorf("%s is a server: it runs no FRR", device)
+		}
 	}
 	if len(argv) == 0 {
 		return fmt.Errorf("no command: e.g. underlay lab exec %s -- ping 192.0.2.1", device)

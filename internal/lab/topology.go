@@ -40,6 +40,7 @@ func checkTopology(st *State, f *model.Fabric, path string) error {
 	for name := range have {
 		diffs = append(diffs, "device "+name+" removed")
 	}
+	diffs = append(diffs, serverCabling(st, f)...)
 	want := links(f)
 	for _, k := range st.Links {
 		if !slices.Contains(want, k) {
@@ -60,4 +61,27 @@ func checkTopology(st *State, f *model.Fabric, path string) error {
 	}
 	return fmt.Errorf("%s does not fit the lab's topology (%s); sync changes configuration only: run underlay lab down, then lab up with it",
 		path, strings.Join(diffs, "; "))
+}
+
+// serverCabling lists the servers added, removed or recabled since up.
+func serverCabling(st *State, f *model.Fabric) []string {
+	var diffs []string
+	have := map[string]Host{}
+	for _, h := range st.Hosts {
+		have[h.Name] = h
+	}
+	for _, s := range f.Servers {
+		h, ok := have[s.Name]
+		switch {
+		case !ok:
+			diffs = append(diffs, "new server "+s.Name)
+		case h.Leaf != s.Leaf.Name || !slices.Equal(h.LeafPorts, s.Ports) || h.Bond != s.Bond:
+			diffs = append(diffs, fmt.Sprintf("server %s recabled (%s %v → %s %v)", s.Name, h.Leaf, h.LeafPorts, s.Leaf.Name, s.Ports))
+		}
+		delete(have, s.Name)
+	}
+	for name := range have {
+		diffs = append(diffs, "server "+name+" removed")
+	}
+	return diffs
 }

@@ -67,17 +67,21 @@ func (l *Lab) Up(ctx context.Context, fabricPath string, o UpOptions) error {
 	if o.HealthTimeout > 0 {
 		st.HealthTimeout = o.HealthTimeout.String()
 	}
-	l.progress("lab %s: %d devices, %d links (dir %s)", st.ID, len(f.Devices), len(f.Links), l.Dir)
+	l.progress("lab %s: %d devices, %d links, %d servers (dir %s)", st.ID, len(f.Devices), len(f.Links), len(f.Servers), l.Dir)
 	for _, d := range st.Devices {
 		if what, ok := Emulated(d.Platform); ok {
 			l.progress("  %s: %s", d.Name, what)
 		}
 	}
+	l.progressEmulatedL2(f, st)
 	if err := l.saveState(st); err != nil {
 		return err
 	}
 	if err := l.build(ctx, f, st); err != nil {
 		return fmt.Errorf("lab up: building namespaces, FRR and links: %w", err)
+	}
+	if err := l.buildHosts(ctx, f, st); err != nil {
+		return fmt.Errorf("lab up: cabling the servers: %w", err)
 	}
 	if err := l.startSupervisor(ctx, st, self, assets); err != nil {
 		return fmt.Errorf("lab up: starting the supervisor and the API server: %w", err)
@@ -96,6 +100,9 @@ func (l *Lab) Up(ctx context.Context, fabricPath string, o UpOptions) error {
 	l.progress("  every agent applied its config and passed its health gate: %s", time.Since(t).Round(100*time.Millisecond))
 	if err := l.WaitEstablished(ctx, 3*time.Minute); err != nil {
 		return fmt.Errorf("lab up: %w", err)
+	}
+	if err := l.BootServers(ctx); err != nil {
+		return fmt.Errorf("lab up: booting the servers: %w", err)
 	}
 	l.progress("lab up in %s: every device runs its config and every BGP session is Established (converged %s after the agents started)",
 		time.Since(start).Round(100*time.Millisecond), time.Since(t).Round(100*time.Millisecond))
@@ -127,6 +134,9 @@ func (l *Lab) plan(f *model.Fabric, fabricPath string, id string) (*State, error
 			return nil, fmt.Errorf("network namespace %s already exists (another lab?): remove it or pick another --id", ns)
 		}
 		st.Devices = append(st.Devices, Device{Name: d.Name, Platform: string(d.Platform), Netns: ns})
+	}
+	if err := l.planHosts(f, st); err != nil {
+		return nil, err
 	}
 	return st, os.MkdirAll(l.Dir, 0o700)
 }
@@ -165,8 +175,9 @@ func (l *Lab) build(ctx context.Context, f *model.Fabric, st *State) error {
 			return err
 		}
 	}
+	cabled := hostPorts(st)
 	for _, d := range f.Devices {
-		if err := addPorts(ctx, d, ns[d.Name]); err != nil {
+		if err := addPorts(ctx, d, ns[d.Name], cabled); err != nil {
 			return err
 		}
 	}
@@ -193,14 +204,14 @@ func (l *Lab) disown(st *State, foreign map[string]bool, err error) error {
 	return err
 }
 
-// addPorts creates the device's ports that no link made, and sets a
-// host's port MTUs.
-func addPorts(ctx context.Context, d *model.Device, ns string) error {
+// addPorts creates the device's ports that no link made and no lab host
+// is cabled to (cabled: "device:port"), and sets a host's port MTUs.
+func addPorts(ctx context.Context, d *model.Device, ns string, cabled map[string]bool) error {
 	for _, i := range d.Interfaces {
 		if i.Kind != model.KindRouted {
 			continue
 		}
-		if i.Link() == nil {
+		if i.Link() == nil && !cabled[d.Name+":"+i.Name] {
 			// A server-facing port with nothing behind it: a veth whose
 			// peer stays in the device, so the port has carrier.
 			if err := node.AddVeth(ctx, ns, i.Name, ns, "s"+i.Name); err != nil {

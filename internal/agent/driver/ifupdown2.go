@@ -21,6 +21,10 @@ type Ifupdown2 struct {
 	// with Path bind-mounted as that namespace's /etc/network/interfaces
 	// and private lock and state directories.
 	Netns string
+	// L2 stands in for the switch's bridge, bonds and VRFs where the
+	// kernel has none (the lab): before each ifreload it makes them match
+	// the file, and ifreload applies only what L2 leaves to the kernel.
+	L2 L2
 
 	// check replaces checker.Ifupdown2 in tests.
 	check func(context.Context, []byte) error
@@ -70,23 +74,55 @@ func (i *Ifupdown2) Apply(ctx context.Context, cfg store.Files) error {
 	return i.write(ctx, cfg)
 }
 
+// L2 is what stands in for a switch's L2 where the kernel has none.
+type L2 interface {
+	// Realise makes the L2 match file and returns the file ifreload
+	// applies.
+	Realise(ctx context.Context, file []byte) ([]byte, error)
+	// Kernel returns the file ifreload applies for file, changing
+	// nothing.
+	Kernel(file []byte) ([]byte, error)
+	// Drift describes how the L2 differs from file's ("" when it does
+	// not).
+	Drift(ctx context.Context, file []byte) (string, error)
+}
+
 // write puts the file in place and reloads, admitted or not.
 func (i *Ifupdown2) write(ctx context.Context, cfg store.Files) error {
-	if err := atomicfile.WriteFile(i.path(), cfg[platform.FileInterfaces], 0o644); err != nil {
+	file := cfg[platform.FileInterfaces]
+	if err := atomicfile.WriteFile(i.path(), file, 0o644); err != nil {
 		return err
 	}
-	if out, err := i.run(ctx, "ifreload", "-a"); err != nil {
+	reload := i.path()
+	if i.L2 != nil {
+		kernel, err := i.L2.Realise(ctx, file)
+		if err != nil {
+			return fmt.Errorf("the lab's L2%s: %w", i.where(), err)
+		}
+		reload = i.kernelPath()
+		if err := atomicfile.WriteFile(reload, kernel, 0o644); err != nil {
+			return err
+		}
+	}
+	if out, err := i.run(ctx, reload, "ifreload", "-a"); err != nil {
 		return fmt.Errorf("ifreload -a%s: %w: %s", i.where(), err, lastLines(out, 5))
 	}
 	return nil
 }
 
-func (i *Ifupdown2) run(ctx context.Context, args ...string) ([]byte, error) {
+// kernelPath holds the part of the file ifreload applies when L2 stands
+// in for the rest.
+func (i *Ifupdown2) kernelPath() string { return i.path() + ".kernel" }
+
+// run runs an ifupdown2 command on the file at path.
+func (i *Ifupdown2) run(ctx context.Context, path string, args ...string) ([]byte, error) {
 	if i.Netns != "" {
-		return runInNetns(ctx, i.Netns, i.path(), args...)
+		return runInNetns(ctx, i.Netns, path, args...)
 	}
-	if args[0] == "ifquery" && i.Path != "" {
-		args = append(args, "-i", i.Path)
+	// ifreload has no -i: on a switch it reads /etc/network/interfaces,
+	// which is path.
+	if args[0] == "ifquery" {
+		args = append(args, "-i", path)
 	}
 	return run(ctx, args)
 }
@@ -107,13 +143,31 @@ func (i *Ifupdown2) Drift(ctx context.Context, cfg store.Files) (string, error) 
 	if err := admitInterfaces(cfg[platform.FileInterfaces]); err != nil {
 		return "", err
 	}
-	check := &Ifupdown2{Path: i.path() + ".drift-check", Netns: i.Netns}
-	if err := os.WriteFile(check.Path, cfg[platform.FileInterfaces], 0o644); err != nil {
+	return i.drift(ctx, cfg)
+}
+
+// drift is Drift on a file admitted or not.
+func (i *Ifupdown2) drift(ctx context.Context, cfg store.Files) (string, error) {
+	file := cfg[platform.FileInterfaces]
+	var fails []string
+	if i.L2 != nil {
+		l2, err := i.L2.Drift(ctx, file)
+		if err != nil {
+			return "", err
+		}
+		if l2 != "" {
+			fails = append(fails, l2)
+		}
+		if file, err = i.L2.Kernel(file); err != nil {
+			return "", err
+		}
+	}
+	check := i.path() + ".drift-check"
+	if err := os.WriteFile(check, file, 0o644); err != nil {
 		return "", err
 	}
-	defer os.Remove(check.Path)
-	out, err := check.run(ctx, "ifquery", "-a", "-c")
-	var fails []string
+	defer os.Remove(check)
+	out, err := i.run(ctx, check, "ifquery", "-a", "-c")
 	iface := ""
 	for _, line := range strings.Split(string(out), "\n") {
 		t := strings.TrimSpace(line)

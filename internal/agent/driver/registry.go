@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"path/filepath"
 
+	"underlay.dev/underlay/internal/lab/cumulusl2"
+	"underlay.dev/underlay/internal/lab/ovs"
 	"underlay.dev/underlay/internal/model"
 	"underlay.dev/underlay/internal/platform"
 )
@@ -15,6 +17,10 @@ type Options struct {
 	InterfacesPath string
 	// Netns runs ifreload in this named network namespace (the lab).
 	Netns string
+	// LabOVSDir is the directory of the Open vSwitch instance that stands
+	// in for a Cumulus switch's bridge, bonds and VRFs in lab namespace
+	// Netns (cumulusl2.Emulator); empty on a switch.
+	LabOVSDir string
 	// DHCPRelayFile turns the Cumulus relay driver on: where it writes
 	// isc-dhcp-relay (a relaying leaf's workload sets it). The restart
 	// and stop commands, each one argument list, replace the host's
@@ -43,7 +49,11 @@ func For(p model.Platform, o Options) (Driver, Prober, error) {
 	frr := &FRR{Pathspace: o.FRRPathspace}
 	switch p {
 	case model.PlatformCumulus:
-		return Chain{&Ifupdown2{Path: o.InterfacesPath, Netns: o.Netns}, frr, dhcpRelay(o)}, frr, nil
+		i := &Ifupdown2{Path: o.InterfacesPath, Netns: o.Netns}
+		if o.LabOVSDir != "" {
+			i.L2 = cumulusl2.Emulator{OVS: ovs.Instance{Netns: o.Netns, Dir: o.LabOVSDir}}
+		}
+		return Chain{i, frr, dhcpRelay(o)}, frr, nil
 	case model.PlatformLinuxFRR:
 		return frr, frr, nil
 	case model.PlatformNVUE:
