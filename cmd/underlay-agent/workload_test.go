@@ -135,7 +135,7 @@ func renderedDaemonSet(t *testing.T, agentYAML []byte) *appsv1.DaemonSet {
 // with a path the workload mounts; the spine's relays nothing and
 // mounts no /etc/default.
 func TestRelayingLeafWorkload(t *testing.T) {
-	doc, err := intent.Load("../../internal/render/cumulus/testdata/baremetal.yaml")
+	doc, err := intent.Load("../../examples/baremetal/fabric.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}

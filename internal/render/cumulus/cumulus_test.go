@@ -77,7 +77,7 @@ func TestGoldenPeers(t *testing.T) {
 }
 
 // TestServers renders the Cumulus devices of the bare-metal example
-// (testdata/baremetal.yaml, a copy until it is one of examples/): a leaf that relays DHCP gets
+// (examples/baremetal): a leaf that relays DHCP gets
 // isc-dhcp-relay beside frr.conf and interfaces, a spine does not (the
 // key is optional), and the file list stays sorted.
 func TestServers(t *testing.T) {

@@ -13,7 +13,7 @@ import (
 	"underlay.dev/underlay/internal/testutil/golden"
 )
 
-// baremetal resolves ../cumulus/testdata/baremetal.yaml, a copy of the
+// baremetal resolves examples/baremetal/fabric.yaml, the
 // bare-metal example (issue #11) until it is one of examples/: leaves with servers
 // on access ports, a trunk and LACP bonds, lifecycle networks in vrf
 // default and tenant networks in VRFs of their own.

@@ -11,7 +11,7 @@ import (
 	"underlay.dev/underlay/internal/testutil/golden"
 )
 
-// baremetal resolves testdata/baremetal.yaml, a copy of the bare-metal
+// baremetal resolves examples/baremetal/fabric.yaml, the bare-metal
 // example's intent (issue #11): a 2-spine x 4-leaf unnumbered fabric
 // whose NVUE leaf3 has a bonded server on the inspection network and a
 // trunk to a server on two tenant networks (each a VRF).

@@ -14,7 +14,7 @@ import (
 	"underlay.dev/underlay/internal/testutil/golden"
 )
 
-// baremetal resolves testdata/baremetal.yaml: a 2-spine × 4-leaf
+// baremetal resolves examples/baremetal/fabric.yaml: a 2-spine × 4-leaf
 // unnumbered fabric with Ironic's networks, bonded and single-port
 // servers, two tenant VRFs and the PXE relay; leaf4 and spine2 are SONiC.
 func baremetal(t *testing.T) *model.Fabric {
