@@ -7,20 +7,17 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"underlay.dev/underlay/internal/model"
-	"underlay.dev/underlay/internal/render/frr/frrtest"
+	"underlay.dev/underlay/internal/testutil/fabrics"
 )
 
-// TestForEVPN: on the bare-metal example (frrtest.Baremetal), the
+// TestForEVPN: on the bare-metal example (examples/baremetal), the
 // sessions that also carry EVPN gate as before (the prober reads the
 // session's state, which is one for all its families), the network subnets
 // of vrf default are expected like loopbacks, and a VRF's subnets are
 // expected nowhere: they travel as EVPN type-5 routes into the VRF's own
 // table, which the prober does not read, never into the default one.
 func TestForEVPN(t *testing.T) {
-	f, err := frrtest.Baremetal()
-	if err != nil {
-		t.Fatal(err)
-	}
+	f := fabrics.Example(t, "baremetal")
 	for _, d := range f.Devices {
 		if !d.EVPN {
 			t.Fatalf("%s does not carry EVPN: the example lost its VRFs", d.Name)

@@ -2,7 +2,6 @@ package verify
 
 import (
 	"net/netip"
-	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -18,11 +17,7 @@ import (
 // lifecycle networks in vrf default, two tenant VRFs over EVPN.
 func baremetal(t *testing.T) *model.Fabric {
 	t.Helper()
-	src, err := os.ReadFile("../../examples/baremetal/fabric.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return fabrics.Parse(t, "baremetal.yaml", src)
+	return fabrics.Example(t, "baremetal")
 }
 
 func network(f *model.Fabric, name string) *model.Network {

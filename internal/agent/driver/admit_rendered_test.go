@@ -156,13 +156,10 @@ func TestAdmitPeers(t *testing.T) {
 }
 
 // TestAdmitBaremetal admits every frr.conf of the bare-metal example
-// (frrtest.Baremetal): VRFs with their L3VNI, router bgp vrf, the EVPN
+// (examples/baremetal): VRFs with their L3VNI, router bgp vrf, the EVPN
 // family of leaves (advertise-all-vni) and spines, advertise ipv4 unicast.
 func TestAdmitBaremetal(t *testing.T) {
-	f, err := frrtest.Baremetal()
-	if err != nil {
-		t.Fatal(err)
-	}
+	f := fabrics.Example(t, "baremetal")
 	seen := map[string]bool{}
 	for _, d := range f.Devices {
 		if d.Platform == model.PlatformNVUE {

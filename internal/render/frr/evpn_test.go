@@ -8,20 +8,16 @@ import (
 
 	"underlay.dev/underlay/internal/checker"
 	"underlay.dev/underlay/internal/model"
-	"underlay.dev/underlay/internal/render/frr/frrtest"
+	"underlay.dev/underlay/internal/testutil/fabrics"
 	"underlay.dev/underlay/internal/testutil/golden"
 )
 
-// baremetal is frrtest.Baremetal: issue #11's example, with server
+// baremetal is examples/baremetal, issue #11's example, with server
 // networks in vrf default and two tenant VRFs carried as EVPN type-5
 // routes.
 func baremetal(t *testing.T) *model.Fabric {
 	t.Helper()
-	f, err := frrtest.Baremetal()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return f
+	return fabrics.Example(t, "baremetal")
 }
 
 // TestGoldenBaremetal renders every device of the bare-metal fabric whose
@@ -99,11 +95,5 @@ func TestEVPNVariants(t *testing.T) {
 
 func device(t *testing.T, f *model.Fabric, name string) *model.Device {
 	t.Helper()
-	for _, d := range f.Devices {
-		if d.Name == name {
-			return d
-		}
-	}
-	t.Fatalf("no device %s", name)
-	return nil
+	return fabrics.Device(t, f, name)
 }

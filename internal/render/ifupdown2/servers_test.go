@@ -7,27 +7,18 @@ import (
 	"testing"
 
 	"underlay.dev/underlay/internal/checker"
-	"underlay.dev/underlay/internal/intent"
 	"underlay.dev/underlay/internal/model"
-	"underlay.dev/underlay/internal/resolve"
+	"underlay.dev/underlay/internal/testutil/fabrics"
 	"underlay.dev/underlay/internal/testutil/golden"
 )
 
 // baremetal resolves examples/baremetal/fabric.yaml, the
-// bare-metal example (issue #11) until it is one of examples/: leaves with servers
+// bare-metal example (issue #11): leaves with servers
 // on access ports, a trunk and LACP bonds, lifecycle networks in vrf
 // default and tenant networks in VRFs of their own.
 func baremetal(t *testing.T) *model.Fabric {
 	t.Helper()
-	doc, err := intent.Load("../../../examples/baremetal/fabric.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, errs := resolve.Resolve(doc.Fabric, nil)
-	if len(errs) > 0 {
-		t.Fatal(doc.Locate(errs))
-	}
-	return res.Fabric
+	return fabrics.Example(t, "baremetal")
 }
 
 // TestGoldenServers renders the Cumulus leaves of the bare-metal example

@@ -17,11 +17,7 @@ import (
 // trunk to a server on two tenant networks (each a VRF).
 func baremetal(t *testing.T) *model.Fabric {
 	t.Helper()
-	src, err := os.ReadFile("../../../examples/baremetal/fabric.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return fabrics.Parse(t, "baremetal.yaml", src)
+	return fabrics.Example(t, "baremetal")
 }
 
 // TestServersGolden pins leaf3's document: bridge domain br_default and
@@ -44,13 +40,7 @@ func TestServersGolden(t *testing.T) {
 
 func device(t *testing.T, f *model.Fabric, name string) *model.Device {
 	t.Helper()
-	for _, d := range f.Devices {
-		if d.Name == name {
-			return d
-		}
-	}
-	t.Fatalf("no device %s", name)
-	return nil
+	return fabrics.Device(t, f, name)
 }
 
 // TestUnknownKindRefused: an interface kind the renderer does not know is

@@ -11,6 +11,7 @@ import (
 	"underlay.dev/underlay/internal/intent"
 	"underlay.dev/underlay/internal/model"
 	"underlay.dev/underlay/internal/resolve"
+	"underlay.dev/underlay/internal/testutil/fabrics"
 	"underlay.dev/underlay/internal/testutil/golden"
 )
 
@@ -19,26 +20,12 @@ import (
 // servers, two tenant VRFs and the PXE relay; leaf4 and spine2 are SONiC.
 func baremetal(t *testing.T) *model.Fabric {
 	t.Helper()
-	doc, err := intent.Load("../../../examples/baremetal/fabric.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, errs := resolve.Resolve(doc.Fabric, nil)
-	if len(errs) > 0 {
-		t.Fatal(doc.Locate(errs))
-	}
-	return res.Fabric
+	return fabrics.Example(t, "baremetal")
 }
 
 func device(t *testing.T, f *model.Fabric, name string) *model.Device {
 	t.Helper()
-	for _, d := range f.Devices {
-		if d.Name == name {
-			return d
-		}
-	}
-	t.Fatalf("no device %s", name)
-	return nil
+	return fabrics.Device(t, f, name)
 }
 
 // TestBaremetal pins config_db.json of the bare-metal fabric's SONiC leaf

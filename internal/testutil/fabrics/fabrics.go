@@ -4,6 +4,9 @@ package fabrics
 
 import (
 	"bytes"
+	"os"
+	"path/filepath"
+	"runtime"
 	"testing"
 
 	"underlay.dev/underlay/internal/gen"
@@ -35,4 +38,30 @@ func Parse(tb testing.TB, name string, src []byte) *model.Fabric {
 		tb.Fatalf("intent %s is invalid:\n%v", name, doc.Locate(errs))
 	}
 	return res.Fabric
+}
+
+// Example loads and resolves examples/<name>/fabric.yaml (without its
+// lock file, as `underlay validate` would the first time), found from
+// this file's directory so a test in any package reads the one copy.
+func Example(tb testing.TB, name string) *model.Fabric {
+	tb.Helper()
+	_, self, _, _ := runtime.Caller(0)
+	path := filepath.Join(filepath.Dir(self), "..", "..", "..", "examples", name, "fabric.yaml")
+	src, err := os.ReadFile(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return Parse(tb, path, src)
+}
+
+// Device returns the named device of f, failing tb when there is none.
+func Device(tb testing.TB, f *model.Fabric, name string) *model.Device {
+	tb.Helper()
+	for _, d := range f.Devices {
+		if d.Name == name {
+			return d
+		}
+	}
+	tb.Fatalf("no device %s", name)
+	return nil
 }
