@@ -43,6 +43,9 @@ type FabricSpec struct {
 	Networks []Network `yaml:"networks,omitempty" json:"networks,omitempty"`
 	// Servers are the bare-metal servers attached to leaves.
 	Servers []Server `yaml:"servers,omitempty" json:"servers,omitempty"`
+	// Clusters are Kubernetes clusters whose nodes (servers) peer with
+	// their leaves; underlay renders both sides of every session.
+	Clusters []Cluster `yaml:"clusters,omitempty" json:"clusters,omitempty"`
 	// Checks are routing expectations `underlay verify` proves.
 	Checks []Check `yaml:"checks,omitempty" json:"checks,omitempty"`
 	// Agent, when set, adds to every device's directory the resources its
@@ -328,4 +331,6 @@ type Lock struct {
 	// VNIs and VRFVLANs of VRFs (L3VNI and the VLAN it maps to), by VRF.
 	VNIs     map[string]uint32 `yaml:"vnis,omitempty" json:"vnis,omitempty"`
 	VRFVLANs map[string]uint32 `yaml:"vrfVLANs,omitempty" json:"vrfVLANs,omitempty"`
+	// NodeASNs of clusters with an AS per node, by "cluster/node".
+	NodeASNs map[string]uint32 `yaml:"nodeASNs,omitempty" json:"nodeASNs,omitempty"`
 }

@@ -28,6 +28,8 @@ type Fabric struct {
 	Networks []*Network
 	Servers  []*Server
 	VRFs     []*VRF
+	// Clusters are the Kubernetes clusters on the fabric, by name.
+	Clusters []*Cluster
 	// LoopbackPools are the loopback pools of the fabric (IPv4 and IPv6);
 	// host import policies accept addresses from them.
 	LoopbackPools []netip.Prefix

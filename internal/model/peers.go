@@ -53,6 +53,42 @@ type External struct {
 	// Accept and Advertise are the intent's import and export rules; nil
 	// takes the defaults resolve.ApplyPolicies gives.
 	Accept, Advertise []PrefixRule
+	// Options are a cluster node's session settings; zero otherwise.
+	Options SessionOptions
+}
+
+// SessionOptions are the settings a Kubernetes cluster's sessions carry
+// beyond a plain outside neighbour's. Cluster is the cluster the
+// neighbour's members are nodes of; nil for other neighbours, whose
+// options are all zero.
+type SessionOptions struct {
+	Cluster *Cluster
+	// Internal: the members share the device's AS (iBGP). The device
+	// reflects routes between them (route-reflector-client) and sends
+	// routes learnt elsewhere with itself as next hop (next-hop-self).
+	Internal bool
+	// ASOverride replaces the members' AS with the device's in the paths
+	// it sends them, so members with one AS accept each other's routes.
+	ASOverride bool
+	// DefaultOriginate: the device sends the members a default route of
+	// its own (Advertise then allows only the default route).
+	DefaultOriginate bool
+	BFD              bool
+	GracefulRestart  bool
+	// Keepalive and Hold in seconds; 0 keeps the device's timers.
+	Keepalive, Hold int
+}
+
+// Options returns the cluster settings of the session's outside
+// neighbour; zero for fabric sessions and plain neighbours.
+func (s *Session) Options() SessionOptions {
+	switch {
+	case s.Group != nil:
+		return s.Group.Options
+	case s.External != nil:
+		return s.External.Options
+	}
+	return SessionOptions{}
 }
 
 // Group is a set of neighbours that share settings and are not listed one
@@ -68,6 +104,8 @@ type Group struct {
 	Announces   []netip.Prefix // what verify assumes members originate
 	// Accept and Advertise: as External's.
 	Accept, Advertise []PrefixRule
+	// Options: as External's.
+	Options SessionOptions
 }
 
 // Neighbor is how FRR (and NVUE, and the health gate reading FRR) names
