@@ -23,6 +23,7 @@ func Dump(f *Fabric) []byte {
 		dumpDevice(&b, d)
 	}
 	dumpNetworks(&b, f)
+	dumpClusters(&b, f)
 	for _, l := range f.Links {
 		fmt.Fprintf(&b, "link %s -- %s mtu=%d unnumbered=%t v4=%s v6=%s\n", l.A, l.B, l.MTU, l.Unnumbered, optPrefix(l.V4), optPrefix(l.V6))
 	}
@@ -102,6 +103,10 @@ func dumpSession(b *bytes.Buffer, s *Session) {
 		g := s.Group
 		fmt.Fprintf(b, " group asn=%s listen=%s listen-limit=%d max-prefixes=%d announces=%s",
 			g.ASN, prefixes(g.Listen), g.ListenLimit, g.MaxPrefixes, prefixes(g.Announces))
+	}
+	if o := s.Options(); o.Cluster != nil {
+		fmt.Fprintf(b, " cluster=%s internal=%t as-override=%t default-originate=%t bfd=%t graceful-restart=%t timers=%d/%d",
+			o.Cluster.Name, o.Internal, o.ASOverride, o.DefaultOriginate, o.BFD, o.GracefulRestart, o.Keepalive, o.Hold)
 	}
 	b.WriteByte('\n')
 }
@@ -184,5 +189,28 @@ func dumpNetworks(b *bytes.Buffer, f *Fabric) {
 		}
 		fmt.Fprintf(b, "server %s leaf=%s ports=%s bond=%s lacp-bypass=%t mtu=%d untagged=%s tagged=%s\n", s.Name, s.Leaf.Name,
 			strings.Join(s.Ports, ","), s.Bond, s.LACPBypass, s.MTU, untagged, strings.Join(tagged, ","))
+	}
+}
+
+// dumpClusters writes each cluster, a line per rack and per node.
+func dumpClusters(b *bytes.Buffer, f *Fabric) {
+	for _, c := range f.Clusters {
+		network := "-"
+		if c.Network != nil {
+			network = c.Network.Name
+		}
+		fmt.Fprintf(b, "cluster %s cni=%s peering=%s as-model=%s asn=%s export=%s network=%s pods=%s blocks=%d/%d services=%s bgp=%+v\n",
+			c.Name, c.CNI, c.Peering, c.ASModel, c.ASN, c.Export, network, prefixes(c.PodCIDRs), c.BlockSize, c.BlockSizeV6,
+			prefixes(c.Services.All()), c.BGP)
+		for _, r := range c.Racks {
+			subnet := "-"
+			if r.Subnet != nil {
+				subnet = r.Subnet.Prefix.String() + " gateway=" + r.Subnet.Gateway.Addr().String()
+			}
+			fmt.Fprintf(b, "  rack %s subnet=%s session=%t\n", r.Leaf.Name, subnet, r.Session != nil)
+			for _, n := range r.Nodes {
+				fmt.Fprintf(b, "    node %s asn=%s port=%s session=%t\n", n.Name, n.ASN, n.Port, n.Session != nil)
+			}
+		}
 	}
 }

@@ -28,6 +28,7 @@ func (r *resolver) build() {
 		addSide(l.m, &l.m.A, &l.m.B, v6)
 		addSide(l.m, &l.m.B, &l.m.A, v6)
 	}
+	r.clusterOutsiders()
 	vrfs := vrfsByName(r.out)
 	for _, d := range sortedDevices(r.order) {
 		m := d.m
@@ -52,6 +53,7 @@ func (r *resolver) build() {
 		derive(m, vrfs)
 		r.out.Devices = append(r.out.Devices, m)
 	}
+	linkClusterSessions(r.out)
 	markEVPN(r.out)
 	ApplyPolicies(r.out)
 }

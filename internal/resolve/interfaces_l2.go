@@ -14,11 +14,14 @@ import (
 // Ports come back in natural order, then bonds, the bridge, and the SVIs
 // by VLAN.
 func serverInterfaces(d *model.Device) (ports, rest []*model.Interface) {
-	if len(d.Servers) == 0 && len(d.Networks) == 0 {
-		return nil, nil
+	if !slices.ContainsFunc(d.Servers, func(s *model.Server) bool { return len(s.Networks()) > 0 }) && len(d.Networks) == 0 {
+		return nil, nil // no servers in the bridge: unnumbered nodes at most
 	}
 	var bonds []*model.Interface
 	for _, s := range d.Servers {
+		if len(s.Networks()) == 0 {
+			continue // an unnumbered Kubernetes node: a routed port (interfaces)
+		}
 		access, tagged := serverVLANs(s)
 		if s.Bond == "" {
 			ports = append(ports, bridgePort(s.Ports[0], model.KindAccess, s, access, tagged))

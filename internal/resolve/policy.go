@@ -31,7 +31,7 @@ const (
 //     from by its accept rules, default exactly what it announces, and
 //     sent its advertise rules, default the fabric's own addresses (the
 //     loopback pools up to /32 and /128, every other originated prefix
-//     exactly); the leaf announces to its spines what it accepts from it.
+//     exactly) and, to a cluster's nodes, the cluster's ranges; the leaf announces to its spines what it accepts from it.
 //
 // It expects Originated to be filled and replaces any existing policies.
 func ApplyPolicies(f *model.Fabric) {
@@ -109,6 +109,11 @@ func outsidePolicies(d *model.Device, s *model.Session, fabricRules []model.Pref
 	}
 	if advertise == nil {
 		advertise = fabricRules
+		if s.Options().Cluster != nil {
+			// nodes also learn their cluster's pods and services in
+			// other racks (what the leaf accepts from any rack)
+			advertise = append(slices.Clone(fabricRules), accept...)
+		}
 	}
 	in := &model.Policy{Name: PolicyImportOutside + name, Rules: slices.Clone(accept)}
 	out := &model.Policy{Name: PolicyExportOutside + name, Rules: slices.Clone(advertise)}

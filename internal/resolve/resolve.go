@@ -43,6 +43,10 @@ type resolver struct {
 	netByName map[string]*network
 	srvs      []*server
 	vrfs      []*model.VRF
+	// clus are the valid clusters, in intent order; nodeOf the cluster
+	// each server is a node of.
+	clus   []*cluster
+	nodeOf map[*server]*cluster
 	// poolsOverlap makes allocation pointless: every value it handed out
 	// could collide, and the user must fix the pools first.
 	poolsOverlap bool
@@ -78,12 +82,13 @@ func Resolve(in *v1alpha1.Fabric, lock *v1alpha1.Lock) (*Result, field.ErrorList
 	if lock == nil {
 		lock = &v1alpha1.Lock{}
 	}
-	r := &resolver{in: in, lock: lock, devs: map[string]*device{}, out: &model.Fabric{}, netByName: map[string]*network{}}
+	r := &resolver{in: in, lock: lock, devs: map[string]*device{}, out: &model.Fabric{}, netByName: map[string]*network{},
+		nodeOf: map[*server]*cluster{}}
 	r.next = v1alpha1.NewLock()
 	// Allocation runs even after validation errors (it skips broken
 	// devices and links), so collisions show up in the same run; the
 	// model is only built from a fully valid intent.
-	for _, step := range []func(){r.settings, r.devices, r.resolveLinks, r.outsiders, r.networks, r.servers} {
+	for _, step := range []func(){r.settings, r.devices, r.resolveLinks, r.outsiders, r.networks, r.servers, r.clusters} {
 		step()
 	}
 	if !r.poolsOverlap {
@@ -92,6 +97,7 @@ func Resolve(in *v1alpha1.Fabric, lock *v1alpha1.Lock) (*Result, field.ErrorList
 		r.checkRelays()
 		r.checkOverlaps()
 		r.outsideASNs()
+		r.allocateNodeASNs()
 	}
 	if len(r.errs) > 0 {
 		return nil, r.errs

@@ -157,7 +157,7 @@ func (r *resolver) serverNetworks(s *server) bool {
 			s.m.Tagged = append(s.m.Tagged, n)
 		}
 	}
-	if s.in.Untagged == "" && len(s.in.Tagged) == 0 {
+	if s.in.Untagged == "" && len(s.in.Tagged) == 0 && !r.unnumberedNode(s.in.Name, s.in.Leaf) {
 		r.errs = append(r.errs, field.Required(s.path.Child("untagged"), "the network the server is on: set untagged (and tagged for more)"))
 		ok = false
 	}

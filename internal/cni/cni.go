@@ -1,0 +1,47 @@
+// Package cni describes the Kubernetes network plugins whose node agents
+// peer with the fabric: what each can do (the peering modes, BFD) and its
+// defaults. It is the one descriptor per CNI that resolve checks an
+// intent against and the cluster renderers read.
+package cni
+
+import (
+	"fmt"
+
+	"underlay.dev/underlay/internal/model"
+)
+
+// Descriptor is what one CNI's BGP speaker can do.
+type Descriptor struct {
+	Name model.CNI
+	// Agent is the node agent that speaks BGP, for messages and docs.
+	Agent string
+	// NoUnnumbered, when set, is why the CNI cannot peer over IPv6
+	// link-local addresses (BGP unnumbered).
+	NoUnnumbered string
+	// BFD: the CNI can run BFD on its sessions.
+	BFD bool
+	// BlockSize and BlockSizeV6 are the prefix lengths its IPAM hands
+	// nodes by default.
+	BlockSize, BlockSizeV6 int
+}
+
+var descriptors = []Descriptor{
+	{Name: model.CNICalico, Agent: "calico-node (BIRD)",
+		NoUnnumbered: "Calico peers only with IP addresses it is given, never over link-local or unnumbered sessions (projectcalico/calico#10844)",
+		BlockSize:    26, BlockSizeV6: 122},
+	{Name: model.CNICilium, Agent: "cilium-agent (GoBGP)", BlockSize: 24, BlockSizeV6: 120},
+	{Name: model.CNIFRRK8s, Agent: "frr-k8s (FRR)", BFD: true, BlockSize: 24, BlockSizeV6: 64},
+}
+
+// All returns every descriptor, in the order the intent's docs list them.
+func All() []Descriptor { return descriptors }
+
+// Lookup returns the named CNI's descriptor.
+func Lookup(name string) (Descriptor, error) {
+	for _, d := range descriptors {
+		if string(d.Name) == name {
+			return d, nil
+		}
+	}
+	return Descriptor{}, fmt.Errorf("unknown CNI %q: want calico, cilium or frr-k8s", name)
+}
