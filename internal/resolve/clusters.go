@@ -50,8 +50,10 @@ func (r *resolver) clusters() {
 		if !r.clusterName(c, seen, list.Index(i)) {
 			continue
 		}
-		ok := r.clusterCNI(c)
-		ok = r.clusterPeering(c) && ok
+		if !r.clusterCNI(c) {
+			continue // what the rest may be depends on the CNI
+		}
+		ok := r.clusterPeering(c)
 		ok = r.clusterASN(c) && ok
 		ok = r.clusterPrefixes(c) && ok
 		ok = r.clusterBGP(c) && ok

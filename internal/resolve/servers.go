@@ -45,15 +45,19 @@ func (r *resolver) servers() {
 		if s.leaf == nil {
 			continue
 		}
-		withServers[s.leaf] = true
+		// pooled networks reach every leaf with servers in its bridge, so
+		// moving one is a one-line change; routed nodes have no bridge
+		withServers[s.leaf] = withServers[s.leaf] || in.Untagged != "" || len(in.Tagged) > 0
 		s.m.Leaf = s.leaf.m
 		if r.serverPorts(s) && r.serverMTU(s) && r.serverNetworks(s) {
 			r.srvs = append(r.srvs, s)
 		}
 	}
 	var leaves []*device
-	for d := range withServers {
-		leaves = append(leaves, d)
+	for d, bridged := range withServers {
+		if bridged {
+			leaves = append(leaves, d)
+		}
 	}
 	sort.Slice(leaves, func(i, j int) bool { return leaves[i].m.Name < leaves[j].m.Name })
 	r.settleLeaves(leaves)
@@ -158,7 +162,7 @@ func (r *resolver) serverNetworks(s *server) bool {
 		}
 	}
 	if s.in.Untagged == "" && len(s.in.Tagged) == 0 && !r.unnumberedNode(s.in.Name, s.in.Leaf) {
-		r.errs = append(r.errs, field.Required(s.path.Child("untagged"), "the network the server is on: set untagged (and tagged for more)"))
+		r.errs = append(r.errs, field.Required(s.path.Child("untagged"), "the network the server is on: set untagged (and tagged for more), or make it a node of a cluster with peering: unnumbered"))
 		ok = false
 	}
 	return ok
