@@ -24,12 +24,12 @@ type Clos struct {
 	ServersPerLeaf int
 	// Cluster, a CNI's name, makes every server a node of one Kubernetes
 	// cluster on the servers network, its racks every leaf (clusterList).
-	Cluster     string
-	Superspines int
-	Pods           int
-	Unnumbered     bool
-	Platform       string // leaves and spines
-	SpinePlatform  string // overrides Platform for spines and superspines
+	Cluster       string
+	Superspines   int
+	Pods          int
+	Unnumbered    bool
+	Platform      string // leaves and spines
+	SpinePlatform string // overrides Platform for spines and superspines
 }
 
 // Limits of what Clos can generate. Each comes from the generator's own
