@@ -65,7 +65,7 @@ var frrGrammar = map[frrNode][]frrCommand{
 		{pattern: frrPattern("neighbor <peer> remote-as internal")},
 		{pattern: frrPattern("neighbor <peer> interface remote-as internal")},
 		{pattern: frrPattern("neighbor <peer> bfd")},
-		{pattern: frrPattern("neighbor <peer> graceful-restart")},
+		{pattern: frrPattern("neighbor <peer> graceful-restart-helper")},
 		{pattern: frrPattern("neighbor <peer> timers <n> <n>")},
 		{pattern: frrPattern("bgp listen range <prefix> peer-group <group>")},
 		{pattern: frrPattern("bgp listen limit <n>")},

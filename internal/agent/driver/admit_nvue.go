@@ -198,7 +198,7 @@ var (
 		"default-route-origination": shObj(map[string]*shape{"enable": shStr("on")}),
 	})
 	nvueBFD             = shObj(map[string]*shape{"enable": shStr("on")})
-	nvueGracefulRestart = shObj(map[string]*shape{"mode": shStr("full")})
+	nvueGracefulRestart = shObj(map[string]*shape{"mode": shStr("helper-only")})
 	// nvueDefaultFamily is vrf default's: a cluster's iBGP members spread
 	// their paths (multipaths ibgp) too.
 	nvueDefaultFamily = shObj(map[string]*shape{

@@ -95,7 +95,7 @@ func TestValidateSessionSettings(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, tt := range []struct{ from, to, want string }{
-		{"mode: full", "mode: always", "graceful-restart.mode: want one of [auto off helper-only full], got always"},
+		{"mode: helper-only", "mode: always", "graceful-restart.mode: want one of [auto off helper-only full], got always"},
 		{"bfd:\n                  enable: \"on\"", "bfd:\n                  enable: \"yes\"", "bfd.enable: want one of [on off], got yes"},
 		{"nexthop-setting: self", "nexthop-setting: peer", "nexthop-setting: want one of [auto self force], got peer"},
 		{"ibgp: 64", "ibgp: 200", "multipaths.ibgp: want 1-128, got 200"},

@@ -12,8 +12,13 @@ import (
 // (next-hop-self); a family with such members also spreads iBGP paths
 // (`maximum-paths ibgp`), so a service address several nodes announce is
 // ECMP. The rest are one neighbor line each: as-override,
-// default-originate, bfd, graceful-restart, timers. A zero SessionOptions
-// renders nothing.
+// default-originate, bfd, timers, and graceful restart as helper
+// (`graceful-restart-helper`: the leaf keeps a restarting node's routes
+// through its restart, which is what a node's graceful restart needs of
+// it). Not `neighbor X graceful-restart` (full mode): FRR 8.4 applies it
+// but fails the command (FRRouting/frr#15880), so frr-reload.py, and the
+// agent's apply with it, would fail on every file that has it. A zero
+// SessionOptions renders nothing.
 
 // checkOptions refuses options FRR would take and then run otherwise than
 // they say: an internal neighbour of another AS is external to bgpd (which

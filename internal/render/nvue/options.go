@@ -13,7 +13,9 @@ import (
 // leaves reflected routes' next hop alone, as FRR's next-hop-self), and
 // the VRF's multipaths ibgp; aspath replace-peer-as on (FRR's
 // as-override); default-route-origination enable on; bfd enable on;
-// graceful-restart mode full (FRR's per-neighbor graceful-restart);
+// graceful-restart mode helper-only (as render/frr: the leaf keeps a
+// restarting node's routes; full mode is FRR's `neighbor X
+// graceful-restart`, which FRR 8.4 fails, FRRouting/frr#15880);
 // timers keepalive and hold of their own. A zero SessionOptions adds no
 // key.
 
@@ -64,7 +66,7 @@ func sessionFeatures(s *model.Session) (*enable, *gracefulRestart) {
 		bfd = on
 	}
 	if o.GracefulRestart {
-		gr = &gracefulRestart{Mode: "full"}
+		gr = &gracefulRestart{Mode: "helper-only"}
 	}
 	return bfd, gr
 }

@@ -192,8 +192,8 @@ type peer struct {
 	AddressFamily   map[string]*peerAF `json:"address-family"`
 }
 
-// gracefulRestart is a session's mode: full (restarting and helper), as
-// FRR's `neighbor X graceful-restart`.
+// gracefulRestart is a session's mode: helper-only, FRR's `neighbor X
+// graceful-restart-helper` (options.go says why not full).
 type gracefulRestart struct {
 	Mode string `json:"mode"`
 }
