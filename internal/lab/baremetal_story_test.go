@@ -51,6 +51,14 @@ type bmStory struct {
 // cleaning it gets a cleaning lease; down leaves nothing. Each stage has
 // its own deadline and names itself when it fails.
 func TestBareMetalStory(t *testing.T) {
+	requireLab(t)
+	if err := lab.ServerPrograms(); err != nil {
+		if os.Getenv("UNDERLAY_REQUIRE_CHECKERS") == "1" {
+			t.Fatal(err)
+		}
+		t.Skip(err)
+	}
+	binaries(t) // built before the stages: "lab up" times the lab alone
 	ctx := testContext(t, 8*time.Minute)
 	s := &bmStory{t: t, f: fabric(t, bmFabric), dir: t.TempDir()}
 	s.stage(ctx, "lab up", 5*time.Minute, func(ctx context.Context) error {
