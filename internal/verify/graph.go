@@ -49,8 +49,13 @@ type Graph struct {
 	stubOf   map[*model.Session]int32
 	devIndex map[*model.Device]int32
 	asn      []model.ASN
-	rid      []netip.Addr
-	rank     []int32 // position in router-ID order: the best-path tie-break
+	// ibgp marks a stub whose members share the device's AS (a cluster's
+	// per-rack group): iBGP adds no AS to the path either way.
+	// override marks a stub the device sends paths with the stub's AS
+	// replaced by its own (as-override).
+	ibgp, override []bool
+	rid            []netip.Addr
+	rank           []int32 // position in router-ID order: the best-path tie-break
 	// off[u]:off[u+1] are u's edges in edges.
 	off     []int32
 	edges   []edge
@@ -166,6 +171,11 @@ func (g *Graph) addNodes() {
 func (g *Graph) addNode(d *model.Device, ix int32, di *model.Instance, stub *model.Session) int32 {
 	v := int32(len(g.dev))
 	g.dev, g.devIx, g.in, g.stub = append(g.dev, d), append(g.devIx, ix), append(g.in, di), append(g.stub, stub)
+	var opt model.SessionOptions
+	if stub != nil {
+		opt = stub.Options()
+	}
+	g.ibgp, g.override = append(g.ibgp, opt.Internal), append(g.override, opt.ASOverride)
 	g.inst = append(g.inst, int32(len(g.insts)))
 	name := stubName(stub)
 	if d != nil {
