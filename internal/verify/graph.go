@@ -22,6 +22,14 @@
 // With server networks, the network checks (networks.go, isolation.go)
 // read every class's converged reach: gateways, reachability inside each
 // network's VRF, isolation from every other VRF, and the DHCP relays.
+//
+// With Kubernetes clusters, the cluster checks (clusters.go) prove what
+// nodes may announce by policy, over the prefix rules' ranges rather than
+// a sample (clusters_policy.go): every pod block is accepted by its leaf
+// and spreads to every other rack and node, nothing else gets past a
+// leaf, and service ranges are ECMP on the spines. A per-rack group is
+// iBGP: its members add no AS to a path and the leaf adds none towards
+// them.
 package verify
 
 import (
