@@ -117,6 +117,16 @@ func TestClusterASPaths(t *testing.T) {
 	}
 }
 
+func TestClusterTrace(t *testing.T) {
+	out, err := NewGraph(calico(t)).Trace("leaf2/prod", pfx("10.244.0.0/26"))
+	for _, want := range []string{"announced by leaf1/prod (group, AS 65001, iBGP)", "leaf2/prod: AS path 65100 65001;",
+		"leaf1: AS path empty (iBGP);"} {
+		if err != nil || !strings.Contains(out, want) {
+			t.Errorf("trace lacks %q (err %v):\n%s", want, err, out)
+		}
+	}
+}
+
 func TestBrokenClusters(t *testing.T) {
 	tests := []struct {
 		name  string

@@ -142,7 +142,10 @@ func (s *sim) inPath(u int32, asn model.ASN) bool {
 // does not prepend its own and a member's route enters with an empty
 // path; as-override replaces the member's AS with the leaf's in what the
 // leaf sends it; a group open to any external AS (0) has members whose
-// ASNs the intent leaves open, each its own, so none loops.
+// ASNs the intent leaves open, each its own, so none loops. The
+// simulation's levels still count the member → leaf hop as one: all racks
+// of a cluster have one AS model, so its announcements' paths stay
+// equally long against each other, and no fabric device originates them.
 func (s *sim) loops(u, v int32) bool {
 	g := s.g
 	asn := g.asn[v]
