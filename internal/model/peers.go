@@ -191,3 +191,13 @@ const MaxPeerName = 32
 // checks the intent with it and the agent's admissions and expect's
 // decoder the files they are given.
 var PeerName = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,31}$`)
+
+// Policy returns the device's policy of that name, or nil.
+func (d *Device) Policy(name string) *Policy {
+	for _, p := range d.Policies {
+		if p.Name == name {
+			return p
+		}
+	}
+	return nil
+}

@@ -106,6 +106,13 @@ func (r *resolver) clusterOutsiders() {
 // its policies'.
 func (r *resolver) addClusterOutsider(d *device, o *outsider) {
 	for _, prev := range d.outside {
+		sameCluster := prev.ext != nil && o.ext != nil && prev.ext.Options.Cluster != nil && prev.ext.Options.Cluster == o.ext.Options.Cluster
+		if !sameCluster && o.ext != nil && prev.name() == o.ext.Options.Cluster.Name {
+			// an unnumbered cluster's nodes share policies named after it
+			r.errs = append(r.errs, field.Duplicate(o.path.Child("name"), fmt.Sprintf(
+				"cluster %s names the policies of its nodes on leaf %s, as %s does its own; rename one of them", o.ext.Options.Cluster.Name, d.m.Name, prev.path)))
+			return
+		}
 		if prev.name() == o.name() {
 			r.errs = append(r.errs, field.Duplicate(o.path.Child("name"), fmt.Sprintf(
 				"%s is also the name of %s on leaf %s; rename one of them", o.name(), prev.path, d.m.Name)))

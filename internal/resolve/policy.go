@@ -115,6 +115,15 @@ func outsidePolicies(d *model.Device, s *model.Session, fabricRules []model.Pref
 			advertise = append(slices.Clone(fabricRules), accept...)
 		}
 	}
+	if c := s.Options().Cluster; c != nil && s.External != nil {
+		// an unnumbered cluster's nodes on one leaf share the rules: one
+		// pair of policies named after the cluster, not one per node
+		name = c.Name
+		if in, out := d.Policy(PolicyImportOutside+name), d.Policy(PolicyExportOutside+name); in != nil && out != nil {
+			s.Import, s.Export = in, out
+			return in
+		}
+	}
 	in := &model.Policy{Name: PolicyImportOutside + name, Rules: slices.Clone(accept)}
 	out := &model.Policy{Name: PolicyExportOutside + name, Rules: slices.Clone(advertise)}
 	sortRules(in.Rules)
