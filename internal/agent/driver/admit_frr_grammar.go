@@ -61,11 +61,10 @@ var frrGrammar = map[frrNode][]frrCommand{
 		{pattern: frrPattern("neighbor <group> peer-group")},
 		{pattern: frrPattern("neighbor <group> remote-as external")},
 		// A Kubernetes cluster's sessions (model.SessionOptions): iBGP
-		// members, BFD, graceful restart, their own timers.
+		// members, BFD, their own timers.
 		{pattern: frrPattern("neighbor <peer> remote-as internal")},
 		{pattern: frrPattern("neighbor <peer> interface remote-as internal")},
 		{pattern: frrPattern("neighbor <peer> bfd")},
-		{pattern: frrPattern("neighbor <peer> graceful-restart-helper")},
 		{pattern: frrPattern("neighbor <peer> timers <n> <n>")},
 		{pattern: frrPattern("bgp listen range <prefix> peer-group <group>")},
 		{pattern: frrPattern("bgp listen limit <n>")},

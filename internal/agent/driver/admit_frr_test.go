@@ -89,12 +89,13 @@ func TestAdmitFRR(t *testing.T) {
 		{name: "joining a peer group", conf: frrBase + " exit-address-family\n neighbor swp1 peer-group k8s\nexit\n", wantErr: `frr.conf:35: "neighbor swp1 peer-group k8s" in router bgp is not something underlay renders`},
 		// A cluster's sessions (model.SessionOptions), and nothing looser.
 		{name: "cluster options", conf: frrBase + " exit-address-family\n neighbor k8s peer-group\n neighbor k8s remote-as internal\n" +
-			" neighbor k8s bfd\n neighbor k8s graceful-restart-helper\n neighbor k8s timers 10 30\n neighbor swp2 interface remote-as internal\n" +
+			" neighbor k8s bfd\n neighbor k8s timers 10 30\n neighbor swp2 interface remote-as internal\n" +
 			" address-family ipv4 unicast\n  neighbor k8s route-reflector-client\n  neighbor k8s next-hop-self\n  neighbor k8s as-override\n" +
 			"  neighbor k8s default-originate\n  maximum-paths ibgp 64\n exit-address-family\nexit\n"},
 		{name: "timers of one value", conf: frrBase + " exit-address-family\n neighbor k8s timers 10\nexit\n", wantErr: `frr.conf:35: "neighbor k8s timers 10" in router bgp is not something underlay renders`},
 		{name: "bfd profile", conf: frrBase + " exit-address-family\n neighbor k8s bfd profile x\nexit\n", wantErr: `frr.conf:35: "neighbor k8s bfd profile" in router bgp is not something underlay renders`},
 		{name: "graceful-restart-disable", conf: frrBase + " exit-address-family\n neighbor k8s graceful-restart-disable\nexit\n", wantErr: `frr.conf:35: "neighbor k8s graceful-restart-disable" in router bgp is not something underlay renders`},
+		{name: "graceful-restart-helper", conf: frrBase + " exit-address-family\n neighbor k8s graceful-restart-helper\nexit\n", wantErr: `frr.conf:35: "neighbor k8s graceful-restart-helper" in router bgp is not something underlay renders`},
 		{name: "graceful-restart full", conf: frrBase + " exit-address-family\n neighbor k8s graceful-restart\nexit\n", wantErr: `frr.conf:35: "neighbor k8s graceful-restart" in router bgp is not something underlay renders`},
 		{name: "next-hop-self force", conf: frrBase + "  neighbor k8s next-hop-self force\n", wantErr: `frr.conf:34: "neighbor k8s next-hop-self force" in an address-family is not something underlay renders`},
 		{name: "default-originate route-map", conf: frrBase + "  neighbor k8s default-originate route-map X\n", wantErr: `frr.conf:34: "neighbor k8s default-originate route-map" in an address-family is not something underlay renders`},

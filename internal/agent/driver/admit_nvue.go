@@ -151,26 +151,24 @@ var nvueVRFBGP = shObj(map[string]*shape{
 		"ipv4-unicast": nvueDefaultFamily, "ipv6-unicast": nvueDefaultFamily,
 		"l2vpn-evpn": shObj(map[string]*shape{"enable": shStr("on")}),
 	}),
-	// remote-as internal, bfd and graceful-restart: a Kubernetes
+	// remote-as internal and bfd: a Kubernetes
 	// cluster's sessions (model.SessionOptions).
 	"neighbor": shEach("an address or a swp port", func(s string) bool { return parsesAsAddr(s) || nvueSwp(s) }, shObj(map[string]*shape{
-		"type":             shStr("numbered", "unnumbered"),
-		"remote-as":        shNumOr("internal"),
-		"description":      shStr(),
-		"timers":           nvueTimers,
-		"bfd":              nvueBFD,
-		"graceful-restart": nvueGracefulRestart,
-		"address-family":   nvuePeerFamilies,
+		"type":           shStr("numbered", "unnumbered"),
+		"remote-as":      shNumOr("internal"),
+		"description":    shStr(),
+		"timers":         nvueTimers,
+		"bfd":            nvueBFD,
+		"address-family": nvuePeerFamilies,
 	})),
 	// A group: its peer group and the listen ranges its members open
 	// sessions from.
 	"peer-group": shEach("a group name", nvueGroup, shObj(map[string]*shape{
-		"remote-as":        shNumOr("external", "internal"),
-		"description":      shStr(),
-		"timers":           nvueTimers,
-		"bfd":              nvueBFD,
-		"graceful-restart": nvueGracefulRestart,
-		"address-family":   nvuePeerFamilies,
+		"remote-as":      shNumOr("external", "internal"),
+		"description":    shStr(),
+		"timers":         nvueTimers,
+		"bfd":            nvueBFD,
+		"address-family": nvuePeerFamilies,
 	})),
 	"dynamic-neighbor": shObj(map[string]*shape{
 		"limit":        shNum(),
@@ -197,8 +195,7 @@ var (
 		"aspath":                    shObj(map[string]*shape{"replace-peer-as": shStr("on")}),
 		"default-route-origination": shObj(map[string]*shape{"enable": shStr("on")}),
 	})
-	nvueBFD             = shObj(map[string]*shape{"enable": shStr("on")})
-	nvueGracefulRestart = shObj(map[string]*shape{"mode": shStr("helper-only")})
+	nvueBFD = shObj(map[string]*shape{"enable": shStr("on")})
 	// nvueDefaultFamily is vrf default's: a cluster's iBGP members spread
 	// their paths (multipaths ibgp) too.
 	nvueDefaultFamily = shObj(map[string]*shape{

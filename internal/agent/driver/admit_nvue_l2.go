@@ -63,11 +63,6 @@ var (
 		"gateway-interface": shEach("lo", func(s string) bool { return s == model.LoopbackName },
 			shObj(map[string]*shape{"address": shStr()})),
 	}))})})
-	nvueVRFFamily = shObj(map[string]*shape{
-		"enable":     shStr("on"),
-		"network":    shSet("a prefix", parsesAsPrefix),
-		"multipaths": shObj(map[string]*shape{"ebgp": shNum()}),
-	})
 	// nvueTenantVRF is a server network's VRF (one unit: the VRF is
 	// underlay's): its L3VNI and a BGP instance of its own ASN and router
 	// ID without neighbours, whose routes leave as EVPN type-5 routes.

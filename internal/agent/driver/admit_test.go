@@ -95,8 +95,8 @@ func TestAdmitNVUERefuses(t *testing.T) {
 		// A cluster's session settings, and nothing looser.
 		{"a BFD profile", "vrf.default.router.bgp.peer-group.k8s.bfd.detect-multiplier", `3`,
 			"set.vrf.default.router.bgp.peer-group.k8s.bfd.detect-multiplier is not a subtree underlay renders"},
-		{"graceful restart full", "vrf.default.router.bgp.neighbor.swp1.graceful-restart.mode", `"full"`,
-			`"full" is not a value underlay renders (helper-only)`},
+		{"graceful restart", "vrf.default.router.bgp.neighbor.swp1.graceful-restart.mode", `"full"`,
+			"set.vrf.default.router.bgp.neighbor.swp1.graceful-restart is not a subtree underlay renders"},
 		{"next hop forced", "vrf.default.router.bgp.peer-group.k8s.address-family.ipv4-unicast.nexthop-setting", `"force"`,
 			`"force" is not a value underlay renders (self)`},
 		{"private AS removed", "vrf.default.router.bgp.peer-group.k8s.address-family.ipv4-unicast.aspath.private-as", `"remove"`,

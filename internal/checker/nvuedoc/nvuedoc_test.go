@@ -83,8 +83,8 @@ func TestValidateRejectsGroups(t *testing.T) {
 
 // TestValidateSessionSettings: a cluster's session settings hold NVUE's
 // values, and a route reflector client is an iBGP neighbor (the nvue
-// renderer's options-internal golden: iBGP members with BFD, graceful
-// restart and timers of their own).
+// renderer's options-internal golden: iBGP members with BFD and timers of
+// their own).
 func TestValidateSessionSettings(t *testing.T) {
 	b, err := os.ReadFile("../../render/nvue/testdata/TestGolden/options-internal-leaf2.yaml")
 	if err != nil {
@@ -95,7 +95,7 @@ func TestValidateSessionSettings(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, tt := range []struct{ from, to, want string }{
-		{"mode: helper-only", "mode: always", "graceful-restart.mode: want one of [auto off helper-only full], got always"},
+		{"bfd:\n", "graceful-restart:\n                  mode: always\n                bfd:\n", "graceful-restart.mode: want one of [auto off helper-only full], got always"},
 		{"bfd:\n                  enable: \"on\"", "bfd:\n                  enable: \"yes\"", "bfd.enable: want one of [on off], got yes"},
 		{"nexthop-setting: self", "nexthop-setting: peer", "nexthop-setting: want one of [auto self force], got peer"},
 		{"ibgp: 64", "ibgp: 200", "multipaths.ibgp: want 1-128, got 200"},

@@ -113,7 +113,7 @@ func (p *parser) vrfAF(path string, v any, v6, tenant bool) *vrfAF {
 }
 
 func (p *parser) neighbor(path, id string, v any, b *vrfBGP) *neighbor {
-	m := p.obj(path, v, "type", "remote-as", "description", "timers", "bfd", "graceful-restart", "address-family")
+	m := p.obj(path, v, "type", "remote-as", "description", "timers", "bfd", "address-family")
 	n := &neighbor{id: id, description: p.str(path+".description", m["description"], false)}
 	_, addrErr := netip.ParseAddr(id)
 	typ := p.str(path+".type", m["type"], false)
@@ -138,7 +138,7 @@ func (p *parser) peerGroup(path, id string, v any, b *vrfBGP) *neighbor {
 	p.failIf(!groupName.MatchString(id), path, ErrInvalid, "a peer group's name holds letters, digits, _ and -")
 	_, addrErr := netip.ParseAddr(id)
 	p.failIf(addrErr == nil || p.d.ifaces[id], path, ErrInvalid, "a peer group's name is neither an address nor an interface")
-	m := p.obj(path, v, "remote-as", "description", "timers", "bfd", "graceful-restart", "address-family")
+	m := p.obj(path, v, "remote-as", "description", "timers", "bfd", "address-family")
 	n := &neighbor{id: id, group: true, description: p.str(path+".description", m["description"], false)}
 	p.session(path, m, n, b)
 	return n

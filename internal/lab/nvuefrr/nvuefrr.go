@@ -151,14 +151,12 @@ type vrfAF struct {
 	toEVPN     bool // route-export to-evpn: advertise as EVPN type-5 routes
 }
 
-// neighbor is a neighbor or, with group set, a peer group; bfd and
-// grMode (graceful-restart mode, "" or auto: the instance's) are a
+// neighbor is a neighbor or, with group set, a peer group; bfd is a
 // cluster's (options.go).
 type neighbor struct {
 	id, remoteAS, description string
 	unnumbered, group, evpn   bool
 	bfd                       bool
-	grMode                    string
 	keepalive, hold           int64
 	afs                       [2]*peerAF // nil when off
 }

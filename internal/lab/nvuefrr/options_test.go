@@ -7,8 +7,7 @@ import (
 )
 
 // The NVUE renderer's goldens of a Kubernetes cluster's sessions: the
-// per-rack AS model's (iBGP members with BFD, graceful restart and
-// timers) and the per-cluster one's (as-override, a default route).
+// per-rack AS model's (iBGP members with BFD and timers) and the per-cluster one's (as-override, a default route).
 const (
 	optionsInternal   = "../../render/nvue/testdata/TestGolden/options-internal-leaf2.yaml"
 	optionsPerCluster = "../../render/nvue/testdata/TestGolden/options-per-cluster-leaf2.yaml"
@@ -22,11 +21,11 @@ func TestSessionOptions(t *testing.T) {
 		bgp, af4 []string
 	}{
 		{optionsInternal, []string{"neighbor k8s-rack1 remote-as internal", "neighbor k8s-rack1 bfd",
-			"neighbor k8s-rack1 graceful-restart-helper", "neighbor k8s-rack1 timers 10 30", "neighbor swp22 interface remote-as internal",
+			"neighbor k8s-rack1 timers 10 30", "neighbor swp22 interface remote-as internal",
 			"neighbor 192.168.10.2 bfd"},
 			[]string{"maximum-paths ibgp 64", "neighbor k8s-rack1 route-reflector-client", "neighbor k8s-rack1 next-hop-self",
 				"neighbor swp22 route-reflector-client", "neighbor swp22 next-hop-self"}},
-		{optionsPerCluster, []string{"neighbor k8s-rack1 remote-as external", "neighbor k8s-rack1 graceful-restart-helper"},
+		{optionsPerCluster, []string{"neighbor k8s-rack1 remote-as external"},
 			[]string{"neighbor k8s-rack1 as-override", "neighbor k8s-rack1 default-originate", "neighbor swp22 as-override",
 				"neighbor 192.168.10.2 default-originate"}},
 	} {
@@ -51,8 +50,8 @@ func TestRejectsSessionOptions(t *testing.T) {
 		path string
 		kind error
 	}{
-		"graceful restart mode": {func(d map[string]any) { at(group(d), "graceful-restart")["mode"] = "always" },
-			"vrf.default.router.bgp.peer-group.k8s-rack1.graceful-restart.mode", ErrInvalid},
+		"graceful restart": {func(d map[string]any) { group(d)["graceful-restart"] = map[string]any{"mode": "full"} },
+			"vrf.default.router.bgp.peer-group.k8s-rack1.graceful-restart", ErrUnknownKey},
 		"nexthop setting": {func(d map[string]any) { at(group(d), "address-family", "ipv4-unicast")["nexthop-setting"] = "peer" },
 			"vrf.default.router.bgp.peer-group.k8s-rack1.address-family.ipv4-unicast.nexthop-setting", ErrInvalid},
 		"bfd profile": {func(d map[string]any) { at(group(d), "bfd")["profile"] = "x" },

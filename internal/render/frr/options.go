@@ -12,13 +12,19 @@ import (
 // (next-hop-self); a family with such members also spreads iBGP paths
 // (`maximum-paths ibgp`), so a service address several nodes announce is
 // ECMP. The rest are one neighbor line each: as-override,
-// default-originate, bfd, timers, and graceful restart as helper
-// (`graceful-restart-helper`: the leaf keeps a restarting node's routes
-// through its restart, which is what a node's graceful restart needs of
-// it). Not `neighbor X graceful-restart` (full mode): FRR 8.4 applies it
-// but fails the command (FRRouting/frr#15880), so frr-reload.py, and the
-// agent's apply with it, would fail on every file that has it. A zero
-// SessionOptions renders nothing.
+// default-originate, bfd, timers.
+//
+// GracefulRestart renders nothing: what a node's graceful restart needs of
+// the leaf is that it keep the node's routes through the restart (helper
+// mode), which FRR does for every neighbour by default (global mode
+// helper), and a node that does not ask for it (no GR capability) gets
+// none either way. The per-neighbor commands (graceful-restart,
+// graceful-restart-helper, graceful-restart-disable) cannot be applied:
+// FRR 8.4 takes them but fails the command in a running bgpd ("not valid
+// at this moment", FRRouting/frr#15880), so frr-reload.py, and the agent's
+// apply with it, would fail on every file that has one.
+//
+// A zero SessionOptions renders nothing.
 
 // checkOptions refuses options FRR would take and then run otherwise than
 // they say: an internal neighbour of another AS is external to bgpd (which

@@ -148,7 +148,7 @@ func bgp(d *model.Device, in *model.Instance) (*vrfBGP, error) {
 func sessionPeer(d *model.Device, s *model.Session) *peer {
 	p := &peer{Type: "numbered", RemoteAS: remoteAS(s, uint32(s.PeerASN)), Description: s.Description(),
 		Timers: sessionTimers(d, s), AddressFamily: peerFamilies(s)}
-	p.BFD, p.GracefulRestart = sessionFeatures(s)
+	p.BFD = sessionBFD(s)
 	if s.Unnumbered || (s.External != nil && s.External.Interface != "") {
 		p.Type = "unnumbered"
 	}
@@ -208,7 +208,7 @@ func addGroup(d *model.Device, b *vrfBGP, s *model.Session) error {
 		pg.RemoteAS = uint32(g.ASN)
 	}
 	pg.RemoteAS = remoteAS(s, pg.RemoteAS)
-	pg.BFD, pg.GracefulRestart = sessionFeatures(s)
+	pg.BFD = sessionBFD(s)
 	if b.PeerGroup == nil {
 		b.PeerGroup = map[string]*peerGroup{}
 		b.DynamicNeighbor = &dynamicNeighbor{ListenRange: map[string]*listenRange{}}

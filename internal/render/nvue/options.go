@@ -13,11 +13,12 @@ import (
 // leaves reflected routes' next hop alone, as FRR's next-hop-self), and
 // the VRF's multipaths ibgp; aspath replace-peer-as on (FRR's
 // as-override); default-route-origination enable on; bfd enable on;
-// graceful-restart mode helper-only (as render/frr: the leaf keeps a
-// restarting node's routes; full mode is FRR's `neighbor X
-// graceful-restart`, which FRR 8.4 fails, FRRouting/frr#15880);
-// timers keepalive and hold of their own. A zero SessionOptions adds no
-// key.
+// timers keepalive and hold of their own. Graceful restart adds nothing:
+// Cumulus Linux's default (router bgp graceful-restart mode helper-only)
+// already keeps a restarting node's routes, and a per-neighbor
+// graceful-restart mode becomes FRR's per-neighbor command, which FRR 8.4
+// fails in a running bgpd (render/frr's options.go). A zero
+// SessionOptions adds no key.
 
 // checkOptions refuses what NVUE would take and run otherwise: as
 // render/frr's checkOptions (an internal neighbour of another AS is
@@ -56,19 +57,12 @@ func sessionTimers(d *model.Device, s *model.Session) *timers {
 	return &timers{Keepalive: d.BGP.Keepalive, Hold: d.BGP.Hold}
 }
 
-// sessionFeatures are the session's BFD and graceful restart, nil when
-// off (the device's).
-func sessionFeatures(s *model.Session) (*enable, *gracefulRestart) {
-	o := s.Options()
-	var bfd *enable
-	var gr *gracefulRestart
-	if o.BFD {
-		bfd = on
+// sessionBFD is the session's BFD, nil when off.
+func sessionBFD(s *model.Session) *enable {
+	if s.Options().BFD {
+		return on
 	}
-	if o.GracefulRestart {
-		gr = &gracefulRestart{Mode: "helper-only"}
-	}
-	return bfd, gr
+	return nil
 }
 
 // familyOptions are the options of a session's address family.

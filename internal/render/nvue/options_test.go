@@ -33,8 +33,8 @@ func TestRenderOptions(t *testing.T) {
 		{"default-originate", model.SessionOptions{DefaultOriginate: true}, map[string]string{
 			pg + "address-family.ipv4-unicast.default-route-origination.enable": "on"}},
 		{"bfd", model.SessionOptions{BFD: true}, map[string]string{pg + "bfd.enable": "on", nb + "bfd.enable": "on"}},
-		{"graceful-restart", model.SessionOptions{GracefulRestart: true}, map[string]string{
-			pg + "graceful-restart.mode": "helper-only", nb + "graceful-restart.mode": "helper-only"}},
+		// Cumulus Linux's default helper mode: no key.
+		{"graceful-restart", model.SessionOptions{GracefulRestart: true}, map[string]string{pg + "graceful-restart": "", nb + "graceful-restart": ""}},
 		{"timers", model.SessionOptions{Keepalive: 10, Hold: 30}, map[string]string{
 			pg + "timers.keepalive": "10", pg + "timers.hold": "30", nb + "timers.hold": "30"}},
 	}

@@ -132,14 +132,13 @@ type vrfBGP struct {
 }
 
 // peerGroup is NVUE's peer group; RemoteAS is a number, "external" or
-// "internal". BFD and GracefulRestart are a cluster's (options.go).
+// "internal". BFD is a cluster's (options.go).
 type peerGroup struct {
-	RemoteAS        any                `json:"remote-as"`
-	Description     string             `json:"description,omitempty"`
-	Timers          *timers            `json:"timers,omitempty"`
-	BFD             *enable            `json:"bfd,omitempty"`
-	GracefulRestart *gracefulRestart   `json:"graceful-restart,omitempty"`
-	AddressFamily   map[string]*peerAF `json:"address-family"`
+	RemoteAS      any                `json:"remote-as"`
+	Description   string             `json:"description,omitempty"`
+	Timers        *timers            `json:"timers,omitempty"`
+	BFD           *enable            `json:"bfd,omitempty"`
+	AddressFamily map[string]*peerAF `json:"address-family"`
 }
 
 // dynamicNeighbor is the VRF's listen ranges (Cumulus Linux 5.3+), each
@@ -183,19 +182,12 @@ type multipaths struct {
 
 // peer is a neighbor; RemoteAS is a number or "internal".
 type peer struct {
-	Type            string             `json:"type"`
-	RemoteAS        any                `json:"remote-as"`
-	Description     string             `json:"description,omitempty"`
-	Timers          *timers            `json:"timers,omitempty"`
-	BFD             *enable            `json:"bfd,omitempty"`
-	GracefulRestart *gracefulRestart   `json:"graceful-restart,omitempty"`
-	AddressFamily   map[string]*peerAF `json:"address-family"`
-}
-
-// gracefulRestart is a session's mode: helper-only, FRR's `neighbor X
-// graceful-restart-helper` (options.go says why not full).
-type gracefulRestart struct {
-	Mode string `json:"mode"`
+	Type          string             `json:"type"`
+	RemoteAS      any                `json:"remote-as"`
+	Description   string             `json:"description,omitempty"`
+	Timers        *timers            `json:"timers,omitempty"`
+	BFD           *enable            `json:"bfd,omitempty"`
+	AddressFamily map[string]*peerAF `json:"address-family"`
 }
 
 type timers struct {

@@ -30,7 +30,6 @@ func TestRenderOptions(t *testing.T) {
 		{"as-override", model.SessionOptions{ASOverride: true}, []string{"  neighbor k8s-rack1 as-override"}},
 		{"default-originate", model.SessionOptions{DefaultOriginate: true}, []string{"  neighbor k8s-rack1 default-originate"}},
 		{"bfd", model.SessionOptions{BFD: true}, []string{" neighbor k8s-rack1 bfd", " neighbor 192.168.10.2 bfd"}},
-		{"graceful-restart", model.SessionOptions{GracefulRestart: true}, []string{" neighbor k8s-rack1 graceful-restart-helper"}},
 		{"timers", model.SessionOptions{Keepalive: 10, Hold: 30}, []string{" neighbor Ethernet24 timers 10 30"}},
 	}
 	for _, tt := range tests {

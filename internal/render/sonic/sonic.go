@@ -250,9 +250,9 @@ func neighbors(d *model.Device) (map[string]row, error) {
 					"multihop peers with route maps of its own): use split", s.Group.Name)
 			case s.Unnumbered || (s.External != nil && !s.External.Address.IsValid()):
 				return nil, fmt.Errorf("the session to %s is not by address, which BGP_NEIGHBOR needs: use split", s.Description())
-			case s.Options() != model.SessionOptions{Cluster: s.Options().Cluster}:
+			case !plainSession(s.Options()):
 				return nil, fmt.Errorf("the session to %s has a cluster's settings (iBGP, as-override, a default route, BFD, "+
-					"graceful restart, timers), which bgpcfgd's BGP_NEIGHBOR template does not render: use split", s.Description())
+					"timers), which bgpcfgd's BGP_NEIGHBOR template does not render: use split", s.Description())
 			}
 			name := s.Description()
 			if s.Fabric() {
@@ -268,4 +268,11 @@ func neighbors(d *model.Device) (map[string]row, error) {
 		}
 	}
 	return out, nil
+}
+
+// plainSession reports whether o asks nothing of the device beyond a
+// plain neighbour: graceful restart renders nothing (render/frr's
+// options.go says why), so it asks nothing either.
+func plainSession(o model.SessionOptions) bool {
+	return o == model.SessionOptions{Cluster: o.Cluster, GracefulRestart: o.GracefulRestart}
 }
