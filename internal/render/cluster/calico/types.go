@@ -3,7 +3,7 @@ package calico
 import metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 // The types below mirror the fields underlay sets of Calico's
-// crd.projectcalico.org/v1 CRDs (testdata/crds, reference copies of
+// crd.projectcalico.org/v1 CRDs (../testdata/crds/calico, copies of
 // libcalico-go/config/crd); the Go module github.com/projectcalico/api is
 // not on the module proxy here. Their JSON names are the CRDs'; the
 // API-server test rejects any other (strict field validation).

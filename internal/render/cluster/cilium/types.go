@@ -3,7 +3,7 @@ package cilium
 import metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 // The types below mirror the fields underlay sets of Cilium's cilium.io/v2
-// BGP CRDs (../../../../../shared/reference/cilium-crds, copies of
+// BGP CRDs (../testdata/crds/cilium, copies of
 // cilium/cilium pkg/k8s/apis/cilium.io/client/crds/v2): the Go module
 // github.com/cilium/cilium is far too large a dependency for a handful of
 // structs. JSON names are the CRDs'; the API-server test rejects any other.
