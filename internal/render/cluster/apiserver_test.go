@@ -15,7 +15,6 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 	"sigs.k8s.io/kustomize/api/resource"
 
-	"underlay.dev/underlay/internal/load"
 	"underlay.dev/underlay/internal/render/cluster"
 	"underlay.dev/underlay/internal/render/cluster/frrk8s"
 )
@@ -78,20 +77,11 @@ func TestAPIServer(t *testing.T) {
 		dirs[tt.name] = kustomize(t, tree(t, cl), cluster.Dir(cl))
 	}
 	for _, ex := range []string{"k8s-calico", "k8s-cilium"} {
-		f, err := load.File(filepath.Join("..", "..", "..", "examples", ex, "fabric.yaml"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		tr, err := load.Tree(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		files, err := tr.Files()
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, cl := range f.Fabric.Clusters {
-			dirs["example-"+ex+"-"+cl.Name] = kustomize(t, files, cluster.Dir(cl))
+		files := exampleTree(t, ex)
+		for p := range files {
+			if dir, ok := strings.CutSuffix(p, "/kustomization.yaml"); ok && strings.HasPrefix(dir, cluster.Parent+"/") {
+				dirs["example-"+ex+"-"+strings.TrimPrefix(dir, cluster.Parent+"/")] = kustomize(t, files, dir)
+			}
 		}
 	}
 	for _, name := range sortedKeys(dirs) {

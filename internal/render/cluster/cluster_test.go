@@ -13,6 +13,7 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/filesys"
 
 	"underlay.dev/underlay/internal/gitops"
+	"underlay.dev/underlay/internal/load"
 	"underlay.dev/underlay/internal/model"
 	"underlay.dev/underlay/internal/render/cluster"
 )
@@ -84,6 +85,41 @@ func TestGolden(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestExamples pins the cluster directories of the k8s examples, as
+// `underlay render` writes them.
+func TestExamples(t *testing.T) {
+	for _, ex := range []string{"k8s-calico", "k8s-cilium"} {
+		t.Run(ex, func(t *testing.T) {
+			files := exampleTree(t, ex)
+			var b strings.Builder
+			for _, p := range sortedKeys(files) {
+				if strings.HasPrefix(p, cluster.Parent+"/") {
+					b.WriteString("== " + p + " ==\n" + string(files[p]))
+				}
+			}
+			golden(t, filepath.Join("testdata", t.Name()+".golden"), b.String())
+		})
+	}
+}
+
+// exampleTree renders examples/<name> as `underlay render` does.
+func exampleTree(t *testing.T, name string) map[string][]byte {
+	t.Helper()
+	f, err := load.File(filepath.Join("..", "..", "..", "examples", name, "fabric.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, err := load.Tree(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := tr.Files()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
 }
 
 // TestRefused: what a CNI cannot express is an error naming the cluster,
