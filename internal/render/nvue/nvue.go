@@ -114,6 +114,9 @@ func bgp(d *model.Device, in *model.Instance) (*vrfBGP, error) {
 		b.AddressFamily[l2vpnEVPN] = &vrfAF{Enable: "on"}
 	}
 	for _, s := range in.Sessions {
+		if err := checkOptions(s, in.ASN); err != nil {
+			return nil, err
+		}
 		if s.Group == nil {
 			b.Neighbor[s.Neighbor()] = sessionPeer(d, s)
 			continue
@@ -122,6 +125,7 @@ func bgp(d *model.Device, in *model.Instance) (*vrfBGP, error) {
 			return nil, err
 		}
 	}
+	ibgpMultipaths(b, in, d.BGP.MaximumPaths)
 	if b.DynamicNeighbor != nil {
 		limit, err := in.ListenLimitOn("NVUE", listenLimitMax, listenLimitDefault)
 		if err != nil {
@@ -135,8 +139,9 @@ func bgp(d *model.Device, in *model.Instance) (*vrfBGP, error) {
 // sessionPeer is a neighbor: a fabric device or an external neighbour,
 // by address (numbered) or over an interface (unnumbered).
 func sessionPeer(d *model.Device, s *model.Session) *peer {
-	p := &peer{Type: "numbered", RemoteAS: uint32(s.PeerASN), Description: s.Description(),
-		Timers: &timers{Keepalive: d.BGP.Keepalive, Hold: d.BGP.Hold}, AddressFamily: peerFamilies(s)}
+	p := &peer{Type: "numbered", RemoteAS: remoteAS(s, uint32(s.PeerASN)), Description: s.Description(),
+		Timers: sessionTimers(d, s), AddressFamily: peerFamilies(s)}
+	p.BFD, p.GracefulRestart = sessionFeatures(s)
 	if s.Unnumbered || (s.External != nil && s.External.Interface != "") {
 		p.Type = "unnumbered"
 	}
@@ -163,6 +168,7 @@ func peerFamilies(s *model.Session) map[string]*peerAF {
 		if s.Group != nil && s.Group.MaxPrefixes > 0 {
 			af.PrefixLimits = &prefixLimits{Inbound: &prefixLimit{Maximum: s.Group.MaxPrefixes}}
 		}
+		familyOptions(af, s.Options())
 		afs[afName(fam)] = af
 	}
 	if s.EVPN {
@@ -190,10 +196,12 @@ func addGroup(d *model.Device, b *vrfBGP, s *model.Session) error {
 		return fmt.Errorf("group %s has no listen range: no neighbour could join it", g.Name)
 	}
 	pg := &peerGroup{RemoteAS: "external", Description: s.Description(),
-		Timers: &timers{Keepalive: d.BGP.Keepalive, Hold: d.BGP.Hold}, AddressFamily: peerFamilies(s)}
+		Timers: sessionTimers(d, s), AddressFamily: peerFamilies(s)}
 	if g.ASN != 0 {
 		pg.RemoteAS = uint32(g.ASN)
 	}
+	pg.RemoteAS = remoteAS(s, pg.RemoteAS)
+	pg.BFD, pg.GracefulRestart = sessionFeatures(s)
 	if b.PeerGroup == nil {
 		b.PeerGroup = map[string]*peerGroup{}
 		b.DynamicNeighbor = &dynamicNeighbor{ListenRange: map[string]*listenRange{}}
