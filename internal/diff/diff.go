@@ -75,7 +75,8 @@ func Compare(older, newer map[string][]byte) *Diff {
 // Native returns the native configs of a rendered tree by path
 // (device/name): what a device runs, without the expectations and the
 // Kustomize files that follow from them, so a diff shows only what
-// changes on the devices.
+// changes on the devices; and the files of the extra directories (a
+// cluster's resources, dir/name), without their kustomizations.
 func Native(t *gitops.Tree) map[string][]byte {
 	out := map[string][]byte{}
 	for _, d := range t.Devices {
@@ -83,6 +84,11 @@ func Native(t *gitops.Tree) map[string][]byte {
 			if f.Name != expect.FileName {
 				out[d.Name+"/"+f.Name] = f.Content
 			}
+		}
+	}
+	for _, e := range t.Extras() {
+		for _, f := range e.Files {
+			out[e.Dir+"/"+f.Name] = f.Content
 		}
 	}
 	return out

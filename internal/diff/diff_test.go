@@ -1,8 +1,11 @@
 package diff
 
 import (
+	"io/fs"
 	"os"
+	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -153,5 +156,44 @@ func TestSeedLabChange738(t *testing.T) {
 	}
 	if diff := cmp.Diff(string(golden), d.Unified()); diff != "" {
 		t.Errorf("unified text (-golden +got):\n%s", diff)
+	}
+}
+
+// TestClusterNodeAdded: a node added to a cluster by one line of the
+// intent changes its leaf's config and the cluster's resources
+// (clusters/<name>/), and nothing else.
+func TestClusterNodeAdded(t *testing.T) {
+	ex := os.DirFS("../../examples/k8s-calico")
+	intent, err := fs.ReadFile(ex, "fabric.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lock, err := fs.ReadFile(ex, "fabric.lock.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	node4 := "  - {name: node4, leaf: leaf2, ports: [swp3, swp4], untagged: k8s}\n"
+	if !strings.Contains(string(intent), node4) {
+		t.Fatalf("examples/k8s-calico/fabric.yaml has no line %q", node4)
+	}
+	edited := strings.Replace(string(intent), node4, node4+"  - {name: node5, leaf: leaf2, ports: [swp5], untagged: k8s}\n", 1)
+	native := func(doc string) map[string][]byte {
+		f, err := load.FS(fstest.MapFS{"fabric.yaml": {Data: []byte(doc)}, "fabric.lock.yaml": {Data: lock}}, "fabric.yaml")
+		if err != nil {
+			t.Fatal(err)
+		}
+		tr, err := load.Tree(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return Native(tr)
+	}
+	var got []string
+	for _, f := range Compare(native(string(intent)), native(edited)).Files() {
+		got = append(got, string(f.Kind)+" "+f.Path)
+	}
+	want := []string{"changed clusters/prod/bgppeer.yaml", "changed leaf2/nvue.yaml"}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("files changed by a node added (-want +got):\n%s", d)
 	}
 }

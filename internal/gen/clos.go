@@ -163,6 +163,11 @@ func (c Clos) header() *v1alpha1.Fabric {
 	// 65535 is reserved (RFC 7300), so the 16-bit spine pool stops short.
 	pools := v1alpha1.Pools{ASN: v1alpha1.ASNPools{Spine: "65100-65534", Leaf: "4200000000-4200999999"},
 		LoopbackIPv4: fmt.Sprintf("10.0.0.0/%d", poolBits(c.devices(), 32, 24))}
+	if c.Cluster == "calico" {
+		// Calico's CRDs hold AS numbers as int32 (calico.MaxASN): the
+		// leaves' (its nodes' under the per-rack model) stay below 2^31.
+		pools.ASN.Leaf = "2100000000-2100999999"
+	}
 	if c.Superspines > 0 {
 		pools.ASN.Superspine = "65000-65009"
 	}

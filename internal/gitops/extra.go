@@ -18,9 +18,13 @@ import (
 // kustomization, which lists them, and lists the directory in the root
 // kustomization beside the device directories.
 type Extra struct {
-	// Dir is the directory's name: a DNS-1123 label (so one path segment
-	// that cannot leave the tree), not a device's name.
+	// Dir is the directory's path: DNS-1123 labels joined by "/" (so it
+	// cannot leave the tree), whose first is not a device's name.
 	Dir string
+	// Unlisted: the root kustomization does not list the directory, for
+	// artefacts another Flux applies (a Kubernetes cluster's own): the
+	// fabric's Flux must not apply them, nor give them its namespace.
+	Unlisted bool
 	// Files are the directory's files, each a plain file name
 	// (bundle.ValidFileName); kustomization.yaml is the tree's.
 	Files []render.File
@@ -45,10 +49,12 @@ func (t *Tree) AddExtra(e Extra) error {
 func (t *Tree) Extras() []Extra { return t.extras }
 
 func (t *Tree) checkExtra(e Extra) error {
-	if errs := validation.IsDNS1123Label(e.Dir); len(errs) > 0 {
-		return fmt.Errorf("extra directory %q: %s", e.Dir, strings.Join(errs, "; "))
+	for _, seg := range strings.Split(e.Dir, "/") {
+		if errs := validation.IsDNS1123Label(seg); len(errs) > 0 {
+			return fmt.Errorf("extra directory %q: %s", e.Dir, strings.Join(errs, "; "))
+		}
 	}
-	if i := t.deviceIndex(e.Dir); i >= 0 {
+	if i := t.deviceIndex(topDir(e.Dir)); i >= 0 {
 		return fmt.Errorf("extra directory %q: the tree has a device of that name (its directory)", e.Dir)
 	}
 	for _, x := range t.extras {
@@ -72,6 +78,13 @@ func (t *Tree) checkExtra(e Extra) error {
 	return nil
 }
 
+// topDir is the first segment of an extra's path: the tree's directory
+// that must not be a device's.
+func topDir(dir string) string {
+	top, _, _ := strings.Cut(dir, "/")
+	return top
+}
+
 // deviceIndex finds a device directory of the tree by name, or -1 (a
 // scan: extras are few, and it assumes no order of Devices).
 func (t *Tree) deviceIndex(name string) int {
@@ -90,7 +103,7 @@ func (t *Tree) extraFiles(out map[string][]byte) ([]string, error) {
 	for _, e := range t.extras {
 		// Devices could have changed since AddExtra: the tree's layout
 		// is checked where it is laid out.
-		if t.deviceIndex(e.Dir) >= 0 {
+		if t.deviceIndex(topDir(e.Dir)) >= 0 {
 			return nil, fmt.Errorf("extra directory %q: the tree has a device of that name (its directory)", e.Dir)
 		}
 		k := kustomization{APIVersion: kustAPIVersion, Kind: "Kustomization"}
@@ -103,7 +116,9 @@ func (t *Tree) extraFiles(out map[string][]byte) ([]string, error) {
 			return nil, err
 		}
 		out[path.Join(e.Dir, KustomizationFile)] = b
-		dirs = append(dirs, e.Dir)
+		if !e.Unlisted {
+			dirs = append(dirs, e.Dir)
+		}
 	}
 	return dirs, nil
 }

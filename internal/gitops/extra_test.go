@@ -135,6 +135,29 @@ func TestExtraDirectory(t *testing.T) {
 	}
 }
 
+// TestExtraNestedUnlisted: an extra directory may be nested
+// (clusters/<name>); an unlisted one gets its kustomization but the root
+// does not list it, so the fabric's Flux leaves it to another.
+func TestExtraNestedUnlisted(t *testing.T) {
+	tree := seedTree(t)
+	without := files(t, tree)
+	e := clusterA()
+	e.Dir, e.Unlisted = "clusters/a", true
+	if err := tree.AddExtra(e); err != nil {
+		t.Fatal(err)
+	}
+	got := files(t, tree)
+	if d := cmp.Diff(string(without[gitops.KustomizationFile]), string(got[gitops.KustomizationFile])); d != "" {
+		t.Errorf("root kustomization changed by an unlisted extra (-without +with):\n%s", d)
+	}
+	if _, ok := got["clusters/a/"+gitops.KustomizationFile]; !ok {
+		t.Errorf("no kustomization in clusters/a")
+	}
+	if string(got["clusters/a/settings.yaml"]) != clusterConfigMap {
+		t.Errorf("clusters/a/settings.yaml = %q", got["clusters/a/settings.yaml"])
+	}
+}
+
 // TestExtraOrder: the tree is the same whatever order extras and their
 // files are added in.
 func TestExtraOrder(t *testing.T) {
@@ -169,7 +192,9 @@ func TestExtraRefused(t *testing.T) {
 		want string
 	}{
 		{"parent", gitops.Extra{Dir: "..", Files: file("a.yaml")}, `extra directory ".."`},
-		{"nested", gitops.Extra{Dir: "a/b", Files: file("a.yaml")}, `extra directory "a/b"`},
+		{"empty segment", gitops.Extra{Dir: "a//b", Files: file("a.yaml")}, `extra directory "a//b"`},
+		{"dot segment", gitops.Extra{Dir: "a/../leaf1", Files: file("a.yaml")}, `extra directory "a/../leaf1"`},
+		{"under a device", gitops.Extra{Dir: "leaf1/x", Files: file("a.yaml")}, "the tree has a device of that name"},
 		{"absolute", gitops.Extra{Dir: "/etc", Files: file("a.yaml")}, `extra directory "/etc"`},
 		{"empty", gitops.Extra{Files: file("a.yaml")}, `extra directory ""`},
 		{"hidden", gitops.Extra{Dir: ".git", Files: file("a.yaml")}, `extra directory ".git"`},

@@ -7,6 +7,7 @@ import (
 
 	"underlay.dev/underlay/internal/gitops"
 	"underlay.dev/underlay/internal/intent"
+	"underlay.dev/underlay/internal/render/cluster"
 	"underlay.dev/underlay/internal/render/renderers"
 	"underlay.dev/underlay/internal/resolve"
 )
@@ -19,7 +20,7 @@ import (
 func Tree(f *resolve.File) (*gitops.Tree, error) {
 	tree, err := gitops.Build(f.Fabric, renderers.For)
 	if err == nil {
-		return tree, nil
+		return tree, addClusters(f, tree)
 	}
 	var list intent.Errors
 	for _, e := range leaves(err) {
@@ -40,4 +41,27 @@ func leaves(err error) []error {
 		return j.Unwrap()
 	}
 	return []error{err}
+}
+
+// addClusters puts each cluster's CNI resources into the tree as
+// clusters/<name>/, unlisted by the root: the cluster's own Flux applies
+// that directory, not the fabric's. A cluster that cannot be rendered is
+// an error on the cluster's line.
+func addClusters(f *resolve.File, tree *gitops.Tree) error {
+	var list intent.Errors
+	for _, c := range f.Fabric.Clusters {
+		files, err := cluster.Render(c)
+		if err == nil {
+			err = tree.AddExtra(gitops.Extra{Dir: cluster.Dir(c), Files: files, Unlisted: true})
+		}
+		if err != nil {
+			p := field.NewPath("spec", "clusters").Key(c.Name).String()
+			list = append(list, intent.Error{File: f.Doc.Path, Line: f.Doc.Line(p), Field: p,
+				Msg: "cannot be rendered: " + err.Error()})
+		}
+	}
+	if len(list) > 0 {
+		return list
+	}
+	return nil
 }
