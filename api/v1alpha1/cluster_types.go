@@ -22,6 +22,10 @@ type Cluster struct {
 	// nodes peer with its gateway address; the default) or unnumbered (each
 	// node on its own routed port, IPv6 link-local; not Calico).
 	Peering string `yaml:"peering,omitempty" json:"peering,omitempty"`
+	// NodeInterface is the nodes' interface facing their leaf, which an
+	// unnumbered frr-k8s neighbour names (e.g. eno1); only frr-k8s with
+	// peering unnumbered needs it.
+	NodeInterface string `yaml:"nodeInterface,omitempty" json:"nodeInterface,omitempty"`
 	// ASN is the AS model.
 	ASN ClusterASN `yaml:"asn,omitempty" json:"asn,omitempty"`
 	// Export is what leaves send the nodes: fabric (every route; the

@@ -6,6 +6,7 @@ package cni
 
 import (
 	"fmt"
+	"math"
 
 	"underlay.dev/underlay/internal/model"
 )
@@ -20,6 +21,12 @@ type Descriptor struct {
 	NoUnnumbered string
 	// BFD: the CNI can run BFD on its sessions.
 	BFD bool
+	// NodeInterface: an unnumbered session names the node's own
+	// interface, which the intent must then give.
+	NodeInterface bool
+	// MaxASN is the largest AS number the CNI's resources hold; 0 for
+	// every 4-byte one.
+	MaxASN uint32
 	// BlockSize and BlockSizeV6 are the prefix lengths its IPAM hands
 	// nodes by default.
 	BlockSize, BlockSizeV6 int
@@ -28,9 +35,12 @@ type Descriptor struct {
 var descriptors = []Descriptor{
 	{Name: model.CNICalico, Agent: "calico-node (BIRD)",
 		NoUnnumbered: "Calico peers only with IP addresses it is given, never over link-local or unnumbered sessions (projectcalico/calico#10844)",
-		BlockSize:    26, BlockSizeV6: 122},
+		// asNumber and localASNumber are int32 in Calico's CRDs: the API
+		// server refuses larger values though BGP's are 4 bytes
+		MaxASN:    math.MaxInt32,
+		BlockSize: 26, BlockSizeV6: 122},
 	{Name: model.CNICilium, Agent: "cilium-agent (GoBGP)", BlockSize: 24, BlockSizeV6: 120},
-	{Name: model.CNIFRRK8s, Agent: "frr-k8s (FRR)", BFD: true, BlockSize: 24, BlockSizeV6: 64},
+	{Name: model.CNIFRRK8s, Agent: "frr-k8s (FRR)", BFD: true, NodeInterface: true, BlockSize: 24, BlockSizeV6: 64},
 }
 
 // All returns every descriptor, in the order the intent's docs list them.

@@ -55,7 +55,10 @@ type Cluster struct {
 	Name    string
 	CNI     CNI
 	Peering Peering
-	ASModel ASModel
+	// NodeInterface is the nodes' interface facing their leaf under
+	// PeerUnnumbered where the CNI names it (frr-k8s); "" otherwise.
+	NodeInterface string
+	ASModel       ASModel
 	// ASN is the nodes' AS under ASPerCluster; 0 otherwise.
 	ASN    ASN
 	Export Export

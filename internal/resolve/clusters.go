@@ -3,6 +3,7 @@ package resolve
 import (
 	"fmt"
 	"net/netip"
+	"regexp"
 	"slices"
 
 	"k8s.io/apimachinery/pkg/util/validation/field"
@@ -133,7 +134,11 @@ func (r *resolver) clusterNetwork(c *cluster) bool {
 		r.errs = append(r.errs, field.Invalid(p, name, "unnumbered nodes peer over their own routed port, not on a network: drop network, or use peering: listen"))
 		return false
 	case c.m.Peering == model.PeerUnnumbered:
-		return true
+		return r.nodeInterface(c)
+	case c.in.NodeInterface != "":
+		r.errs = append(r.errs, field.Invalid(c.path.Child("nodeInterface"), c.in.NodeInterface,
+			"names the nodes' interface of an unnumbered session; a listen cluster peers with an address: drop it"))
+		return false
 	case name == "":
 		r.errs = append(r.errs, field.Required(p, "the network (spec.networks) the nodes are on: each leaf listens for its nodes on its subnet of it"))
 		return false
@@ -156,6 +161,29 @@ func (r *resolver) clusterNetwork(c *cluster) bool {
 	}
 	c.net, c.m.Network = n, n.m
 	return true
+}
+
+// linuxIfName is what Linux takes as an interface name (IFNAMSIZ).
+var linuxIfName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,14}$`)
+
+// nodeInterface: a CNI whose unnumbered neighbour names the node's own
+// interface needs it from the intent; the others take none.
+func (r *resolver) nodeInterface(c *cluster) bool {
+	p, name := c.path.Child("nodeInterface"), c.in.NodeInterface
+	switch {
+	case !c.cni.NodeInterface && name != "":
+		r.errs = append(r.errs, field.Invalid(p, name, fmt.Sprintf(
+			"%s finds its unnumbered neighbour without it: drop nodeInterface", c.cni.Name)))
+	case c.cni.NodeInterface && name == "":
+		r.errs = append(r.errs, field.Required(p, fmt.Sprintf(
+			"%s names the node's interface facing the leaf in an unnumbered neighbour: set it, e.g. eno1", c.cni.Name)))
+	case name != "" && !linuxIfName.MatchString(name):
+		r.errs = append(r.errs, field.Invalid(p, name, "must be a Linux interface name: 1-15 of letters, digits, '.', '_' and '-'"))
+	default:
+		c.m.NodeInterface = name
+		return true
+	}
+	return false
 }
 
 func (r *resolver) clusterASN(c *cluster) bool {

@@ -17,6 +17,7 @@ import (
 func (r *resolver) allocateNodeASNs() {
 	for _, c := range r.clus {
 		r.clusterASNCollisions(c)
+		r.clusterMaxASN(c)
 		if c.pool == nil {
 			continue
 		}
@@ -31,6 +32,32 @@ func (r *resolver) allocateNodeASNs() {
 		}
 		sort.Strings(owners)
 		c.asns = r.settle(a, owners, nil, nil)
+	}
+}
+
+// clusterMaxASN refuses AS numbers the CNI's resources cannot hold: the
+// cluster's, the top of the node pool, and the rack leaves' (every peer
+// resource names its leaf's AS).
+func (r *resolver) clusterMaxASN(c *cluster) {
+	max := model.ASN(c.cni.MaxASN)
+	if max == 0 {
+		return
+	}
+	p := c.path.Child("asn")
+	why := fmt.Sprintf("the largest AS number %s's resources hold (int32 in its CRDs)", c.cni.Name)
+	switch {
+	case c.m.ASN > max:
+		r.errs = append(r.errs, field.Invalid(p.Child("cluster"), c.m.ASN.String(), fmt.Sprintf("is above %d, %s; pick a lower one", max, why)))
+	case c.pool != nil && c.pool.Last > max:
+		r.errs = append(r.errs, field.Invalid(p.Child("pool"), c.in.ASN.Pool, fmt.Sprintf("reaches above %d, %s; keep the pool below it", max, why)))
+	}
+	for _, d := range c.racks {
+		if d.m.ASN > max {
+			r.errs = append(r.errs, field.Invalid(c.path.Child("cni"), c.in.CNI, fmt.Sprintf(
+				"rack leaf %s has AS %s, above %d, %s: give the cluster's leaves lower ASNs (spec.pools.asn.leaf, or the leaf's asn)",
+				d.m.Name, d.m.ASN, max, why)))
+			return
+		}
 	}
 }
 

@@ -4,8 +4,8 @@
 // rack's nodes by hostname, or one per node under the per-node AS model
 // (a node's router AS is its own). Each has one router with the leaf as
 // its neighbour: the rack gateway's address (listen peering) or the
-// node's interface (unnumbered, which the model cannot name yet: an
-// error), the timers, graceful restart and BFD of the intent.
+// node's interface facing the leaf (unnumbered: the cluster's
+// nodeInterface), the timers, graceful restart and BFD of the intent.
 //
 // What a node announces: the router originates the service ranges; the
 // neighbour advertises every prefix of the node's router (mode all), so
@@ -34,13 +34,12 @@ const Namespace = "frr-k8s-system"
 
 // Objects returns the cluster's FRRConfigurations.
 func Objects(c *model.Cluster) ([]kube.Object, error) {
-	if c.Peering == model.PeerUnnumbered {
-		return nil, fmt.Errorf("frr-k8s peers unnumbered over the node's own interface, " +
-			"and the intent does not name the nodes' interfaces: use peering listen")
+	if c.Peering == model.PeerUnnumbered && c.NodeInterface == "" {
+		return nil, fmt.Errorf("frr-k8s peers unnumbered over the node's own interface, which the cluster does not name (nodeInterface)")
 	}
 	var out []kube.Object
 	for _, r := range c.Racks {
-		if r.Subnet == nil {
+		if r.Subnet == nil && c.Peering == model.PeerListen {
 			return nil, fmt.Errorf("rack %s has no subnet on the cluster's network", r.Leaf.Name)
 		}
 		if c.ASModel != model.ASPerNode {
@@ -80,12 +79,16 @@ func config(c *model.Cluster, r *model.Rack, name string, asn model.ASN, sel met
 func neighbor(c *model.Cluster, r *model.Rack) frrv1beta1.Neighbor {
 	n := frrv1beta1.Neighbor{
 		ASN:                   uint32(r.Leaf.ASN),
-		Address:               r.Subnet.Gateway.Addr().String(),
 		EnableGracefulRestart: c.BGP.GracefulRestart,
 		ToAdvertise:           frrv1beta1.Advertise{Allowed: frrv1beta1.AllowedOutPrefixes{Mode: frrv1beta1.AllowAll}},
 		ToReceive:             receive(c),
 		// IPv6 pod blocks and services over the IPv4 session too.
 		DualStackAddressFamily: hasV6(c),
+	}
+	if c.Peering == model.PeerUnnumbered {
+		n.Interface = c.NodeInterface // IPv6 link-local, the leaf's port at the other end
+	} else {
+		n.Address = r.Subnet.Gateway.Addr().String()
 	}
 	if c.BGP.Hold > 0 {
 		n.HoldTime = &metav1.Duration{Duration: time.Duration(c.BGP.Hold) * time.Second}
