@@ -278,7 +278,7 @@ func (o *Objects) ciliumServices(sel *metav1.LabelSelector, svc *struct {
 			for _, a := range addrs {
 				ip, err := netip.ParseAddr(a)
 				if err != nil {
-					return nil, fmt.Errorf("Service %s: %s %q: %w", s.Metadata.Name, kind, a, err)
+					return nil, fmt.Errorf("service %s: %s %q: %w", s.Metadata.Name, kind, a, err)
 				}
 				out = append(out, netip.PrefixFrom(ip, ip.BitLen()))
 			}

@@ -3,6 +3,7 @@ package k8snode
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -44,14 +45,18 @@ func ApplyFRR(ctx context.Context, pathspace, dir string, c *Config) error {
 		return fmt.Errorf("node %s: %w", c.Node, err)
 	}
 	out, err := exec.CommandContext(ctx, "vtysh", "-N", pathspace, "-f", path).CombinedOutput()
-	if err != nil || strings.Contains(string(out), "line ") {
-		return fmt.Errorf("node %s: vtysh -N %s -f %s: %v: %s", c.Node, pathspace, path, err, out)
+	if err == nil && strings.Contains(string(out), "line ") {
+		err = errors.New("a line was rejected") // vtysh may exit 0 on one
+	}
+	if err != nil {
+		return fmt.Errorf("node %s: vtysh -N %s -f %s: %w: %s", c.Node, pathspace, path, err, out)
 	}
 	return nil
 }
 
-// GoBGPEnv, set to a node configuration file (JSON of Config), makes a
-// binary that calls MaybeGoBGPAgent the node's GoBGP agent instead.
+// GoBGPEnv names the variable that, set to a node configuration file
+// (JSON of Config), makes a binary that calls MaybeGoBGPAgent the node's
+// GoBGP agent instead.
 const GoBGPEnv = "UNDERLAY_K8SNODE_GOBGP"
 
 // GoBGPCommand is the command that runs the node's GoBGP agent in network
