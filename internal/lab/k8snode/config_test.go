@@ -40,6 +40,7 @@ func TestNodeConfigs(t *testing.T) {
 		{"calico-2", "calico.yaml", "calico-2", BIRDConfig, checkBIRD},
 		{"cilium-1", "cilium.yaml", "cilium-1", nil, nil},
 		{"frr-1", "frr-k8s.yaml", "frr-1", FRRConfig, checkFRR},
+		{"frr-2-unnumbered", "frr-k8s-unnumbered.yaml", "frr-2", FRRConfig, checkFRR},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			c, err := load(t, tt.fixture).Node(tt.node)

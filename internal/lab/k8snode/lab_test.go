@@ -6,7 +6,6 @@ import (
 	"os"
 	"os/exec"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -157,25 +156,15 @@ func startCilium(t *testing.T, n *labNode) {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	cmd, err := GoBGPCommand(n.ns, exe, dir, n.c)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	sp, err := Start(ctx, n.ns, dir, exe, n.c)
 	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
 		t.Fatalf("start GoBGP for %s: %v", n.name, err)
 	}
 	t.Cleanup(func() {
-		_ = cmd.Process.Signal(syscall.SIGTERM)
-		done := make(chan error, 1)
-		go func() { done <- cmd.Wait() }()
-		select {
-		case err := <-done:
-			_ = err // a signalled agent exits non-zero
-		case <-time.After(10 * time.Second):
-			_ = cmd.Process.Kill()
-			if err := <-done; err != nil {
-				t.Logf("GoBGP node %s killed after 10s: %v", n.name, err)
-			}
+		if err := sp.Stop(); err != nil {
+			t.Logf("GoBGP node %s killed after 10s: %v", n.name, err)
 		}
 		if t.Failed() {
 			b, _ := os.ReadFile(dir + "/gobgp.log")

@@ -119,3 +119,51 @@ func run(ctx context.Context, args ...string) error {
 	}
 	return nil
 }
+
+// Speaker is a running node speaker; Stop ends it (BIRD and FRR daemons
+// end with their namespace's processes, which the caller removes).
+type Speaker struct {
+	cmd *exec.Cmd
+}
+
+// Stop ends the GoBGP agent process, if the speaker has one.
+func (s *Speaker) Stop() error {
+	if s == nil || s.cmd == nil || s.cmd.Process == nil {
+		return nil
+	}
+	if err := s.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		return err
+	}
+	done := make(chan error, 1)
+	go func() { done <- s.cmd.Wait() }()
+	select {
+	case <-done:
+		return nil // a signalled agent exits non-zero
+	case <-time.After(10 * time.Second):
+		_ = s.cmd.Process.Kill()
+		return <-done
+	}
+}
+
+// Start starts node c's speaker in network namespace ns, the way its
+// agent runs it: BIRD (bird.conf in dir), GoBGP (exe re-run as the agent,
+// see GoBGPCommand), or FRR (already started by node.StartFRR in
+// pathspace ns) loaded with the frr-k8s configuration.
+func Start(ctx context.Context, ns, dir, exe string, c *Config) (*Speaker, error) {
+	switch c.Agent {
+	case AgentCalico:
+		return &Speaker{}, StartBIRD(ctx, ns, dir, c)
+	case AgentFRRK8s:
+		return &Speaker{}, ApplyFRR(ctx, ns, dir, c)
+	case AgentCilium:
+		cmd, err := GoBGPCommand(ns, exe, dir, c)
+		if err != nil {
+			return nil, err
+		}
+		if err := cmd.Start(); err != nil {
+			return nil, fmt.Errorf("node %s: starting the GoBGP agent: %w", c.Node, err)
+		}
+		return &Speaker{cmd: cmd}, nil
+	}
+	return nil, fmt.Errorf("node %s: agent %q: want one of %q, %q, %q", c.Node, c.Agent, AgentCalico, AgentCilium, AgentFRRK8s)
+}
