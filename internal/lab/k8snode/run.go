@@ -137,8 +137,9 @@ func (s *Speaker) Stop() error {
 	done := make(chan error, 1)
 	go func() { done <- s.cmd.Wait() }()
 	select {
-	case <-done:
-		return nil // a signalled agent exits non-zero
+	case err := <-done:
+		_ = err // a signalled agent exits non-zero
+		return nil
 	case <-time.After(10 * time.Second):
 		_ = s.cmd.Process.Kill()
 		return <-done
