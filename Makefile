@@ -2,7 +2,7 @@
 GO ?= go
 BIN := bin/underlay
 
-.PHONY: build demo test test-short bench update-golden lint lab soak
+.PHONY: build demo test test-short bench update-golden lint lab lab-baremetal soak
 
 build:
 	$(GO) build -o $(BIN) ./cmd/underlay
@@ -39,7 +39,7 @@ test:
 # golangci-lint at the version pinned in hack/golangci-lint.sh (built once
 # into a cache from the Go module proxy), with the rules in .golangci.yml.
 lint:
-	lint=$$(./hack/golangci-lint.sh) && $$lint run ./...
+	lint=$$(./hack/golangci-lint.sh) && $$lint run --allow-parallel-runners ./...
 
 test-short:
 	$(GO) test -short -timeout $(TIMEOUT) ./...
@@ -55,6 +55,12 @@ update-golden:
 # real kube-apiserver, an agent per device; up, change #738, revert, down.
 lab: build
 	KUBEBUILDER_ASSETS=$$(./hack/k8s-bins.sh) ./hack/lab-story.sh
+
+# Issue #11's bare-metal story (root), the one TestBareMetalStory runs: a
+# bonded server PXE-boots through a leaf's dhcrelay in LACP fallback, forms
+# its bond, moves to a tenant network and to cleaning with one line each.
+lab-baremetal: build
+	KUBEBUILDER_ASSETS=$$(./hack/k8s-bins.sh) ./hack/lab-baremetal.sh
 
 # The property test on many seeds (root): irregular fabrics on real FRR, each
 # device's RIB against verify's. SEEDS=N runs seeds 1..N; SEEDS=3,17 reruns those.

@@ -11,11 +11,15 @@ if [ -x "$out/golangci-lint" ]; then
 	echo "$out/golangci-lint"
 	exit 0
 fi
-mkdir -p "$out.tmp"
+# A build directory of its own, so builds started at once (parallel
+# worktrees, CI jobs) never move each other's half-built binary; the last
+# rename wins and every one is the same version.
+mkdir -p "$(dirname "$out")"
+tmp=$(mktemp -d "$out.tmp.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
 # Outside any module, so the repository's go.mod neither pins nor records
 # the linter's dependencies.
-(cd "$out.tmp" && GOBIN="$out.tmp" GOTOOLCHAIN=local go install "github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$version") >&2
+(cd "$tmp" && GOBIN="$tmp" GOTOOLCHAIN=local go install "github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$version") >&2
 mkdir -p "$out"
-mv "$out.tmp/golangci-lint" "$out/golangci-lint"
-rmdir "$out.tmp"
+mv -f "$tmp/golangci-lint" "$out/golangci-lint"
 echo "$out/golangci-lint"

@@ -32,6 +32,7 @@ func newGen() *cobra.Command {
 	f.IntVar(&c.Leaves, "leaves", 4, "leaves (per pod with --pods)")
 	f.IntVar(&c.HostsPerLeaf, "hosts-per-leaf", 0, "linux-frr hosts behind each leaf")
 	f.IntVar(&c.ServersPerLeaf, "servers-per-leaf", 0, "bare-metal servers on each leaf, half on LACP bonds, on six networks")
+	f.StringVar(&c.Cluster, "cluster", "", "make every server a node of one Kubernetes cluster with this CNI (calico, cilium, frr-k8s)")
 	f.IntVar(&c.Superspines, "superspines", 0, "superspines (5-stage; needs --pods)")
 	f.IntVar(&c.Pods, "pods", 0, "pods (5-stage; needs --superspines)")
 	f.BoolVar(&c.Unnumbered, "unnumbered", false, "BGP unnumbered links (IPv6 link-local) instead of /31s")

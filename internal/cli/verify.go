@@ -170,6 +170,13 @@ func printReport(w io.Writer, r *verify.Report) {
 			}
 			fmt.Fprintf(w, "      %s\n", findingLine(f))
 		}
+		for i, n := range c.Notes {
+			if i == maxListed*2 {
+				fmt.Fprintf(w, "      · … and %d more (use -o json for all)\n", len(c.Notes)-i)
+				break
+			}
+			fmt.Fprintf(w, "      · %s\n", n)
+		}
 	}
 	if failedChecks > 0 {
 		fmt.Fprintf(w, "%d of %d checks failed\n", failedChecks, len(r.Checks))
@@ -186,8 +193,8 @@ func findingLine(f verify.Finding) string {
 		devs = devs[:maxListed]
 	}
 	switch {
-	case f.Network != "":
-		return f.Detail // a network check's finding names its servers and devices itself
+	case f.Network != "" || f.Cluster != "":
+		return f.Detail // a network or cluster check's finding names its servers and devices itself
 	case f.VRF != "":
 		return fmt.Sprintf("vrf %s %s (%s) on %s%s: %s", f.VRF, f.Prefix, f.Origin, strings.Join(devs, ", "), more, f.Detail)
 	case f.Prefix != "":

@@ -22,11 +22,14 @@ type Clos struct {
 	// ServersPerLeaf are bare-metal servers on each leaf, half of them on
 	// LACP bonds, on six networks (networkList).
 	ServersPerLeaf int
-	Superspines    int
-	Pods           int
-	Unnumbered     bool
-	Platform       string // leaves and spines
-	SpinePlatform  string // overrides Platform for spines and superspines
+	// Cluster, a CNI's name, makes every server a node of one Kubernetes
+	// cluster on the servers network, its racks every leaf (clusterList).
+	Cluster       string
+	Superspines   int
+	Pods          int
+	Unnumbered    bool
+	Platform      string // leaves and spines
+	SpinePlatform string // overrides Platform for spines and superspines
 }
 
 // Limits of what Clos can generate. Each comes from the generator's own
@@ -60,6 +63,8 @@ func (c Clos) Validate() error {
 		return fmt.Errorf("--hosts-per-leaf must not be negative")
 	case c.ServersPerLeaf < 0:
 		return fmt.Errorf("--servers-per-leaf must not be negative")
+	case c.Cluster != "" && c.ServersPerLeaf == 0:
+		return fmt.Errorf("--cluster makes the servers Kubernetes nodes: give --servers-per-leaf too")
 	case (c.Superspines > 0) != (c.Pods > 0):
 		return fmt.Errorf("a 5-stage fabric needs both --superspines and --pods")
 	case c.Superspines < 0 || c.Pods < 0:
@@ -122,6 +127,7 @@ func (c Clos) Build() (*v1alpha1.Fabric, error) {
 	f.Spec.Links = c.linkList()
 	f.Spec.Networks = c.networkList()
 	f.Spec.Servers = c.serverList()
+	f.Spec.Clusters = c.clusterList()
 	return f, nil
 }
 

@@ -91,7 +91,7 @@ func (c Clos) serverList() []v1alpha1.Server {
 					s.Ports = append(s.Ports, port(c.Platform, next+j))
 				}
 				next += n
-				if i%4 == 0 {
+				if i%4 == 0 || c.Cluster != "" {
 					s.Tagged = []string{"servers"}
 				}
 				out = append(out, s)
@@ -100,4 +100,22 @@ func (c Clos) serverList() []v1alpha1.Server {
 		}
 	}
 	return out
+}
+
+// clusterList is one cluster of every server when Cluster names a CNI:
+// listening on the servers network of every leaf, an AS per rack, pods
+// and load-balancer addresses from ranges clear of gen's other pools.
+func (c Clos) clusterList() []v1alpha1.Cluster {
+	if c.Cluster == "" {
+		return nil
+	}
+	var racks []string
+	for p := 1; p <= c.pods(); p++ {
+		for l := 1; l <= c.Leaves; l++ {
+			racks = append(racks, leafName(c, p, l))
+		}
+	}
+	return []v1alpha1.Cluster{{Name: "k8s", CNI: c.Cluster, Network: "servers", Racks: racks,
+		PodCIDRs: []string{"100.64.0.0/10"},
+		Services: v1alpha1.ClusterServices{Cluster: []string{"198.18.0.0/16"}, LoadBalancer: []string{"198.19.0.0/16"}}}}
 }

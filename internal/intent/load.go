@@ -44,6 +44,13 @@ func Load(path string) (*Document, error) {
 // Parse strictly decodes src; path is only used in messages.
 func Parse(path string, src []byte) (*Document, error) {
 	doc := &Document{Path: path, Fabric: &v1alpha1.Fabric{}}
+	if decodeOnce(src, &doc.root, doc.Fabric) {
+		if errs := explicitZeros(path, &doc.root, reflect.TypeOf(doc.Fabric)); len(errs) > 0 {
+			return nil, errs
+		}
+		return doc, nil
+	}
+	doc = &Document{Path: path, Fabric: &v1alpha1.Fabric{}}
 	dec := yaml.NewDecoder(bytes.NewReader(src))
 	dec.KnownFields(true)
 	err := dec.Decode(doc.Fabric)

@@ -70,16 +70,11 @@ func ReadLock(path string) (*LockDocument, error) {
 // ParseLock strictly decodes a lock file; path is only used in messages.
 func ParseLock(path string, src []byte) (*LockDocument, error) {
 	l := &LockDocument{Path: path, Lock: &v1alpha1.Lock{}}
-	dec := yaml.NewDecoder(bytes.NewReader(src))
-	dec.KnownFields(true)
-	if err := dec.Decode(l.Lock); err != nil && !errors.Is(err, errEOF) {
-		return nil, decodeErrors(path, src, err)
-	}
-	if err := secondDocument(path, dec, "a lock file holds one FabricLock"); err != nil {
-		return nil, err
-	}
-	if err := yaml.Unmarshal(src, &l.root); err != nil {
-		return nil, decodeErrors(path, nil, err)
+	if !decodeOnce(src, &l.root, l.Lock) {
+		var err error
+		if l, err = parseLockStrict(path, src); err != nil {
+			return nil, err
+		}
 	}
 	if errs := l.wholeASNs(); len(errs) > 0 {
 		return nil, errs
@@ -90,6 +85,24 @@ func ParseLock(path string, src []byte) (*LockDocument, error) {
 	}
 	if k := l.Lock.Kind; k != "" && k != v1alpha1.KindLock {
 		return nil, Errors{{File: path, Line: l.Line("kind"), Msg: fmt.Sprintf("kind %q is not %s; is this the lock file?", k, v1alpha1.KindLock)}}
+	}
+	return l, nil
+}
+
+// parseLockStrict is ParseLock's decoding where decodeOnce cannot vouch
+// for the tree: the strict decoder's messages, then the positions.
+func parseLockStrict(path string, src []byte) (*LockDocument, error) {
+	l := &LockDocument{Path: path, Lock: &v1alpha1.Lock{}}
+	dec := yaml.NewDecoder(bytes.NewReader(src))
+	dec.KnownFields(true)
+	if err := dec.Decode(l.Lock); err != nil && !errors.Is(err, errEOF) {
+		return nil, decodeErrors(path, src, err)
+	}
+	if err := secondDocument(path, dec, "a lock file holds one FabricLock"); err != nil {
+		return nil, err
+	}
+	if err := yaml.Unmarshal(src, &l.root); err != nil {
+		return nil, decodeErrors(path, nil, err)
 	}
 	return l, nil
 }

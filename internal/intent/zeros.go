@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"sync"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -60,15 +61,27 @@ func explicitZeros(path string, root *yaml.Node, t reflect.Type) Errors {
 	return out
 }
 
+// fieldByKey finds struct t's field whose yaml name is key. The fields of
+// a type are indexed once: a large intent asks for every key it holds.
 func fieldByKey(t reflect.Type, key string) (reflect.StructField, bool) {
-	for i := range t.NumField() {
-		f := t.Field(i)
-		if name, _, _ := strings.Cut(f.Tag.Get("yaml"), ","); name == key {
-			return f, true
+	idx, ok := fieldIndex.Load(t)
+	if !ok {
+		m := map[string]reflect.StructField{}
+		for i := range t.NumField() {
+			f := t.Field(i)
+			if name, _, _ := strings.Cut(f.Tag.Get("yaml"), ","); name != "" {
+				if _, dup := m[name]; !dup {
+					m[name] = f
+				}
+			}
 		}
+		idx, _ = fieldIndex.LoadOrStore(t, m)
 	}
-	return reflect.StructField{}, false
+	f, ok := idx.(map[string]reflect.StructField)[key]
+	return f, ok
 }
+
+var fieldIndex sync.Map // reflect.Type → map[string]reflect.StructField
 
 // isZeroDefault: an integer field whose zero is dropped on output is one
 // whose zero means "not set".

@@ -84,8 +84,8 @@ func (l *Lab) boot(ctx context.Context, st *State, h *Host, s *model.Server, fix
 	if formed {
 		iface = baremetal.Bond
 	}
-	t := time.Now()
 	var addr netip.Prefix
+	h.Lease = nil
 	if len(n.Relay) == 0 {
 		addr = staticAddr(sub, s)
 		if fixed.IsValid() {
@@ -96,7 +96,7 @@ func (l *Lab) boot(ctx context.Context, st *State, h *Host, s *model.Server, fix
 		}
 		l.progress("  %s: %s address %s on %s (static: %s has no DHCP relay)", h.Name, n.Name, addr, iface, n.Name)
 	} else {
-		lease, err := l.lease(ctx, st, h, host, iface, formed)
+		lease, took, err := l.lease(ctx, st, h, host, iface, formed)
 		if err != nil {
 			return err
 		}
@@ -104,8 +104,11 @@ func (l *Lab) boot(ctx context.Context, st *State, h *Host, s *model.Server, fix
 		if err := host.Configure(ctx, iface, addr, lease.Router); err != nil {
 			return err
 		}
-		l.progress("  %s: DHCP lease %s on %s through %s's relay from %s (filename %q, router %s): %s",
-			h.Name, addr, iface, h.Leaf, lease.ServerID, lease.Filename, lease.Router, time.Since(t).Round(100*time.Millisecond))
+		if h.Lease, err = l.leaseRecord(ctx, st, h, lease, took); err != nil {
+			return err
+		}
+		l.progress("  %s: DHCP lease %s on %s through %s's relay from %s (filename %q, server %q, router %s): %s",
+			h.Name, addr, iface, h.Leaf, lease.ServerID, lease.Filename, lease.ServerName, lease.Router, took.Round(100*time.Millisecond))
 	}
 	h.Network, h.Addr = n.Name, addr.String()
 	if err := l.saveState(st); err != nil {
@@ -119,31 +122,34 @@ func (l *Lab) boot(ctx context.Context, st *State, h *Host, s *model.Server, fix
 
 // lease asks for a lease on iface; before the bond is formed, as the
 // firmware does: once the leaf's bond is in fallback, on the first port
-// alone.
-func (l *Lab) lease(ctx context.Context, st *State, h *Host, host baremetal.Host, iface string, formed bool) (pxe.Lease, error) {
+// alone. It returns how long the DHCP exchange took (the wait for the
+// fallback not included).
+func (l *Lab) lease(ctx context.Context, st *State, h *Host, host baremetal.Host, iface string, formed bool) (pxe.Lease, time.Duration, error) {
 	w := startWait(ctx, BootTimeout)
 	defer w.cancel()
 	if formed {
+		t := time.Now()
 		lease, err := pxe.Client{Netns: h.Netns, Dir: host.Dir + "/dhcp"}.Ask(w.ctx, iface)
 		if err != nil {
-			return lease, w.failed("a DHCP lease on "+iface, err.Error())
+			return lease, 0, w.failed("a DHCP lease on "+iface, err.Error())
 		}
-		return lease, nil
+		return lease, time.Since(t), nil
 	}
 	if h.Bond != "" {
 		sw, err := l.leafOVS(st, h.Leaf)
 		if err != nil {
-			return pxe.Lease{}, err
+			return pxe.Lease{}, 0, err
 		}
 		if err := baremetal.WaitLACP(w.ctx, sw, h.Bond, "configured"); err != nil {
-			return pxe.Lease{}, w.failed(fmt.Sprintf("%s's %s in LACP fallback before the PXE boot", h.Leaf, h.Bond), err.Error())
+			return pxe.Lease{}, 0, w.failed(fmt.Sprintf("%s's %s in LACP fallback before the PXE boot", h.Leaf, h.Bond), err.Error())
 		}
 	}
+	t := time.Now()
 	lease, err := host.PXE(w.ctx, iface)
 	if err != nil {
-		return lease, w.failed("the PXE boot's DHCP lease on "+iface, err.Error())
+		return lease, 0, w.failed("the PXE boot's DHCP lease on "+iface, err.Error())
 	}
-	return lease, nil
+	return lease, time.Since(t), nil
 }
 
 // formBond is the installed OS forming its bond: its OVS instance
@@ -173,8 +179,28 @@ func (l *Lab) formBond(ctx context.Context, st *State, h *Host, host baremetal.H
 	if err := baremetal.WaitLACP(w.ctx, sw, h.Bond, "negotiated"); err != nil {
 		return w.failed(fmt.Sprintf("LACP between %s and %s's %s", h.Name, h.Leaf, h.Bond), err.Error())
 	}
-	l.progress("  %s: the OS formed %s (LACP active); %s's %s negotiated LACP: %s", h.Name, baremetal.Bond, h.Leaf, h.Bond, time.Since(t).Round(100*time.Millisecond))
-	return nil
+	h.LACP = time.Since(t)
+	l.progress("  %s: the OS formed %s (LACP active); %s's %s negotiated LACP: %s", h.Name, baremetal.Bond, h.Leaf, h.Bond, h.LACP.Round(100*time.Millisecond))
+	return l.saveState(st)
+}
+
+// leaseRecord is what the state keeps of a lease that took took: with,
+// for a bonded server, its leaf bond's LACP status right after the
+// exchange (fallback when the firmware PXE-booted on one port).
+func (l *Lab) leaseRecord(ctx context.Context, st *State, h *Host, lease pxe.Lease, took time.Duration) (*HostLease, error) {
+	r := &HostLease{Addr: lease.Addr.String(), Router: lease.Router.String(), Filename: lease.Filename,
+		ServerName: lease.ServerName, ServerID: lease.ServerID.String(), Took: took}
+	if h.Bond == "" {
+		return r, nil
+	}
+	sw, err := l.leafOVS(st, h.Leaf)
+	if err != nil {
+		return nil, err
+	}
+	if r.LeafBond, err = baremetal.LACPStatus(ctx, sw, h.Bond); err != nil {
+		return nil, fmt.Errorf("%s's %s after the lease: %w", h.Leaf, h.Bond, err)
+	}
+	return r, nil
 }
 
 func (l *Lab) leafOVS(st *State, leaf string) (ovs.Instance, error) {

@@ -38,7 +38,7 @@ func bridged(d *model.Device) bool {
 // before anything is created.
 func (l *Lab) planHosts(f *model.Fabric, st *State) error {
 	if len(f.Servers) > 0 {
-		if err := serverPrograms(); err != nil {
+		if err := ServerPrograms(); err != nil {
 			return err
 		}
 	}
@@ -264,9 +264,9 @@ func ovsLeaves(st *State) []string {
 	return out
 }
 
-// serverPrograms checks, before anything is created, for what the lab's
-// servers need, naming the Debian packages.
-func serverPrograms() error {
+// ServerPrograms checks, before anything is created, for what the lab's
+// servers need, naming the Debian packages (a test skips on it).
+func ServerPrograms() error {
 	var missing []string
 	for prog, pkg := range map[string]string{"ovs-vswitchd": "openvswitch-switch", "ovs-vsctl": "openvswitch-switch", "ovsdb-tool": "openvswitch-switch",
 		"nft": "nftables", "ethtool": "ethtool", "dnsmasq": "dnsmasq-base", "dhcrelay": "isc-dhcp-relay", "dhclient": "isc-dhcp-client"} {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"time"
 
 	"underlay.dev/underlay/internal/atomicfile"
 )
@@ -52,11 +53,33 @@ type Host struct {
 	// first boot).
 	Network string `json:"network,omitempty"`
 	Addr    string `json:"addr,omitempty"`
+	// Lease is the DHCP lease of its last boot (nil on a network without
+	// a relay) and LACP how long its bond took to negotiate once the OS
+	// formed it: what a person (and the story test) reads of the boot.
+	Lease *HostLease    `json:"lease,omitempty"`
+	LACP  time.Duration `json:"lacpNanoseconds,omitempty"`
 	// PXE marks the PXE/DHCP server the lab attaches where a relay
 	// target lies in a leaf's subnet: its address (the relay target, with
 	// the subnet's length) and gateway.
 	PXE     string `json:"pxe,omitempty"`
 	Gateway string `json:"gateway,omitempty"`
+}
+
+// HostLease is a lease a server got, with what its PXE boot reads.
+type HostLease struct {
+	Addr     string `json:"addr"`
+	Router   string `json:"router"`
+	Filename string `json:"filename"`
+	// ServerName is the boot server's name (DHCP sname); ServerID the
+	// address of the DHCP server that answered.
+	ServerName string `json:"serverName"`
+	ServerID   string `json:"serverID"`
+	// LeafBond is the leaf's bond's LACP status once the lease came:
+	// "configured" (no partner: fallback) for a PXE boot; empty for a
+	// single port.
+	LeafBond string `json:"leafBond,omitempty"`
+	// Took is the DHCP exchange's time.
+	Took time.Duration `json:"tookNanoseconds"`
 }
 
 // Daemon is one daemon the lab started in a namespace.

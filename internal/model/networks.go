@@ -112,8 +112,8 @@ type VRF struct {
 	Name string
 	VNI  int
 	// VLAN is the VLAN the L3VNI maps to on platforms that need one
-	// (ifupdown2 Cumulus, SONiC): from 3725-3999, the range NVUE reserves
-	// for it.
+	// (ifupdown2 Cumulus, SONiC): from L3VNIVLANFirst-Last, the range NVUE
+	// reserves for it.
 	VLAN int
 }
 
@@ -138,10 +138,13 @@ type Relay struct {
 }
 
 // L3VNIVLANs is the range VRF VLANs come from and networks may not use on
-// Cumulus and NVUE (NVUE reserves it for L3VNIs).
+// any platform: NVUE's default L3VNI VLAN range (`nv set system global
+// reserved vlan l3-vni-vlan begin 4000 end 4064`), so the VLAN ifupdown2
+// Cumulus and SONiC are given is one NVUE would pick. It is not Cumulus'
+// internal range (3725-3999), which no VLAN of underlay's may use.
 const (
-	L3VNIVLANFirst = 3725
-	L3VNIVLANLast  = 3999
+	L3VNIVLANFirst = 4000
+	L3VNIVLANLast  = 4064
 )
 
 // SVIName is the name of VLAN n's layer-3 interface in the model and on

@@ -60,11 +60,12 @@ func (r VLANRange) String() string {
 	return fmt.Sprintf("%d-%d (%s)", r.First, r.Last, r.Why)
 }
 
-// cumulusVLANs are the VLANs Cumulus Linux keeps for itself: NVUE maps
-// L3VNIs to 3725-3999 and the switch uses 4000-4064 internally.
+// cumulusVLANs are the VLANs Cumulus Linux keeps for itself: switchd
+// uses 3725-3999 internally (the reserved VLAN range of 4.4 and 5.x) and
+// NVUE maps L3VNIs to 4000-4064 (its default l3-vni-vlan range).
 var cumulusVLANs = []VLANRange{
-	{3725, 3999, "Cumulus Linux reserves it for L3VNI VLANs"},
-	{4000, 4064, "Cumulus Linux reserves it for internal use"},
+	{3725, 3999, "Cumulus Linux reserves it for internal use"},
+	{model.L3VNIVLANFirst, model.L3VNIVLANLast, "NVUE reserves it for L3VNI VLANs and underlay maps VRF L3VNIs to it"},
 }
 
 // cumulusServers serves both Cumulus platforms: bonds are named after the

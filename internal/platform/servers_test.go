@@ -21,7 +21,7 @@ func TestServers(t *testing.T) {
 			map[string]string{"swp5": "bond5", "swp1s0": "bond1s0"}},
 		{model.PlatformNVUE, []int{3725, 3999, 4000, 4064}, []int{1, 100, 3724, 4065, 4094},
 			map[string]string{"swp5": "bond5"}},
-		{model.PlatformSONiC, []int{1, 3725, 3999}, []int{2, 100, 3724, 4000, 4064, 4094},
+		{model.PlatformSONiC, []int{1, 4000, 4064}, []int{2, 100, 3724, 3725, 3999, 4065, 4094},
 			map[string]string{"Ethernet0": "PortChannel0", "Ethernet8": "PortChannel8", "Ethernet9996": "PortChannel9996"}},
 	}
 	for _, tt := range tests {

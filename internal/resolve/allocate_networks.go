@@ -61,6 +61,9 @@ type intAlloc struct {
 	// fixed says the pool is underlay's own, not the intent's: a value
 	// outside it was never handed out from it.
 	fixed string
+	// full, for a fixed pool, says what to do when owners want more values
+	// than it holds: "enlarge the pool" is no fix the user can make.
+	full func(owners, short int) string
 }
 
 // settle gives each owner without an explicit value its locked value, or
@@ -107,12 +110,17 @@ func (r *resolver) settle(a *intAlloc, owners []string, explicit map[string]int,
 			}
 		}
 	}
+	short := 0
 	for _, o := range want {
 		if i, ok := al.Next(o); ok {
 			out[o] = a.pool.Slot(i)
+		} else {
+			short++
 		}
 	}
-	if msg := al.Shortfall(a.what + "s"); msg != "" {
+	if short > 0 && a.full != nil {
+		r.errs = append(r.errs, field.Invalid(a.path, a.pool.String(), a.full(len(owners), short)))
+	} else if msg := al.Shortfall(a.what + "s"); msg != "" {
 		if nReserved > 0 { // "enlarge" alone misleads when the pool lies in a reserved range
 			msg += fmt.Sprintf(" (%d of its %d values are reserved, the first %s: move the pool out of them)", nReserved, a.pool.Size(), why)
 		}
@@ -175,7 +183,7 @@ func (r *resolver) reservedVLAN() func(int) string {
 	}
 	return func(v int) string {
 		if v >= model.L3VNIVLANFirst && v <= model.L3VNIVLANLast {
-			return "underlay maps VRF L3VNIs to VLANs 3725-3999"
+			return fmt.Sprintf("underlay maps VRF L3VNIs to VLANs %d-%d", model.L3VNIVLANFirst, model.L3VNIVLANLast)
 		}
 		for i, s := range servers {
 			if rng := s.Reserved(v); rng != nil {
@@ -203,10 +211,20 @@ func (r *resolver) allocateVRFs() {
 	l3 := ipam.IntRange{First: model.L3VNIVLANFirst, Last: model.L3VNIVLANLast}
 	vlans := r.settle(&intAlloc{what: "VRF VLAN", table: "vrfVLANs", pool: &l3, path: field.NewPath("spec", "networks"),
 		lock: r.lock.VRFVLANs, next: r.next.VRFVLANs, lg: newLedger[int]("VRF VLAN"),
-		fixed: "the VLANs underlay maps L3VNIs to"}, names, nil, nil)
+		fixed: "the VLANs underlay maps L3VNIs to", full: vrfVLANsFull}, names, nil, nil)
 	for _, name := range names {
 		r.vrfs = append(r.vrfs, &model.VRF{Name: name, VNI: vnis[name], VLAN: vlans[name]})
 	}
+}
+
+// vrfVLANsFull explains a fabric with more VRFs than NVUE's L3VNI VLAN
+// range holds: the range is the platform's, so the fix is fewer VRFs.
+func vrfVLANsFull(vrfs, short int) string {
+	size := model.L3VNIVLANLast - model.L3VNIVLANFirst + 1
+	return fmt.Sprintf("%d VRFs need a VLAN each for their L3VNI, %d more than VLANs %d-%d hold "+
+		"(NVUE's L3VNI VLAN range, which underlay maps VRFs to on every platform, %d VLANs); "+
+		"put the networks in at most %d VRFs: give several networks one vrf, or vrf: default",
+		vrfs, short, model.L3VNIVLANFirst, model.L3VNIVLANLast, size, size)
 }
 
 // allocateSubnets gives network n its subnet on each of its leaves: the

@@ -43,6 +43,10 @@ const (
 func (r *resolver) clusters() {
 	list := field.NewPath("spec", "clusters")
 	seen := map[string]*field.Path{}
+	r.srvByName = map[string]*server{}
+	for _, s := range r.srvs {
+		r.srvByName[s.m.Name] = s
+	}
 	for i := range r.in.Spec.Clusters {
 		in := &r.in.Spec.Clusters[i]
 		c := &cluster{in: in, path: itemPath(list, i, in.Name), m: &model.Cluster{Name: in.Name},

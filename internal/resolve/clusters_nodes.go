@@ -56,12 +56,7 @@ func (r *resolver) clusterRack(c *cluster, p *field.Path, name string) bool {
 }
 
 func (r *resolver) clusterNode(c *cluster, p *field.Path, name string) bool {
-	var s *server
-	for _, cand := range r.srvs {
-		if cand.m.Name == name {
-			s = cand
-		}
-	}
+	s := r.srvByName[name]
 	if s == nil {
 		r.errs = append(r.errs, field.NotFound(p, name))
 		return false

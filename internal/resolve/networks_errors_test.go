@@ -46,18 +46,18 @@ func TestNetworkErrors(t *testing.T) {
 		fabric, lock string
 		want         []string
 	}{
-		{name: "VLAN in Cumulus' L3VNI range on a cumulus leaf", fabric: replace(netBase, `{name: web, vlan: 300`, `{name: web, vlan: 3725`), lock: "",
+		{name: "VLAN in Cumulus' internal range on a cumulus leaf", fabric: replace(netBase, `{name: web, vlan: 300`, `{name: web, vlan: 3725`), lock: "",
 			want: []string{
-				`fabric.yaml:24: spec.networks[web].vlan: Invalid value: 3725: VLAN 3725 is reserved on leaf1 (platform cumulus): Cumulus Linux reserves it for L3VNI VLANs; pick one outside 3725-3999, or drop vlan to have one allocated from spec.pools.vlans`}},
-		{name: "VLAN in Cumulus' internal range on an nvue leaf", fabric: replace(netBase, `{name: web, vlan: 300, pool: 10.30.0.0/16}`, `{name: web, vlan: 4000, pool: 10.30.0.0/16, leaves: [leaf2]}`), lock: "",
+				`fabric.yaml:24: spec.networks[web].vlan: Invalid value: 3725: VLAN 3725 is reserved on leaf1 (platform cumulus): Cumulus Linux reserves it for internal use; pick one outside 3725-3999, or drop vlan to have one allocated from spec.pools.vlans`}},
+		{name: "VLAN in NVUE's L3VNI range on an nvue leaf", fabric: replace(netBase, `{name: web, vlan: 300, pool: 10.30.0.0/16}`, `{name: web, vlan: 4000, pool: 10.30.0.0/16, leaves: [leaf2]}`), lock: "",
 			want: []string{
-				`fabric.yaml:24: spec.networks[web].vlan: Invalid value: 4000: VLAN 4000 is reserved on leaf2 (platform nvue): Cumulus Linux reserves it for internal use; pick one outside 4000-4064, or drop vlan to have one allocated from spec.pools.vlans`}},
-		{name: "VLAN at the top of Cumulus' internal range", fabric: replace(netBase, `{name: web, vlan: 300`, `{name: web, vlan: 4064`), lock: "",
+				`fabric.yaml:24: spec.networks[web].vlan: Invalid value: 4000: VLAN 4000 is reserved on leaf2 (platform nvue): NVUE reserves it for L3VNI VLANs and underlay maps VRF L3VNIs to it; pick one outside 4000-4064, or drop vlan to have one allocated from spec.pools.vlans`}},
+		{name: "VLAN at the top of the L3VNI range on a cumulus leaf", fabric: replace(netBase, `{name: web, vlan: 300`, `{name: web, vlan: 4064`), lock: "",
 			want: []string{
-				`fabric.yaml:24: spec.networks[web].vlan: Invalid value: 4064: VLAN 4064 is reserved on leaf1 (platform cumulus): Cumulus Linux reserves it for internal use; pick one outside 4000-4064, or drop vlan to have one allocated from spec.pools.vlans`}},
-		{name: "VLAN in the L3VNI range on a sonic leaf", fabric: replace(netBase, `{name: web, vlan: 300, pool: 10.30.0.0/16}`, `{name: web, vlan: 3999, pool: 10.30.0.0/16, leaves: [leaf3]}`, `tagged: [web]`, `tagged: []`), lock: "",
+				`fabric.yaml:24: spec.networks[web].vlan: Invalid value: 4064: VLAN 4064 is reserved on leaf1 (platform cumulus): NVUE reserves it for L3VNI VLANs and underlay maps VRF L3VNIs to it; pick one outside 4000-4064, or drop vlan to have one allocated from spec.pools.vlans`}},
+		{name: "VLAN in the L3VNI range on a sonic leaf", fabric: replace(netBase, `{name: web, vlan: 300, pool: 10.30.0.0/16}`, `{name: web, vlan: 4064, pool: 10.30.0.0/16, leaves: [leaf3]}`, `tagged: [web]`, `tagged: []`), lock: "",
 			want: []string{
-				`fabric.yaml:24: spec.networks[web].vlan: Invalid value: 3999: VLAN 3999 is reserved on leaf3 (platform sonic): underlay maps VRF L3VNIs to these VLANs; pick one outside 3725-3999, or drop vlan to have one allocated from spec.pools.vlans`}},
+				`fabric.yaml:24: spec.networks[web].vlan: Invalid value: 4064: VLAN 4064 is reserved on leaf3 (platform sonic): underlay maps VRF L3VNIs to these VLANs; pick one outside 4000-4064, or drop vlan to have one allocated from spec.pools.vlans`}},
 		{name: "VLAN used by two networks", fabric: replace(netBase, `{name: tenant-a, kind: tenant,`, `{name: tenant-a, kind: tenant, vlan: 300,`), lock: "",
 			want: []string{
 				`fabric.yaml:24: spec.networks[web].vlan: Invalid value: "300": VLAN collides with network tenant-a (set at spec.networks[tenant-a].vlan); two networks on one VLAN would be one broadcast domain: give one of them another vlan, or drop its vlan to have one allocated`}},
@@ -253,9 +253,12 @@ func TestNetworkErrors(t *testing.T) {
 		{name: "VLAN pool from a negative VLAN", fabric: replace(netBase, `loopbackIPv4: 10.255.0.0/24`, "loopbackIPv4: 10.255.0.0/24\n    vlans: -5-10"), lock: "",
 			want: []string{
 				`fabric.yaml:8: spec.pools.vlans: Invalid value: "-5-10": VLAN pool: "-5-10" is not a range: want "first-last", e.g. "1-4094"`}},
-		{name: "VLAN pool inside the reserved range", fabric: replace(netBase, `loopbackIPv4: 10.255.0.0/24`, "loopbackIPv4: 10.255.0.0/24\n    vlans: 3725-3726"), lock: "",
+		{name: "VLAN pool inside the reserved range", fabric: replace(netBase, `loopbackIPv4: 10.255.0.0/24`, "loopbackIPv4: 10.255.0.0/24\n    vlans: 4000-4001"), lock: "",
 			want: []string{
-				`fabric.yaml:8: spec.pools.vlans: Invalid value: "3725-3726": pool 3725-3726 is exhausted: 3 more VLANs needed than it holds (2 slots, all taken); enlarge the pool (2 of its 2 values are reserved, the first 3725 because underlay maps VRF L3VNIs to VLANs 3725-3999: move the pool out of them)`}},
+				`fabric.yaml:8: spec.pools.vlans: Invalid value: "4000-4001": pool 4000-4001 is exhausted: 3 more VLANs needed than it holds (2 slots, all taken); enlarge the pool (2 of its 2 values are reserved, the first 4000 because underlay maps VRF L3VNIs to VLANs 4000-4064: move the pool out of them)`}},
+		{name: "VLAN pool inside Cumulus' internal range", fabric: replace(netBase, `loopbackIPv4: 10.255.0.0/24`, "loopbackIPv4: 10.255.0.0/24\n    vlans: 3725-3726"), lock: "",
+			want: []string{
+				`fabric.yaml:8: spec.pools.vlans: Invalid value: "3725-3726": pool 3725-3726 is exhausted: 3 more VLANs needed than it holds (2 slots, all taken); enlarge the pool (2 of its 2 values are reserved, the first 3725 because Cumulus Linux reserves it for internal use on cumulus: move the pool out of them)`}},
 		{name: "VLAN pool too small", fabric: replace(netBase, `loopbackIPv4: 10.255.0.0/24`, "loopbackIPv4: 10.255.0.0/24\n    vlans: 100-101"), lock: "",
 			want: []string{
 				`fabric.yaml:8: spec.pools.vlans: Invalid value: "100-101": pool 100-101 is exhausted: 1 more VLANs needed than it holds (2 slots, all taken); enlarge the pool`}},

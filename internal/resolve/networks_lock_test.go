@@ -50,7 +50,7 @@ networkSubnets:
 vnis:
   tenant-a: 10000
 vrfVLANs:
-  tenant-a: 3725
+  tenant-a: 4000
 `
 
 // TestNetworkLockEntries: a lock entry for a network's VLAN or subnet, or
@@ -66,12 +66,12 @@ func TestNetworkLockEntries(t *testing.T) {
 		{name: "VLAN outside the pool", fabric: netBase, lock: replace(netLock, `cleaning: 100`, `cleaning: 1000`),
 			want: []string{
 				`fabric.lock.yaml:24: vlans.cleaning: Invalid value: 1000: the lock file's VLAN for cleaning is not usable: 1000 is outside the pool 100-999, which must have changed since it was allocated; delete the entry to let underlay allocate afresh`}},
-		{name: "VLAN Cumulus reserves, in a pool that holds it", fabric: replace(netBase, `loopbackIPv4: 10.255.0.0/24`, "loopbackIPv4: 10.255.0.0/24\n    vlans: 100-4094"), lock: replace(netLock, `cleaning: 100`, `cleaning: 4000`),
+		{name: "VLAN Cumulus reserves, in a pool that holds it", fabric: replace(netBase, `loopbackIPv4: 10.255.0.0/24`, "loopbackIPv4: 10.255.0.0/24\n    vlans: 100-4094"), lock: replace(netLock, `cleaning: 100`, `cleaning: 3800`),
 			want: []string{
-				`fabric.lock.yaml:24: vlans.cleaning: Invalid value: 4000: the lock file's VLAN for cleaning is not usable: 4000 is reserved: Cumulus Linux reserves it for internal use on cumulus; delete the entry to let underlay allocate afresh`}},
-		{name: "VLAN of the L3VNI range, in a pool that holds it", fabric: replace(netBase, `loopbackIPv4: 10.255.0.0/24`, "loopbackIPv4: 10.255.0.0/24\n    vlans: 100-4094"), lock: replace(netLock, `cleaning: 100`, `cleaning: 3800`),
+				`fabric.lock.yaml:24: vlans.cleaning: Invalid value: 3800: the lock file's VLAN for cleaning is not usable: 3800 is reserved: Cumulus Linux reserves it for internal use on cumulus; delete the entry to let underlay allocate afresh`}},
+		{name: "VLAN of the L3VNI range, in a pool that holds it", fabric: replace(netBase, `loopbackIPv4: 10.255.0.0/24`, "loopbackIPv4: 10.255.0.0/24\n    vlans: 100-4094"), lock: replace(netLock, `cleaning: 100`, `cleaning: 4000`),
 			want: []string{
-				`fabric.lock.yaml:24: vlans.cleaning: Invalid value: 3800: the lock file's VLAN for cleaning is not usable: 3800 is reserved: underlay maps VRF L3VNIs to VLANs 3725-3999; delete the entry to let underlay allocate afresh`}},
+				`fabric.lock.yaml:24: vlans.cleaning: Invalid value: 4000: the lock file's VLAN for cleaning is not usable: 4000 is reserved: underlay maps VRF L3VNIs to VLANs 4000-4064; delete the entry to let underlay allocate afresh`}},
 		{name: "two networks on one locked VLAN", fabric: netBase, lock: replace(netLock, `cleaning: 100`, `cleaning: 101`),
 			want: []string{
 				`fabric.lock.yaml:25: vlans.provisioning: Invalid value: "101": VLAN of provisioning in the lock file is also the lock file's VLAN of cleaning (vlans.cleaning); delete one of the two entries to let underlay allocate that one afresh`}},
@@ -93,12 +93,12 @@ func TestNetworkLockEntries(t *testing.T) {
 		{name: "two VRFs on one locked VNI", fabric: replace(netBase, `{name: web, vlan: 300,`, `{name: web, vlan: 300, vrf: blue,`), lock: replace(netLock, `tenant-a: 10000`, "tenant-a: 10000\n  blue: 10000"),
 			want: []string{
 				`fabric.lock.yaml:42: vnis.tenant-a: Invalid value: "10000": VNI of tenant-a in the lock file is also the lock file's VNI of blue (vnis.blue); delete one of the two entries to let underlay allocate that one afresh`}},
-		{name: "VRF VLAN outside 3725-3999", fabric: netBase, lock: replace(netLock, `tenant-a: 3725`, `tenant-a: 300`),
+		{name: "VRF VLAN outside 4000-4064", fabric: netBase, lock: replace(netLock, `tenant-a: 4000`, `tenant-a: 300`),
 			want: []string{
-				`fabric.lock.yaml:44: vrfVLANs.tenant-a: Invalid value: 300: the lock file's VRF VLAN for tenant-a is not usable: 300 is outside 3725-3999, the VLANs underlay maps L3VNIs to; delete the entry to let underlay allocate afresh`}},
-		{name: "two VRFs on one locked VRF VLAN", fabric: replace(netBase, `{name: web, vlan: 300,`, `{name: web, vlan: 300, vrf: blue,`), lock: replace(netLock, `tenant-a: 3725`, "tenant-a: 3725\n  blue: 3725"),
+				`fabric.lock.yaml:44: vrfVLANs.tenant-a: Invalid value: 300: the lock file's VRF VLAN for tenant-a is not usable: 300 is outside 4000-4064, the VLANs underlay maps L3VNIs to; delete the entry to let underlay allocate afresh`}},
+		{name: "two VRFs on one locked VRF VLAN", fabric: replace(netBase, `{name: web, vlan: 300,`, `{name: web, vlan: 300, vrf: blue,`), lock: replace(netLock, `tenant-a: 4000`, "tenant-a: 4000\n  blue: 4000"),
 			want: []string{
-				`fabric.lock.yaml:44: vrfVLANs.tenant-a: Invalid value: "3725": VRF VLAN of tenant-a in the lock file is also the lock file's VRF VLAN of blue (vrfVLANs.blue); delete one of the two entries to let underlay allocate that one afresh`}},
+				`fabric.lock.yaml:44: vrfVLANs.tenant-a: Invalid value: "4000": VRF VLAN of tenant-a in the lock file is also the lock file's VRF VLAN of blue (vrfVLANs.blue); delete one of the two entries to let underlay allocate that one afresh`}},
 		{name: "network subnet outside the pool", fabric: netBase, lock: replace(netLock, `cleaning/leaf1: 10.11.0.0/24`, `cleaning/leaf1: 10.12.0.0/24`),
 			want: []string{
 				`fabric.lock.yaml:29: networkSubnets.cleaning/leaf1: Invalid value: "10.12.0.0/24": the lock file's networkSubnets entry for cleaning/leaf1 is not usable: 10.12.0.0/24 is outside the pool 10.11.0.0/16, which must have changed since it was allocated; fix it, or delete the entry to let underlay allocate afresh from spec.networks[cleaning].pool`}},

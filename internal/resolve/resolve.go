@@ -45,8 +45,9 @@ type resolver struct {
 	vrfs      []*model.VRF
 	// clus are the valid clusters, in intent order; nodeOf the cluster
 	// each server is a node of.
-	clus   []*cluster
-	nodeOf map[*server]*cluster
+	clus      []*cluster
+	nodeOf    map[*server]*cluster
+	srvByName map[string]*server
 	// poolsOverlap makes allocation pointless: every value it handed out
 	// could collide, and the user must fix the pools first.
 	poolsOverlap bool

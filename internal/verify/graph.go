@@ -22,6 +22,14 @@
 // With server networks, the network checks (networks.go, isolation.go)
 // read every class's converged reach: gateways, reachability inside each
 // network's VRF, isolation from every other VRF, and the DHCP relays.
+//
+// With Kubernetes clusters, the cluster checks (clusters.go) prove what
+// nodes may announce by policy, over the prefix rules' ranges rather than
+// a sample (clusters_policy.go): every pod block is accepted by its leaf
+// and spreads to every other rack and node, nothing else gets past a
+// leaf, and service ranges are ECMP on the spines. A per-rack group is
+// iBGP: its members add no AS to a path and the leaf adds none towards
+// them.
 package verify
 
 import (
@@ -49,8 +57,13 @@ type Graph struct {
 	stubOf   map[*model.Session]int32
 	devIndex map[*model.Device]int32
 	asn      []model.ASN
-	rid      []netip.Addr
-	rank     []int32 // position in router-ID order: the best-path tie-break
+	// ibgp marks a stub whose members share the device's AS (a cluster's
+	// per-rack group): iBGP adds no AS to the path either way.
+	// override marks a stub the device sends paths with the stub's AS
+	// replaced by its own (as-override).
+	ibgp, override []bool
+	rid            []netip.Addr
+	rank           []int32 // position in router-ID order: the best-path tie-break
 	// off[u]:off[u+1] are u's edges in edges.
 	off     []int32
 	edges   []edge
@@ -166,6 +179,11 @@ func (g *Graph) addNodes() {
 func (g *Graph) addNode(d *model.Device, ix int32, di *model.Instance, stub *model.Session) int32 {
 	v := int32(len(g.dev))
 	g.dev, g.devIx, g.in, g.stub = append(g.dev, d), append(g.devIx, ix), append(g.in, di), append(g.stub, stub)
+	var opt model.SessionOptions
+	if stub != nil {
+		opt = stub.Options()
+	}
+	g.ibgp, g.override = append(g.ibgp, opt.Internal), append(g.override, opt.ASOverride)
 	g.inst = append(g.inst, int32(len(g.insts)))
 	name := stubName(stub)
 	if d != nil {

@@ -48,12 +48,19 @@ func (t *policyTable) add(p *model.Policy) {
 	if _, done := t.ids[p]; done {
 		return
 	}
-	var b strings.Builder
+	// The rules in binary, not printed: a fabric with a session per
+	// Kubernetes node has tens of thousands of policies.
+	b := make([]byte, 0, len(p.Rules)*19)
 	for _, r := range p.Rules {
-		b.WriteString(r.Prefix.String())
-		b.WriteString(" ge " + strconv.Itoa(r.Ge) + " le " + strconv.Itoa(r.Le) + ",")
+		a := r.Prefix.Addr().As16()
+		fam := byte(6)
+		if r.Prefix.Addr().Is4() {
+			fam = 4
+		}
+		b = append(append(b, fam), a[:]...)
+		b = append(b, byte(r.Prefix.Bits()), byte(r.Ge), byte(r.Le))
 	}
-	key := b.String()
+	key := string(b)
 	if id, ok := t.byKey[key]; ok {
 		t.ids[p] = id
 		return

@@ -108,7 +108,7 @@ func (s *sim) offer(c *class, u, ei int32, level int16) {
 		r = reasonExport
 	case !c.permitted(e.imp):
 		r = reasonImport
-	case s.inPath(u, s.g.asn[v]):
+	case s.loops(u, v):
 		r = reasonLoop
 	}
 	if r != reasonNone {
@@ -130,6 +130,34 @@ func (s *sim) offer(c *class, u, ei int32, level int16) {
 func (s *sim) inPath(u int32, asn model.ASN) bool {
 	for x := u; x >= 0; x = s.rep[x] {
 		if s.g.asn[x] == asn {
+			return true
+		}
+	}
+	return false
+}
+
+// loops reports whether v finds its own ASN in the path u sends it, as
+// BGP sees it: iBGP (a cluster's per-rack group, whose members share the
+// leaf's AS) adds no AS to the path, so towards such a member the leaf
+// does not prepend its own and a member's route enters with an empty
+// path; as-override replaces the member's AS with the leaf's in what the
+// leaf sends it; a group open to any external AS (0) has members whose
+// ASNs the intent leaves open, each its own, so none loops. The
+// simulation's levels still count the member → leaf hop as one: all racks
+// of a cluster have one AS model, so its announcements' paths stay
+// equally long against each other, and no fabric device originates them.
+func (s *sim) loops(u, v int32) bool {
+	g := s.g
+	asn := g.asn[v]
+	if asn == 0 || g.override[v] {
+		return false
+	}
+	x := u
+	if g.ibgp[v] {
+		x = s.rep[u]
+	}
+	for ; x >= 0; x = s.rep[x] {
+		if !g.ibgp[x] && g.asn[x] == asn {
 			return true
 		}
 	}

@@ -141,12 +141,24 @@ func (s *sim) routeNextHops(v int32) []NextHop {
 
 // asPath is the AS path of v's best route.
 func (s *sim) asPath(v int32) []model.ASN {
+	g := s.g
 	path := []model.ASN{}
 	for y, x := v, s.rep[v]; x >= 0; y, x = x, s.rep[x] {
-		if s.g.ov != nil && s.g.edges[s.nextHops(y)[0]].overlay {
-			path = s.g.ov.transit(s.g, x, y, path)
+		if g.ov != nil && g.edges[s.nextHops(y)[0]].overlay {
+			path = g.ov.transit(g, x, y, path)
 		}
-		path = append(path, s.g.asn[x])
+		// iBGP members add no AS, and a leaf adds none towards them.
+		if g.ibgp[x] || (y == v && g.ibgp[v]) {
+			continue
+		}
+		path = append(path, g.asn[x])
+	}
+	if g.override[v] && len(path) > 0 {
+		for i := range path {
+			if path[i] == g.asn[v] {
+				path[i] = g.asn[s.rep[v]] // as-override: the leaf's AS instead
+			}
+		}
 	}
 	return path
 }

@@ -59,8 +59,11 @@ func stubKind(s *model.Session) string {
 	if s.External != nil {
 		return "external neighbour, AS " + s.External.ASN.String()
 	}
-	if s.Group.ASN == 0 {
+	switch {
+	case s.Group.ASN == 0:
 		return "group, any external AS"
+	case s.Group.Options.Internal:
+		return "group, AS " + s.Group.ASN.String() + ", iBGP"
 	}
 	return "group, AS " + s.Group.ASN.String()
 }

@@ -89,7 +89,11 @@ func (s *sim) traceHop(b *strings.Builder, v int32, depth int, seen map[int32]bo
 	case w > 1:
 		why += fmt.Sprintf(", ECMP over %d equal paths", w)
 	}
-	fmt.Fprintf(b, "%s%s: AS path %s; %s\n", pad, name, strings.Join(parts, " "), why)
+	shown := strings.Join(parts, " ")
+	if len(parts) == 0 {
+		shown = "empty (iBGP)" // from a per-rack group's members
+	}
+	fmt.Fprintf(b, "%s%s: AS path %s; %s\n", pad, name, shown, why)
 	for _, h := range hops {
 		via := strings.TrimSpace(h.Interface + " " + h.Address) // a stub's own interface is not known
 		ll := ""

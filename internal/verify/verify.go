@@ -41,6 +41,10 @@ type Finding struct {
 	// is about and the servers concerned; Detail then names them too.
 	Network string   `json:"network,omitempty"`
 	Servers []string `json:"servers,omitempty"`
+	// Cluster is the Kubernetes cluster a cluster check's finding is
+	// about; Detail then names it, its racks and nodes, and Servers are
+	// the nodes concerned.
+	Cluster string `json:"cluster,omitempty"`
 }
 
 // CheckResult is the outcome of one check.
@@ -49,6 +53,10 @@ type CheckResult struct {
 	Description string    `json:"description"`
 	Pass        bool      `json:"pass"`
 	Findings    []Finding `json:"findings,omitempty"`
+	// Notes are what a check reports beyond pass or fail (the ECMP width
+	// of each cluster's service ranges, the nodes a leaf failure cuts
+	// off), in a stable order.
+	Notes []string `json:"notes,omitempty"`
 }
 
 // Report is everything verify found.
@@ -97,6 +105,9 @@ func Verify(f *model.Fabric, opt Options) *Report {
 	rep.Checks = append(rep.Checks, acc.results()...)
 	if reach != nil {
 		rep.Checks = append(rep.Checks, g.networkChecks(classes, reach)...)
+	}
+	if len(f.Clusters) > 0 {
+		rep.Checks = append(rep.Checks, g.clusterChecks()...)
 	}
 	rep.Checks = append(rep.Checks, g.userChecks(classes)...)
 	if opt.Failures != "" {

@@ -60,6 +60,13 @@ var frrGrammar = map[frrNode][]frrCommand{
 		{pattern: frrPattern("neighbor <peer> timers connect <n>")},
 		{pattern: frrPattern("neighbor <group> peer-group")},
 		{pattern: frrPattern("neighbor <group> remote-as external")},
+		// A Kubernetes cluster's sessions (model.SessionOptions): iBGP
+		// members, BFD, graceful restart, their own timers.
+		{pattern: frrPattern("neighbor <peer> remote-as internal")},
+		{pattern: frrPattern("neighbor <peer> interface remote-as internal")},
+		{pattern: frrPattern("neighbor <peer> bfd")},
+		{pattern: frrPattern("neighbor <peer> graceful-restart-helper")},
+		{pattern: frrPattern("neighbor <peer> timers <n> <n>")},
 		{pattern: frrPattern("bgp listen range <prefix> peer-group <group>")},
 		{pattern: frrPattern("bgp listen limit <n>")},
 		{pattern: frrPattern("address-family ipv4|ipv6 unicast"), enter: frrAddressFamily},
@@ -72,6 +79,13 @@ var frrGrammar = map[frrNode][]frrCommand{
 		{pattern: frrPattern("neighbor <peer> maximum-prefix <n>")},
 		{pattern: frrPattern("neighbor <peer> route-map <name> in|out")},
 		{pattern: frrPattern("maximum-paths <n>")},
+		// A cluster's: iBGP members reflected with the leaf as next hop,
+		// their paths spread; a shared AS overridden; a default route.
+		{pattern: frrPattern("neighbor <peer> route-reflector-client")},
+		{pattern: frrPattern("neighbor <peer> next-hop-self")},
+		{pattern: frrPattern("neighbor <peer> as-override")},
+		{pattern: frrPattern("neighbor <peer> default-originate")},
+		{pattern: frrPattern("maximum-paths ibgp <n>")},
 		{pattern: frrPattern("exit-address-family"), leave: true},
 		{pattern: frrPattern("exit"), leave: true},
 	},

@@ -87,7 +87,20 @@ func TestAdmitFRR(t *testing.T) {
 		{name: "vrf default is the default", conf: frrBase + frrTail + "router bgp 65001 vrf default\nexit\n", wantErr: `frr.conf:37: a second "router bgp" of the default instance`},
 		{name: "second vrf block", conf: frrBase + frrTail + "router bgp 65001 vrf blue\nexit\nrouter bgp 65001 vrf blue\nexit\n", wantErr: `frr.conf:39: a second "router bgp" of vrf blue`},
 		{name: "joining a peer group", conf: frrBase + " exit-address-family\n neighbor swp1 peer-group k8s\nexit\n", wantErr: `frr.conf:35: "neighbor swp1 peer-group k8s" in router bgp is not something underlay renders`},
-		{name: "remote-as internal", conf: frrBase + " exit-address-family\n neighbor k8s remote-as internal\nexit\n", wantErr: `frr.conf:35: "neighbor k8s remote-as internal" in router bgp is not something underlay renders`},
+		// A cluster's sessions (model.SessionOptions), and nothing looser.
+		{name: "cluster options", conf: frrBase + " exit-address-family\n neighbor k8s peer-group\n neighbor k8s remote-as internal\n" +
+			" neighbor k8s bfd\n neighbor k8s graceful-restart-helper\n neighbor k8s timers 10 30\n neighbor swp2 interface remote-as internal\n" +
+			" address-family ipv4 unicast\n  neighbor k8s route-reflector-client\n  neighbor k8s next-hop-self\n  neighbor k8s as-override\n" +
+			"  neighbor k8s default-originate\n  maximum-paths ibgp 64\n exit-address-family\nexit\n"},
+		{name: "timers of one value", conf: frrBase + " exit-address-family\n neighbor k8s timers 10\nexit\n", wantErr: `frr.conf:35: "neighbor k8s timers 10" in router bgp is not something underlay renders`},
+		{name: "bfd profile", conf: frrBase + " exit-address-family\n neighbor k8s bfd profile x\nexit\n", wantErr: `frr.conf:35: "neighbor k8s bfd profile" in router bgp is not something underlay renders`},
+		{name: "graceful-restart-disable", conf: frrBase + " exit-address-family\n neighbor k8s graceful-restart-disable\nexit\n", wantErr: `frr.conf:35: "neighbor k8s graceful-restart-disable" in router bgp is not something underlay renders`},
+		{name: "graceful-restart full", conf: frrBase + " exit-address-family\n neighbor k8s graceful-restart\nexit\n", wantErr: `frr.conf:35: "neighbor k8s graceful-restart" in router bgp is not something underlay renders`},
+		{name: "next-hop-self force", conf: frrBase + "  neighbor k8s next-hop-self force\n", wantErr: `frr.conf:34: "neighbor k8s next-hop-self force" in an address-family is not something underlay renders`},
+		{name: "default-originate route-map", conf: frrBase + "  neighbor k8s default-originate route-map X\n", wantErr: `frr.conf:34: "neighbor k8s default-originate route-map" in an address-family is not something underlay renders`},
+		{name: "route-reflector-client outside a family", conf: frrBase + " exit-address-family\n neighbor k8s route-reflector-client\nexit\n", wantErr: `frr.conf:35: "neighbor k8s route-reflector-client" in router bgp is not something underlay renders: it renders "neighbor <peer> route-reflector-client" in an address-family`},
+		{name: "maximum-paths ibgp equal-cluster-length", conf: frrBase + "  maximum-paths ibgp 64 equal-cluster-length\n", wantErr: `frr.conf:34: "maximum-paths ibgp 64 equal-cluster-length" in an address-family is not something underlay renders`},
+		{name: "remote-as of another word", conf: frrBase + " exit-address-family\n neighbor k8s remote-as auto\nexit\n", wantErr: `frr.conf:35: "neighbor k8s remote-as auto" in router bgp is not something underlay renders`},
 		{name: "listen range of no group", conf: frrBase + " exit-address-family\n bgp listen range 10.1.0.0/24\nexit\n", wantErr: `frr.conf:35: "bgp listen range 10.1.0.0/24" in router bgp is not something underlay renders`},
 		{name: "listen range outside router bgp", conf: frrBase + frrTail + "bgp listen range 10.1.0.0/24 peer-group k8s\n", wantErr: `frr.conf:37: "bgp listen range 10.1.0.0/24 peer-group k8s" in the top level is not something underlay renders: it renders "bgp listen range <prefix> peer-group <group>" in router bgp`},
 		{name: "maximum-prefix with options", conf: frrBase + "  neighbor swp1 maximum-prefix 50 warning-only\n", wantErr: `frr.conf:34: "neighbor swp1 maximum-prefix 50 warning-only" in an address-family is not something underlay renders`},

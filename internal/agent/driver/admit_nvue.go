@@ -148,23 +148,29 @@ var nvueVRFBGP = shObj(map[string]*shape{
 		"multipath":        shObj(map[string]*shape{"aspath-ignore": shStr("on")}),
 	}),
 	"address-family": shObj(map[string]*shape{
-		"ipv4-unicast": nvueVRFFamily, "ipv6-unicast": nvueVRFFamily,
+		"ipv4-unicast": nvueDefaultFamily, "ipv6-unicast": nvueDefaultFamily,
 		"l2vpn-evpn": shObj(map[string]*shape{"enable": shStr("on")}),
 	}),
+	// remote-as internal, bfd and graceful-restart: a Kubernetes
+	// cluster's sessions (model.SessionOptions).
 	"neighbor": shEach("an address or a swp port", func(s string) bool { return parsesAsAddr(s) || nvueSwp(s) }, shObj(map[string]*shape{
-		"type":           shStr("numbered", "unnumbered"),
-		"remote-as":      shNum(),
-		"description":    shStr(),
-		"timers":         nvueTimers,
-		"address-family": nvuePeerFamilies,
+		"type":             shStr("numbered", "unnumbered"),
+		"remote-as":        shNumOr("internal"),
+		"description":      shStr(),
+		"timers":           nvueTimers,
+		"bfd":              nvueBFD,
+		"graceful-restart": nvueGracefulRestart,
+		"address-family":   nvuePeerFamilies,
 	})),
 	// A group: its peer group and the listen ranges its members open
 	// sessions from.
 	"peer-group": shEach("a group name", nvueGroup, shObj(map[string]*shape{
-		"remote-as":      shNumOr("external"),
-		"description":    shStr(),
-		"timers":         nvueTimers,
-		"address-family": nvuePeerFamilies,
+		"remote-as":        shNumOr("external", "internal"),
+		"description":      shStr(),
+		"timers":           nvueTimers,
+		"bfd":              nvueBFD,
+		"graceful-restart": nvueGracefulRestart,
+		"address-family":   nvuePeerFamilies,
 	})),
 	"dynamic-neighbor": shObj(map[string]*shape{
 		"limit":        shNum(),
@@ -184,6 +190,21 @@ var (
 			"outbound": shObj(map[string]*shape{"route-map": shStr()}),
 		}),
 		"prefix-limits": shObj(map[string]*shape{"inbound": shObj(map[string]*shape{"maximum": shNum()})}),
+		// A cluster's: iBGP members reflected with the leaf as next hop,
+		// a shared AS overridden, a default route.
+		"route-reflector-client":    shStr("on"),
+		"nexthop-setting":           shStr("self"),
+		"aspath":                    shObj(map[string]*shape{"replace-peer-as": shStr("on")}),
+		"default-route-origination": shObj(map[string]*shape{"enable": shStr("on")}),
+	})
+	nvueBFD             = shObj(map[string]*shape{"enable": shStr("on")})
+	nvueGracefulRestart = shObj(map[string]*shape{"mode": shStr("helper-only")})
+	// nvueDefaultFamily is vrf default's: a cluster's iBGP members spread
+	// their paths (multipaths ibgp) too.
+	nvueDefaultFamily = shObj(map[string]*shape{
+		"enable":     shStr("on"),
+		"network":    shSet("a prefix", parsesAsPrefix),
+		"multipaths": shObj(map[string]*shape{"ebgp": shNum(), "ibgp": shNum()}),
 	})
 	// l2vpn-evpn: an EVPN session (both ends carry EVPN).
 	nvuePeerFamilies = shObj(map[string]*shape{"ipv4-unicast": nvuePeerFamily, "ipv6-unicast": nvuePeerFamily,

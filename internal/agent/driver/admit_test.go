@@ -90,8 +90,21 @@ func TestAdmitNVUERefuses(t *testing.T) {
 			"set.vrf.default.router.bgp.peer-group.SPINE is not one underlay renders (want a group name)"},
 		{"a peer group's password", "vrf.default.router.bgp.peer-group.k8s.password", `"x"`,
 			"set.vrf.default.router.bgp.peer-group.k8s.password is not a subtree underlay renders"},
-		{"an iBGP peer group", "vrf.default.router.bgp.peer-group.k8s.remote-as", `"internal"`, `want a number or external, got "internal"`},
-		{"a neighbor of any AS", "vrf.default.router.bgp.neighbor.swp1.remote-as", `"external"`, `want a number, got "external"`},
+		{"a peer group of any word", "vrf.default.router.bgp.peer-group.k8s.remote-as", `"auto"`, `want a number or external, internal, got "auto"`},
+		{"a neighbor of any AS", "vrf.default.router.bgp.neighbor.swp1.remote-as", `"external"`, `want a number or internal, got "external"`},
+		// A cluster's session settings, and nothing looser.
+		{"a BFD profile", "vrf.default.router.bgp.peer-group.k8s.bfd.detect-multiplier", `3`,
+			"set.vrf.default.router.bgp.peer-group.k8s.bfd.detect-multiplier is not a subtree underlay renders"},
+		{"graceful restart full", "vrf.default.router.bgp.neighbor.swp1.graceful-restart.mode", `"full"`,
+			`"full" is not a value underlay renders (helper-only)`},
+		{"next hop forced", "vrf.default.router.bgp.peer-group.k8s.address-family.ipv4-unicast.nexthop-setting", `"force"`,
+			`"force" is not a value underlay renders (self)`},
+		{"private AS removed", "vrf.default.router.bgp.peer-group.k8s.address-family.ipv4-unicast.aspath.private-as", `"remove"`,
+			"aspath.private-as is not a subtree underlay renders"},
+		{"a default route by policy", "vrf.default.router.bgp.peer-group.k8s.address-family.ipv4-unicast.default-route-origination.policy", `"X"`,
+			"default-route-origination.policy is not a subtree underlay renders"},
+		{"iBGP multipaths in a VRF", "vrf.tenant-a.router.bgp.address-family.ipv4-unicast.multipaths.ibgp", `64`,
+			"set.vrf.tenant-a.router.bgp.address-family.ipv4-unicast.multipaths.ibgp is not a subtree underlay renders"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			err := (&NVUE{}).Precheck(context.Background(), store.Files{"nvue.yaml": nvueWith(t, tt.path, tt.value)})

@@ -138,7 +138,11 @@ func (v *validator) set(path string, root map[string]any) {
 	}
 	for name, raw := range obj(root, "vrf") {
 		vb := obj(map[string]any{"x": raw}, "x", "router", "bgp")
-		v.vrfBGP(path+".vrf."+name+".router.bgp", vb)
+		asn := vb["autonomous-system"]
+		if asn == nil {
+			asn = obj(root, "router", "bgp")["autonomous-system"]
+		}
+		v.vrfBGP(path+".vrf."+name+".router.bgp", vb, asn)
 		v.vrfFamilies(path+".vrf."+name, name, raw)
 	}
 }
@@ -228,7 +232,9 @@ func (v *validator) asn(path string, raw any) {
 	}
 }
 
-func (v *validator) vrfBGP(path string, b map[string]any) {
+// vrfBGP checks a VRF's BGP instance; asn is its AS (the global one for
+// vrf default), nil when the document has none.
+func (v *validator) vrfBGP(path string, b map[string]any, asn any) {
 	for name, raw := range obj(b, "neighbor") {
 		m, _ := raw.(map[string]any)
 		_, addrErr := netip.ParseAddr(name)
@@ -240,8 +246,11 @@ func (v *validator) vrfBGP(path string, b map[string]any) {
 		case typ != "numbered" && typ != "unnumbered":
 			v.fail("%s.neighbor.%s.type: want numbered or unnumbered, got %q", path, name, typ)
 		}
-		v.asn(path+".neighbor."+name+".remote-as", m["remote-as"])
+		if as := m["remote-as"]; as != "internal" {
+			v.asn(path+".neighbor."+name+".remote-as", as)
+		}
 		v.peerPolicies(path+".neighbor."+name, m)
+		v.sessionSettings(path+".neighbor."+name, m, internalPeer(m["remote-as"], asn))
 	}
 	for name, raw := range obj(b, "peer-group") {
 		m, _ := raw.(map[string]any)
@@ -249,6 +258,7 @@ func (v *validator) vrfBGP(path string, b map[string]any) {
 			v.asn(path+".peer-group."+name+".remote-as", as)
 		}
 		v.peerPolicies(path+".peer-group."+name, m)
+		v.sessionSettings(path+".peer-group."+name, m, internalPeer(m["remote-as"], asn))
 	}
 	// A listen range names a peer group of its VRF (NVUE refuses the
 	// range otherwise).
@@ -261,6 +271,9 @@ func (v *validator) vrfBGP(path string, b map[string]any) {
 		}
 	}
 	for af, raw := range obj(b, "address-family") {
+		mp := obj(map[string]any{"x": raw}, "x", "multipaths")
+		v.number(path+".address-family."+af+".multipaths.ebgp", mp, "ebgp", 1, 128)
+		v.number(path+".address-family."+af+".multipaths.ibgp", mp, "ibgp", 1, 128)
 		for n := range obj(map[string]any{"x": raw}, "x", "network") {
 			if _, err := netip.ParsePrefix(n); err != nil {
 				v.fail("%s.address-family.%s.network: %q is not a prefix", path, af, n)

@@ -80,3 +80,34 @@ func TestValidateRejectsGroups(t *testing.T) {
 		}
 	}
 }
+
+// TestValidateSessionSettings: a cluster's session settings hold NVUE's
+// values, and a route reflector client is an iBGP neighbor (the nvue
+// renderer's options-internal golden: iBGP members with BFD, graceful
+// restart and timers of their own).
+func TestValidateSessionSettings(t *testing.T) {
+	b, err := os.ReadFile("../../render/nvue/testdata/TestGolden/options-internal-leaf2.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(b)
+	if err := Validate(b); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct{ from, to, want string }{
+		{"mode: helper-only", "mode: always", "graceful-restart.mode: want one of [auto off helper-only full], got always"},
+		{"bfd:\n                  enable: \"on\"", "bfd:\n                  enable: \"yes\"", "bfd.enable: want one of [on off], got yes"},
+		{"nexthop-setting: self", "nexthop-setting: peer", "nexthop-setting: want one of [auto self force], got peer"},
+		{"ibgp: 64", "ibgp: 200", "multipaths.ibgp: want 1-128, got 200"},
+		{"hold: 30", "hold: 2", "timers.hold: want 3-65535, got 2"},
+		{"remote-as: internal", "remote-as: 65500", "route-reflector-client: a route reflector client is an iBGP neighbor"},
+	} {
+		bad := strings.Replace(doc, tt.from, tt.to, 1)
+		if bad == doc {
+			t.Fatalf("edit %q did not apply", tt.from)
+		}
+		if err := Validate([]byte(bad)); err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s → %s: got %v, want …%s…", tt.from, tt.to, err, tt.want)
+		}
+	}
+}

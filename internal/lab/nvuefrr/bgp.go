@@ -91,11 +91,15 @@ func (p *parser) vrfAF(path string, v any, v6, tenant bool) *vrfAF {
 	if !p.on(path+".enable", m["enable"], !v6) {
 		return nil
 	}
-	af := &vrfAF{ebgp: 64}
+	af := &vrfAF{ebgp: 64, ibgp: 64}
 	ex := p.obj(path+".route-export.to-evpn", p.obj(path+".route-export", m["route-export"], "to-evpn")["to-evpn"], "enable")
 	af.toEVPN = p.on(path+".route-export.to-evpn.enable", ex["enable"], false)
-	if n, ok := p.obj(path+".multipaths", m["multipaths"], "ebgp")["ebgp"]; ok {
+	mp := p.obj(path+".multipaths", m["multipaths"], "ebgp", "ibgp")
+	if n, ok := mp["ebgp"]; ok {
 		af.ebgp = p.num(path+".multipaths.ebgp", n, 1, 128)
+	}
+	if n, ok := mp["ibgp"]; ok {
+		af.ibgp = p.num(path+".multipaths.ibgp", n, 1, 128)
 	}
 	nets := p.obj(path+".network", m["network"])
 	for _, n := range keys(nets) {
@@ -109,7 +113,7 @@ func (p *parser) vrfAF(path string, v any, v6, tenant bool) *vrfAF {
 }
 
 func (p *parser) neighbor(path, id string, v any, b *vrfBGP) *neighbor {
-	m := p.obj(path, v, "type", "remote-as", "description", "timers", "address-family")
+	m := p.obj(path, v, "type", "remote-as", "description", "timers", "bfd", "graceful-restart", "address-family")
 	n := &neighbor{id: id, description: p.str(path+".description", m["description"], false)}
 	_, addrErr := netip.ParseAddr(id)
 	typ := p.str(path+".type", m["type"], false)
@@ -134,7 +138,7 @@ func (p *parser) peerGroup(path, id string, v any, b *vrfBGP) *neighbor {
 	p.failIf(!groupName.MatchString(id), path, ErrInvalid, "a peer group's name holds letters, digits, _ and -")
 	_, addrErr := netip.ParseAddr(id)
 	p.failIf(addrErr == nil || p.d.ifaces[id], path, ErrInvalid, "a peer group's name is neither an address nor an interface")
-	m := p.obj(path, v, "remote-as", "description", "timers", "address-family")
+	m := p.obj(path, v, "remote-as", "description", "timers", "bfd", "graceful-restart", "address-family")
 	n := &neighbor{id: id, group: true, description: p.str(path+".description", m["description"], false)}
 	p.session(path, m, n, b)
 	return n
@@ -158,6 +162,7 @@ func (p *parser) session(path string, m map[string]any, n *neighbor, b *vrfBGP) 
 	if h, ok := t["hold"]; ok {
 		n.hold = p.num(path+".timers.hold", h, 0, 65535)
 	}
+	p.sessionFeatures(path, m, n)
 	afs := p.obj(path+".address-family", m["address-family"], append(families[:], l2vpnEVPN)...)
 	if e, ok := afs[l2vpnEVPN]; ok {
 		fpath := path + ".address-family." + l2vpnEVPN
@@ -166,7 +171,8 @@ func (p *parser) session(path string, m map[string]any, n *neighbor, b *vrfBGP) 
 	}
 	for i, fam := range families {
 		fpath := path + ".address-family." + fam
-		a := p.obj(fpath, afs[fam], "enable", "policy", "prefix-limits")
+		a := p.obj(fpath, afs[fam], "enable", "policy", "prefix-limits", "route-reflector-client", "nexthop-setting", "aspath",
+			"default-route-origination")
 		if !p.on(fpath+".enable", a["enable"], i == 0) {
 			continue
 		}
@@ -178,6 +184,7 @@ func (p *parser) session(path string, m map[string]any, n *neighbor, b *vrfBGP) 
 		if limit, ok := lim["maximum"]; ok {
 			n.afs[i].maxPrefix = p.num(fpath+".prefix-limits.inbound.maximum", limit, 1, math.MaxUint32)
 		}
+		p.familyOptions(fpath, a, n.afs[i])
 	}
 }
 

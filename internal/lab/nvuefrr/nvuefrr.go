@@ -16,7 +16,9 @@
 // listen ranges and limit) come before the neighbors, in FRR's own order:
 // `neighbor G peer-group`, its settings, `bgp listen limit`, `bgp listen
 // range P peer-group G`; prefix limits are `maximum-prefix`, a prefix
-// list's min-prefix-len and max-prefix-len are `ge` and `le`. The hostname is not in it: NVUE writes
+// list's min-prefix-len and max-prefix-len are `ge` and `le`. A
+// Kubernetes cluster's session settings are FRR's neighbor commands of
+// the same meaning (options.go). The hostname is not in it: NVUE writes
 // that to /etc/hostname.
 //
 // Server networks: the VRFs' L3VNIs (`vrf X` / `vni N` / `exit-vrf`),
@@ -144,22 +146,30 @@ type listenRange struct {
 }
 
 type vrfAF struct {
-	networks []netip.Prefix
-	ebgp     int64
-	toEVPN   bool // route-export to-evpn: advertise as EVPN type-5 routes
+	networks   []netip.Prefix
+	ebgp, ibgp int64
+	toEVPN     bool // route-export to-evpn: advertise as EVPN type-5 routes
 }
 
-// neighbor is a neighbor or, with group set, a peer group.
+// neighbor is a neighbor or, with group set, a peer group; bfd and
+// grMode (graceful-restart mode, "" or auto: the instance's) are a
+// cluster's (options.go).
 type neighbor struct {
 	id, remoteAS, description string
 	unnumbered, group, evpn   bool
+	bfd                       bool
+	grMode                    string
 	keepalive, hold           int64
 	afs                       [2]*peerAF // nil when off
 }
 
+// peerAF: nexthop ("", auto, self, force), rrClient, asOverride (aspath
+// replace-peer-as) and defaultOrig are a cluster's (options.go).
 type peerAF struct {
-	in, out   string
-	maxPrefix int64 // 0: no limit
+	in, out                           string
+	maxPrefix                         int64 // 0: no limit
+	nexthop                           string
+	rrClient, asOverride, defaultOrig bool
 }
 
 // Translate turns the applied NVUE tree doc into frr.conf, addresses and

@@ -226,8 +226,10 @@ func TestRejects(t *testing.T) {
 			at(d, "interface", "lo", "ip", "address")["192.0.2.2/32"] = map[string]any{"x": 1}
 		},
 			"interface.lo.ip.address.192.0.2.2/32.x", ErrUnknownKey},
-		"unknown peer key": {func(d map[string]any) { at(d, "vrf", "default", "router", "bgp", "neighbor", "10.0.0.2")["bfd"] = "on" },
-			"vrf.default.router.bgp.neighbor.10.0.0.2.bfd", ErrUnknownKey},
+		"unknown peer key": {func(d map[string]any) {
+			at(d, "vrf", "default", "router", "bgp", "neighbor", "10.0.0.2")["password"] = "x"
+		},
+			"vrf.default.router.bgp.neighbor.10.0.0.2.password", ErrUnknownKey},
 		"route map set": {func(d map[string]any) {
 			at(d, "router", "policy", "route-map", "UNDERLAY-EXPORT-UPLINK", "rule", "10")["set"] = map[string]any{}
 		}, "router.policy.route-map.UNDERLAY-EXPORT-UPLINK.rule.10.set", ErrUnknownKey},

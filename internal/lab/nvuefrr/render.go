@@ -137,6 +137,7 @@ func renderSession(l *lines, n *neighbor) {
 	l.add("neighbor %s timers %d %d", n.id, n.keepalive, n.hold)
 	l.add("neighbor %s timers connect 10", n.id)
 	l.add("neighbor %s advertisement-interval 0", n.id)
+	renderFeatures(l, n)
 }
 
 func renderAF(l *lines, i int, af *vrfAF, ns []*neighbor) {
@@ -144,7 +145,7 @@ func renderAF(l *lines, i int, af *vrfAF, ns []*neighbor) {
 	for _, p := range af.networks {
 		l.add("network %s", p)
 	}
-	l.add("maximum-paths ibgp 64")
+	l.add("maximum-paths ibgp %d", af.ibgp)
 	l.add("maximum-paths %d", af.ebgp)
 	l.add("distance bgp 20 200 200")
 	for _, n := range ns {
@@ -165,6 +166,7 @@ func renderAF(l *lines, i int, af *vrfAF, ns []*neighbor) {
 		if a.maxPrefix > 0 {
 			l.add("neighbor %s maximum-prefix %d", n.id, a.maxPrefix)
 		}
+		renderFamilyOptions(l, n.id, a)
 	}
 	l.add("exit-address-family")
 }

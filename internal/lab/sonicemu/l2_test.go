@@ -27,11 +27,11 @@ func TestRealizeServerLeaf(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := L2{
-		VLANs: []int{100, 101, 102, 103, 104, 3725, 3726},
+		VLANs: []int{100, 101, 102, 103, 104, 4000, 4001},
 		Bridge: []BridgePort{{Name: "Ethernet8", Untagged: 102},
 			{Name: "PortChannel0", Members: []string{"Ethernet0", "Ethernet4"}, Fallback: true, MTU: DefaultMTU, Untagged: 103}},
 		SVIs: []SVI{{"Vlan100", 100, ""}, {"Vlan101", 101, ""}, {"Vlan102", 102, ""}, {"Vlan103", 103, "Vrf-tenant-a"},
-			{"Vlan104", 104, "Vrf-tenant-b"}, {"Vlan3725", 3725, "Vrf-tenant-a"}, {"Vlan3726", 3726, "Vrf-tenant-b"}},
+			{"Vlan104", 104, "Vrf-tenant-b"}, {"Vlan4000", 4000, "Vrf-tenant-a"}, {"Vlan4001", 4001, "Vrf-tenant-b"}},
 	}
 	if !reflect.DeepEqual(p.L2, want) {
 		t.Errorf("L2:\n%+v\nwant\n%+v", p.L2, want)
@@ -39,7 +39,7 @@ func TestRealizeServerLeaf(t *testing.T) {
 	if got := p.Addresses["Vlan102"]; len(got) != 1 || got[0] != netip.MustParsePrefix("10.10.3.1/24") {
 		t.Errorf("Vlan102 addresses %v", got)
 	}
-	if _, ok := p.Addresses["Vlan3725"]; ok {
+	if _, ok := p.Addresses["Vlan4000"]; ok {
 		t.Error("the L3VNI's VLAN has no address")
 	}
 	if want := []VRF{{"Vrf-tenant-a", 10000}, {"Vrf-tenant-b", 10001}}; !reflect.DeepEqual(p.VRFs, want) {

@@ -63,6 +63,9 @@ type family struct {
 	Networks     []netip.Prefix
 	Sessions     []session
 	MaximumPaths int
+	// IBGP: the family has iBGP members (a cluster's), whose paths it
+	// spreads as widely as eBGP ones: `maximum-paths ibgp`.
+	IBGP bool
 }
 
 func newInstance(d *model.Device, in *model.Instance, opt Options) (instance, error) {
@@ -75,6 +78,9 @@ func newInstance(d *model.Device, in *model.Instance, opt Options) (instance, er
 	}
 	for _, s := range in.Sessions {
 		if err := checkSession(s); err != nil {
+			return i, fmt.Errorf("instance %s: %w", in.Name, err)
+		}
+		if err := checkOptions(s, in.ASN); err != nil {
 			return i, fmt.Errorf("instance %s: %w", in.Name, err)
 		}
 		i.Neighbors = append(i.Neighbors, session{s})
@@ -91,6 +97,7 @@ func newInstance(d *model.Device, in *model.Instance, opt Options) (instance, er
 				f.Sessions = append(f.Sessions, s)
 			}
 		}
+		f.IBGP = anyInternal(f.Sessions)
 		i.Families = append(i.Families, f)
 	}
 	i.EVPN = newEVPN(d, in, i)
@@ -170,9 +177,12 @@ func (s session) OverInterface() bool {
 	return s.Group == nil && (s.Unnumbered || (s.External != nil && s.External.Interface != ""))
 }
 
-// RemoteAS is the neighbor's `remote-as`: a group without an ASN takes
-// any external one.
+// RemoteAS is the neighbor's `remote-as`: an internal one (iBGP) is
+// "internal", a group without an ASN takes any external one.
 func (s session) RemoteAS() string {
+	if s.Options().Internal {
+		return "internal"
+	}
 	if s.Group != nil {
 		if s.Group.ASN == 0 {
 			return "external"

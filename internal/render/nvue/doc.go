@@ -20,7 +20,7 @@
 // none); a bond is `type: bond` with its members, mode lacp and
 // lacp-bypass, in the bridge as a port is; an SVI is `type: svi` with its
 // VLAN, gateway and VRF. A VRF is vrf X with `evpn vni` (its L3VNI; NVUE
-// picks the VLAN from its reserved 3725-3999 itself) and a BGP instance
+// picks the VLAN from its l3-vni-vlan range, 4000-4064, itself) and a BGP instance
 // whose `network` statements are its subnets, exported to EVPN as
 // type-5 routes; a leaf with a VRF is a VTEP (`evpn enable on`, `nve
 // vxlan source address` its loopback) and every EVPN device activates

@@ -131,12 +131,15 @@ type vrfBGP struct {
 	DynamicNeighbor *dynamicNeighbor      `json:"dynamic-neighbor,omitempty"`
 }
 
-// peerGroup is NVUE's peer group; RemoteAS is a number or "external".
+// peerGroup is NVUE's peer group; RemoteAS is a number, "external" or
+// "internal". BFD and GracefulRestart are a cluster's (options.go).
 type peerGroup struct {
-	RemoteAS      any                `json:"remote-as"`
-	Description   string             `json:"description,omitempty"`
-	Timers        *timers            `json:"timers,omitempty"`
-	AddressFamily map[string]*peerAF `json:"address-family"`
+	RemoteAS        any                `json:"remote-as"`
+	Description     string             `json:"description,omitempty"`
+	Timers          *timers            `json:"timers,omitempty"`
+	BFD             *enable            `json:"bfd,omitempty"`
+	GracefulRestart *gracefulRestart   `json:"graceful-restart,omitempty"`
+	AddressFamily   map[string]*peerAF `json:"address-family"`
 }
 
 // dynamicNeighbor is the VRF's listen ranges (Cumulus Linux 5.3+), each
@@ -171,16 +174,28 @@ type routeExport struct {
 	ToEVPN *enable `json:"to-evpn"`
 }
 
+// multipaths: IBGP is set where a cluster's iBGP members announce
+// service addresses, which are then as wide as eBGP ones.
 type multipaths struct {
 	EBGP int `json:"ebgp"`
+	IBGP int `json:"ibgp,omitempty"`
 }
 
+// peer is a neighbor; RemoteAS is a number or "internal".
 type peer struct {
-	Type          string             `json:"type"`
-	RemoteAS      uint32             `json:"remote-as"`
-	Description   string             `json:"description,omitempty"`
-	Timers        *timers            `json:"timers,omitempty"`
-	AddressFamily map[string]*peerAF `json:"address-family"`
+	Type            string             `json:"type"`
+	RemoteAS        any                `json:"remote-as"`
+	Description     string             `json:"description,omitempty"`
+	Timers          *timers            `json:"timers,omitempty"`
+	BFD             *enable            `json:"bfd,omitempty"`
+	GracefulRestart *gracefulRestart   `json:"graceful-restart,omitempty"`
+	AddressFamily   map[string]*peerAF `json:"address-family"`
+}
+
+// gracefulRestart is a session's mode: helper-only, FRR's `neighbor X
+// graceful-restart-helper` (options.go says why not full).
+type gracefulRestart struct {
+	Mode string `json:"mode"`
 }
 
 type timers struct {
@@ -188,10 +203,20 @@ type timers struct {
 	Hold      int `json:"hold"`
 }
 
+// peerAF: the members after PrefixLimits are a cluster's (options.go).
 type peerAF struct {
-	Enable       string        `json:"enable"`
-	Policy       *peerPolicy   `json:"policy,omitempty"`
-	PrefixLimits *prefixLimits `json:"prefix-limits,omitempty"`
+	Enable                  string        `json:"enable"`
+	Policy                  *peerPolicy   `json:"policy,omitempty"`
+	PrefixLimits            *prefixLimits `json:"prefix-limits,omitempty"`
+	RouteReflectorClient    string        `json:"route-reflector-client,omitempty"`
+	NexthopSetting          string        `json:"nexthop-setting,omitempty"`
+	ASPath                  *peerASPath   `json:"aspath,omitempty"`
+	DefaultRouteOrigination *enable       `json:"default-route-origination,omitempty"`
+}
+
+// peerASPath: replace-peer-as is NVUE's as-override.
+type peerASPath struct {
+	ReplacePeerAS string `json:"replace-peer-as"`
 }
 
 type prefixLimits struct {

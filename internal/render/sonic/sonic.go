@@ -19,7 +19,9 @@
 // for that table (bgpd/templates/dynamic) makes passive, ebgp-multihop 255
 // peers with FROM_/TO_BGP_SPEAKER route maps and Loopback1 as source, not
 // the group the intent describes, so a device with a group runs split and
-// frr.conf holds its peer group and listen range.
+// frr.conf holds its peer group and listen range. A Kubernetes cluster's
+// session settings (model.SessionOptions) are frr.conf's too, so they
+// render in split mode only (every leaf runs split).
 package sonic
 
 import (
@@ -248,6 +250,9 @@ func neighbors(d *model.Device) (map[string]row, error) {
 					"multihop peers with route maps of its own): use split", s.Group.Name)
 			case s.Unnumbered || (s.External != nil && !s.External.Address.IsValid()):
 				return nil, fmt.Errorf("the session to %s is not by address, which BGP_NEIGHBOR needs: use split", s.Description())
+			case s.Options() != model.SessionOptions{Cluster: s.Options().Cluster}:
+				return nil, fmt.Errorf("the session to %s has a cluster's settings (iBGP, as-override, a default route, BFD, "+
+					"graceful restart, timers), which bgpcfgd's BGP_NEIGHBOR template does not render: use split", s.Description())
 			}
 			name := s.Description()
 			if s.Fabric() {
