@@ -86,7 +86,7 @@ func TestFSErrorsNameFileAndLine(t *testing.T) {
 		{name: "unknown field in the intent",
 			fabric: strings.Replace(base, "  devices:", "  device: []\n  devices:", 1),
 			want: intent.Errors{{File: "dc/fabric.yaml", Line: 9,
-				Msg: `unknown field "device" in FabricSpec; known fields: agent, bgp, checks, devices, links, networks, pools, servers`}}},
+				Msg: `unknown field "device" in FabricSpec; known fields: agent, bgp, checks, clusters, devices, links, networks, pools, servers`}}},
 		{name: "resolve error placed on the device's line",
 			fabric: strings.Replace(base, "{name: leaf1, role: leaf,", "{name: leaf1, role: bogus,", 1),
 			want:   intent.Errors{{File: "dc/fabric.yaml", Line: 11, Field: "spec.devices[leaf1].role"}}},

@@ -217,9 +217,37 @@ func TestClusterErrors(t *testing.T) {
 			want: []string{
 				`fabric.yaml:27: spec.clusters[prod].name: Duplicate value: "prod is also the name of spec.devices[leaf1].groups[prod] on leaf leaf1; rename one of them"`,
 			}},
+		{name: "frr-k8s unnumbered without nodeInterface", fabric: replace(k8sBase, edge, replace(edge, "cni: cilium", "cni: frr-k8s")),
+			want: []string{
+				`fabric.yaml:28: spec.clusters[edge].nodeInterface: Required value: frr-k8s names the node's interface facing the leaf in an unnumbered neighbour: set it, e.g. eno1`,
+			}},
+		{name: "nodeInterface on cilium", fabric: replace(k8sBase, edge, replace(edge, "peering: unnumbered,", "peering: unnumbered, nodeInterface: eno1,")),
+			want: []string{
+				`fabric.yaml:28: spec.clusters[edge].nodeInterface: Invalid value: "eno1": cilium finds its unnumbered neighbour without it: drop nodeInterface`,
+			}},
+		{name: "nodeInterface on a listen cluster", fabric: replace(k8sBase, prod, replace(prod, "network: k8s,", "network: k8s, nodeInterface: eno1,")),
+			want: []string{
+				`fabric.yaml:27: spec.clusters[prod].nodeInterface: Invalid value: "eno1": names the nodes' interface of an unnumbered session; a listen cluster peers with an address: drop it`,
+			}},
+		{name: "nodeInterface not an interface name", fabric: replace(k8sBase, edge, replace(edge, "cni: cilium, peering: unnumbered,", "cni: frr-k8s, peering: unnumbered, nodeInterface: \"eno 1\",")),
+			want: []string{
+				`fabric.yaml:28: spec.clusters[edge].nodeInterface: Invalid value: "eno 1": must be a Linux interface name: 1-15 of letters, digits, '.', '_' and '-'`,
+			}},
+		{name: "calico with 4-byte leaf ASNs", fabric: replace(k8sBase, "leaf: 65001-65099", "leaf: 4200000001-4200000099"),
+			want: []string{
+				`fabric.yaml:27: spec.clusters[prod].cni: Invalid value: "calico": rack leaf leaf1 has AS 4200000001, above 2147483647, the largest AS number calico's resources hold (int32 in its CRDs): give the cluster's leaves lower ASNs (spec.pools.asn.leaf, or the leaf's asn)`,
+			}},
+		{name: "calico per-cluster AS above int32", fabric: replace(k8sBase, prod, replace(prod, "podCIDRs:", `asn: {model: per-cluster, cluster: "4200009999"}, podCIDRs:`)),
+			want: []string{
+				`fabric.yaml:27: spec.clusters[prod].asn.cluster: Invalid value: "4200009999": is above 2147483647, the largest AS number calico's resources hold (int32 in its CRDs); pick a lower one`,
+			}},
+		{name: "calico node pool above int32", fabric: replace(k8sBase, prod, replace(prod, "racks: [leaf1, leaf2],", "racks: [leaf1, leaf2], asn: {model: per-node, pool: 2147483000-2147484000},")),
+			want: []string{
+				`fabric.yaml:27: spec.clusters[prod].asn.pool: Invalid value: "2147483000-2147484000": reaches above 2147483647, the largest AS number calico's resources hold (int32 in its CRDs); keep the pool below it`,
+			}},
 		{name: "unknown field", fabric: replace(k8sBase, prod, replace(prod, "podCIDRs:", "podCIDR: [10.1.0.0/16], podCIDRs:")),
 			want: []string{
-				`fabric.yaml:27: unknown field "podCIDR" in Cluster; known fields: asn, bgp, blockSize, blockSizeV6, cni, export, name, network, nodes, peering, podCIDRs, racks, services`,
+				`fabric.yaml:27: unknown field "podCIDR" in Cluster; known fields: asn, bgp, blockSize, blockSizeV6, cni, export, name, network, nodeInterface, nodes, peering, podCIDRs, racks, services`,
 			}},
 	}
 	runLockTable(t, tests)
