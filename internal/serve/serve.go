@@ -81,20 +81,12 @@ func New(o Options) (*Server, error) {
 func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	watchErr := make(chan error, 1)
 	if s.opts.Config != nil {
-		go func() { watchErr <- s.store.watch(ctx, s.opts.Config, s.topo.Namespace) }()
+		go s.watch(ctx)
 	}
 	srv := &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second,
 		BaseContext: func(net.Listener) context.Context { return ctx }}
 	go func() {
-		select {
-		case <-ctx.Done():
-		case err := <-watchErr:
-			if err != nil && s.opts.Log != nil {
-				fmt.Fprintf(s.opts.Log, "watch: %v\n", err)
-			}
-		}
 		<-ctx.Done()
 		shut, done := context.WithTimeout(context.Background(), 2*time.Second)
 		defer done()
@@ -104,6 +96,32 @@ func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 		return fmt.Errorf("serving: %w", err)
 	}
 	return nil
+}
+
+// watchRetry is how long the server waits to start the watch again when
+// it could not start (the API server unreachable at first).
+const watchRetry = 5 * time.Second
+
+// watch runs the store's watch until ctx ends, starting it again when it
+// fails to start; the page shows the error meanwhile.
+func (s *Server) watch(ctx context.Context) {
+	last := ""
+	for {
+		err := s.store.watch(ctx, s.opts.Config, s.topo.Namespace)
+		if err == nil || ctx.Err() != nil {
+			return
+		}
+		s.store.setWatchErr(err)
+		if s.opts.Log != nil && err.Error() != last {
+			fmt.Fprintf(s.opts.Log, "watch: %v (retrying every %v)\n", err, watchRetry)
+		}
+		last = err.Error()
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(watchRetry):
+		}
+	}
 }
 
 // Handler routes the page and its API; everything is read-only.
@@ -146,14 +164,15 @@ func loopbackHost(hostport string) bool {
 }
 
 func (s *Server) handleTopology(w http.ResponseWriter, _ *http.Request) {
-	snap, synced := s.store.snapshot()
+	snap, _ := s.store.snapshot()
+	synced, watchErr := s.store.watchState()
 	st, err := json.Marshal(snap)
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusInternalServerError)
 		return
 	}
 	writeJSON(w, map[string]any{"topology": json.RawMessage(s.topoJSON), "status": json.RawMessage(st),
-		"synced": synced, "watching": s.opts.Config != nil})
+		"synced": synced, "watchError": watchErr, "watching": s.opts.Config != nil})
 }
 
 func (s *Server) handleDevice(w http.ResponseWriter, r *http.Request) {

@@ -1,13 +1,16 @@
 package serve
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/rest"
 
 	"underlay.dev/underlay/api/v1alpha1"
 )
@@ -68,5 +71,34 @@ func TestReadOnlyLoopback(t *testing.T) {
 		if w.Code != c.code {
 			t.Errorf("%s %s (Host %s): %d, want %d", c.method, c.path, c.host, w.Code, c.code)
 		}
+	}
+}
+
+// TestWatchError: when the watch cannot list (here no API server; in
+// life RBAC forbidding it), the page is told why instead of showing every
+// device unknown without a word.
+func TestWatchError(t *testing.T) {
+	url := start(t, loadExample(t, "seed-lab"), &rest.Config{Host: "http://127.0.0.1:1"})
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		resp, err := http.Get(url + "api/topology")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var body struct {
+			WatchError string `json:"watchError"`
+		}
+		err = json.NewDecoder(resp.Body).Decode(&body)
+		resp.Body.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(body.WatchError, "127.0.0.1:1") {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no watch error on /api/topology within 10s (got %q)", body.WatchError)
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 }

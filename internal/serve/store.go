@@ -22,6 +22,9 @@ type store struct {
 	status map[string]Status
 	subs   map[chan event]struct{}
 	synced bool
+	// watchErr is the watch's last error (RBAC forbidding the list, the
+	// API server unreachable) until the cache syncs; the page shows it.
+	watchErr string
 }
 
 // event is one message of the stream: a device's new status, or its
@@ -67,6 +70,21 @@ func (s *store) put(nd *v1alpha1.NetworkDevice, gone bool) {
 	}
 }
 
+// watchState is whether the watch has listed, and its last error before.
+func (s *store) watchState() (bool, string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.synced, s.watchErr
+}
+
+func (s *store) setWatchErr(err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.synced {
+		s.watchErr = err.Error()
+	}
+}
+
 // snapshot returns every known status and whether the watch has listed.
 func (s *store) snapshot() (map[string]Status, bool) {
 	s.mu.Lock()
@@ -104,7 +122,11 @@ func (s *store) watch(ctx context.Context, cfg *rest.Config, namespace string) e
 	if err != nil {
 		return err
 	}
-	c, err := cache.New(cfg, cache.Options{Scheme: scheme, DefaultNamespaces: map[string]cache.Config{namespace: {}}})
+	c, err := cache.New(cfg, cache.Options{Scheme: scheme, DefaultNamespaces: map[string]cache.Config{namespace: {}},
+		DefaultWatchErrorHandler: func(ctx context.Context, r *toolscache.Reflector, err error) {
+			s.setWatchErr(err)
+			toolscache.DefaultWatchErrorHandler(ctx, r, err)
+		}})
 	if err != nil {
 		return fmt.Errorf("watching NetworkDevices in %s: %w", namespace, err)
 	}
@@ -123,7 +145,7 @@ func (s *store) watch(ctx context.Context, cfg *rest.Config, namespace string) e
 	go func() {
 		if c.WaitForCacheSync(ctx) {
 			s.mu.Lock()
-			s.synced = true
+			s.synced, s.watchErr = true, ""
 			s.mu.Unlock()
 		}
 	}()

@@ -284,7 +284,9 @@ async function main() {
   S.status = d.status || {};
   for (const n of S.topo.nodes) S.nodes[n.id] = n;
   S.topo.edges.forEach((e, i) => { (S.byNode[e.a] ||= []).push(i); (S.byNode[e.b] ||= []).push(i); });
-  document.getElementById("fabric").textContent = `${S.topo.fabric} (namespace ${S.topo.namespace})` + (d.watching ? "" : " — not watching the API");
+  let note = d.watching ? "" : " — not watching the API";
+  if (d.watchError) note = ` — cannot watch NetworkDevices: ${d.watchError}`;
+  document.getElementById("fabric").textContent = `${S.topo.fabric} (namespace ${S.topo.namespace})${note}`;
   draw();
   summary();
   bind();
