@@ -2,7 +2,7 @@
 GO ?= go
 BIN := bin/underlay
 
-.PHONY: build demo test test-short bench update-golden lint lab lab-baremetal soak
+.PHONY: build demo test test-short bench update-golden lint lab lab-baremetal soak serve-lab
 
 build:
 	$(GO) build -o $(BIN) ./cmd/underlay
@@ -61,6 +61,12 @@ lab: build
 # its bond, moves to a tenant network and to cleaning with one line each.
 lab-baremetal: build
 	KUBEBUILDER_ASSETS=$$(./hack/k8s-bins.sh) ./hack/lab-baremetal.sh
+
+# The seed lab and its live page (root): lab up, then underlay serve on
+# 127.0.0.1:8080 with the lab's admin kubeconfig until Ctrl-C, then lab down.
+serve-lab: build
+	KUBEBUILDER_ASSETS=$$(./hack/k8s-bins.sh) $(BIN) lab up examples/seed-lab/fabric.yaml
+	$(BIN) serve examples/seed-lab --kubeconfig /var/lib/underlay-lab/kubeconfig; $(BIN) lab down
 
 # The property test on many seeds (root): irregular fabrics on real FRR, each
 # device's RIB against verify's. SEEDS=N runs seeds 1..N; SEEDS=3,17 reruns those.

@@ -24,6 +24,8 @@ command -v nft >/dev/null || need+=(nftables)
 # Calico's node agent in the lab is BIRD 1.6's lineage (Debian bird).
 command -v bird >/dev/null || need+=(bird)
 command -v ethtool >/dev/null || need+=(ethtool)
+# The tests of underlay serve drive Debian's Chromium headless (chromedp).
+command -v chromium >/dev/null || need+=(chromium)
 if ((${#need[@]})); then
 	# The frr and openvswitch-switch packages start daemons in the host
 	# namespace on install unless policy-rc.d forbids it; we only want

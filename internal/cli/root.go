@@ -79,7 +79,7 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usage(err) })
-	root.AddCommand(newValidate(), newRender(), newDiff(), newVerify(), newStatus(), newGen(), newLab(), newVersion())
+	root.AddCommand(newValidate(), newRender(), newDiff(), newVerify(), newStatus(), newGraph(), newServe(), newGen(), newLab(), newVersion())
 	for _, c := range root.Commands() {
 		c.SetFlagErrorFunc(root.FlagErrorFunc())
 	}
