@@ -45,7 +45,7 @@ func BenchmarkThousandAgents(b *testing.B) {
 		rep := &Reporter{Client: c, Device: dev, Namespace: "dc1"}
 		eng := &agent.Engine{Driver: d, Prober: d, Store: st}
 		runner := &agent.Runner{Engine: eng, OnResult: func(res agent.Result) {
-			rep.Result(ctx, res, nil, 1)
+			rep.Result(ctx, res, nil, nil)
 			acked.Store(dev+res.Revision, true)
 		}}
 		go runner.Run(ctx)
