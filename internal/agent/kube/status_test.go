@@ -69,4 +69,27 @@ func TestStatusWritesOnlyChanges(t *testing.T) {
 	if s.DesiredSince == nil || time.Since(s.DesiredSince.Time) > time.Minute || s.AppliedTime == nil {
 		t.Errorf("times: desired since %v, applied %v", s.DesiredSince, s.AppliedTime)
 	}
+	testConfigMissing(t, c)
+}
+
+// testConfigMissing: no ConfigMap and nothing ever applied is
+// WaitingForConfig, not Degraded; a ConfigMap gone after an apply is
+// Degraded ConfigMapMissing.
+func testConfigMissing(t *testing.T, c client.Client) {
+	ctx := context.Background()
+	for _, tt := range []struct{ device, good, ready, degraded string }{
+		{"leaf2", "", v1alpha1.ReasonWaitingForConfig, ""},
+		{"leaf3", "r1", "", v1alpha1.ReasonConfigMissing},
+	} {
+		rep := &Reporter{Client: c, Device: tt.device, Namespace: "dc1"}
+		rep.ConfigMissing(ctx, tt.good)
+		var nd v1alpha1.NetworkDevice
+		if err := c.Get(ctx, client.ObjectKey{Namespace: "dc1", Name: tt.device}, &nd); err != nil {
+			t.Fatal(err)
+		}
+		if readyReason(nd.Status) != tt.ready || reason(nd.Status, v1alpha1.ConditionDegraded) != tt.degraded {
+			t.Errorf("%s: Ready %q, Degraded %q; want %q, %q", tt.device, readyReason(nd.Status),
+				reason(nd.Status, v1alpha1.ConditionDegraded), tt.ready, tt.degraded)
+		}
+	}
 }
