@@ -2,7 +2,7 @@
 GO ?= go
 BIN := bin/underlay
 
-.PHONY: build demo test test-short bench update-golden lint lab lab-baremetal soak serve-lab
+.PHONY: build demo test test-short bench update-golden lint lab lab-baremetal soak serve-lab generate
 
 build:
 	$(GO) build -o $(BIN) ./cmd/underlay
@@ -47,6 +47,13 @@ test-short:
 bench: build
 	$(GO) test -run '^$$' -bench . -benchmem ./internal/...
 	./hack/bench.sh
+
+# The NetworkDevice CRD and deepcopy from the kubebuilder markers in
+# api/v1alpha1, at the controller-gen version the CRD's annotation names.
+CONTROLLER_GEN ?= $(GO) run sigs.k8s.io/controller-tools/cmd/controller-gen@v0.21.0
+generate:
+	$(CONTROLLER_GEN) object paths=./api/v1alpha1/
+	$(CONTROLLER_GEN) crd paths=./api/v1alpha1/ output:crd:dir=./deploy/agent/crd
 
 update-golden:
 	$(GO) test ./... -run 'Golden|Examples' -update

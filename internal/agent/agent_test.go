@@ -32,16 +32,18 @@ func TestApplySteps(t *testing.T) {
 		rev     string
 		files   store.Files
 		want    Outcome
+		reason  string // Degraded's
+		ready   string // Ready's
 		running string
 	}{
-		{"r1", cfg("good 1"), Applied, "good 1"},
-		{"r1", cfg("good 1"), Unchanged, "good 1"},
-		{"r2", store.Files{"frr.conf": []byte("x"), "../../etc/shadow": []byte("x")}, Rejected, "good 1"},
-		{"r3", store.Files{"frr.conf": []byte("x"), "daemons": []byte("x")}, Rejected, "good 1"},
-		{"r4", cfg("syntax error"), Rejected, "good 1"},
-		{"r5", store.Files{"frr.conf": []byte("x"), "expect.json": []byte("{")}, Rejected, "good 1"},
-		{"r6", cfg("break the sessions"), RolledBack, "good 1"},
-		{"r7", cfg("good 2"), Applied, "good 2"},
+		{"r1", cfg("good 1"), Applied, "Applied", "Applied", "good 1"},
+		{"r1", cfg("good 1"), Unchanged, "Applied", "Applied", "good 1"},
+		{"r2", store.Files{"frr.conf": []byte("x"), "../../etc/shadow": []byte("x")}, Rejected, "ValidationFailed", "ValidationFailed", "good 1"},
+		{"r3", store.Files{"frr.conf": []byte("x"), "daemons": []byte("x")}, Rejected, "ValidationFailed", "ValidationFailed", "good 1"},
+		{"r4", cfg("syntax error"), Rejected, "PrecheckFailed", "PrecheckFailed", "good 1"},
+		{"r5", store.Files{"frr.conf": []byte("x"), "expect.json": []byte("{")}, Rejected, "ValidationFailed", "ValidationFailed", "good 1"},
+		{"r6", cfg("break the sessions"), RolledBack, "HealthCheckFailed", "RolledBack", "good 1"},
+		{"r7", cfg("good 2"), Applied, "Applied", "Applied", "good 2"},
 	}
 	for _, s := range steps {
 		res := e.Apply(ctx, s.rev, s.files)
@@ -50,6 +52,9 @@ func TestApplySteps(t *testing.T) {
 		}
 		if s.want == Rejected && !errors.Is(res.Err, driver.ErrRejected) {
 			t.Errorf("%s: rejection not marked: %v", s.rev, res.Err)
+		}
+		if r, ready := Reason(res), ReadyReason(res); r != s.reason || ready != s.ready {
+			t.Errorf("%s: reasons Degraded %s, Ready %s; want %s, %s", s.rev, r, ready, s.reason, s.ready)
 		}
 	}
 	if rev, _, _ := e.Store.Good(); rev != "r7" {
@@ -92,6 +97,9 @@ func TestFirstApplyWithoutCaptureHasNothingToRollBackTo(t *testing.T) {
 	res := e.Apply(context.Background(), "r1", cfg("break"))
 	if res.Outcome != Failed || !strings.Contains(res.Err.Error(), "no last-known-good") {
 		t.Fatalf("got %s: %v", res.Outcome, res.Err)
+	}
+	if Reason(res) != "HealthCheckFailed" || ReadyReason(res) != "RollbackFailed" {
+		t.Errorf("reasons Degraded %s, Ready %s; want HealthCheckFailed, RollbackFailed", Reason(res), ReadyReason(res))
 	}
 }
 

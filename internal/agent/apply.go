@@ -38,8 +38,13 @@ const (
 type Result struct {
 	Revision string
 	Outcome  Outcome
-	Err      error
-	Took     time.Duration
+	// Stage is the step that failed ("" when none did); Reason maps it to
+	// the condition reason.
+	Stage Stage
+	// RollbackFailed: the failure at Stage was not undone either.
+	RollbackFailed bool
+	Err            error
+	Took           time.Duration
 }
 
 // Engine applies revisions to one device.
@@ -62,54 +67,56 @@ type Engine struct {
 func (e *Engine) Apply(ctx context.Context, rev string, files store.Files) Result {
 	start := time.Now()
 	res := Result{Revision: rev}
-	finish := func(o Outcome, err error) Result {
-		res.Outcome, res.Err, res.Took = o, err, time.Since(start)
-		e.log().Info("apply finished", "revision", rev, "outcome", o, "error", Message(err), "took", res.Took)
+	finish := func(o Outcome, stage Stage, err error) Result {
+		res.Outcome, res.Stage, res.Err, res.Took = o, stage, err, time.Since(start)
+		e.log().Info("apply finished", "revision", rev, "outcome", o, "stage", stage, "error", Message(err), "took", res.Took)
 		return res
 	}
 	good, _, err := e.Store.Good()
 	if err != nil {
-		return finish(Failed, err)
+		return finish(Failed, StageApply, err)
 	}
 	if good == rev && e.Store.Interrupted() == "" {
-		return finish(Unchanged, nil)
+		return finish(Unchanged, "", nil)
 	}
 	exp, err := e.validate(files)
 	if err != nil {
-		return finish(Rejected, err)
+		return finish(Rejected, StageValidate, err)
 	}
 	if err := e.Driver.Precheck(ctx, files); err != nil {
-		return finish(Rejected, err)
+		return finish(Rejected, StagePrecheck, err)
 	}
 	lock, err := e.Store.LockApply(ctx)
 	if err != nil {
-		return finish(Failed, err)
+		return finish(Failed, StageApply, err)
 	}
 	defer lock.Close()
 	ctx = driver.WithLock(ctx, lock)
 	if err := e.captureOriginal(ctx, good); err != nil {
-		return finish(Failed, err)
+		return finish(Failed, StageApply, err)
 	}
 	if _, ok := files[expect.FileName]; !ok {
 		exp = e.keepEstablished(ctx)
 	}
 	if err := e.Store.Begin(rev); err != nil {
-		return finish(Failed, err)
+		return finish(Failed, StageApply, err)
 	}
+	stage := StageApply
 	err = e.Driver.Apply(ctx, files)
 	if err == nil {
-		err = e.healthGate(ctx, exp)
+		stage, err = StageHealth, e.healthGate(ctx, exp)
 	}
 	if err == nil {
 		if err := e.Store.Commit(rev, files); err != nil {
-			return finish(Failed, err)
+			return finish(Failed, StageApply, err)
 		}
-		return finish(Applied, nil)
+		return finish(Applied, "", nil)
 	}
 	if rbErr := e.rollback(ctx); rbErr != nil {
-		return finish(Failed, fmt.Errorf("%w; rollback failed too: %w", err, rbErr))
+		res.RollbackFailed = true
+		return finish(Failed, stage, fmt.Errorf("%w; rollback failed too: %w", err, rbErr))
 	}
-	return finish(RolledBack, err)
+	return finish(RolledBack, stage, err)
 }
 
 // keepEstablished is the health gate of a config without expect.json

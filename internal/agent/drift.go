@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"underlay.dev/underlay/internal/agent/driver"
 )
@@ -33,10 +34,12 @@ const (
 
 // CheckDrift compares the device with its last-known-good config and,
 // with DriftCorrect, re-applies it (health gate included).
-func (e *Engine) CheckDrift(ctx context.Context, policy DriftPolicy) Result {
+func (e *Engine) CheckDrift(ctx context.Context, policy DriftPolicy) (res Result) {
+	start := time.Now()
+	defer func() { res.Took = time.Since(start) }()
 	d, ok := e.Driver.(driver.Drifter)
 	rev, files, err := e.Store.Good()
-	res := Result{Revision: rev, Outcome: NoDrift}
+	res = Result{Revision: rev, Outcome: NoDrift}
 	if !ok || err != nil || rev == "" {
 		res.Err = err
 		return res
@@ -56,21 +59,21 @@ func (e *Engine) CheckDrift(ctx context.Context, policy DriftPolicy) Result {
 	}
 	lock, err := e.Store.LockApply(ctx)
 	if err != nil {
-		res.Err = fmt.Errorf("correcting drift: %w", err)
+		res.Stage, res.Err = StageApply, fmt.Errorf("correcting drift: %w", err)
 		return res
 	}
 	defer lock.Close()
 	if err := e.Driver.Apply(driver.WithLock(ctx, lock), files); err != nil {
-		res.Err = fmt.Errorf("correcting drift: %w", err)
+		res.Stage, res.Err = StageApply, fmt.Errorf("correcting drift: %w", err)
 		return res
 	}
 	exp, err := e.validate(files)
 	if err != nil {
-		res.Err = fmt.Errorf("correcting drift: %w", err)
+		res.Stage, res.Err = StageValidate, fmt.Errorf("correcting drift: %w", err)
 		return res
 	}
 	if err := e.healthGate(ctx, exp); err != nil {
-		res.Err = fmt.Errorf("corrected drift, but %w", err)
+		res.Stage, res.Err = StageHealth, fmt.Errorf("corrected drift, but %w", err)
 		return res
 	}
 	e.log().Warn("drift corrected", "revision", rev, "diff", Bound(diff, MaxMessage))

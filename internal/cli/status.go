@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/spf13/cobra"
 	"k8s.io/client-go/rest"
@@ -21,25 +23,30 @@ import (
 var restConfig = func() (*rest.Config, error) { return ctrl.GetConfig() }
 
 func newStatus() *cobra.Command {
-	var namespace, fabric, output string
+	var namespace, fabric, output, sortBy string
 	cmd := &cobra.Command{
-		Use:   "status [-n NAMESPACE] [--fabric NAME] [-o table|json|yaml]",
+		Use:   "status [-n NAMESPACE] [--fabric NAME] [--sort-by KEY] [-o table|json|yaml]",
 		Short: "Show every device's desired vs applied revision, health and sessions",
 		Long: "status lists the NetworkDevices the agents report to (kubeconfig as kubectl finds it):\n" +
 			"desired and applied revision, Ready/Degraded with the reason, BGP sessions up/expected,\n" +
-			"last apply duration, rollbacks and the last error.",
+			"last apply duration, rollbacks and the last error. --sort-by orders the table: name (default),\n" +
+			"reason (degraded first), sessions (most sessions down first) or applied (oldest first).",
 		Args: exactArgs(0),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if output != "table" && output != "json" && output != "yaml" {
 				return usage(fmt.Errorf("-o %q: want table, json or yaml", output))
 			}
+			if err := fleet.SortBy(nil, sortBy); err != nil {
+				return usage(fmt.Errorf("--sort-by: %w", err))
+			}
 			devs, err := listDevices(cmd.Context(), fleet.Selector{Namespace: namespace, Fabric: fabric})
 			if err != nil {
 				return failed(err)
 			}
-			return printStatus(cmd.OutOrStdout(), devs, output)
+			return printStatus(cmd.OutOrStdout(), devs, output, sortBy)
 		},
 	}
+	cmd.Flags().StringVar(&sortBy, "sort-by", fleet.SortName, "table order: "+strings.Join(fleet.SortKeys, ", "))
 	cmd.Flags().StringVarP(&namespace, "namespace", "n", "", "namespace (default: all)")
 	cmd.Flags().StringVar(&fabric, "fabric", "", "only devices of this fabric")
 	cmd.Flags().StringVarP(&output, "output", "o", "table", "table, json or yaml")
@@ -59,7 +66,11 @@ func listDevices(ctx context.Context, sel fleet.Selector) ([]v1alpha1.NetworkDev
 	return fleet.List(ctx, c, sel)
 }
 
-func printStatus(w io.Writer, devs []v1alpha1.NetworkDevice, output string) error {
+func printStatus(w io.Writer, devs []v1alpha1.NetworkDevice, output, sortBy string) error {
+	rows := fleet.Summaries(devs)
+	if err := fleet.SortBy(rows, sortBy); err != nil {
+		return err
+	}
 	switch output {
 	case "json":
 		enc := json.NewEncoder(w)
@@ -75,9 +86,9 @@ func printStatus(w io.Writer, devs []v1alpha1.NetworkDevice, output string) erro
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "NAMESPACE\tDEVICE\tPLATFORM\tREADY\tREASON\tSESSIONS\tDESIRED\tAPPLIED\tLAST APPLY\tROLLBACKS\tLAST ERROR")
-	for _, d := range fleet.Summaries(devs) {
+	for _, d := range rows {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\n", d.Namespace, d.Name, d.Platform, d.Ready, d.Reason,
-			dash(d.Sessions), short(d.DesiredRevision), short(d.AppliedRevision), dash(d.LastApplyDuration), d.RollbackCount, truncate(d.LastError, 60))
+			sessions(d), short(d.DesiredRevision), short(d.AppliedRevision), duration(d.LastApplyDuration), d.RollbackCount, truncate(d.LastError, 60))
 	}
 	return tw.Flush()
 }
@@ -87,6 +98,23 @@ func dash(s string) string {
 		return "-"
 	}
 	return s
+}
+
+// sessions is "established/expected", "-" before the agent reported any.
+func sessions(d fleet.Device) string {
+	if !d.SessionsReported {
+		return "-"
+	}
+	return fmt.Sprintf("%d/%d", d.SessionsEstablished, d.SessionsExpected)
+}
+
+// duration prints a duration as the status records it (milliseconds), "-"
+// for none.
+func duration(d time.Duration) string {
+	if d == 0 {
+		return "-"
+	}
+	return d.Round(time.Millisecond).String()
 }
 
 func short(rev string) string { return dash(bundle.ShortHash(rev)) }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	corev1 "k8s.io/api/core/v1"
@@ -32,22 +33,28 @@ const rev = "sha256:abcdef0123456789"
 // error, never reported, and another fabric in another namespace.
 var statusDevices = []statusDevice{
 	{ns: "dc1", name: "spine", fabric: "dc1", status: v1alpha1.NetworkDeviceStatus{DesiredRevision: rev, AppliedRevision: rev,
-		Sessions: "2/2", LastApplyDuration: "412ms", RollbackCount: 1},
+		SessionsEstablished: ptr(int32(2)), SessionsExpected: ptr(int32(2)), History: took(412 * time.Millisecond), RollbackCount: 1},
 		conds: []metav1.Condition{{Type: v1alpha1.ConditionReady, Status: metav1.ConditionTrue, Reason: v1alpha1.ReasonApplied}}},
 	{ns: "dc1", name: "leaf1", fabric: "dc1", status: v1alpha1.NetworkDeviceStatus{DesiredRevision: rev, AppliedRevision: rev,
-		Sessions: "2/2", LastApplyDuration: "412ms", RollbackCount: 1},
+		SessionsEstablished: ptr(int32(2)), SessionsExpected: ptr(int32(2)), History: took(412 * time.Millisecond), RollbackCount: 1},
 		conds: []metav1.Condition{{Type: v1alpha1.ConditionReady, Status: metav1.ConditionTrue, Reason: v1alpha1.ReasonApplied}}},
 	{ns: "dc1", name: "leaf2", fabric: "dc1", status: v1alpha1.NetworkDeviceStatus{DesiredRevision: "sha256:ffff0000ffff0000ffff",
-		AppliedRevision: rev, Sessions: "1/2", LastApplyDuration: "31s", RollbackCount: 3,
+		AppliedRevision: rev, SessionsEstablished: ptr(int32(1)), SessionsExpected: ptr(int32(2)), History: took(31 * time.Second), RollbackCount: 3,
 		LastError: "health gate: BGP session swp1 to spine not Established after 30s (Active)"},
 		conds: []metav1.Condition{
-			{Type: v1alpha1.ConditionReady, Status: metav1.ConditionFalse, Reason: v1alpha1.ReasonFailed},
-			{Type: v1alpha1.ConditionDegraded, Status: metav1.ConditionTrue, Reason: v1alpha1.ReasonRolledBack}}},
+			{Type: v1alpha1.ConditionReady, Status: metav1.ConditionFalse, Reason: v1alpha1.ReasonRolledBack},
+			{Type: v1alpha1.ConditionDegraded, Status: metav1.ConditionTrue, Reason: v1alpha1.ReasonHealthCheckFailed}}},
 	{ns: "dc1", name: "leaf3", fabric: "dc1"},
 	{ns: "dc2", name: "border", fabric: "dc2", status: v1alpha1.NetworkDeviceStatus{DesiredRevision: "short", AppliedRevision: "short"},
 		conds: []metav1.Condition{
 			{Type: v1alpha1.ConditionReady, Status: metav1.ConditionTrue, Reason: v1alpha1.ReasonDriftCorrected},
 			{Type: v1alpha1.ConditionDegraded, Status: metav1.ConditionFalse, Reason: v1alpha1.ReasonApplied}}},
+}
+
+// took is a history of one apply that took d.
+func took(d time.Duration) []v1alpha1.ApplyRecord {
+	return []v1alpha1.ApplyRecord{{Revision: rev, Outcome: "Applied", Reason: v1alpha1.ReasonApplied,
+		Time: metav1.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC), Duration: metav1.Duration{Duration: d}}}
 }
 
 func TestStatusTable(t *testing.T) {
@@ -84,7 +91,8 @@ func TestStatusTable(t *testing.T) {
 		}
 	}
 	var all strings.Builder
-	for _, args := range [][]string{{"status"}, {"status", "--fabric", "dc1"}, {"status", "-n", "dc2"}, {"status", "--fabric", "none"}} {
+	for _, args := range [][]string{{"status"}, {"status", "--fabric", "dc1"}, {"status", "-n", "dc2"}, {"status", "--fabric", "none"},
+		{"status", "--sort-by", "reason"}, {"status", "--sort-by", "sessions"}} {
 		code, stdout, stderr := run(t, args...)
 		if code != 0 || stderr != "" {
 			t.Fatalf("%s: exit %d\n%s%s", args, code, stdout, stderr)
@@ -127,3 +135,5 @@ func TestTruncateKeepsUTF8(t *testing.T) {
 		t.Errorf("truncate(short) = %q", got)
 	}
 }
+
+func ptr[T any](v T) *T { return &v }

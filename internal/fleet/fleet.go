@@ -1,7 +1,8 @@
 // Package fleet reads what the agents report to the Kubernetes API: the
 // NetworkDevices of a namespace or fabric and, for each, the state a
 // person looks at (desired vs applied revision, Ready or Degraded with the
-// reason, BGP sessions, last apply, rollbacks, last error). `underlay
+// reason, BGP sessions, last apply, rollbacks, last error), and orders
+// them (SortBy). `underlay
 // status` prints it; a web page (`underlay serve`) can show the same rows
 // without re-deriving them.
 //
@@ -46,23 +47,34 @@ type Device struct {
 	// not reported one.
 	Ready metav1.ConditionStatus
 	// Degraded is the Degraded condition being True: the last apply
-	// failed (rejected, rolled back), whatever Ready says.
+	// failed (the reason names the stage), whatever Ready says.
 	Degraded bool
 	// Reason and Message say why: the Degraded condition's while
 	// Degraded, else Ready's, else "".
 	Reason  string
 	Message string
-	// Sessions is "established/expected" BGP sessions after the last
-	// apply, "" before the first.
-	Sessions          string
-	DesiredRevision   string
-	AppliedRevision   string
-	LastApplyDuration string
-	// LastApplied is when AppliedRevision last changed; zero before the
-	// first apply.
-	LastApplied   time.Time
-	RollbackCount int64
-	LastError     string
+	// SessionsReported is false before the agent reported sessions; the
+	// counts are then 0.
+	SessionsReported bool
+	// SessionsEstablished of the SessionsExpected (gated) sessions.
+	SessionsEstablished, SessionsExpected int32
+	// Peers and PeersOmitted are the status's per-peer list.
+	Peers        []v1alpha1.PeerStatus
+	PeersOmitted int32
+	// DesiredRevision and DesiredSince: the ConfigMap's revision and when
+	// the agent saw it.
+	DesiredRevision string
+	DesiredSince    time.Time
+	// AppliedRevision and AppliedTime: the last-known-good and when it
+	// changed; zero before the first apply.
+	AppliedRevision string
+	AppliedTime     time.Time
+	// LastApplyDuration is the newest history record's; 0 without one.
+	LastApplyDuration time.Duration
+	RollbackCount     int64
+	LastError         string
+	// History is the status's apply history, newest first.
+	History []v1alpha1.ApplyRecord
 }
 
 // Client connects to the API server cfg names with the scheme that knows
@@ -109,10 +121,12 @@ func Summaries(devs []v1alpha1.NetworkDevice) []Device {
 func Summary(d *v1alpha1.NetworkDevice) Device {
 	s := d.Status
 	out := Device{
-		Namespace: d.Namespace, Name: d.Name, Platform: d.Spec.Platform,
-		Ready: metav1.ConditionUnknown, Sessions: s.Sessions,
+		Namespace: d.Namespace, Name: d.Name, Platform: d.Spec.Platform, Ready: metav1.ConditionUnknown,
+		SessionsReported:    s.SessionsExpected != nil || s.SessionsEstablished != nil,
+		SessionsEstablished: deref(s.SessionsEstablished), SessionsExpected: deref(s.SessionsExpected),
+		Peers: s.Peers, PeersOmitted: s.PeersOmitted,
 		DesiredRevision: s.DesiredRevision, AppliedRevision: s.AppliedRevision,
-		LastApplyDuration: s.LastApplyDuration, RollbackCount: s.RollbackCount, LastError: s.LastError,
+		RollbackCount: s.RollbackCount, LastError: s.LastError, History: s.History,
 	}
 	if c := meta.FindStatusCondition(s.Conditions, v1alpha1.ConditionReady); c != nil {
 		out.Ready, out.Reason, out.Message = c.Status, c.Reason, c.Message
@@ -120,8 +134,21 @@ func Summary(d *v1alpha1.NetworkDevice) Device {
 	if c := meta.FindStatusCondition(s.Conditions, v1alpha1.ConditionDegraded); c != nil && c.Status == metav1.ConditionTrue {
 		out.Degraded, out.Reason, out.Message = true, c.Reason, c.Message
 	}
-	if s.LastAppliedTime != nil {
-		out.LastApplied = s.LastAppliedTime.Time
+	if s.DesiredSince != nil {
+		out.DesiredSince = s.DesiredSince.Time
+	}
+	if s.AppliedTime != nil {
+		out.AppliedTime = s.AppliedTime.Time
+	}
+	if len(s.History) > 0 {
+		out.LastApplyDuration = s.History[0].Duration.Duration
 	}
 	return out
+}
+
+func deref(n *int32) int32 {
+	if n == nil {
+		return 0
+	}
+	return *n
 }

@@ -3,6 +3,7 @@ package fleet
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -23,9 +24,13 @@ func cond(typ string, status metav1.ConditionStatus, reason string) metav1.Condi
 }
 
 func TestSummary(t *testing.T) {
-	full := v1alpha1.NetworkDeviceStatus{DesiredRevision: "sha256:2", AppliedRevision: "sha256:1", Sessions: "1/2",
-		LastApplyDuration: "31s", RollbackCount: 3, LastError: "health gate: swp1 not Established",
-		LastAppliedTime: &metav1.Time{Time: applied}}
+	peers := []v1alpha1.PeerStatus{{Peer: "swp1", State: "Active", Expected: true}, {Peer: "swp2", State: "Established", Expected: true}}
+	history := []v1alpha1.ApplyRecord{{Revision: "sha256:2", Outcome: "RolledBack", Reason: v1alpha1.ReasonHealthCheckFailed,
+		Time: metav1.Time{Time: applied}, Duration: metav1.Duration{Duration: 31 * time.Second}}}
+	full := v1alpha1.NetworkDeviceStatus{DesiredRevision: "sha256:2", DesiredSince: &metav1.Time{Time: applied},
+		AppliedRevision: "sha256:1", SessionsEstablished: ptr(int32(1)), SessionsExpected: ptr(int32(2)), Peers: peers,
+		RollbackCount: 3, LastError: "health gate: swp1 not Established", History: history,
+		AppliedTime: &metav1.Time{Time: applied}}
 	tests := []struct {
 		name   string
 		status v1alpha1.NetworkDeviceStatus
@@ -36,18 +41,19 @@ func TestSummary(t *testing.T) {
 		{name: "ready: its reason", conds: []metav1.Condition{cond(v1alpha1.ConditionReady, metav1.ConditionTrue, v1alpha1.ReasonApplied)},
 			want: Device{Ready: metav1.ConditionTrue, Reason: v1alpha1.ReasonApplied, Message: "Ready Applied"}},
 		{name: "degraded: its reason over ready's", status: full, conds: []metav1.Condition{
-			cond(v1alpha1.ConditionReady, metav1.ConditionFalse, v1alpha1.ReasonFailed),
-			cond(v1alpha1.ConditionDegraded, metav1.ConditionTrue, v1alpha1.ReasonRolledBack)},
-			want: Device{Ready: metav1.ConditionFalse, Degraded: true, Reason: v1alpha1.ReasonRolledBack,
-				Message: "Degraded RolledBack", Sessions: "1/2", DesiredRevision: "sha256:2", AppliedRevision: "sha256:1",
-				LastApplyDuration: "31s", LastApplied: applied, RollbackCount: 3, LastError: "health gate: swp1 not Established"}},
+			cond(v1alpha1.ConditionReady, metav1.ConditionFalse, v1alpha1.ReasonRolledBack),
+			cond(v1alpha1.ConditionDegraded, metav1.ConditionTrue, v1alpha1.ReasonHealthCheckFailed)},
+			want: Device{Ready: metav1.ConditionFalse, Degraded: true, Reason: v1alpha1.ReasonHealthCheckFailed,
+				Message: "Degraded HealthCheckFailed", SessionsReported: true, SessionsEstablished: 1, SessionsExpected: 2, Peers: peers,
+				DesiredRevision: "sha256:2", DesiredSince: applied, AppliedRevision: "sha256:1", History: history,
+				LastApplyDuration: 31 * time.Second, AppliedTime: applied, RollbackCount: 3, LastError: "health gate: swp1 not Established"}},
 		{name: "no longer degraded: ready's reason", conds: []metav1.Condition{
 			cond(v1alpha1.ConditionDegraded, metav1.ConditionFalse, v1alpha1.ReasonApplied),
 			cond(v1alpha1.ConditionReady, metav1.ConditionTrue, v1alpha1.ReasonDriftCorrected)},
 			want: Device{Ready: metav1.ConditionTrue, Reason: v1alpha1.ReasonDriftCorrected, Message: "Ready DriftCorrected"}},
 		{name: "degraded before any ready", conds: []metav1.Condition{
-			cond(v1alpha1.ConditionDegraded, metav1.ConditionTrue, v1alpha1.ReasonRejected)},
-			want: Device{Ready: metav1.ConditionUnknown, Degraded: true, Reason: v1alpha1.ReasonRejected, Message: "Degraded Rejected"}},
+			cond(v1alpha1.ConditionDegraded, metav1.ConditionTrue, v1alpha1.ReasonPrecheckFailed)},
+			want: Device{Ready: metav1.ConditionUnknown, Degraded: true, Reason: v1alpha1.ReasonPrecheckFailed, Message: "Degraded PrecheckFailed"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -88,8 +94,8 @@ func seed(t *testing.T, c client.Client, devs ...string) {
 		if f[1] != "leaf1" {
 			continue
 		}
-		nd.Status = v1alpha1.NetworkDeviceStatus{AppliedRevision: "sha256:1", Sessions: "0/2", LastAppliedTime: &metav1.Time{Time: applied}}
-		meta.SetStatusCondition(&nd.Status.Conditions, cond(v1alpha1.ConditionDegraded, metav1.ConditionTrue, v1alpha1.ReasonRolledBack))
+		nd.Status = v1alpha1.NetworkDeviceStatus{AppliedRevision: "sha256:1", SessionsExpected: ptr(int32(2)), AppliedTime: &metav1.Time{Time: applied}}
+		meta.SetStatusCondition(&nd.Status.Conditions, cond(v1alpha1.ConditionDegraded, metav1.ConditionTrue, v1alpha1.ReasonHealthCheckFailed))
 		if err := c.Status().Update(ctx, nd); err != nil {
 			t.Fatal(err)
 		}
@@ -150,7 +156,8 @@ func TestListAgainstTheAPIServer(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []Device{{Namespace: "dc1", Name: "leaf1", Platform: "nvue", Ready: metav1.ConditionUnknown, Degraded: true,
-		Reason: v1alpha1.ReasonRolledBack, Message: "Degraded RolledBack", Sessions: "0/2", AppliedRevision: "sha256:1", LastApplied: applied},
+		Reason: v1alpha1.ReasonHealthCheckFailed, Message: "Degraded HealthCheckFailed", SessionsReported: true, SessionsExpected: 2,
+		AppliedRevision: "sha256:1", AppliedTime: applied},
 		{Namespace: "dc1", Name: "spine1", Platform: "nvue", Ready: metav1.ConditionUnknown}}
 	if diff := cmp.Diff(want, Summaries(devs)); diff != "" {
 		t.Errorf("what the agent wrote, read back (-want +got):\n%s", diff)
@@ -167,3 +174,39 @@ func testListError(t *testing.T, c client.Client) {
 		t.Errorf("cancelled list: %v", err)
 	}
 }
+
+// TestSortBy: every key orders stably, ties by namespace and name, and an
+// unknown key is an error naming the keys.
+func TestSortBy(t *testing.T) {
+	t0 := applied
+	devs := []Device{
+		{Namespace: "dc1", Name: "spine", Reason: "Applied", SessionsExpected: 4, SessionsEstablished: 4, AppliedTime: t0.Add(2 * time.Second)},
+		{Namespace: "dc1", Name: "leaf2", Degraded: true, Reason: "HealthCheckFailed", SessionsExpected: 2, AppliedTime: t0},
+		{Namespace: "dc1", Name: "leaf1", Reason: "Applied", SessionsExpected: 2, SessionsEstablished: 1, AppliedTime: t0.Add(time.Second)},
+		{Namespace: "dc0", Name: "edge", Degraded: true, Reason: "ApplyFailed"},
+	}
+	tests := []struct{ key, want string }{
+		{"name", "dc0/edge dc1/leaf1 dc1/leaf2 dc1/spine"},
+		{"reason", "dc0/edge dc1/leaf2 dc1/leaf1 dc1/spine"},
+		{"sessions", "dc1/leaf2 dc1/leaf1 dc0/edge dc1/spine"},
+		{"applied", "dc0/edge dc1/leaf2 dc1/leaf1 dc1/spine"},
+	}
+	for _, tt := range tests {
+		got := slices.Clone(devs)
+		if err := SortBy(got, tt.key); err != nil {
+			t.Fatal(err)
+		}
+		var names []string
+		for _, d := range got {
+			names = append(names, d.Namespace+"/"+d.Name)
+		}
+		if strings.Join(names, " ") != tt.want {
+			t.Errorf("sort by %s: %s, want %s", tt.key, names, tt.want)
+		}
+	}
+	if err := SortBy(devs, "age"); err == nil || !strings.Contains(err.Error(), "name, reason, sessions, applied") {
+		t.Errorf("unknown key: %v", err)
+	}
+}
+
+func ptr[T any](v T) *T { return &v }

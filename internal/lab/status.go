@@ -88,11 +88,11 @@ func (l *Lab) Status(ctx context.Context, w io.Writer) error {
 	return tw.Flush()
 }
 
-// condition summarises the NetworkDevice conditions: Degraded (with its
-// message) wins over Ready.
+// condition summarises the NetworkDevice conditions: Degraded (with the
+// stage that failed and its message) wins over Ready.
 func condition(s v1alpha1.NetworkDeviceStatus) string {
 	if c := meta.FindStatusCondition(s.Conditions, v1alpha1.ConditionDegraded); c != nil && c.Status == metav1.ConditionTrue {
-		return "Degraded: " + c.Message
+		return "Degraded (" + c.Reason + "): " + c.Message
 	}
 	if meta.IsStatusConditionTrue(s.Conditions, v1alpha1.ConditionReady) {
 		return "Ready"

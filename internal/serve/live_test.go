@@ -2,6 +2,7 @@ package serve
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -28,7 +29,8 @@ func readyDevice(t *testing.T, c client.Client, name, platform, sessions string)
 	if err := c.Create(t.Context(), nd); err != nil {
 		t.Fatalf("creating NetworkDevice %s: %v", name, err)
 	}
-	nd.Status = v1alpha1.NetworkDeviceStatus{DesiredRevision: rev1, AppliedRevision: rev1, Sessions: sessions}
+	nd.Status = v1alpha1.NetworkDeviceStatus{DesiredRevision: rev1, AppliedRevision: rev1}
+	setSessions(&nd.Status, sessions)
 	meta.SetStatusCondition(&nd.Status.Conditions, metav1.Condition{Type: v1alpha1.ConditionReady,
 		Status: metav1.ConditionTrue, Reason: v1alpha1.ReasonApplied, Message: "applied and healthy"})
 	if err := c.Status().Update(t.Context(), nd); err != nil {
@@ -89,7 +91,8 @@ func degradeLeaf1(t *testing.T, c client.Client, ctx context.Context) time.Durat
 		t.Fatal(err)
 	}
 	nd.Status.DesiredRevision = "sha256:2222222bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
-	nd.Status.Sessions, nd.Status.LastError, nd.Status.RollbackCount = "0/1", leaf1Error, 1
+	nd.Status.LastError, nd.Status.RollbackCount = leaf1Error, 1
+	setSessions(&nd.Status, "0/1")
 	meta.SetStatusCondition(&nd.Status.Conditions, metav1.Condition{Type: v1alpha1.ConditionDegraded,
 		Status: metav1.ConditionTrue, Reason: v1alpha1.ReasonRolledBack, Message: "rolled back: health gate failed"})
 	meta.SetStatusCondition(&nd.Status.Conditions, metav1.Condition{Type: v1alpha1.ConditionReady,
@@ -152,4 +155,14 @@ func evaluate[T any](t *testing.T, ctx context.Context, expr string) T {
 		t.Fatalf("evaluating %s: %v", expr, err)
 	}
 	return v
+}
+
+// setSessions writes "established/expected" into the status' counters,
+// as the agent reports them.
+func setSessions(st *v1alpha1.NetworkDeviceStatus, s string) {
+	var est, exp int32
+	if _, err := fmt.Sscanf(s, "%d/%d", &est, &exp); err != nil {
+		panic("setSessions: " + s)
+	}
+	st.SessionsEstablished, st.SessionsExpected = &est, &exp
 }

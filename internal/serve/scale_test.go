@@ -50,7 +50,7 @@ func TestFirstPaint1000(t *testing.T) {
 				n++
 			}
 		}
-		nd.Status.Sessions = fmt.Sprintf("%d/%d", n, n)
+		setSessions(&nd.Status, fmt.Sprintf("%d/%d", n, n))
 		nd.Status.AppliedRevision, nd.Status.DesiredRevision = rev1, rev1
 		meta.SetStatusCondition(&nd.Status.Conditions, metav1.Condition{Type: v1alpha1.ConditionReady,
 			Status: metav1.ConditionTrue, Reason: v1alpha1.ReasonApplied})

@@ -1,7 +1,6 @@
 package serve
 
 import (
-	"strconv"
 	"strings"
 
 	"k8s.io/apimachinery/pkg/api/meta"
@@ -48,7 +47,10 @@ func statusOf(nd *v1alpha1.NetworkDevice) Status {
 	s := nd.Status
 	out := Status{Name: nd.Name, State: StateUnknown, DesiredRevision: s.DesiredRevision, AppliedRevision: s.AppliedRevision,
 		Established: -1, Expected: -1, LastError: s.LastError, RollbackCount: s.RollbackCount}
-	out.Established, out.Expected = parseSessions(s.Sessions)
+	if s.SessionsEstablished != nil && s.SessionsExpected != nil {
+		out.Established, out.Expected = int(*s.SessionsEstablished), int(*s.SessionsExpected)
+	}
+	out.Peers = peersByDevice(s.Peers)
 	cond := func(t string) *metav1.Condition {
 		c := meta.FindStatusCondition(s.Conditions, t)
 		if c != nil && c.Status == metav1.ConditionTrue {
@@ -74,17 +76,24 @@ func statusOf(nd *v1alpha1.NetworkDevice) Status {
 	return out
 }
 
-// parseSessions reads "established/expected"; -1, -1 when empty or not
-// of that form.
-func parseSessions(s string) (int, int) {
-	a, b, ok := strings.Cut(s, "/")
-	if !ok {
-		return -1, -1
+// peersByDevice folds the agent's per-session list into one state per
+// peer device, named by the session's description ("device:port", as
+// underlay renders it): Established when every session to it is, else
+// the first other state. Sessions without a device name (outside
+// neighbours, groups) are left out; nil when the agent lists none.
+func peersByDevice(peers []v1alpha1.PeerStatus) map[string]string {
+	if len(peers) == 0 {
+		return nil
 	}
-	n, err1 := strconv.Atoi(strings.TrimSpace(a))
-	m, err2 := strconv.Atoi(strings.TrimSpace(b))
-	if err1 != nil || err2 != nil {
-		return -1, -1
+	out := map[string]string{}
+	for _, p := range peers {
+		dev, _, ok := strings.Cut(p.Description, ":")
+		if !ok || dev == "" {
+			continue
+		}
+		if prev, seen := out[dev]; !seen || prev == "Established" {
+			out[dev] = p.State
+		}
 	}
-	return n, m
+	return out
 }

@@ -2,6 +2,7 @@ package serve
 
 import (
 	"encoding/json"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -41,10 +42,15 @@ func TestStatusOf(t *testing.T) {
 			t.Errorf("%s: %s/%s, want %s/%s", c.name, got.State, got.Reason, c.state, c.reason)
 		}
 	}
-	for in, want := range map[string][2]int{"": {-1, -1}, "2/3": {2, 3}, "x/3": {-1, -1}, "4": {-1, -1}} {
-		if n, m := parseSessions(in); n != want[0] || m != want[1] {
-			t.Errorf("sessions %q: %d/%d, want %d/%d", in, n, m, want[0], want[1])
-		}
+	if got := statusOf(&v1alpha1.NetworkDevice{}); got.Established != -1 || got.Expected != -1 {
+		t.Errorf("no sessions reported: %d/%d, want -1/-1", got.Established, got.Expected)
+	}
+	peers := []v1alpha1.PeerStatus{{Peer: "swp1", Description: "spine1:swp1", State: "Established"},
+		{Peer: "swp2", Description: "spine1:swp2", State: "Active"}, {Peer: "swp3", Description: "spine2:swp1", State: "Established"},
+		{Peer: "k8s", Description: "k8s", State: "Established"}}
+	got := peersByDevice(peers)
+	if want := map[string]string{"spine1": "Active", "spine2": "Established"}; !maps.Equal(got, want) {
+		t.Errorf("peers by device %v, want %v", got, want)
 	}
 }
 

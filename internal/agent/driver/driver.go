@@ -6,6 +6,7 @@ package driver
 import (
 	"context"
 	"errors"
+	"time"
 
 	"underlay.dev/underlay/internal/agent/store"
 )
@@ -28,6 +29,21 @@ type State struct {
 	Sessions map[string]string
 	// Prefixes are the BGP routes installed in the RIB.
 	Prefixes map[string]bool
+	// Peers details the sessions of Sessions, by the same key, for
+	// status; a prober that reads only states leaves it nil.
+	Peers map[string]Peer
+}
+
+// Peer is what a device reports about one BGP session besides its state.
+type Peer struct {
+	// Description is the neighbor's configured description.
+	Description string
+	// EstablishedSince is when the session came up; zero unless it is
+	// Established.
+	EstablishedSince time.Time
+	// PrefixesReceived and PrefixesSent are summed over the session's
+	// address families.
+	PrefixesReceived, PrefixesSent int64
 }
 
 // Prober reads the device's routing state for the health gate.

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"underlay.dev/underlay/internal/agent/store"
 	"underlay.dev/underlay/internal/atomicfile"
@@ -114,18 +115,16 @@ func (f *FRR) Apply(ctx context.Context, cfg store.Files) error {
 
 // Probe reads BGP session states and BGP routes from vtysh's JSON.
 func (f *FRR) Probe(ctx context.Context) (State, error) {
-	st := State{Sessions: map[string]string{}, Prefixes: map[string]bool{}}
+	st := State{Sessions: map[string]string{}, Prefixes: map[string]bool{}, Peers: map[string]Peer{}}
 	var sum map[string]struct {
-		Peers map[string]struct {
-			State string `json:"state"`
-		} `json:"peers"`
+		Peers map[string]summaryPeer `json:"peers"`
 	}
 	if err := f.vtyshJSON(ctx, "show bgp summary json", &sum); err != nil {
 		return st, err
 	}
 	for _, af := range sum {
-		for peer, p := range af.Peers {
-			st.Sessions[peer] = p.State
+		for name, p := range af.Peers {
+			addPeer(&st, name, p)
 		}
 	}
 	for _, cmd := range []string{"show ip route bgp json", "show ipv6 route bgp json"} {
@@ -142,6 +141,35 @@ func (f *FRR) Probe(ctx context.Context) (State, error) {
 		}
 	}
 	return st, nil
+}
+
+// summaryPeer is one peer of one address family in `show bgp summary
+// json` (FRR's bgp_show_summary).
+type summaryPeer struct {
+	State string `json:"state"`
+	Desc  string `json:"desc"`
+	// EstablishedEpoch is the Unix time of the last state change (FRR:
+	// now minus peerUptime), so it is when the session came up only while
+	// it is Established.
+	EstablishedEpoch int64 `json:"peerUptimeEstablishedEpoch"`
+	PfxRcd           int64 `json:"pfxRcd"`
+	PfxSnt           int64 `json:"pfxSnt"`
+}
+
+// addPeer merges one address family's view of a peer into st: one
+// session, its prefixes summed over its families.
+func addPeer(st *State, name string, p summaryPeer) {
+	st.Sessions[name] = p.State
+	cur := st.Peers[name]
+	cur.PrefixesReceived += p.PfxRcd
+	cur.PrefixesSent += p.PfxSnt
+	if cur.Description == "" {
+		cur.Description = p.Desc
+	}
+	if p.State == "Established" && p.EstablishedEpoch > 0 && cur.EstablishedSince.IsZero() {
+		cur.EstablishedSince = time.Unix(p.EstablishedEpoch, 0).UTC()
+	}
+	st.Peers[name] = cur
 }
 
 func (f *FRR) vtyshJSON(ctx context.Context, command string, v any) error {

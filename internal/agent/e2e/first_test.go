@@ -43,6 +43,7 @@ func TestFirstConfigMapRollsBackToOriginal(t *testing.T) {
 		return err == nil && s.Sessions["swp49"] == "Established" && s.Prefixes[spineLo]
 	}
 	waitTrue(t, "the hand-made config is healthy", 30*time.Second, healthy)
+	checkPeer(t, probe, "swp49", spine.Name)
 
 	env, c := startAPI(t, assets)
 	bin := buildAgent(t)
@@ -61,13 +62,18 @@ func TestFirstConfigMapRollsBackToOriginal(t *testing.T) {
 		t.Fatal(err)
 	}
 	var nd v1alpha1.NetworkDevice
-	waitTrue(t, "status RolledBack", 60*time.Second, func() bool {
+	waitTrue(t, "status HealthCheckFailed, RolledBack", 60*time.Second, func() bool {
 		err := c.Get(ctx, client.ObjectKey{Namespace: "dc1", Name: leaf.Name}, &nd)
 		cond := meta.FindStatusCondition(nd.Status.Conditions, v1alpha1.ConditionDegraded)
-		return err == nil && cond != nil && cond.Reason == v1alpha1.ReasonRolledBack
+		ready := meta.FindStatusCondition(nd.Status.Conditions, v1alpha1.ConditionReady)
+		return err == nil && cond != nil && cond.Reason == v1alpha1.ReasonHealthCheckFailed &&
+			ready != nil && ready.Reason == v1alpha1.ReasonRolledBack
 	})
 	if !strings.Contains(nd.Status.LastError, "health gate") || nd.Status.RollbackCount != 1 {
 		t.Errorf("status: rollbacks %d, lastError %q", nd.Status.RollbackCount, nd.Status.LastError)
+	}
+	if h := nd.Status.History; len(h) != 1 || h[0].Outcome != "RolledBack" || h[0].Reason != v1alpha1.ReasonHealthCheckFailed {
+		t.Errorf("history %+v, want one RolledBack at HealthCheckFailed", h)
 	}
 	waitTrue(t, "the session is back after the rollback", 30*time.Second, healthy)
 	if out, _ := lab.Vtysh(leaf.Name, "show running-config"); strings.Contains(out, "65999") {
@@ -83,5 +89,22 @@ func waitTrue(t *testing.T, stage string, within time.Duration, ok func() bool) 
 			t.Fatalf("%s: not within %s", stage, within)
 		}
 		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// checkPeer: what the prober reads of a session from real FRR's `show bgp
+// summary json` (description, since when, prefix counts) is there.
+func checkPeer(t *testing.T, probe *driver.FRR, neighbor, description string) {
+	t.Helper()
+	st, err := probe.Probe(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := st.Peers[neighbor]
+	since := time.Since(p.EstablishedSince)
+	if p.Description == "" || !strings.Contains(p.Description, description) || since < 0 || since > 10*time.Minute ||
+		p.PrefixesReceived == 0 || p.PrefixesSent == 0 {
+		t.Errorf("peer %s as probed: %+v (established %s ago), want description naming %s and prefixes both ways",
+			neighbor, p, since, description)
 	}
 }

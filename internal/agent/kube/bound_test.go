@@ -46,7 +46,7 @@ func TestHugeErrorIsBounded(t *testing.T) {
 	var got v1alpha1.NetworkDeviceStatus
 	waitStatus(t, c, func(s v1alpha1.NetworkDeviceStatus) bool {
 		got = s
-		return reason(s, v1alpha1.ConditionDegraded) == v1alpha1.ReasonRejected
+		return reason(s, v1alpha1.ConditionDegraded) == v1alpha1.ReasonPrecheckFailed
 	})
 	if n := len(got.LastError); n > agent.MaxMessage || !strings.HasSuffix(got.LastError, " more bytes") {
 		t.Errorf("lastError is %d bytes, ending %q", n, got.LastError[max(0, n-40):])

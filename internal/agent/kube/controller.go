@@ -61,7 +61,11 @@ func (c *Controller) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	var cm corev1.ConfigMap
 	err := c.Client.Get(ctx, req.NamespacedName, &cm)
 	if apierrors.IsNotFound(err) {
-		c.Status.ConfigMissing(ctx)
+		good := ""
+		if c.Runner != nil && c.Runner.Engine != nil {
+			good, _, _ = c.Runner.Engine.Store.Good()
+		}
+		c.Status.ConfigMissing(ctx, good)
 		return ctrl.Result{}, nil
 	}
 	if err != nil {

@@ -75,7 +75,8 @@ func TestAgentAgainstRealAPIServer(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitStatus(t, c, func(s v1alpha1.NetworkDeviceStatus) bool {
-		return s.AppliedRevision == "sha256:r1" && cond(s, v1alpha1.ConditionReady) == metav1.ConditionTrue && s.Sessions == "1/1"
+		return s.AppliedRevision == "sha256:r1" && cond(s, v1alpha1.ConditionReady) == metav1.ConditionTrue && s.SessionsEstablished != nil && *s.SessionsEstablished == 1 && *s.SessionsExpected == 1 &&
+			len(s.Peers) == 1 && s.Peers[0].Peer == "swp1" && s.Peers[0].Expected && len(s.History) == 1
 	})
 	t.Logf("ConfigMap created → applied and reported in %s", time.Since(start).Round(time.Millisecond))
 
@@ -89,10 +90,12 @@ func TestAgentAgainstRealAPIServer(t *testing.T) {
 			return s.AppliedRevision == "sha256:r2" && cond(s, v1alpha1.ConditionDegraded) == metav1.ConditionFalse
 		}},
 		{"hidden and unknown keys (the API server itself refuses \"../\")", "sha256:r3", store.Files{".bashrc": []byte("x"), "daemons": []byte("x")}, func(s v1alpha1.NetworkDeviceStatus) bool {
-			return reason(s, v1alpha1.ConditionDegraded) == v1alpha1.ReasonRejected && s.AppliedRevision == "sha256:r2"
+			return reason(s, v1alpha1.ConditionDegraded) == v1alpha1.ReasonValidationFailed && s.AppliedRevision == "sha256:r2"
 		}},
 		{"session-breaking config", "sha256:r4", agenttest.Files("break"), func(s v1alpha1.NetworkDeviceStatus) bool {
-			return reason(s, v1alpha1.ConditionDegraded) == v1alpha1.ReasonRolledBack && s.RollbackCount == 1 && s.AppliedRevision == "sha256:r2"
+			return reason(s, v1alpha1.ConditionDegraded) == v1alpha1.ReasonHealthCheckFailed &&
+				readyReason(s) == v1alpha1.ReasonRolledBack && s.RollbackCount == 1 && s.AppliedRevision == "sha256:r2" &&
+				len(s.History) == 4 && s.History[0].Outcome == "RolledBack"
 		}},
 	}
 	for _, step := range steps {
@@ -142,6 +145,13 @@ func cond(s v1alpha1.NetworkDeviceStatus, typ string) metav1.ConditionStatus {
 
 func reason(s v1alpha1.NetworkDeviceStatus, typ string) string {
 	if c := meta.FindStatusCondition(s.Conditions, typ); c != nil && c.Status == metav1.ConditionTrue {
+		return c.Reason
+	}
+	return ""
+}
+
+func readyReason(s v1alpha1.NetworkDeviceStatus) string {
+	if c := meta.FindStatusCondition(s.Conditions, v1alpha1.ConditionReady); c != nil {
 		return c.Reason
 	}
 	return ""

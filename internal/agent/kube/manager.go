@@ -128,21 +128,22 @@ func Run(ctx context.Context, cfg Config) error {
 	return mgr.Start(ctx)
 }
 
-// report writes a result with the session count read back from the device.
+// report writes a result with the sessions read back from the device
+// and the ones its last-known-good expect.json gates on.
 func report(ctx context.Context, rep reporter, e *agent.Engine, res agent.Result) {
 	agent.Observe(res)
-	expected := 0
+	var exp []expect.Session
 	if _, files, err := e.Store.Good(); err == nil {
-		expected = len(expect.Parse(files[expect.FileName]).Sessions)
+		exp = expect.Parse(files[expect.FileName]).Sessions
 	}
 	if e.Prober == nil {
-		rep.Result(ctx, res, nil, expected)
+		rep.Result(ctx, res, nil, exp)
 		return
 	}
 	st, err := e.Prober.Probe(ctx)
 	if err != nil {
-		rep.Result(ctx, res, nil, expected)
+		rep.Result(ctx, res, nil, exp)
 		return
 	}
-	rep.Result(ctx, res, &st, expected)
+	rep.Result(ctx, res, &st, exp)
 }

@@ -5,17 +5,19 @@ import (
 	"errors"
 	"log/slog"
 
+	"underlay.dev/underlay/api/v1alpha1"
 	"underlay.dev/underlay/internal/agent"
 	"underlay.dev/underlay/internal/agent/dirsource"
 	"underlay.dev/underlay/internal/agent/driver"
 	"underlay.dev/underlay/internal/agent/store"
+	"underlay.dev/underlay/internal/expect"
 )
 
 // reporter is where outcomes go: the NetworkDevice status (Reporter) or,
 // without an API server, the log (LogReporter).
 type reporter interface {
 	Desired(ctx context.Context, rev string)
-	Result(ctx context.Context, res agent.Result, st *driver.State, expected int)
+	Result(ctx context.Context, res agent.Result, st *driver.State, exp []expect.Session)
 }
 
 var (
@@ -36,11 +38,13 @@ func (r *LogReporter) Desired(_ context.Context, rev string) {
 }
 
 // Result logs how an apply ended, with the error bounded as in status.
-func (r *LogReporter) Result(_ context.Context, res agent.Result, st *driver.State, expected int) {
-	args := []any{"device", r.Device, "revision", res.Revision, "outcome", res.Outcome,
+func (r *LogReporter) Result(_ context.Context, res agent.Result, st *driver.State, exp []expect.Session) {
+	args := []any{"device", r.Device, "revision", res.Revision, "outcome", res.Outcome, "reason", agent.Reason(res),
 		"took", res.Took.Round(1e6).String()}
 	if st != nil {
-		args = append(args, "sessions", established(st), "expected", expected)
+		var s v1alpha1.NetworkDeviceStatus
+		setSessions(&s, st, exp)
+		args = append(args, "sessions", *s.SessionsEstablished, "expected", *s.SessionsExpected)
 	}
 	if res.Err != nil {
 		r.Log.Warn("status", append(args, "lastError", agent.Message(res.Err))...)
@@ -79,7 +83,7 @@ func watchDir(ctx context.Context, dir string, rep reporter, runner *agent.Runne
 			runner.Submit(rev, files)
 		},
 		Refused: func(err error) {
-			rep.Result(ctx, agent.Result{Outcome: agent.Rejected, Err: err}, nil, 0)
+			rep.Result(ctx, agent.Result{Outcome: agent.Rejected, Stage: agent.StageValidate, Err: err}, nil, nil)
 		},
 	})
 }
