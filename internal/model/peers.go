@@ -91,6 +91,29 @@ func (s *Session) Options() SessionOptions {
 	return SessionOptions{}
 }
 
+// CheckOptions refuses session options a BGP speaker would take and then
+// run otherwise than they say: an internal neighbour of another AS than
+// the instance's (asn) is external to bgpd, as-override rewrites only
+// paths sent over eBGP, and one timer alone, or a hold time FRR and NVUE
+// refuse (below 3), is no timers command. Every renderer asks it.
+func (s *Session) CheckOptions(asn ASN) error {
+	o := s.Options()
+	peerASN := s.PeerASN
+	if s.Group != nil {
+		peerASN = s.Group.ASN
+	}
+	switch {
+	case o.Internal && peerASN != 0 && peerASN != asn:
+		return fmt.Errorf("neighbor %s is internal (iBGP) but its ASN %s is not the instance's %s", s.Neighbor(), peerASN, asn)
+	case o.Internal && o.ASOverride:
+		return fmt.Errorf("neighbor %s is internal (iBGP) and as-override, which rewrites paths sent over eBGP only", s.Neighbor())
+	case (o.Keepalive == 0) != (o.Hold == 0) || o.Keepalive < 0 || o.Keepalive > 65535 || (o.Hold != 0 && (o.Hold < 3 || o.Hold > 65535)):
+		return fmt.Errorf("neighbor %s: keepalive %d and hold %d: want both 0 (the instance's timers), or keepalive 1-65535 and hold 3-65535",
+			s.Neighbor(), o.Keepalive, o.Hold)
+	}
+	return nil
+}
+
 // Group is a set of neighbours that share settings and are not listed one
 // by one: FRR's peer group with `bgp listen range`, for Kubernetes nodes
 // or servers that open sessions from a subnet. ASN 0 accepts any external

@@ -80,7 +80,7 @@ func newInstance(d *model.Device, in *model.Instance, opt Options) (instance, er
 		if err := checkSession(s); err != nil {
 			return i, fmt.Errorf("instance %s: %w", in.Name, err)
 		}
-		if err := checkOptions(s, in.ASN); err != nil {
+		if err := s.CheckOptions(in.ASN); err != nil {
 			return i, fmt.Errorf("instance %s: %w", in.Name, err)
 		}
 		i.Neighbors = append(i.Neighbors, session{s})

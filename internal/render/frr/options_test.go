@@ -93,7 +93,7 @@ func TestRenderOptionErrors(t *testing.T) {
 		{"internal and as-override", model.SessionOptions{Internal: true, ASOverride: true}, nil,
 			"is internal (iBGP) and as-override, which rewrites paths sent over eBGP only"},
 		{"keepalive alone", model.SessionOptions{Keepalive: 10}, nil,
-			"keepalive 10 and hold 0: want both 0 (the instance's timers) or both 1-65535"},
+			"keepalive 10 and hold 0: want both 0 (the instance's timers), or keepalive 1-65535 and hold 3-65535"},
 		{"hold beyond FRR's", model.SessionOptions{Keepalive: 10, Hold: 70000}, nil, "keepalive 10 and hold 70000"},
 	}
 	for _, tt := range tests {

@@ -121,7 +121,7 @@ func bgp(d *model.Device, in *model.Instance) (*vrfBGP, error) {
 		b.AddressFamily[l2vpnEVPN] = &vrfAF{Enable: "on"}
 	}
 	for _, s := range in.Sessions {
-		if err := checkOptions(s, in.ASN); err != nil {
+		if err := s.CheckOptions(in.ASN); err != nil {
 			return nil, err
 		}
 		if s.Group == nil {

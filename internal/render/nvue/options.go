@@ -1,10 +1,6 @@
 package nvue
 
-import (
-	"fmt"
-
-	"underlay.dev/underlay/internal/model"
-)
+import "underlay.dev/underlay/internal/model"
 
 // A cluster's sessions (model.SessionOptions) in NVUE's keys, as NVIDIA's
 // NVUE reference (Cumulus Linux 5.x, `nv set vrf <vrf> router bgp
@@ -19,27 +15,6 @@ import (
 // graceful-restart mode becomes FRR's per-neighbor command, which FRR 8.4
 // fails in a running bgpd (render/frr's options.go). A zero
 // SessionOptions adds no key.
-
-// checkOptions refuses what NVUE would take and run otherwise: as
-// render/frr's checkOptions (an internal neighbour of another AS is
-// external, as-override rewrites eBGP paths only, one timer alone).
-func checkOptions(s *model.Session, asn model.ASN) error {
-	o := s.Options()
-	peerASN := s.PeerASN
-	if s.Group != nil {
-		peerASN = s.Group.ASN
-	}
-	switch {
-	case o.Internal && peerASN != 0 && peerASN != asn:
-		return fmt.Errorf("neighbor %s is internal (iBGP) but its ASN %s is not the instance's %s", s.Neighbor(), peerASN, asn)
-	case o.Internal && o.ASOverride:
-		return fmt.Errorf("neighbor %s is internal (iBGP) and as-override, which rewrites paths sent over eBGP only", s.Neighbor())
-	case (o.Keepalive == 0) != (o.Hold == 0) || o.Keepalive < 0 || o.Keepalive > 65535 || (o.Hold != 0 && (o.Hold < 3 || o.Hold > 65535)):
-		return fmt.Errorf("neighbor %s: keepalive %d and hold %d: want both 0 (the device's timers), or keepalive 1-65535 and hold 3-65535",
-			s.Neighbor(), o.Keepalive, o.Hold)
-	}
-	return nil
-}
 
 // remoteAS is "internal" for iBGP members, as otherwise.
 func remoteAS(s *model.Session, as any) any {
