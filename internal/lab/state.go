@@ -33,6 +33,9 @@ type State struct {
 	// Daemons are the daemons the lab runs in namespaces (Open vSwitch,
 	// dnsmasq, dhcrelay), each recorded before it starts.
 	Daemons []Daemon `json:"daemons,omitempty"`
+	// Nodes are the servers that are Kubernetes nodes: each runs an
+	// emulation of its CNI's node agent (clusternodes.go).
+	Nodes []ClusterNode `json:"nodes,omitempty"`
 }
 
 // Host is one bare-metal server of the lab.
@@ -156,6 +159,9 @@ func (s *State) Namespaces() []string {
 		if h.Netns != "" {
 			out = append(out, h.Netns)
 		}
+	}
+	for _, n := range s.Nodes {
+		out = append(out, n.PodNetns)
 	}
 	return out
 }
