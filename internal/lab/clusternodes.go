@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/netip"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"text/tabwriter"
 	"time"
 
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -58,6 +60,8 @@ func (l *Lab) startNodes(ctx context.Context, f *model.Fabric, st *State) error 
 				continue
 			}
 			if cn := st.clusterNode(n.Name); cn != nil && running(cn) {
+				// The emulation configures a speaker when it starts it;
+				// it does not follow later changes of the objects.
 				continue
 			}
 			if objs == nil {
@@ -112,6 +116,9 @@ func (l *Lab) startNode(ctx context.Context, st *State, cl *model.Cluster, h *Ho
 			PodNetns: h.Netns + "-pod", Dir: l.path("nodes", h.Name)})
 		cn = &st.Nodes[len(st.Nodes)-1]
 	}
+	if cn.PodNetns == "" {
+		return fmt.Errorf("its pod namespace %s-pod belongs to someone else: remove it or pick another --id", h.Netns)
+	}
 	cn.Agent = string(cfg.Agent)
 	if err := l.saveState(st); err != nil {
 		return err
@@ -121,6 +128,11 @@ func (l *Lab) startNode(ctx context.Context, st *State, cl *model.Cluster, h *Ho
 	}
 	if cn.Pod == "" {
 		pod, err := addPod(ctx, cn, cfg.PodBlocks[0])
+		if errors.Is(err, node.ErrExists) {
+			// Someone else's: down must not remove it.
+			cn.PodNetns = ""
+			return errors.Join(err, l.saveState(st))
+		}
 		if err != nil {
 			return err
 		}
@@ -190,6 +202,24 @@ func prefixList(ps []netip.Prefix) string {
 		s[i] = p.String()
 	}
 	return strings.Join(s, ", ")
+}
+
+// nodeStatus lists the cluster nodes: each one's speaker is an emulation
+// of its CNI's node agent, and says so.
+func nodeStatus(w io.Writer, st *State) error {
+	if len(st.Nodes) == 0 {
+		return nil
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "NODE\tCLUSTER\tNODE AGENT\tSPEAKER\tPOD")
+	for _, n := range st.Nodes {
+		speaker := "not running"
+		if running(&n) {
+			speaker = fmt.Sprintf("pid %d", n.Processes[0].PID)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s in %s\n", n.Name, n.Cluster, n.Agent, speaker, n.Pod, n.PodNetns)
+	}
+	return tw.Flush()
 }
 
 // clusterNode returns the recorded cluster node, or nil.

@@ -35,6 +35,15 @@ func TestK8sStory(t *testing.T) {
 	if _, ok := nodes["node3"]; ok {
 		t.Fatal("node3 runs a node agent before it is in the cluster")
 	}
+	var status strings.Builder
+	if err := l.Status(ctx, &status); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"NODE AGENT", "node1  prod     calico-node (BIRD 1.6) emulation  pid ", "node2  prod     calico-node (BIRD 1.6) emulation  pid "} {
+		if !strings.Contains(status.String(), want) {
+			t.Errorf("lab status lacks %q:\n%s", want, status.String())
+		}
+	}
 	waitPodPing(ctx, t, "pod on node1 reaches pod on node2 (rack leaf2)", nodes["node1"], nodes["node2"].Pod, 2*time.Minute)
 	waitPodPing(ctx, t, "pod on node2 reaches pod on node1 (rack leaf1)", nodes["node2"], nodes["node1"].Pod, 30*time.Second)
 	waitSpinePaths(ctx, t, l, "service range announced by both racks is ECMP on spine1", "10.100.0.0/24", 2, time.Minute)

@@ -161,7 +161,9 @@ func (s *State) Namespaces() []string {
 		}
 	}
 	for _, n := range s.Nodes {
-		out = append(out, n.PodNetns)
+		if n.PodNetns != "" {
+			out = append(out, n.PodNetns)
+		}
 	}
 	return out
 }
