@@ -26,7 +26,7 @@ func TestAgentArgsAreTheRenderedWorkloads(t *testing.T) {
 	}
 	f := file.Fabric
 	f.Namespace, f.Agent = "fab", &model.Agent{Image: "underlay-agent:lab", HealthTimeout: 45}
-	objs, err := objects(f)
+	objs, _, err := objects(f)
 	if err != nil {
 		t.Fatal(err)
 	}

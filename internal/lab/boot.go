@@ -66,7 +66,9 @@ func (l *Lab) BootServers(ctx context.Context) error {
 			}
 		}
 	}
-	return l.saveState(st)
+	// The booted servers that are Kubernetes nodes run their CNI's
+	// node agent (an emulation), configured from the API server.
+	return l.startNodes(ctx, f, st)
 }
 
 // boot boots server s on its untagged network: with DHCP where the

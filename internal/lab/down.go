@@ -43,6 +43,11 @@ func (l *Lab) Down() error {
 	}
 	// Then the daemons in namespaces, by pid, before their namespaces go.
 	stopDaemons(st)
+	for _, n := range st.Nodes {
+		for _, p := range n.Processes {
+			p.Stop(5 * time.Second)
+		}
+	}
 	node.RemoveNetns(st.Namespaces())
 	for _, ns := range st.Namespaces() {
 		node.RemovePathspace(ns)

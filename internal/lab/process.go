@@ -56,7 +56,9 @@ func (p *Process) Stop(grace time.Duration) {
 // in them, that name the lab directory on their command line.
 var labPrograms = map[string]bool{"kube-apiserver": true, "etcd": true, "underlay-agent": true, "underlay": true,
 	// In namespaces, with their files in the lab directory.
-	"ovsdb-server": true, "ovs-vswitchd": true, "dnsmasq": true, "dhcrelay": true, "dhclient": true}
+	"ovsdb-server": true, "ovs-vswitchd": true, "dnsmasq": true, "dhcrelay": true, "dhclient": true,
+	// A cluster node's speaker (its bird.conf is in the lab directory).
+	"bird": true}
 
 // labProcesses maps the pid of each of the lab's own programs whose
 // command line names dir to the program: the API server, etcd, the agents

@@ -33,6 +33,9 @@ type State struct {
 	// Daemons are the daemons the lab runs in namespaces (Open vSwitch,
 	// dnsmasq, dhcrelay), each recorded before it starts.
 	Daemons []Daemon `json:"daemons,omitempty"`
+	// Nodes are the servers that are Kubernetes nodes: each runs an
+	// emulation of its CNI's node agent (clusternodes.go).
+	Nodes []ClusterNode `json:"nodes,omitempty"`
 }
 
 // Host is one bare-metal server of the lab.
@@ -155,6 +158,11 @@ func (s *State) Namespaces() []string {
 	for _, h := range s.Hosts {
 		if h.Netns != "" {
 			out = append(out, h.Netns)
+		}
+	}
+	for _, n := range s.Nodes {
+		if n.PodNetns != "" {
+			out = append(out, n.PodNetns)
 		}
 	}
 	return out

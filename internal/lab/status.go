@@ -85,7 +85,10 @@ func (l *Lab) Status(ctx context.Context, w io.Writer) error {
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", d.Name, platform, agent, applied, sessions, status)
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	return nodeStatus(w, st)
 }
 
 // condition summarises the NetworkDevice conditions: Degraded (with the

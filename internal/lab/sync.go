@@ -20,6 +20,7 @@ import (
 	"underlay.dev/underlay/internal/bundle"
 	"underlay.dev/underlay/internal/gitops"
 	"underlay.dev/underlay/internal/model"
+	"underlay.dev/underlay/internal/render/cluster"
 	"underlay.dev/underlay/internal/render/renderers"
 )
 
@@ -43,7 +44,7 @@ func (l *Lab) Sync(ctx context.Context, fabricPath string) error {
 	if err := checkTopology(st, f, fabricPath); err != nil {
 		return err
 	}
-	objs, err := objects(f)
+	objs, clusterObjs, err := objects(f)
 	if err != nil {
 		return err
 	}
@@ -52,6 +53,10 @@ func (l *Lab) Sync(ctx context.Context, fabricPath string) error {
 		return err
 	}
 	if err := apply(ctx, c, objs); err != nil {
+		return fmt.Errorf("lab sync %s: %w", fabricPath, err)
+	}
+	nc, err := syncClusters(ctx, c, f, clusterObjs)
+	if err != nil {
 		return fmt.Errorf("lab sync %s: %w", fabricPath, err)
 	}
 	// The last synced intent: the session counts status and
@@ -63,32 +68,63 @@ func (l *Lab) Sync(ctx context.Context, fabricPath string) error {
 		return err
 	}
 	l.progress("sync %s: rendered and applied %d objects (server-side apply) in %s", fabricPath, len(objs), time.Since(t).Round(time.Millisecond))
+	if len(f.Clusters) > 0 {
+		l.progress("  %d clusters: their CNIs' CRDs, Nodes and rendered clusters/<name>/ objects applied (%d objects), as each cluster's Flux would", len(f.Clusters), nc)
+	}
 	return nil
 }
 
 // objects renders f and builds its tree as kustomize-controller does,
-// with the fabric's namespace first.
-func objects(f *model.Fabric) ([]*unstructured.Unstructured, error) {
+// with the fabric's namespace first; and, as each cluster's Flux would,
+// the build of each cluster's clusters/<name>/ directory of the same tree
+// (unlisted by its root), in f.Clusters' order.
+func objects(f *model.Fabric) ([]*unstructured.Unstructured, [][]*unstructured.Unstructured, error) {
 	tree, err := gitops.Build(f, renderers.For)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
+	}
+	for _, c := range f.Clusters {
+		files, err := cluster.Render(c)
+		if err == nil {
+			err = tree.AddExtra(gitops.Extra{Dir: cluster.Dir(c), Files: files, Unlisted: true})
+		}
+		if err != nil {
+			return nil, nil, err
+		}
 	}
 	files, err := tree.Files()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	fs := filesys.MakeFsInMemory()
 	for name, content := range files {
 		if err := fs.WriteFile("/tree/"+name, content); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
-	resMap, err := krusty.MakeKustomizer(krusty.MakeDefaultOptions()).Run(fs, "/tree")
+	objs, err := kustomizeBuild(fs, "/tree")
 	if err != nil {
-		return nil, fmt.Errorf("kustomize build: %w", err)
+		return nil, nil, err
 	}
-	objs := []*unstructured.Unstructured{{Object: map[string]any{"apiVersion": "v1", "kind": "Namespace",
-		"metadata": map[string]any{"name": f.Namespace}}}}
+	objs = append([]*unstructured.Unstructured{{Object: map[string]any{"apiVersion": "v1", "kind": "Namespace",
+		"metadata": map[string]any{"name": f.Namespace}}}}, objs...)
+	var clusters [][]*unstructured.Unstructured
+	for _, c := range f.Clusters {
+		cobjs, err := kustomizeBuild(fs, "/tree/"+cluster.Dir(c))
+		if err != nil {
+			return nil, nil, err
+		}
+		clusters = append(clusters, cobjs)
+	}
+	return objs, clusters, nil
+}
+
+func kustomizeBuild(fs filesys.FileSystem, dir string) ([]*unstructured.Unstructured, error) {
+	resMap, err := krusty.MakeKustomizer(krusty.MakeDefaultOptions()).Run(fs, dir)
+	if err != nil {
+		return nil, fmt.Errorf("kustomize build %s: %w", strings.TrimPrefix(dir, "/tree/"), err)
+	}
+	var objs []*unstructured.Unstructured
 	for _, r := range resMap.Resources() {
 		m, err := r.Map()
 		if err != nil {

@@ -48,6 +48,7 @@ type CalicoBGPPeer struct {
 		PeerIP         string `json:"peerIP,omitempty"`
 		PeerSelector   string `json:"peerSelector,omitempty"`
 		ASNumber       uint32 `json:"asNumber,omitempty"`
+		LocalASNumber  uint32 `json:"localASNumber,omitempty"`
 		KeepaliveTime  string `json:"keepaliveTime,omitempty"`
 		MaxRestartTime string `json:"maxRestartTime,omitempty"`
 	} `json:"spec"`
@@ -107,13 +108,18 @@ func (o *Objects) calicoNode(name string) (*Config, error) {
 		return nil, err
 	}
 	labels := o.kubeNode(name).Metadata.Labels
+	localFrom := "" // the BGPPeer whose localASNumber set c.ASN
 	for _, p := range o.Calico.Peers {
 		peer, ok, err := calicoPeer(p, name, labels)
 		if err != nil {
 			return nil, err
 		}
-		if ok {
-			c.Peers = append(c.Peers, peer)
+		if !ok {
+			continue
+		}
+		c.Peers = append(c.Peers, peer)
+		if localFrom, err = localAS(c, p, localFrom); err != nil {
+			return nil, err
 		}
 	}
 	blocks, err := o.calicoBlocks(name)
@@ -183,6 +189,23 @@ func calicoPeer(p CalicoBGPPeer, node string, labels map[string]string) (Peer, b
 	// keepalive, so the hold follows it.
 	peer.Hold = 3 * peer.Keepalive
 	return peer, true, nil
+}
+
+// localAS applies a selected peer's localASNumber: calico-node's BIRD
+// then speaks that AS on the session ("local as"). The emulation runs one
+// AS per node, so two peers of a node asking for different ones are
+// refused. from names the peer that set it before; localAS returns the
+// one that set it now.
+func localAS(c *Config, p CalicoBGPPeer, from string) (string, error) {
+	las := p.Spec.LocalASNumber
+	switch {
+	case las == 0 || las == c.ASN:
+		return from, nil
+	case from != "":
+		return "", fmt.Errorf("node %s: BGPPeer %s: localASNumber %d differs from BGPPeer %s's %d: the emulation runs one AS per node", c.Node, p.Metadata.Name, las, from, c.ASN)
+	}
+	c.ASN = las
+	return p.Metadata.Name, nil
 }
 
 func wrapWhere(where string, err error) error {

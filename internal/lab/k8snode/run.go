@@ -126,6 +126,15 @@ type Speaker struct {
 	cmd *exec.Cmd
 }
 
+// PID is the GoBGP agent's process id; 0 for BIRD and FRR (BIRD's is in
+// its pid file, bird.pid in the node's directory).
+func (s *Speaker) PID() int {
+	if s == nil || s.cmd == nil || s.cmd.Process == nil {
+		return 0
+	}
+	return s.cmd.Process.Pid
+}
+
 // Stop ends the GoBGP agent process, if the speaker has one.
 func (s *Speaker) Stop() error {
 	if s == nil || s.cmd == nil || s.cmd.Process == nil {
