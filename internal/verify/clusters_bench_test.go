@@ -24,6 +24,8 @@ func k8sClos(tb testing.TB, unnumbered bool) []byte {
 		tb.Fatal(err)
 	}
 	in.Spec.BGP.MaximumPaths = 64 // the spines spread a service over 64 of the 100 racks
+	// Calico's CRDs hold AS numbers up to int32 (internal/cni): leaves below it
+	in.Spec.Pools.ASN.Leaf = "2100000000-2100999999"
 	cl := v1alpha1.Cluster{Name: "prod", CNI: "calico", Network: "k8s", ASN: v1alpha1.ClusterASN{Model: "per-rack"},
 		PodCIDRs: []string{"10.192.0.0/12"}, BlockSize: 26,
 		Services: v1alpha1.ClusterServices{Cluster: []string{"10.96.0.0/12"}, LoadBalancer: []string{"192.0.2.0/24"}}}
