@@ -84,11 +84,7 @@ func objects(f *model.Fabric) ([]*unstructured.Unstructured, [][]*unstructured.U
 		return nil, nil, err
 	}
 	for _, c := range f.Clusters {
-		files, err := cluster.Render(c)
-		if err == nil {
-			err = tree.AddExtra(gitops.Extra{Dir: cluster.Dir(c), Files: files, Unlisted: true})
-		}
-		if err != nil {
+		if err := cluster.AddTo(tree, c); err != nil {
 			return nil, nil, err
 		}
 	}

@@ -50,11 +50,7 @@ func leaves(err error) []error {
 func addClusters(f *resolve.File, tree *gitops.Tree) error {
 	var list intent.Errors
 	for _, c := range f.Fabric.Clusters {
-		files, err := cluster.Render(c)
-		if err == nil {
-			err = tree.AddExtra(gitops.Extra{Dir: cluster.Dir(c), Files: files, Unlisted: true})
-		}
-		if err != nil {
+		if err := cluster.AddTo(tree, c); err != nil {
 			p := field.NewPath("spec", "clusters").Key(c.Name).String()
 			list = append(list, intent.Error{File: f.Doc.Path, Line: f.Doc.Line(p), Field: p,
 				Msg: "cannot be rendered: " + err.Error()})

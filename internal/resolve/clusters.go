@@ -360,10 +360,14 @@ func (r *resolver) clusterBGP(c *cluster) bool {
 // clusterOverlaps refuses two clusters whose pod or service ranges
 // overlap: a leaf could not tell whose block a route is.
 func (r *resolver) clusterOverlaps() {
+	ranges := make([][]netip.Prefix, len(r.clus))
+	for i, c := range r.clus {
+		ranges[i] = append(slices.Clone(c.m.PodCIDRs), c.m.Services.All()...)
+	}
 	for i, a := range r.clus {
-		for _, b := range r.clus[i+1:] {
-			for _, pa := range append(slices.Clone(a.m.PodCIDRs), a.m.Services.All()...) {
-				for _, pb := range append(slices.Clone(b.m.PodCIDRs), b.m.Services.All()...) {
+		for j, b := range r.clus[i+1:] {
+			for _, pa := range ranges[i] {
+				for _, pb := range ranges[i+1+j] {
 					if pa.Overlaps(pb) {
 						r.errs = append(r.errs, field.Invalid(b.path, pb.String(), fmt.Sprintf(
 							"overlaps %s of cluster %s: each cluster needs its own pod and service ranges", pa, a.m.Name)))

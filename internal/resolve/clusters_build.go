@@ -197,11 +197,12 @@ func (c *cluster) rules() (accept, advertise []model.PrefixRule) {
 	if c.m.Export != model.ExportDefault {
 		return accept, nil
 	}
-	for _, p := range c.m.PodCIDRs {
-		advertise = append(advertise, model.PrefixRule{Prefix: netip.PrefixFrom(netip.IPv6Unspecified(), 0)})
+	for _, p := range c.m.PodCIDRs { // a default route per family the pods have
+		def := netip.IPv6Unspecified()
 		if p.Addr().Is4() {
-			advertise[len(advertise)-1].Prefix = netip.PrefixFrom(netip.IPv4Unspecified(), 0)
+			def = netip.IPv4Unspecified()
 		}
+		advertise = append(advertise, model.PrefixRule{Prefix: netip.PrefixFrom(def, 0)})
 	}
 	return accept, advertise
 }

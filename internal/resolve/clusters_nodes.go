@@ -106,16 +106,22 @@ func (r *resolver) addNode(c *cluster, s *server, p *field.Path) bool {
 }
 
 // unnumberedNode reports whether server name on leaf is a node of an
-// unnumbered cluster, which needs no network. It reads the raw intent:
-// servers are checked before clusters.
+// unnumbered cluster, which needs no network. It reads the raw intent
+// (servers are checked before clusters), indexed once on first use.
 func (r *resolver) unnumberedNode(name, leaf string) bool {
-	for _, c := range r.in.Spec.Clusters {
-		if c.Peering != string(model.PeerUnnumbered) {
-			continue
-		}
-		if slices.Contains(c.Nodes, name) || slices.Contains(c.Racks, leaf) {
-			return true
+	if r.routed == nil {
+		r.routed = map[string]bool{}
+		for _, c := range r.in.Spec.Clusters {
+			if c.Peering != string(model.PeerUnnumbered) {
+				continue
+			}
+			for _, n := range c.Nodes {
+				r.routed["node/"+n] = true
+			}
+			for _, l := range c.Racks {
+				r.routed["rack/"+l] = true
+			}
 		}
 	}
-	return false
+	return r.routed["node/"+name] || r.routed["rack/"+leaf]
 }

@@ -48,6 +48,9 @@ type resolver struct {
 	clus      []*cluster
 	nodeOf    map[*server]*cluster
 	srvByName map[string]*server
+	// routed indexes the raw intent's unnumbered nodes ("node/<server>")
+	// and racks ("rack/<leaf>"): unnumberedNode.
+	routed map[string]bool
 	// poolsOverlap makes allocation pointless: every value it handed out
 	// could collide, and the user must fix the pools first.
 	poolsOverlap bool

@@ -14,6 +14,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation"
 	"sigs.k8s.io/yaml"
 
+	"underlay.dev/underlay/internal/gitops"
 	"underlay.dev/underlay/internal/model"
 	"underlay.dev/underlay/internal/render"
 	"underlay.dev/underlay/internal/render/cluster/calico"
@@ -86,4 +87,15 @@ func stream(list []kube.Object) ([]byte, error) {
 		b.Write(y)
 	}
 	return b.Bytes(), nil
+}
+
+// AddTo renders c into tree as its own directory, unlisted by the tree's
+// root (the cluster's Flux applies it, not the fabric's). `underlay
+// render` and the lab's sync both build the tree this way.
+func AddTo(tree *gitops.Tree, c *model.Cluster) error {
+	files, err := Render(c)
+	if err != nil {
+		return err
+	}
+	return tree.AddExtra(gitops.Extra{Dir: Dir(c), Files: files, Unlisted: true})
 }
