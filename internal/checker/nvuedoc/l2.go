@@ -112,7 +112,7 @@ func (v *validator) bond(path, name string, m map[string]any) {
 	if len(members) == 0 {
 		v.fail("%s.bond.member: a bond has members", path)
 	}
-	for p := range members {
+	for _, p := range sortedKeys(members) {
 		switch other, dup := v.bonded[p]; {
 		case v.interfaces[p] != "swp":
 			v.fail("%s.bond.member.%s: not a swp interface of this document", path, p)
@@ -174,7 +174,7 @@ func (v *validator) evpn(path string, root map[string]any) {
 // EVPN neighbors are in a VRF that enables the l2vpn-evpn family.
 func (v *validator) vrfFamilies(path, name string, raw any) {
 	vnis := obj(map[string]any{"x": raw}, "x", "evpn", "vni")
-	for k := range vnis {
+	for _, k := range sortedKeys(vnis) {
 		n, err := strconv.Atoi(k)
 		switch other, dup := v.vnis[n]; {
 		case err != nil || n < 1 || n > 16777214:

@@ -47,8 +47,14 @@ func TestValidateRejectsServers(t *testing.T) {
 			if bad == doc {
 				t.Fatalf("edit %q did not apply", tt.from)
 			}
-			if err := Validate([]byte(bad)); err == nil || !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("got %v, want …%s…", err, tt.want)
+			err := Validate([]byte(bad))
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("got %v, want …%s…", err, tt.want)
+			}
+			for range 20 { // map order must not change the report
+				if again := Validate([]byte(bad)); again.Error() != err.Error() {
+					t.Fatalf("same document, different report:\n%v\n%v", err, again)
+				}
 			}
 		})
 	}

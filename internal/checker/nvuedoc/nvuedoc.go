@@ -100,6 +100,13 @@ func (v *validator) fail(format string, args ...any) {
 	v.errs = append(v.errs, fmt.Sprintf(format, args...))
 }
 
+// sortedKeys orders a map's keys so that checks whose outcome depends on
+// what was seen first (a duplicate names the earlier owner) report the
+// same words on every run.
+func sortedKeys(m map[string]any) []string {
+	return slices.Sorted(maps.Keys(m))
+}
+
 func obj(m map[string]any, keys ...string) map[string]any {
 	for _, k := range keys {
 		next, _ := m[k].(map[string]any)
@@ -136,7 +143,9 @@ func (v *validator) set(path string, root map[string]any) {
 			v.fail("%s.router.bgp.router-id: want an IPv4 address, got %v", path, b["router-id"])
 		}
 	}
-	for name, raw := range obj(root, "vrf") {
+	vrfs := obj(root, "vrf")
+	for _, name := range sortedKeys(vrfs) { // a repeated L3VNI is reported on the later VRF
+		raw := vrfs[name]
 		vb := obj(map[string]any{"x": raw}, "x", "router", "bgp")
 		asn := vb["autonomous-system"]
 		if asn == nil {
