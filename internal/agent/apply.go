@@ -63,16 +63,19 @@ type Engine struct {
 	Device string
 }
 
-// Apply runs the steps for one revision.
+// Apply runs the steps for one revision. Only the drivers whose files
+// differ from the last-known-good's are pre-checked and applied (see
+// parts); the health gate still checks the whole device.
 func (e *Engine) Apply(ctx context.Context, rev string, files store.Files) Result {
-	start := time.Now()
+	clock := stageClock{start: time.Now()}
 	res := Result{Revision: rev}
 	finish := func(o Outcome, stage Stage, err error) Result {
-		res.Outcome, res.Stage, res.Err, res.Took = o, stage, err, time.Since(start)
-		e.log().Info("apply finished", "revision", rev, "outcome", o, "stage", stage, "error", Message(err), "took", res.Took)
+		res.Outcome, res.Stage, res.Err, res.Took = o, stage, err, time.Since(clock.start)
+		e.log().Info("apply finished", "revision", rev, "outcome", o, "stage", stage, "error", Message(err),
+			"took", res.Took, "stages", clock.String())
 		return res
 	}
-	good, _, err := e.Store.Good()
+	good, goodFiles, err := e.Store.Good()
 	if err != nil {
 		return finish(Failed, StageApply, err)
 	}
@@ -83,9 +86,12 @@ func (e *Engine) Apply(ctx context.Context, rev string, files store.Files) Resul
 	if err != nil {
 		return finish(Rejected, StageValidate, err)
 	}
-	if err := e.Driver.Precheck(ctx, files); err != nil {
+	parts := e.parts(goodFiles, files)
+	clock.lap(StageValidate)
+	if err := parts.Precheck(ctx, files); err != nil {
 		return finish(Rejected, StagePrecheck, err)
 	}
+	clock.lap(StagePrecheck)
 	lock, err := e.Store.LockApply(ctx)
 	if err != nil {
 		return finish(Failed, StageApply, err)
@@ -102,9 +108,11 @@ func (e *Engine) Apply(ctx context.Context, rev string, files store.Files) Resul
 		return finish(Failed, StageApply, err)
 	}
 	stage := StageApply
-	err = e.Driver.Apply(ctx, files)
+	err = parts.Apply(ctx, files)
+	clock.lap(StageApply)
 	if err == nil {
 		stage, err = StageHealth, e.healthGate(ctx, exp)
+		clock.lap(StageHealth)
 	}
 	if err == nil {
 		if err := e.Store.Commit(rev, files); err != nil {
@@ -118,6 +126,38 @@ func (e *Engine) Apply(ctx context.Context, rev string, files store.Files) Resul
 	}
 	return finish(RolledBack, stage, err)
 }
+
+// parts is the part of the driver that files changes: the drivers of a
+// chain whose files differ from good's (the last-known-good revision's),
+// or the whole driver before the first healthy apply or after an
+// interrupted one, which may have left any driver half-done. A rollback
+// still restores every driver.
+func (e *Engine) parts(good, files store.Files) driver.Driver {
+	c, ok := e.Driver.(driver.Chain)
+	if !ok || good == nil || e.Store.Interrupted() != "" {
+		return e.Driver
+	}
+	return c.Narrow(good, files)
+}
+
+// stageClock times the stages of one apply for its log line, where an
+// operator reads which step a slow apply spent its time in.
+type stageClock struct {
+	start, last time.Time
+	laps        []string
+}
+
+func (c *stageClock) lap(s Stage) {
+	now := time.Now()
+	from := c.last
+	if from.IsZero() {
+		from = c.start
+	}
+	c.laps = append(c.laps, fmt.Sprintf("%s %s", s, now.Sub(from).Round(time.Millisecond)))
+	c.last = now
+}
+
+func (c *stageClock) String() string { return strings.Join(c.laps, ", ") }
 
 // keepEstablished is the health gate of a config without expect.json
 // (underlay always renders one; a hand-made ConfigMap may lack it): the

@@ -1,6 +1,7 @@
 package driver
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -195,6 +196,27 @@ func (c Chain) Files() []string {
 	var out []string
 	for _, d := range c {
 		out = append(out, d.Files()...)
+	}
+	return out
+}
+
+// Narrow returns the drivers of c whose files differ between from and to
+// (all of c when from is nil): a change that moves a server's port
+// touches the interfaces file only, so neither frr-reload.py nor the
+// relay restarts for it, which is Driver.Apply's contract ("without
+// restarting what cfg does not change") kept per driver.
+func (c Chain) Narrow(from, to store.Files) Chain {
+	if from == nil {
+		return c
+	}
+	var out Chain
+	for _, d := range c {
+		for _, f := range d.Files() {
+			if !bytes.Equal(from[f], to[f]) {
+				out = append(out, d)
+				break
+			}
+		}
 	}
 	return out
 }
