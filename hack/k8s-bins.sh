@@ -14,12 +14,24 @@ if [ -x "$out/kube-apiserver" ] && [ -x "$out/etcd" ]; then
 	exit 0
 fi
 mkdir -p "$out"
+# Several test runs (CI beside a developer's, parallel worktrees) may start
+# on a fresh machine at once: one builds under an exclusive lock, the others
+# wait for it and find the binaries, and each build writes its own
+# temporary names, so no run moves another's half-written file.
+exec 9>"$out/.lock"
+flock 9
+if [ -x "$out/kube-apiserver" ] && [ -x "$out/etcd" ]; then
+	echo "$out"
+	exit 0
+fi
 ldflags=""
 for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
 	ldflags+=" -X $pkg.gitVersion=$k8s -X $pkg.gitMajor=1 -X $pkg.gitMinor=$minor"
 done
-go build -o "$out/etcd.tmp" go.etcd.io/etcd/server/v3 >&2
-go build -ldflags "$ldflags" -o "$out/kube-apiserver.tmp" k8s.io/kubernetes/cmd/kube-apiserver >&2
-mv "$out/etcd.tmp" "$out/etcd"
-mv "$out/kube-apiserver.tmp" "$out/kube-apiserver"
+tmp=$(mktemp -d "$out/.build.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+go build -o "$tmp/etcd" go.etcd.io/etcd/server/v3 >&2
+go build -ldflags "$ldflags" -o "$tmp/kube-apiserver" k8s.io/kubernetes/cmd/kube-apiserver >&2
+mv "$tmp/etcd" "$out/etcd"
+mv "$tmp/kube-apiserver" "$out/kube-apiserver"
 echo "$out"
