@@ -83,6 +83,9 @@ func offScreen(t *testing.T, ctx context.Context) {
 			t.Errorf("%s shows no state text within 10s of %s: %v", c.id, c.how, err)
 		}
 	}
+	if got := evaluate[string](t, ctx, `document.activeElement.id`); got != "n-leaf700" {
+		t.Errorf("after its text came, the focus is on %q, want n-leaf700 (it kept the focus Tab gave it)", got)
+	}
 }
 
 // logMetrics logs the browser's totals since navigation: time in script,

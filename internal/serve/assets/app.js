@@ -51,10 +51,6 @@ function layout(t, canvasWidth) {
   return { boxes, width: width + 2 * PAD, height: y - TIERGAP + PAD };
 }
 
-// NODE_TEXTS are a node's lines of text: name, state, revision and
-// sessions.
-const NODE_TEXTS = `<text x="6" y="14" class="name"></text><text x="6" y="29" class="state"></text><text x="6" y="44" class="rev"></text>`;
-
 // draw builds the picture as one string, parsed once. A large picture
 // gives its nodes text only near the visible part of the canvas (more as
 // it scrolls, see labelVisible): laying out thousands of SVG texts is most
@@ -73,14 +69,9 @@ function draw() {
     parts.push(`<g class="group"><rect x="${b.x}" y="${b.y}" width="${b.w}" height="${b.h}" rx="6"/><text x="${b.x + 6}" y="${b.y + 13}">${esc(b.label)}</text></g>`);
   }
   drawEdges(t, parts);
-  for (const n of t.nodes) {
-    const p = S.pos[n.id];
-    parts.push(`<g class="node ${esc(n.tier)}" id="n-${esc(n.id)}" data-id="${esc(n.id)}" tabindex="0" role="button" transform="translate(${p.x},${p.y})">` +
-      `<rect width="${W}" height="${H}" rx="3"/>${!S.lazy || near(p) ? NODE_TEXTS : ""}</g>`);
-  }
+  for (const n of t.nodes) parts.push(nodeHTML(n, !S.lazy || near(S.pos[n.id])));
   parts.push("</svg>");
   canvas.innerHTML = parts.join("");
-  t.nodes.forEach(paintNode);
   paintEdges(t.edges.keys());
   if (S.pathsPending) drawPaths();
   performance.mark("topology-drawn");
@@ -104,23 +95,16 @@ function labelVisible() {
   const near = nearView({ left: c.scrollLeft, top: c.scrollTop, width: c.clientWidth, height: c.clientHeight });
   for (const n of S.topo.nodes) {
     const g = document.getElementById("n-" + n.id);
-    if (g && g.childElementCount === 1 && near(S.pos[n.id])) {
-      g.insertAdjacentHTML("beforeend", NODE_TEXTS);
-      paintNode(n);
-    }
+    // Added inside the node, which keeps its focus.
+    if (g && g.childElementCount === 1 && near(S.pos[n.id])) g.insertAdjacentHTML("beforeend", nodeTexts(n, nodeView(n)));
   }
 }
 
-// paintNode shows a node's state by colour, border style, glyph and text;
-// a node without text yet (off-screen in a large picture) keeps it in its
-// label for assistive technology.
-function paintNode(n) {
-  const g = document.getElementById("n-" + n.id);
-  if (!g) return;
+// nodeView is what a node shows of its state: colour and border style by
+// class, a glyph and words, the revisions and sessions.
+function nodeView(n) {
   const s = st(n.id), device = n.kind === "device";
   const state = device ? s.state : "";
-  g.setAttribute("class", `node ${n.tier} ${state}`);
-  g.dataset.state = state;
   const stateText = device ? `${GLYPH[state] || "?"} ${state}${s.reason ? ": " + s.reason : ""}` : n.kind;
   let rev = "";
   if (device) {
@@ -129,12 +113,36 @@ function paintNode(n) {
       ? `${short(s.appliedRevision)}→${short(s.desiredRevision)} · BGP ${sess}`
       : `rev ${short(s.appliedRevision)} · BGP ${sess}`;
   }
-  g.setAttribute("aria-label", `${n.name}, ${device ? stateText + ", " + rev : n.kind}`);
-  const [, name, stateEl, revEl] = g.children;
+  return { cls: `node ${n.tier} ${state}`, state, stateText, rev, label: `${n.name}, ${device ? stateText + ", " + rev : n.kind}` };
+}
+
+// nodeTexts is a node's lines of text: name, state, revision and sessions.
+function nodeTexts(n, v) {
+  return `<text x="6" y="14" class="name">${esc(n.name)}</text><text x="6" y="29" class="state">${esc(v.stateText)}</text>` +
+    `<text x="6" y="44" class="rev">${esc(v.rev)}</text>`;
+}
+
+// nodeHTML is a node's markup as first drawn, with its texts or without.
+function nodeHTML(n, texts) {
+  const p = S.pos[n.id], v = nodeView(n);
+  return `<g class="${esc(v.cls)}" id="n-${esc(n.id)}" data-id="${esc(n.id)}" data-state="${esc(v.state)}" aria-label="${esc(v.label)}" ` +
+    `tabindex="0" role="button" transform="translate(${p.x},${p.y})"><rect width="${W}" height="${H}" rx="3"/>${texts ? nodeTexts(n, v) : ""}</g>`;
+}
+
+// paintNode repaints a node; a node without text yet (off-screen in a
+// large picture) keeps its state in its label for assistive technology.
+function paintNode(n) {
+  const g = document.getElementById("n-" + n.id);
+  if (!g) return;
+  const v = nodeView(n);
+  g.setAttribute("class", v.cls);
+  g.dataset.state = v.state;
+  g.setAttribute("aria-label", v.label);
+  const [, name, state, rev] = g.children;
   if (!name) return;
   name.textContent = n.name;
-  stateEl.textContent = stateText;
-  revEl.textContent = rev;
+  state.textContent = v.stateText;
+  rev.textContent = v.rev;
 }
 
 // edgeState compares the sessions the intent predicts on an edge with what
