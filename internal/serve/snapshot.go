@@ -9,16 +9,19 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"underlay.dev/underlay/internal/topo"
 )
 
 // snapshot is the encoded answer of /api/topology: the picture (encoded
-// once, in New) and every known status at one store revision, plain and
-// gzipped. It is built on the first request after a change and shared by
-// every request until the next, so a thousand devices cost one encoding
-// per change, not one per page load.
+// once per model, in New) and every known status at one store revision,
+// plain and gzipped. It is built on the first request after a change and
+// shared by every request until the next, so a thousand devices cost one
+// encoding per change, not one per page load.
 type snapshot struct {
 	mu    sync.Mutex
 	built bool
+	topo  *topo.Topology // the model it was built from: a new one rebuilds it
 	rev   uint64
 	plain []byte
 	gz    []byte
@@ -29,8 +32,9 @@ type snapshot struct {
 func (c *snapshot) get(s *Server) (plain, gz []byte, err error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	v := s.store.view(c.rev, c.built)
-	if c.built && v.rev == c.rev {
+	current := c.built && c.topo == s.topo
+	v := s.store.view(c.rev, current)
+	if current && v.rev == c.rev {
 		return c.plain, c.gz, nil
 	}
 	plain, err = s.encodeSnapshot(v)
@@ -50,7 +54,7 @@ func (c *snapshot) get(s *Server) (plain, gz []byte, err error) {
 	if err := zw.Close(); err != nil {
 		return nil, nil, fmt.Errorf("compressing the topology: %w", err)
 	}
-	c.built, c.rev, c.plain, c.gz = true, v.rev, plain, z.Bytes()
+	c.built, c.topo, c.rev, c.plain, c.gz = true, s.topo, v.rev, plain, z.Bytes()
 	return c.plain, c.gz, nil
 }
 
