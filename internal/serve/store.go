@@ -75,13 +75,6 @@ func (s *store) put(nd *v1alpha1.NetworkDevice, gone bool) {
 	}
 }
 
-// watchState is whether the watch has listed, and its last error before.
-func (s *store) watchState() (bool, string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.synced, s.watchErr
-}
-
 func (s *store) setWatchErr(err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
