@@ -101,17 +101,21 @@ func (s *Server) handleTopology(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write(body)
 }
 
-// acceptsGzip is whether an Accept-Encoding header lists gzip without
-// refusing it (q=0).
+// acceptsGzip is whether an Accept-Encoding header lists gzip with a
+// weight above 0 (RFC 9110 12.5.3; "gzip;q=0" refuses it).
 func acceptsGzip(values []string) bool {
 	for _, v := range values {
 		for _, part := range strings.Split(v, ",") {
-			name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+			name, params, _ := strings.Cut(part, ";")
 			if !strings.EqualFold(strings.TrimSpace(name), "gzip") {
 				continue
 			}
-			q := strings.ReplaceAll(params, " ", "")
-			return q != "q=0" && q != "q=0.0" && q != "q=0.00" && q != "q=0.000"
+			k, w, _ := strings.Cut(params, "=")
+			if !strings.EqualFold(strings.TrimSpace(k), "q") {
+				return true
+			}
+			q, err := strconv.ParseFloat(strings.TrimSpace(w), 64)
+			return err == nil && q > 0
 		}
 	}
 	return false
