@@ -51,6 +51,7 @@ type Server struct {
 	topoJSON []byte
 	files    map[string][]file
 	store    *store
+	snap     snapshot // /api/topology's answer, encoded once per change
 }
 
 type file struct {
@@ -161,18 +162,6 @@ func loopbackHost(hostport string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
-}
-
-func (s *Server) handleTopology(w http.ResponseWriter, _ *http.Request) {
-	snap, _ := s.store.snapshot()
-	synced, watchErr := s.store.watchState()
-	st, err := json.Marshal(snap)
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusInternalServerError)
-		return
-	}
-	writeJSON(w, map[string]any{"topology": json.RawMessage(s.topoJSON), "status": json.RawMessage(st),
-		"synced": synced, "watchError": watchErr, "watching": s.opts.Config != nil})
 }
 
 func (s *Server) handleDevice(w http.ResponseWriter, r *http.Request) {

@@ -3,6 +3,7 @@ package serve
 import (
 	"context"
 	"fmt"
+	"maps"
 	"sync"
 
 	"k8s.io/client-go/rest"
@@ -25,6 +26,9 @@ type store struct {
 	// watchErr is the watch's last error (RBAC forbidding the list, the
 	// API server unreachable) until the cache syncs; the page shows it.
 	watchErr string
+	// rev counts the changes to what the page is told (status, synced,
+	// watchErr), so an encoded snapshot is reused until the next one.
+	rev uint64
 }
 
 // event is one message of the stream: a device's new status, or its
@@ -60,6 +64,7 @@ func (s *store) put(nd *v1alpha1.NetworkDevice, gone bool) {
 	} else {
 		s.status[nd.Name] = st
 	}
+	s.rev++
 	for ch := range s.subs {
 		select {
 		case ch <- event{Status: st, Gone: gone}:
@@ -70,18 +75,12 @@ func (s *store) put(nd *v1alpha1.NetworkDevice, gone bool) {
 	}
 }
 
-// watchState is whether the watch has listed, and its last error before.
-func (s *store) watchState() (bool, string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.synced, s.watchErr
-}
-
 func (s *store) setWatchErr(err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if !s.synced {
+	if !s.synced && s.watchErr != err.Error() {
 		s.watchErr = err.Error()
+		s.rev++
 	}
 }
 
@@ -94,6 +93,26 @@ func (s *store) snapshot() (map[string]Status, bool) {
 		out[k] = v
 	}
 	return out, s.synced
+}
+
+// view is what the page is told, at revision rev: every known status, and
+// the watch's state.
+type view struct {
+	rev      uint64
+	status   map[string]Status
+	synced   bool
+	watchErr string
+}
+
+// view returns the current view if its revision is not have's, else only
+// the revision: a cached encoding of have is still current.
+func (s *store) view(have uint64, cached bool) view {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if cached && have == s.rev {
+		return view{rev: s.rev}
+	}
+	return view{rev: s.rev, status: maps.Clone(s.status), synced: s.synced, watchErr: s.watchErr}
 }
 
 // subscribe returns a channel of changes and the snapshot they follow.
@@ -146,6 +165,7 @@ func (s *store) watch(ctx context.Context, cfg *rest.Config, namespace string) e
 		if c.WaitForCacheSync(ctx) {
 			s.mu.Lock()
 			s.synced, s.watchErr = true, ""
+			s.rev++
 			s.mu.Unlock()
 		}
 	}()

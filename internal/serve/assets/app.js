@@ -3,7 +3,7 @@
 // out by tier and pod and paints the reported state over it.
 "use strict";
 
-const W = 180, H = 58, GAP = 14, PAD = 24, TIERGAP = 70, LABELS_UP_TO = 300;
+const W = 180, H = 58, GAP = 14, PAD = 24, TIERGAP = 70, LABELS_UP_TO = 300, TEXTS_UP_TO = 300;
 const GLYPH = { Ready: "✓", Progressing: "◐", Degraded: "✕", Unknown: "?" };
 const S = { topo: null, status: {}, nodes: {}, pos: {}, byNode: {}, open: null };
 
@@ -12,20 +12,21 @@ const short = (rev) => (rev ? rev.replace(/^sha256:/, "").slice(0, 7) : "–");
 const st = (id) => S.status[id] || { state: "Unknown", established: -1, expected: -1 };
 
 // perGroup is how many nodes a group of tier puts in a row: the tier's
-// groups share the window's width, four nodes each at least.
-function perGroup(t, tier) {
+// groups share the canvas' width, four nodes each at least.
+function perGroup(t, tier, canvasWidth) {
   const groups = t.groups.filter((g) => g.tier === tier).length;
-  const width = Math.max(document.getElementById("canvas").clientWidth, 800) - 2 * PAD;
+  const width = Math.max(canvasWidth, 800) - 2 * PAD;
   return Math.max(4, Math.floor(width / groups / (W + GAP)) - 1);
 }
 
 // layout places groups of one tier side by side, each a grid of nodes,
-// tiers top to bottom; it returns the picture's size.
-function layout(t) {
+// tiers top to bottom, in a canvas of the given width; it returns the
+// picture's size.
+function layout(t, canvasWidth) {
   const tiers = [];
   for (const g of t.groups) {
     if (!tiers.length || tiers[tiers.length - 1].tier !== g.tier) tiers.push({ tier: g.tier, groups: [] });
-    const cols = Math.min(g.nodes.length, perGroup(t, g.tier));
+    const cols = Math.min(g.nodes.length, perGroup(t, g.tier, canvasWidth));
     const rows = Math.ceil(g.nodes.length / cols);
     tiers[tiers.length - 1].groups.push({ g, cols, w: cols * (W + GAP) + GAP, h: rows * (H + GAP) + GAP + 16 });
   }
@@ -50,39 +51,61 @@ function layout(t) {
   return { boxes, width: width + 2 * PAD, height: y - TIERGAP + PAD };
 }
 
+// draw builds the picture as one string, parsed once. A large picture
+// gives its nodes text only near the visible part of the canvas (more as
+// it scrolls, see labelVisible): laying out thousands of SVG texts is most
+// of the first paint's cost, and every node keeps its state in its class,
+// data-state and aria-label meanwhile.
 function draw() {
   performance.mark("topology-fetched");
-  const t = S.topo, size = layout(t), parts = [];
+  const canvas = document.getElementById("canvas");
+  // Read once, before the picture exists: no layout is forced later.
+  const view = { width: canvas.clientWidth, height: canvas.clientHeight };
+  const t = S.topo, size = layout(t, view.width), parts = [];
+  S.lazy = t.nodes.length > TEXTS_UP_TO;
+  const near = nearView({ left: 0, top: 0, ...view });
   parts.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${size.width}" height="${size.height}" role="group" aria-label="topology" data-edges="${t.edges.length}">`);
   for (const b of size.boxes) {
     parts.push(`<g class="group"><rect x="${b.x}" y="${b.y}" width="${b.w}" height="${b.h}" rx="6"/><text x="${b.x + 6}" y="${b.y + 13}">${esc(b.label)}</text></g>`);
   }
   drawEdges(t, parts);
-  for (const n of t.nodes) {
-    const p = S.pos[n.id];
-    parts.push(`<g class="node ${esc(n.tier)}" id="n-${esc(n.id)}" data-id="${esc(n.id)}" tabindex="0" role="button" transform="translate(${p.x},${p.y})">` +
-      `<rect width="${W}" height="${H}" rx="3"/><text x="6" y="14" class="name">${esc(n.name)}</text>` +
-      `<text x="6" y="29" class="state"></text><text x="6" y="44" class="rev"></text></g>`);
-  }
+  for (const n of t.nodes) parts.push(nodeHTML(n, !S.lazy || near(S.pos[n.id])));
   parts.push("</svg>");
-  document.getElementById("canvas").innerHTML = parts.join("");
-  t.nodes.forEach(paintNode);
+  canvas.innerHTML = parts.join("");
   paintEdges(t.edges.keys());
+  if (S.pathsPending) drawPaths();
   performance.mark("topology-drawn");
   // The frame after the next one has painted the picture.
   requestAnimationFrame(() => requestAnimationFrame(() => performance.mark("topology-painted")));
 }
 
-// paintNode shows a node's state by colour, border style, glyph and text.
-function paintNode(n) {
-  const g = document.getElementById("n-" + n.id);
-  if (!g) return;
+// nearView returns whether a node at p lies within a viewport's size of
+// the viewport v, so text is ready before it scrolls in.
+function nearView(v) {
+  return (p) => p.x + W >= v.left - v.width && p.x <= v.left + 2 * v.width &&
+    p.y + H >= v.top - v.height && p.y <= v.top + 2 * v.height;
+}
+
+// labelVisible gives text to the nodes near the viewport that have none
+// yet; it runs once a frame while the canvas scrolls (a focused node is
+// scrolled into view, so Tab reaches only nodes with text).
+function labelVisible() {
+  S.labelPending = false;
+  const c = document.getElementById("canvas");
+  const near = nearView({ left: c.scrollLeft, top: c.scrollTop, width: c.clientWidth, height: c.clientHeight });
+  for (const n of S.topo.nodes) {
+    const g = document.getElementById("n-" + n.id);
+    // Added inside the node, which keeps its focus.
+    if (g && g.childElementCount === 1 && near(S.pos[n.id])) g.insertAdjacentHTML("beforeend", nodeTexts(n, nodeView(n)));
+  }
+}
+
+// nodeView is what a node shows of its state: colour and border style by
+// class, a glyph and words, the revisions and sessions.
+function nodeView(n) {
   const s = st(n.id), device = n.kind === "device";
   const state = device ? s.state : "";
-  g.setAttribute("class", `node ${n.tier} ${state}`);
-  g.dataset.state = state;
   const stateText = device ? `${GLYPH[state] || "?"} ${state}${s.reason ? ": " + s.reason : ""}` : n.kind;
-  g.querySelector(".state").textContent = stateText;
   let rev = "";
   if (device) {
     const sess = s.expected >= 0 ? `${s.established}/${s.expected}` : `?/${n.expectedSessions}`;
@@ -90,8 +113,36 @@ function paintNode(n) {
       ? `${short(s.appliedRevision)}→${short(s.desiredRevision)} · BGP ${sess}`
       : `rev ${short(s.appliedRevision)} · BGP ${sess}`;
   }
-  g.querySelector(".rev").textContent = rev;
-  g.setAttribute("aria-label", `${n.name}, ${device ? stateText + ", " + rev : n.kind}`);
+  return { cls: `node ${n.tier} ${state}`, state, stateText, rev, label: `${n.name}, ${device ? stateText + ", " + rev : n.kind}` };
+}
+
+// nodeTexts is a node's lines of text: name, state, revision and sessions.
+function nodeTexts(n, v) {
+  return `<text x="6" y="14" class="name">${esc(n.name)}</text><text x="6" y="29" class="state">${esc(v.stateText)}</text>` +
+    `<text x="6" y="44" class="rev">${esc(v.rev)}</text>`;
+}
+
+// nodeHTML is a node's markup as first drawn, with its texts or without.
+function nodeHTML(n, texts) {
+  const p = S.pos[n.id], v = nodeView(n);
+  return `<g class="${esc(v.cls)}" id="n-${esc(n.id)}" data-id="${esc(n.id)}" data-state="${esc(v.state)}" aria-label="${esc(v.label)}" ` +
+    `tabindex="0" role="button" transform="translate(${p.x},${p.y})"><rect width="${W}" height="${H}" rx="3"/>${texts ? nodeTexts(n, v) : ""}</g>`;
+}
+
+// paintNode repaints a node; a node without text yet (off-screen in a
+// large picture) keeps its state in its label for assistive technology.
+function paintNode(n) {
+  const g = document.getElementById("n-" + n.id);
+  if (!g) return;
+  const v = nodeView(n);
+  g.setAttribute("class", v.cls);
+  g.dataset.state = v.state;
+  g.setAttribute("aria-label", v.label);
+  const [, name, state, rev] = g.children;
+  if (!name) return;
+  name.textContent = n.name;
+  state.textContent = v.stateText;
+  rev.textContent = v.rev;
 }
 
 // edgeState compares the sessions the intent predicts on an edge with what
@@ -135,12 +186,17 @@ function paintEdges(indices) {
     label.setAttribute("class", `elabel ${r.cls}`);
     label.textContent = r.text;
   }
-  if (changed) drawPaths();
+  if (changed && !S.pathsPending) {
+    // One redraw a frame however many statuses arrive in it.
+    S.pathsPending = true;
+    requestAnimationFrame(() => { if (S.pathsPending) drawPaths(); });
+  }
 }
 
 // drawPaths redraws a large picture's edges: one path per state, a label
 // on each mismatch only.
 function drawPaths() {
+  S.pathsPending = false;
   const d = { "": [], ok: [], bad: [] }, labels = [];
   S.edgeCls.forEach((c, i) => {
     const g = S.geo[i];
@@ -256,6 +312,11 @@ function bind() {
     const g = target(ev);
     if (g && (ev.key === "Enter" || ev.key === " ")) { ev.preventDefault(); openDevice(g.dataset.id).then(() => document.getElementById("panel").focus()); }
   });
+  const later = () => {
+    if (S.lazy && !S.labelPending) { S.labelPending = true; requestAnimationFrame(labelVisible); }
+  };
+  canvas.addEventListener("scroll", later, { passive: true });
+  window.addEventListener("resize", later, { passive: true });
   document.getElementById("close").addEventListener("click", closePanel);
   document.addEventListener("keydown", (ev) => { if (ev.key === "Escape" && S.open) closePanel(); });
 }
