@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/netip"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -55,7 +54,7 @@ func (l *Lab) startNodes(ctx context.Context, f *model.Fabric, st *State) error 
 			if err != nil {
 				return err
 			}
-			if h.Netns == "" || h.Addr == "" {
+			if h.Netns == "" || (h.Addr == "" && cl.Peering != model.PeerUnnumbered) {
 				l.progress("  %s: not started as a node of %s: its server is not booted", n.Name, cl.Name)
 				continue
 			}
@@ -141,13 +140,16 @@ func (l *Lab) startNode(ctx context.Context, st *State, cl *model.Cluster, h *Ho
 			return err
 		}
 	}
+	if err := l.prepareNode(ctx, st, cl, h, cfg); err != nil {
+		return err
+	}
 	sp, err := k8snode.Start(ctx, cn.Netns, cn.Dir, exe, cfg)
 	if err != nil {
 		return err
 	}
 	pid := sp.PID()
 	if pid == 0 {
-		pid = pidFile(filepath.Join(cn.Dir, "bird.pid"))
+		pid = pidFile(speakerPidFile(cn, cfg))
 	}
 	if pid > 0 {
 		cn.Processes = []*Process{record(pid)}

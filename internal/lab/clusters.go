@@ -37,7 +37,11 @@ func syncClusters(ctx context.Context, c client.Client, f *model.Fabric, all [][
 			installed[cl.CNI] = true
 		}
 		objs := all[i]
-		nodes, err := kubeNodes(cl)
+		pods, err := nodePodCIDRs(ctx, c, cl)
+		if err != nil {
+			return n, fmt.Errorf("cluster %s: %w", cl.Name, err)
+		}
+		nodes, err := kubeNodes(cl, pods)
 		if err != nil {
 			return n, err
 		}
@@ -47,7 +51,11 @@ func syncClusters(ctx context.Context, c client.Client, f *model.Fabric, all [][
 		if err := applyAll(ctx, c, objs); err != nil {
 			return n, fmt.Errorf("cluster %s: applying %s: %w", cl.Name, cluster.Dir(cl), err)
 		}
-		n += len(objs) + len(nodes)
+		extra := cniObjects(cl, pods)
+		if err := applyAll(ctx, c, extra); err != nil {
+			return n, fmt.Errorf("cluster %s: applying what the lab plays of its CNI: %w", cl.Name, err)
+		}
+		n += len(objs) + len(nodes) + len(extra)
 	}
 	return n, nil
 }
@@ -69,6 +77,11 @@ func installCRDs(ctx context.Context, c client.Client, cni model.CNI) error {
 	}
 	if err := applyAll(ctx, c, objs); err != nil {
 		return fmt.Errorf("installing the %s CRDs: %w", cni, err)
+	}
+	if ns := cniNamespace(cni); ns != nil {
+		if err := applyAll(ctx, c, []*unstructured.Unstructured{ns}); err != nil {
+			return fmt.Errorf("installing %s: %w", cni, err)
+		}
 	}
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
@@ -104,41 +117,36 @@ func waitEstablished(ctx context.Context, c client.Client, name string) error {
 	}
 }
 
-// NodeAddr is the address a cluster node's OS runs on its rack's subnet:
-// the static address the lab gives a server there (staticAddr), so the
-// Kubernetes Node registered before the server boots names the address it
-// boots with.
-func NodeAddr(n *model.Node) (netip.Prefix, error) {
-	if n.Rack == nil || n.Rack.Subnet == nil {
-		return netip.Prefix{}, fmt.Errorf("node %s: no rack subnet (unnumbered peering is not in the lab yet)", n.Name)
-	}
-	return staticAddr(n.Rack.Subnet, n.Server), nil
-}
-
 // kubeNodes are the cluster's Kubernetes Nodes as each kubelet registers
 // its own: the hostname label and the InternalIP (the speaker's router id
-// and session source). The status is applied as a kubelet writes it.
-func kubeNodes(cl *model.Cluster) ([]*unstructured.Unstructured, error) {
+// and session source), with the pod blocks node IPAM gave them (pods).
+// The status is applied as a kubelet writes it.
+func kubeNodes(cl *model.Cluster, pods map[string][]netip.Prefix) ([]*unstructured.Unstructured, error) {
 	var out []*unstructured.Unstructured
 	for _, n := range cl.Nodes {
-		addr, err := NodeAddr(n)
+		addr, err := nodeAddr(n, pods[n.Name])
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, &unstructured.Unstructured{Object: map[string]any{
+		u := &unstructured.Unstructured{Object: map[string]any{
 			"apiVersion": "v1", "kind": "Node",
 			"metadata": map[string]any{"name": n.Name, "labels": map[string]any{
 				"kubernetes.io/hostname": n.Name, "underlay.dev/cluster": cl.Name}},
 			"status": map[string]any{"addresses": []any{
 				map[string]any{"type": "InternalIP", "address": addr.Addr().String()},
 				map[string]any{"type": "Hostname", "address": n.Name}}},
-		}})
+		}}
+		if ps := pods[n.Name]; len(ps) > 0 {
+			u.Object["spec"] = map[string]any{"podCIDR": ps[0].String(), "podCIDRs": prefixStrings(ps)}
+		}
+		out = append(out, u)
 	}
 	return out, nil
 }
 
-// applyAll server-side applies objs in order; a Node's status, which the
-// main resource ignores, is applied to its status subresource too, from
+// applyAll server-side applies objs in order; a Node's or Service's
+// status, which the main resource ignores, is applied to its status
+// subresource too, from
 // its own object: the client writes the server's answer (managedFields,
 // which an apply must not send) into the one it sent.
 func applyAll(ctx context.Context, c client.Client, objs []*unstructured.Unstructured) error {
@@ -151,13 +159,16 @@ func applyAll(ctx context.Context, c client.Client, objs []*unstructured.Unstruc
 			}
 			return fmt.Errorf("applying %s %s: %w", kind, name, err)
 		}
-		if !hasStatus || kind != "Node" {
+		if !hasStatus || u.GetAPIVersion() != "v1" || (kind != "Node" && kind != "Service") {
 			continue
 		}
-		su := &unstructured.Unstructured{Object: map[string]any{"apiVersion": "v1", "kind": "Node",
+		su := &unstructured.Unstructured{Object: map[string]any{"apiVersion": "v1", "kind": kind,
 			"metadata": map[string]any{"name": name}, "status": status}}
+		if ns := u.GetNamespace(); ns != "" {
+			su.SetNamespace(ns)
+		}
 		if err := c.Status().Apply(ctx, client.ApplyConfigurationFromUnstructured(su), client.FieldOwner(FieldManager), client.ForceOwnership); err != nil {
-			return fmt.Errorf("applying the status of Node %s: %w", name, err)
+			return fmt.Errorf("applying the status of %s %s: %w", kind, name, err)
 		}
 	}
 	return nil

@@ -66,7 +66,7 @@ func TestReadObjects(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, tt := range []struct{ fixture, node string }{
-		{"calico.yaml", "calico-1"}, {"cilium.yaml", "cilium-1"}, {"frr-k8s.yaml", "frr-1"},
+		{"calico.yaml", "calico-1"}, {"cilium.yaml", "cilium-1"}, {"cilium-unnumbered.yaml", "cilium-u1"}, {"frr-k8s.yaml", "frr-1"},
 	} {
 		t.Run(tt.fixture, func(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)

@@ -249,7 +249,7 @@ func (o *Objects) calicoBlocks(node string) ([]netip.Prefix, error) {
 				continue
 			}
 			if n == node {
-				b, err := nthBlock(cidr, size, i)
+				b, err := NthBlock(cidr, size, i)
 				if err != nil {
 					return nil, fmt.Errorf("IPPool %s: node %s: %w", pool.Metadata.Name, node, err)
 				}
@@ -274,8 +274,8 @@ func (o *Objects) nodeNames() []string {
 	return slices.Compact(names)
 }
 
-// nthBlock is block i of size bits in cidr.
-func nthBlock(cidr netip.Prefix, size, i int) (netip.Prefix, error) {
+// NthBlock is block i (from 0) of size bits in cidr.
+func NthBlock(cidr netip.Prefix, size, i int) (netip.Prefix, error) {
 	bits := cidr.Addr().BitLen()
 	if size < cidr.Bits() || size > bits {
 		return netip.Prefix{}, fmt.Errorf("block size /%d does not fit in %s", size, cidr)

@@ -38,6 +38,9 @@ type CiliumBGPClusterConfig struct {
 					Unnumbered *struct {
 						Interface string `json:"interface"`
 					} `json:"unnumbered,omitempty"`
+					DefaultGateway *struct {
+						AddressFamily string `json:"addressFamily"`
+					} `json:"defaultGateway,omitempty"`
 				} `json:"autoDiscovery,omitempty"`
 				PeerConfigRef *struct {
 					Name string `json:"name"`
@@ -161,8 +164,8 @@ func (o *Objects) ciliumInstance(c *Config, kn *KubeNode, cc *CiliumBGPClusterCo
 	}
 	for _, p := range inst.Peers {
 		peer := Peer{Name: p.Name, ASN: p.PeerASN, Interface: p.PeerInterface}
-		if a := p.AutoDiscovery; a != nil && a.Unnumbered != nil {
-			peer.Interface = a.Unnumbered.Interface
+		if err := ciliumDiscovery(&peer, p.AutoDiscovery); err != nil {
+			return fmt.Errorf("peer %s: %w", p.Name, err)
 		}
 		if p.PeerAddress != "" {
 			a, err := netip.ParseAddr(p.PeerAddress)
@@ -171,8 +174,8 @@ func (o *Objects) ciliumInstance(c *Config, kn *KubeNode, cc *CiliumBGPClusterCo
 			}
 			peer.Address = a
 		}
-		if !peer.Address.IsValid() && peer.Interface == "" {
-			return fmt.Errorf("peer %s: neither peerAddress nor an interface (autoDiscovery %v is not emulated)", p.Name, p.AutoDiscovery)
+		if !peer.Address.IsValid() && peer.Interface == "" && peer.Discover == nil {
+			return fmt.Errorf("peer %s: neither peerAddress, peerInterface nor autoDiscovery", p.Name)
 		}
 		if p.PeerConfigRef != nil {
 			if err := o.ciliumPeerConfig(c, kn, &peer, p.PeerConfigRef.Name); err != nil {
@@ -180,6 +183,36 @@ func (o *Objects) ciliumInstance(c *Config, kn *KubeNode, cc *CiliumBGPClusterCo
 			}
 		}
 		c.Peers = append(c.Peers, peer)
+	}
+	return nil
+}
+
+// ciliumDiscovery reads a peer's autoDiscovery: Unnumbered over a named
+// interface, or (Unnumbered or DefaultGateway) following the node's
+// default route of a family, which the agent looks up on the node when it
+// starts (Discover).
+func ciliumDiscovery(peer *Peer, a *struct {
+	Mode       string `json:"mode"`
+	Unnumbered *struct {
+		Interface string `json:"interface"`
+	} `json:"unnumbered,omitempty"`
+	DefaultGateway *struct {
+		AddressFamily string `json:"addressFamily"`
+	} `json:"defaultGateway,omitempty"`
+}) error {
+	if a == nil {
+		return nil
+	}
+	switch {
+	case a.Mode == "Unnumbered" && a.Unnumbered != nil:
+		peer.Interface = a.Unnumbered.Interface
+	case (a.Mode == "Unnumbered" || a.Mode == "DefaultGateway") && a.DefaultGateway != nil:
+		if f := a.DefaultGateway.AddressFamily; f != "ipv4" && f != "ipv6" {
+			return fmt.Errorf("autoDiscovery.defaultGateway.addressFamily %q: want ipv4 or ipv6", f)
+		}
+		peer.Discover = &Discovery{Mode: a.Mode, Family: a.DefaultGateway.AddressFamily}
+	default:
+		return fmt.Errorf("autoDiscovery mode %q: want Unnumbered (with unnumbered or defaultGateway) or DefaultGateway (with defaultGateway)", a.Mode)
 	}
 	return nil
 }

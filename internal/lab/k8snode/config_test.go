@@ -39,6 +39,8 @@ func TestNodeConfigs(t *testing.T) {
 		{"calico-1", "calico.yaml", "calico-1", BIRDConfig, checkBIRD},
 		{"calico-2", "calico.yaml", "calico-2", BIRDConfig, checkBIRD},
 		{"cilium-1", "cilium.yaml", "cilium-1", nil, nil},
+		{"cilium-u1-default-route", "cilium-unnumbered.yaml", "cilium-u1", nil, nil},
+		{"cilium-u2-interface", "cilium-unnumbered.yaml", "cilium-u2", nil, nil},
 		{"frr-1", "frr-k8s.yaml", "frr-1", FRRConfig, checkFRR},
 		{"frr-2-unnumbered", "frr-k8s-unnumbered.yaml", "frr-2", FRRConfig, checkFRR},
 	} {

@@ -53,6 +53,10 @@ type Peer struct {
 	// port of an unnumbered (link-local) session.
 	Address   netip.Addr
 	Interface string
+	// Discover, when not nil, is how the agent finds the neighbour on the
+	// node when it starts (Cilium autoDiscovery): Address and Interface
+	// are then empty until it resolves them.
+	Discover *Discovery `json:",omitempty"`
 	// ASN is the neighbour's AS; 0 with Dynamic "internal" or "external"
 	// for a neighbour whose AS the speaker learns (frr-k8s dynamicASN).
 	ASN     uint32
@@ -69,6 +73,14 @@ type Peer struct {
 	Receive []PrefixRule
 }
 
+// Discovery is Cilium's autoDiscovery of a peer from the node's default
+// route of Family ("ipv4" or "ipv6", the lowest metric first): Mode
+// "DefaultGateway" peers with the route's gateway, "Unnumbered" over the
+// route's interface with the link-local address found there (IPv6 ND).
+type Discovery struct {
+	Mode, Family string
+}
+
 // PrefixRule matches a prefix and the more specifics from GE to LE long
 // (0 means the prefix's own length).
 type PrefixRule struct {
@@ -80,6 +92,9 @@ type PrefixRule struct {
 func (p Peer) Describe() string {
 	if p.Interface != "" {
 		return "interface " + p.Interface
+	}
+	if p.Discover != nil && !p.Address.IsValid() {
+		return "autoDiscovery " + p.Discover.Mode + " by the " + p.Discover.Family + " default route"
 	}
 	return p.Address.String()
 }
