@@ -138,9 +138,22 @@ func (l *Lab) Client() (client.Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("lab kubeconfig: %w", err)
 	}
+	// The API server's warnings (a deprecated field of a CNI's CRD) are
+	// the lab's output, not controller-runtime's logger, which nothing
+	// sets in the lab and which prints a stack trace about it instead.
+	cfg.WarningHandlerWithContext = apiWarnings{l}
 	// A local API server: client-go's default 5 requests/s would make
 	// each poll of WaitApplied take a second.
 	return kube.NewClient(cfg, l.requestTimeout(), 200)
+}
+
+// apiWarnings prints the API server's warnings as lab progress.
+type apiWarnings struct{ l *Lab }
+
+func (w apiWarnings) HandleWarningHeaderWithContext(_ context.Context, code int, _, text string) {
+	if code == 299 && text != "" {
+		w.l.progress("  API server warning: %s", text)
+	}
 }
 
 // WaitApplied waits until every device's agent reports the revision of
