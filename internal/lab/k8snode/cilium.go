@@ -33,15 +33,7 @@ type CiliumBGPClusterConfig struct {
 				PeerAddress   string `json:"peerAddress,omitempty"`
 				PeerASN       uint32 `json:"peerASN,omitempty"`
 				PeerInterface string `json:"peerInterface,omitempty"`
-				AutoDiscovery *struct {
-					Mode       string `json:"mode"`
-					Unnumbered *struct {
-						Interface string `json:"interface"`
-					} `json:"unnumbered,omitempty"`
-					DefaultGateway *struct {
-						AddressFamily string `json:"addressFamily"`
-					} `json:"defaultGateway,omitempty"`
-				} `json:"autoDiscovery,omitempty"`
+				AutoDiscovery *ciliumAutoDiscovery `json:"autoDiscovery,omitempty"`
 				PeerConfigRef *struct {
 					Name string `json:"name"`
 				} `json:"peerConfigRef,omitempty"`
@@ -187,11 +179,8 @@ func (o *Objects) ciliumInstance(c *Config, kn *KubeNode, cc *CiliumBGPClusterCo
 	return nil
 }
 
-// ciliumDiscovery reads a peer's autoDiscovery: Unnumbered over a named
-// interface, or (Unnumbered or DefaultGateway) following the node's
-// default route of a family, which the agent looks up on the node when it
-// starts (Discover).
-func ciliumDiscovery(peer *Peer, a *struct {
+// ciliumAutoDiscovery is a CiliumBGPClusterConfig peer's autoDiscovery.
+type ciliumAutoDiscovery struct {
 	Mode       string `json:"mode"`
 	Unnumbered *struct {
 		Interface string `json:"interface"`
@@ -199,7 +188,13 @@ func ciliumDiscovery(peer *Peer, a *struct {
 	DefaultGateway *struct {
 		AddressFamily string `json:"addressFamily"`
 	} `json:"defaultGateway,omitempty"`
-}) error {
+}
+
+// ciliumDiscovery reads a peer's autoDiscovery: Unnumbered over a named
+// interface, or (Unnumbered or DefaultGateway) following the node's
+// default route of a family, which the agent looks up on the node when it
+// starts (Discover).
+func ciliumDiscovery(peer *Peer, a *ciliumAutoDiscovery) error {
 	if a == nil {
 		return nil
 	}
