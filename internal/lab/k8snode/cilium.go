@@ -29,10 +29,10 @@ type CiliumBGPClusterConfig struct {
 			Name     string `json:"name"`
 			LocalASN uint32 `json:"localASN,omitempty"`
 			Peers    []struct {
-				Name          string `json:"name"`
-				PeerAddress   string `json:"peerAddress,omitempty"`
-				PeerASN       uint32 `json:"peerASN,omitempty"`
-				PeerInterface string `json:"peerInterface,omitempty"`
+				Name          string               `json:"name"`
+				PeerAddress   string               `json:"peerAddress,omitempty"`
+				PeerASN       uint32               `json:"peerASN,omitempty"`
+				PeerInterface string               `json:"peerInterface,omitempty"`
 				AutoDiscovery *ciliumAutoDiscovery `json:"autoDiscovery,omitempty"`
 				PeerConfigRef *struct {
 					Name string `json:"name"`
