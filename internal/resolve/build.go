@@ -20,7 +20,7 @@ func (r *resolver) build() {
 			v6 = v6 || s.Prefix.Addr().Is6()
 		}
 		for _, sn := range d.m.Networks {
-			v6 = v6 || sn.Prefix.Addr().Is6()
+			v6 = v6 || sn.Prefix.Addr().Is6() || sn.PrefixV6.IsValid()
 		}
 	}
 	for _, l := range r.links {

@@ -107,7 +107,10 @@ func (r *resolver) clusterOutsiders() {
 			opts := c.options()
 			if c.m.Peering == model.PeerListen {
 				rack.Subnet = c.net.m.SubnetOn(d.m)
-				g := &model.Group{Name: c.m.Name, ASN: c.groupASN(d.m), Listen: []netip.Prefix{rack.Subnet.Prefix},
+				if !r.rackFamilies(c, rack) {
+					continue
+				}
+				g := &model.Group{Name: c.m.Name, ASN: c.groupASN(d.m), Listen: rack.Listen(),
 					MaxPrefixes: c.m.BGP.MaxPrefixes, Options: opts, Announces: c.announces(i)}
 				g.Accept, g.Advertise = c.rules()
 				r.addClusterOutsider(d, &outsider{path: c.path, grp: g})

@@ -49,6 +49,8 @@ type network struct {
 	path *field.Path
 	// pool carves per-leaf subnets; nil when only Subnets give them.
 	pool *ipam.PrefixPool
+	// pool6 carves a dual-stack network's IPv6 subnets (poolV6).
+	pool6 *ipam.PrefixPool
 	// explicit are the pinned subnets by leaf, with where each is set.
 	explicit     map[*device]netip.Prefix
 	explicitPath map[*device]*field.Path
@@ -91,6 +93,7 @@ func (r *resolver) networks() {
 		r.networkPool(n)
 		r.networkRelay(n)
 		r.networkSubnets(n)
+		r.networkPoolV6(n)
 		r.networkLeaves(n)
 		r.nets = append(r.nets, n)
 		r.netByName[in.Name] = n

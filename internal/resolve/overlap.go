@@ -39,6 +39,9 @@ func (r *resolver) checkOverlaps() {
 				p = e
 			}
 			spans = append(spans, span{sn.Prefix, "subnet", "network " + n.m.Name + " on " + sn.Leaf.Name, p})
+			if sn.PrefixV6.IsValid() {
+				spans = append(spans, span{sn.PrefixV6, "subnet", "network " + n.m.Name + " on " + sn.Leaf.Name, n.path.Child("poolV6")})
+			}
 		}
 	}
 	for _, l := range r.links {
