@@ -40,7 +40,7 @@ var descriptors = []Descriptor{
 		NoUnnumbered: "Calico peers only with IP addresses it is given, never over link-local or unnumbered sessions (projectcalico/calico#10844)",
 		// asNumber and localASNumber are int32 in Calico's CRDs: the API
 		// server refuses larger values though BGP's are 4 bytes
-		MaxASN:    math.MaxInt32,
+		MaxASN: math.MaxInt32,
 		// an IPPool's blockSize: 20-32 (IPv4), 116-128 (IPv6), Calico's docs
 		BlockSize: 26, BlockSizeV6: 122, BlockRange: [2]int{20, 32}, BlockRangeV6: [2]int{116, 128}},
 	{Name: model.CNICilium, Agent: "cilium-agent (GoBGP)", BlockSize: 24, BlockSizeV6: 120},
