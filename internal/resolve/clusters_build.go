@@ -96,6 +96,7 @@ func (r *resolver) clusterASNCollisions(c *cluster) {
 // node (unnumbered).
 func (r *resolver) clusterOutsiders() {
 	for _, c := range r.clus {
+		r.fabricCarriesV6(c)
 		sort.Slice(c.racks, func(a, b int) bool { return c.racks[a].m.Name < c.racks[b].m.Name })
 		for i, d := range c.racks {
 			rack := &model.Rack{Cluster: c.m, Leaf: d.m}

@@ -168,3 +168,32 @@ func podIndex(c *cluster, p netip.Prefix) int {
 	}
 	return 0
 }
+
+// fabricCarriesV6 refuses a cluster with IPv6 pods on a fabric with a
+// link that carries IPv4 only (numbered, without an IPv6 prefix): its pod
+// blocks and services would stop at the first such link. Unnumbered links
+// carry IPv6 once anything in the fabric is IPv6.
+func (r *resolver) fabricCarriesV6(c *cluster) {
+	if !c.m.HasV6() {
+		return
+	}
+	for _, l := range r.links {
+		if l.m.Unnumbered || l.m.V6.IsValid() {
+			continue
+		}
+		r.errs = append(r.errs, field.Invalid(c.path.Child("podCIDRs").Index(podIndex(c, v6Pods(c.m))), v6Pods(c.m).String(), fmt.Sprintf(
+			"is IPv6, but fabric link %s carries IPv4 only (%s), so the pods' IPv6 routes would not cross it: give the links IPv6 prefixes (spec.pools.linkIPv6), or make them unnumbered (spec.bgp.unnumbered)",
+			l.key, l.m.V4)))
+		return
+	}
+}
+
+// v6Pods is the cluster's IPv6 pod CIDR.
+func v6Pods(c *model.Cluster) netip.Prefix {
+	for _, p := range c.PodCIDRs {
+		if p.Addr().Is6() {
+			return p
+		}
+	}
+	return netip.Prefix{}
+}
