@@ -127,6 +127,7 @@ func (r *resolver) clusterOutsiders() {
 			c.m.Nodes = append(c.m.Nodes, rack.Nodes...)
 		}
 		sort.Slice(c.m.Nodes, func(a, b int) bool { return c.m.Nodes[a].Name < c.m.Nodes[b].Name })
+		r.calicoPeerNames(c)
 		r.out.Clusters = append(r.out.Clusters, c.m)
 	}
 	sort.Slice(r.out.Clusters, func(a, b int) bool { return r.out.Clusters[a].Name < r.out.Clusters[b].Name })

@@ -96,6 +96,12 @@ func TestDualStackErrors(t *testing.T) {
 			want: []string{
 				`fabric.yaml:28: spec.clusters[prod].podCIDRs[2]: Invalid value: "fd00:245::/56": is a second pool of the family of fd00:244::/56: give one pod CIDR per family`,
 			}},
+		{name: "calico peer names collide", fabric: replace(dualBase, "{name: leaf2, role: leaf, platform: nvue}", "{name: leaf1-v6, role: leaf, platform: nvue}",
+			"spine1:Ethernet4 -- leaf2:swp49", "spine1:Ethernet4 -- leaf1-v6:swp49", "{name: n2, leaf: leaf2,", "{name: n2, leaf: leaf1-v6,",
+			"{name: n3, leaf: leaf2,", "{name: n3, leaf: leaf1-v6,", "racks: [leaf1, leaf2]", "racks: [leaf1, leaf1-v6]"),
+			want: []string{
+				`fabric.yaml:28: spec.clusters[prod].cni: Invalid value: "calico": BGPPeer prod-leaf1-v6 would be both the IPv6 peer of leaf leaf1 and the IPv4 peer of leaf leaf1-v6: rename one of the two`,
+			}},
 		{name: "poolV6 of IPv4", fabric: replace(dualBase, `poolV6: "fd00:1::/48"`, `poolV6: 10.3.0.0/16`),
 			want: []string{
 				`fabric.yaml:20: spec.networks[k8s].poolV6: Invalid value: "10.3.0.0/16": is not IPv6: poolV6 is a dual-stack network's IPv6 pool; the IPv4 one goes in pool`,

@@ -3,6 +3,7 @@ package resolve
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
@@ -196,4 +197,37 @@ func v6Pods(c *model.Cluster) netip.Prefix {
 		}
 	}
 	return netip.Prefix{}
+}
+
+// calicoPeerNames refuses, in a dual-stack Calico cluster, a rack leaf
+// (under per-node, a node) whose name is another's with "-v6": the
+// IPv6 BGPPeer of leaf1 is <cluster>-leaf1-v6, the IPv4 one of a leaf
+// named leaf1-v6 too.
+func (r *resolver) calicoPeerNames(c *cluster) {
+	if c.m.CNI != model.CNICalico || !c.m.HasV6() || c.m.Peering != model.PeerListen {
+		return
+	}
+	what, names := "leaf", map[string]bool{}
+	for _, rack := range c.m.Racks {
+		names[rack.Leaf.Name] = true
+	}
+	if c.m.ASModel == model.ASPerNode {
+		what, names = "node", map[string]bool{}
+		for _, n := range c.m.Nodes {
+			names[n.Name] = true
+		}
+	}
+	sorted := make([]string, 0, len(names))
+	for n := range names {
+		sorted = append(sorted, n)
+	}
+	slices.Sort(sorted)
+	for _, n := range sorted {
+		if names[n+"-v6"] {
+			r.errs = append(r.errs, field.Invalid(c.path.Child("cni"), c.in.CNI, fmt.Sprintf(
+				"BGPPeer %s-%s-v6 would be both the IPv6 peer of %s %s and the IPv4 peer of %s %s-v6: rename one of the two",
+				c.m.Name, n, what, n, what, n)))
+			return
+		}
+	}
 }
