@@ -151,8 +151,8 @@ func (c *Cluster) HasV6() bool {
 	return false
 }
 
-// hasFamily reports whether the cluster has a pod CIDR of a's family.
-func (c *Cluster) hasFamily(a netip.Addr) bool {
+// HasFamily reports whether the cluster has a pod CIDR of a's family.
+func (c *Cluster) HasFamily(a netip.Addr) bool {
 	for _, p := range c.PodCIDRs {
 		if p.Addr().Is4() == a.Is4() {
 			return true
@@ -170,7 +170,7 @@ func (r *Rack) Listen() []netip.Prefix {
 	}
 	var out []netip.Prefix
 	for _, p := range r.Subnet.Prefixes() {
-		if r.Cluster.hasFamily(p.Addr()) {
+		if r.Cluster.HasFamily(p.Addr()) {
 			out = append(out, p)
 		}
 	}
@@ -186,7 +186,7 @@ func (r *Rack) PeerAddrs() []netip.Addr {
 	}
 	var out []netip.Addr
 	for _, g := range r.Subnet.Gateways() {
-		if r.Cluster.hasFamily(g.Addr()) {
+		if r.Cluster.HasFamily(g.Addr()) {
 			out = append(out, g.Addr())
 		}
 	}

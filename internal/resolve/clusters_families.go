@@ -29,7 +29,7 @@ func (r *resolver) clusterFamilies(c *cluster) bool {
 	}{{"cluster", c.in.Services.Cluster}, {"external", c.in.Services.External}, {"loadBalancer", c.in.Services.LoadBalancer}} {
 		for i, s := range l.in {
 			pfx, err := netip.ParsePrefix(s)
-			if err != nil || c.hasFamily(pfx.Addr()) {
+			if err != nil || c.m.HasFamily(pfx.Addr()) {
 				continue
 			}
 			fam, other := familyName(pfx.Addr()), familyName(c.m.PodCIDRs[0].Addr())
@@ -40,15 +40,6 @@ func (r *resolver) clusterFamilies(c *cluster) bool {
 		}
 	}
 	return r.blockSizesCNI(c) && r.clusterOwnOverlaps(c) && ok
-}
-
-func (c *cluster) hasFamily(a netip.Addr) bool {
-	for _, p := range c.m.PodCIDRs {
-		if p.Addr().Is4() == a.Is4() {
-			return true
-		}
-	}
-	return false
 }
 
 func familyName(a netip.Addr) string {
