@@ -273,8 +273,9 @@ type Network struct {
 	PrefixLength int    `yaml:"prefixLength,omitempty" json:"prefixLength,omitempty"`
 	// PoolV6 makes the network dual-stack: each of its leaves gets an
 	// IPv6 subnet of PrefixLengthV6 (default 64) from it besides its IPv4
-	// one (from Pool or Subnets, which then hold IPv4 only), the gateway
-	// on the same SVI. Kept in the lock file's networkSubnetsV6.
+	// one (Pool is then IPv4), the gateway on the same SVI; kept in the
+	// lock file's networkSubnetsV6. Subnets may pin a leaf's IPv6 subnet
+	// beside its IPv4 one.
 	PoolV6         string `yaml:"poolV6,omitempty" json:"poolV6,omitempty"`
 	PrefixLengthV6 int    `yaml:"prefixLengthV6,omitempty" json:"prefixLengthV6,omitempty"`
 	// Subnets pin a leaf's subnet.

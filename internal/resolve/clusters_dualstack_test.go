@@ -1,6 +1,7 @@
 package resolve_test
 
 import (
+	"fmt"
 	"net/netip"
 	"slices"
 	"testing"
@@ -122,9 +123,17 @@ func TestDualStackErrors(t *testing.T) {
 			want: []string{
 				`fabric.yaml:20: spec.networks[k8s].prefixLengthV6: Invalid value: 127: IPv6 subnets carved from fd00:1::/48 are /48 to /126 (room for hosts)`,
 			}},
-		{name: "pinned IPv6 subnet in a dual-stack network", fabric: replace(dualBase, `poolV6: "fd00:1::/48"`, `poolV6: "fd00:1::/48", subnets: [{leaf: leaf1, prefix: "fd00:9::/64"}]`),
+		{name: "pinned IPv6 subnet not a poolV6 block", fabric: replace(dualBase, `poolV6: "fd00:1::/48"`, `poolV6: "fd00:1::/48", subnets: [{leaf: leaf1, prefix: "fd00:1:0:8000::/56"}]`),
 			want: []string{
-				`fabric.yaml:20: spec.networks[k8s].subnets[0].prefix: Invalid value: "fd00:9::/64": network k8s is dual-stack (poolV6): its subnets here are the IPv4 ones and each leaf's IPv6 subnet is carved from poolV6 fd00:1::/48; pin an IPv4 subnet, or drop this entry`,
+				`fabric.yaml:20: spec.networks[k8s].subnets[0].prefix: Invalid value: "fd00:1:0:8000::/56": lies in the network's poolV6 fd00:1::/48 but is not one of its /64 blocks: pin a /64, or move the subnet out of the pool`,
+			}},
+		{name: "IPv6 subnet pinned twice", fabric: replace(dualBase, `poolV6: "fd00:1::/48"`, `poolV6: "fd00:1::/48", subnets: [{leaf: leaf1, prefix: "fd00:9::/64"}, {leaf: leaf1, prefix: "fd00:9:0:1::/64"}]`),
+			want: []string{
+				`fabric.yaml:20: spec.networks[k8s].subnets[1].leaf: Duplicate value: "leaf1 (its IPv6 subnet is already set at spec.networks[k8s].subnets[0].prefix)"`,
+			}},
+		{name: "one IPv6 subnet pinned on two leaves", fabric: replace(dualBase, `poolV6: "fd00:1::/48"`, `poolV6: "fd00:1::/48", subnets: [{leaf: leaf1, prefix: "fd00:9::/64"}, {leaf: leaf2, prefix: "fd00:9::/64"}]`),
+			want: []string{
+				`fabric.yaml:20: spec.networks[k8s].subnets[1].prefix: Invalid value: "fd00:9::/64": network IPv6 subnet collides with k8s/leaf1 (set at spec.networks[k8s].subnets[0].prefix); give each leaf a subnet of its own`,
 			}},
 		{name: "poolV6 overlaps another network's pool", fabric: replace(dualBase, `{name: other, pool: 10.2.0.0/16}`, `{name: other, pool: "fd00:1:0:100::/56"}`),
 			want: []string{
@@ -137,4 +146,28 @@ func TestDualStackErrors(t *testing.T) {
 			}},
 	}
 	runLockTable(t, tests)
+}
+
+// TestPinnedIPv6Subnet: a dual-stack network's subnets may pin a leaf's
+// IPv6 subnet beside its IPv4 one; the lock records only the carved ones.
+func TestPinnedIPv6Subnet(t *testing.T) {
+	res, errs := resolveText(t, replace(dualBase, `poolV6: "fd00:1::/48"`, `poolV6: "fd00:1::/48", subnets: [{leaf: leaf2, prefix: "fd00:9::/64"}, {leaf: leaf2, prefix: 10.9.0.0/24}]`), nil)
+	if errs != nil {
+		t.Fatal(errs)
+	}
+	var got []string
+	for _, n := range res.Fabric.Networks {
+		for _, sn := range n.Subnets {
+			if n.Name == "k8s" {
+				got = append(got, fmt.Sprint(sn.Leaf.Name, " ", sn.Prefixes(), " ", sn.Gateways()))
+			}
+		}
+	}
+	want := []string{"leaf1 [10.1.0.0/24 fd00:1::/64] [10.1.0.1/24 fd00:1::1/64]", "leaf2 [10.9.0.0/24 fd00:9::/64] [10.9.0.1/24 fd00:9::1/64]"}
+	if !slices.Equal(got, want) {
+		t.Errorf("k8s subnets %q, want %q", got, want)
+	}
+	if l := res.Lock.NetworkSubnetsV6; len(l) != 1 || l["k8s/leaf1"] != "fd00:1::/64" {
+		t.Errorf("lock networkSubnetsV6 %v, want only the carved k8s/leaf1", l)
+	}
 }

@@ -55,6 +55,11 @@ type network struct {
 	explicit     map[*device]netip.Prefix
 	explicitPath map[*device]*field.Path
 	pinned       []*device // explicit's leaves, in intent order
+	// explicit6, explicitPath6 and pinned6: a dual-stack network's
+	// pinned IPv6 subnets, likewise.
+	explicit6     map[*device]netip.Prefix
+	explicitPath6 map[*device]*field.Path
+	pinned6       []*device
 	// leaves carry the network; listed says the intent named them.
 	leaves []*device
 	listed bool
@@ -77,7 +82,8 @@ func (r *resolver) networks() {
 			p = list.Key(in.Name)
 		}
 		n := &network{in: in, path: p, m: &model.Network{Name: in.Name, VLAN: in.VLAN},
-			explicit: map[*device]netip.Prefix{}, explicitPath: map[*device]*field.Path{}}
+			explicit: map[*device]netip.Prefix{}, explicitPath: map[*device]*field.Path{},
+			explicit6: map[*device]netip.Prefix{}, explicitPath6: map[*device]*field.Path{}}
 		if !networkName.MatchString(in.Name) {
 			r.errs = append(r.errs, field.Invalid(p.Child("name"), in.Name,
 				"a network name is 1-15 of a-z, 0-9 and '-', starting with a letter (it may name a VRF)"))

@@ -12,8 +12,9 @@ import (
 // A dual-stack network (poolV6) has an IPv6 subnet on each of its leaves
 // besides the IPv4 one its pool or pinned subnets give: both are the
 // gateway's addresses on the one SVI, so a server (a Kubernetes node) has
-// both families on one interface. The IPv6 side only comes from poolV6:
-// pinning a leaf's IPv6 subnet is not supported.
+// both families on one interface. A leaf's IPv6 subnet is pinned in
+// subnets (an IPv6 entry beside the leaf's IPv4 one), or carved from
+// poolV6.
 
 // defaultPrefixLengthV6 is the length of a dual-stack network's IPv6
 // subnets: SLAAC and most IPAMs want a /64.
@@ -56,20 +57,35 @@ func (r *resolver) networkPoolV6(n *network) {
 			break
 		}
 		n.pool6 = &ipam.PrefixPool{Prefix: pfx, Bits: bits}
-		r.pinnedV6(n)
+		r.pinnedInPoolV6(n)
 		return
 	}
 	n.broken = true
 }
 
-// pinnedV6 refuses an IPv6 subnet pinned in a dual-stack network: its
-// IPv6 subnets come from poolV6.
-func (r *resolver) pinnedV6(n *network) {
-	for _, d := range n.pinned {
-		if pfx := n.explicit[d]; pfx.Addr().Is6() {
-			r.errs = append(r.errs, field.Invalid(n.explicitPath[d], pfx.String(), fmt.Sprintf(
-				"network %s is dual-stack (poolV6): its subnets here are the IPv4 ones and each leaf's IPv6 subnet is carved from poolV6 %s; pin an IPv4 subnet, or drop this entry",
-				n.m.Name, n.pool6.Prefix)))
+// pinV6 records subnets entry p (pfx, on leaf d) as the leaf's IPv6
+// subnet of a dual-stack network.
+func (r *resolver) pinV6(n *network, d *device, pfx netip.Prefix, p *field.Path) bool {
+	switch {
+	case d == nil:
+	case n.explicitPath6[d] != nil:
+		r.errs = append(r.errs, field.Duplicate(p.Child("leaf"), fmt.Sprintf("%s (its IPv6 subnet is already set at %s)", d.m.Name, n.explicitPath6[d])))
+	default:
+		n.explicit6[d], n.explicitPath6[d] = pfx, p.Child("prefix")
+		n.pinned6 = append(n.pinned6, d)
+		return true
+	}
+	return false
+}
+
+// pinnedInPoolV6 refuses a pinned IPv6 subnet inside poolV6 that is not
+// one of its blocks: it would straddle the pool's slots.
+func (r *resolver) pinnedInPoolV6(n *network) {
+	for _, d := range n.pinned6 {
+		if pfx := n.explicit6[d]; n.pool6.Prefix.Overlaps(pfx) && pfx.Bits() != n.pool6.Bits {
+			r.errs = append(r.errs, field.Invalid(n.explicitPath6[d], pfx.String(), fmt.Sprintf(
+				"lies in the network's poolV6 %s but is not one of its /%d blocks: pin a /%d, or move the subnet out of the pool",
+				n.pool6.Prefix, n.pool6.Bits, n.pool6.Bits)))
 			n.broken = true
 		}
 	}
@@ -85,9 +101,17 @@ func (r *resolver) allocateSubnetsV6(n *network) {
 	lg := newLedger[netip.Prefix]("network IPv6 subnet")
 	lg.fix = "give each leaf a subnet of its own"
 	chosen := map[*device]netip.Prefix{}
+	for _, d := range n.pinned6 {
+		if lg.claim(r, n.explicit6[d], holding{owner: n.m.Name + "/" + d.m.Name, path: n.explicitPath6[d]}) {
+			chosen[d] = n.explicit6[d]
+		}
+	}
 	var want []*device
 	for _, sn := range n.m.Subnets {
 		d, key := r.devs[sn.Leaf.Name], n.m.Name+"/"+sn.Leaf.Name
+		if _, ok := chosen[d]; ok {
+			continue
+		}
 		if s, ok := r.lock.NetworkSubnetsV6[key]; ok {
 			if v, ok := r.lockPrefixFrom(table, key, s, *n.pool6, n.path.Child("poolV6").String()); ok &&
 				lg.claim(r, v, holding{owner: key, path: lockPath(table, key), locked: true}) {
@@ -99,8 +123,11 @@ func (r *resolver) allocateSubnetsV6(n *network) {
 	}
 	r.fromPool(*n.pool6, lg, want, chosen, n.path.Child("poolV6"), "IPv6 subnets")
 	for _, sn := range n.m.Subnets {
-		if pfx, ok := chosen[r.devs[sn.Leaf.Name]]; ok {
-			r.next.NetworkSubnetsV6[n.m.Name+"/"+sn.Leaf.Name] = pfx.String()
+		d := r.devs[sn.Leaf.Name]
+		if pfx, ok := chosen[d]; ok {
+			if _, pinned := n.explicit6[d]; !pinned {
+				r.next.NetworkSubnetsV6[n.m.Name+"/"+sn.Leaf.Name] = pfx.String()
+			}
 			sn.PrefixV6, sn.GatewayV6 = pfx, netip.PrefixFrom(pfx.Addr().Next(), pfx.Bits())
 		}
 	}

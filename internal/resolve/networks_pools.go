@@ -54,6 +54,9 @@ func (r *resolver) poolSpans() []poolSpan {
 		for _, d := range n.pinned {
 			spans = append(spans, poolSpan{p: n.explicit[d], net: n, what: "subnet", path: n.explicitPath[d]})
 		}
+		for _, d := range n.pinned6 {
+			spans = append(spans, poolSpan{p: n.explicit6[d], net: n, what: "subnet", path: n.explicitPath6[d]})
+		}
 	}
 	for _, d := range r.order {
 		for i, s := range d.m.Subnets {

@@ -40,7 +40,11 @@ func (r *resolver) checkOverlaps() {
 			}
 			spans = append(spans, span{sn.Prefix, "subnet", "network " + n.m.Name + " on " + sn.Leaf.Name, p})
 			if sn.PrefixV6.IsValid() {
-				spans = append(spans, span{sn.PrefixV6, "subnet", "network " + n.m.Name + " on " + sn.Leaf.Name, n.path.Child("poolV6")})
+				p := n.path.Child("poolV6")
+				if e := n.explicitPath6[r.devs[sn.Leaf.Name]]; e != nil {
+					p = e
+				}
+				spans = append(spans, span{sn.PrefixV6, "subnet", "network " + n.m.Name + " on " + sn.Leaf.Name, p})
 			}
 		}
 	}
