@@ -45,6 +45,10 @@ func TestBrokenDualStack(t *testing.T) {
 				}
 			}
 		}, CheckClusterPodBlocks, "leaf2's import policy UNDERLAY-IMPORT-prod drops every /122 of fd00:244::/56"},
+		{"IPv6 import lets in the IPv6 default route", func(t *testing.T, f *model.Fabric) {
+			pol := policyOf(t, f, "leaf3", "UNDERLAY-IMPORT-prod")
+			pol.Rules = append(pol.Rules, model.PrefixRule{Prefix: pfx("::/0"), Le: 128})
+		}, CheckClusterImport, "leaf3's import policy UNDERLAY-IMPORT-prod lets in ::/0"},
 		{"leaf listens on IPv4 only", func(t *testing.T, f *model.Fabric) {
 			for _, r := range f.Clusters[0].Racks {
 				if r.Leaf.Name == "leaf3" {
