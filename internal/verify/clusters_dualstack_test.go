@@ -1,6 +1,7 @@
 package verify
 
 import (
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -82,5 +83,28 @@ func TestBrokenDualStack(t *testing.T) {
 				t.Errorf("findings lack %q:\n%s", tt.want, strings.Join(got, "\n"))
 			}
 		})
+	}
+}
+
+// TestDualStackUnnumberedPasses: examples/k8s-cilium (unnumbered) with an
+// IPv6 pod CIDR too: its nodes' sessions and the unnumbered fabric's carry
+// IPv6 (RFC 5549), so the IPv6 blocks reach every rack as the IPv4 ones.
+func TestDualStackUnnumberedPasses(t *testing.T) {
+	src, err := os.ReadFile("../../examples/k8s-cilium/fabric.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Replace(string(src), "podCIDRs: [10.244.0.0/16]", `podCIDRs: [10.244.0.0/16, "fd00:244::/56"]`, 1)
+	f := fabrics.Parse(t, "k8s-cilium-dual.yaml", []byte(text))
+	for _, n := range f.Clusters[0].Nodes {
+		if !slices.Contains(n.Session.Families, model.IPv6) {
+			t.Errorf("node %s's session carries %v, no IPv6", n.Name, n.Session.Families)
+		}
+	}
+	r := Verify(f, Options{})
+	for _, c := range r.Checks {
+		if !c.Pass {
+			t.Errorf("%s fails: %+v", c.Name, c.Findings)
+		}
 	}
 }
