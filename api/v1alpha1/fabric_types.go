@@ -271,6 +271,13 @@ type Network struct {
 	// 24, or 64 for IPv6) where Subnets sets none.
 	Pool         string `yaml:"pool,omitempty" json:"pool,omitempty"`
 	PrefixLength int    `yaml:"prefixLength,omitempty" json:"prefixLength,omitempty"`
+	// PoolV6 makes the network dual-stack: each of its leaves gets an
+	// IPv6 subnet of PrefixLengthV6 (default 64) from it besides its IPv4
+	// one (Pool is then IPv4), the gateway on the same SVI; kept in the
+	// lock file's networkSubnetsV6. Subnets may pin a leaf's IPv6 subnet
+	// beside its IPv4 one.
+	PoolV6         string `yaml:"poolV6,omitempty" json:"poolV6,omitempty"`
+	PrefixLengthV6 int    `yaml:"prefixLengthV6,omitempty" json:"prefixLengthV6,omitempty"`
 	// Subnets pin a leaf's subnet.
 	Subnets []NetworkSubnet `yaml:"subnets,omitempty" json:"subnets,omitempty"`
 	// Leaves carry the network; default: every leaf a server is attached
@@ -328,6 +335,9 @@ type Lock struct {
 	VLANs map[string]uint32 `yaml:"vlans,omitempty" json:"vlans,omitempty"`
 	// NetworkSubnets by "network/leaf".
 	NetworkSubnets map[string]string `yaml:"networkSubnets,omitempty" json:"networkSubnets,omitempty"`
+	// NetworkSubnetsV6 are dual-stack networks' IPv6 subnets (poolV6), by
+	// "network/leaf".
+	NetworkSubnetsV6 map[string]string `yaml:"networkSubnetsV6,omitempty" json:"networkSubnetsV6,omitempty"`
 	// VNIs and VRFVLANs of VRFs (L3VNI and the VLAN it maps to), by VRF.
 	VNIs     map[string]uint32 `yaml:"vnis,omitempty" json:"vnis,omitempty"`
 	VRFVLANs map[string]uint32 `yaml:"vrfVLANs,omitempty" json:"vrfVLANs,omitempty"`

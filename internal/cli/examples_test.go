@@ -23,7 +23,7 @@ import (
 	"underlay.dev/underlay/internal/testutil/golden"
 )
 
-var examples = []string{"baremetal", "border", "k8s-calico", "k8s-cilium", "seed-lab", "seed-lab-update", "unnumbered"}
+var examples = []string{"baremetal", "border", "k8s-calico", "k8s-cilium", "k8s-dualstack", "seed-lab", "seed-lab-update", "unnumbered"}
 
 func examplePath(name string) (intent, rendered string) {
 	dir := filepath.Join("..", "..", "examples", name)

@@ -30,6 +30,9 @@ type Descriptor struct {
 	// BlockSize and BlockSizeV6 are the prefix lengths its IPAM hands
 	// nodes by default.
 	BlockSize, BlockSizeV6 int
+	// BlockRange and BlockRangeV6 are the block lengths its IPAM takes,
+	// first to last; zero where it leaves the choice to the pool.
+	BlockRange, BlockRangeV6 [2]int
 }
 
 var descriptors = []Descriptor{
@@ -37,8 +40,9 @@ var descriptors = []Descriptor{
 		NoUnnumbered: "Calico peers only with IP addresses it is given, never over link-local or unnumbered sessions (projectcalico/calico#10844)",
 		// asNumber and localASNumber are int32 in Calico's CRDs: the API
 		// server refuses larger values though BGP's are 4 bytes
-		MaxASN:    math.MaxInt32,
-		BlockSize: 26, BlockSizeV6: 122},
+		MaxASN: math.MaxInt32,
+		// an IPPool's blockSize: 20-32 (IPv4), 116-128 (IPv6), Calico's docs
+		BlockSize: 26, BlockSizeV6: 122, BlockRange: [2]int{20, 32}, BlockRangeV6: [2]int{116, 128}},
 	{Name: model.CNICilium, Agent: "cilium-agent (GoBGP)", BlockSize: 24, BlockSizeV6: 120},
 	{Name: model.CNIFRRK8s, Agent: "frr-k8s (FRR)", BFD: true, NodeInterface: true, BlockSize: 24, BlockSizeV6: 64},
 }

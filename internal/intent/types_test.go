@@ -72,7 +72,7 @@ func TestIntentTypesCoverAPI(t *testing.T) {
 // fields: " and nothing).
 func TestUnknownFieldListsKnown(t *testing.T) {
 	_, err := ParseLock("f.lock.yaml", []byte("apiVersion: underlay.dev/v1alpha1\nkind: FabricLock\nasn: {leaf1: 1}\n"))
-	want := `f.lock.yaml:3: unknown field "asn" in Lock; known fields: apiVersion, asns, kind, linkIPv4, linkIPv6, loopbackIPv4, loopbackIPv6, networkSubnets, nodeASNs, vlans, vnis, vrfVLANs`
+	want := `f.lock.yaml:3: unknown field "asn" in Lock; known fields: apiVersion, asns, kind, linkIPv4, linkIPv6, loopbackIPv4, loopbackIPv6, networkSubnets, networkSubnetsV6, nodeASNs, vlans, vnis, vrfVLANs`
 	if err == nil || err.Error() != want {
 		t.Errorf("got %v\nwant %s", err, want)
 	}

@@ -48,6 +48,9 @@ func (l *Lab) Sync(ctx context.Context, fabricPath string) error {
 	if err != nil {
 		return err
 	}
+	if err := oneAPIServer(f, clusterObjs); err != nil {
+		return fmt.Errorf("lab sync %s: %w", fabricPath, err)
+	}
 	c, err := l.Client()
 	if err != nil {
 		return err

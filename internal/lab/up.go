@@ -59,6 +59,9 @@ func (l *Lab) Up(ctx context.Context, fabricPath string, o UpOptions) error {
 	if err != nil {
 		return err
 	}
+	if err := checkClusters(f); err != nil {
+		return fmt.Errorf("lab up %s: %w", fabricPath, err)
+	}
 	st, err := l.plan(f, fabricPath, o.ID)
 	if err != nil {
 		return err

@@ -138,3 +138,57 @@ func (c *Cluster) PodBlockRules() []PrefixRule {
 	}
 	return out
 }
+
+// HasV6 reports whether the cluster has IPv6 pod CIDRs (and so may have
+// IPv6 service ranges): a dual-stack (or IPv6-only) cluster, whose nodes
+// peer over IPv6 too.
+func (c *Cluster) HasV6() bool {
+	for _, p := range c.PodCIDRs {
+		if p.Addr().Is6() {
+			return true
+		}
+	}
+	return false
+}
+
+// HasFamily reports whether the cluster has a pod CIDR of a's family.
+func (c *Cluster) HasFamily(a netip.Addr) bool {
+	for _, p := range c.PodCIDRs {
+		if p.Addr().Is4() == a.Is4() {
+			return true
+		}
+	}
+	return false
+}
+
+// Listen returns the rack's node subnets the leaf listens on under
+// PeerListen: its subnet of the cluster's network of each family the
+// cluster has (a dual-stack network's IPv6 subnet for IPv6 pods).
+func (r *Rack) Listen() []netip.Prefix {
+	if r.Subnet == nil {
+		return nil
+	}
+	var out []netip.Prefix
+	for _, p := range r.Subnet.Prefixes() {
+		if r.Cluster.HasFamily(p.Addr()) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// PeerAddrs returns the leaf's addresses the rack's nodes peer with under
+// PeerListen, IPv4 first: the gateway of each subnet in Listen. Each is a
+// session of its own on the node, carrying its family's routes.
+func (r *Rack) PeerAddrs() []netip.Addr {
+	if r.Subnet == nil {
+		return nil
+	}
+	var out []netip.Addr
+	for _, g := range r.Subnet.Gateways() {
+		if r.Cluster.HasFamily(g.Addr()) {
+			out = append(out, g.Addr())
+		}
+	}
+	return out
+}

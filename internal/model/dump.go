@@ -176,6 +176,9 @@ func dumpNetworks(b *bytes.Buffer, f *Fabric) {
 		fmt.Fprintf(b, "network %s kind=%s vlan=%d vrf=%s relay=%v\n", n.Name, n.Kind, n.VLAN, n.VRF, n.Relay)
 		for _, sn := range n.Subnets {
 			fmt.Fprintf(b, "  subnet %s leaf=%s gateway=%s\n", sn.Prefix, sn.Leaf.Name, sn.Gateway)
+			if sn.PrefixV6.IsValid() {
+				fmt.Fprintf(b, "  subnet %s leaf=%s gateway=%s\n", sn.PrefixV6, sn.Leaf.Name, sn.GatewayV6)
+			}
 		}
 	}
 	for _, s := range f.Servers {

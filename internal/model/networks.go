@@ -79,6 +79,27 @@ type NetworkSubnet struct {
 	// Gateway is the leaf's address on the network's SVI: the subnet's
 	// first address, with the subnet's length.
 	Gateway netip.Prefix
+	// PrefixV6 and GatewayV6 are a dual-stack network's IPv6 subnet and
+	// the gateway's address in it, on the same SVI (Prefix is then the
+	// IPv4 one); invalid otherwise.
+	PrefixV6, GatewayV6 netip.Prefix
+}
+
+// Prefixes returns the subnet's prefixes: Prefix, then PrefixV6 if any.
+func (s *NetworkSubnet) Prefixes() []netip.Prefix {
+	if s.PrefixV6.IsValid() {
+		return []netip.Prefix{s.Prefix, s.PrefixV6}
+	}
+	return []netip.Prefix{s.Prefix}
+}
+
+// Gateways returns the gateway's addresses: Gateway, then GatewayV6 if
+// any.
+func (s *NetworkSubnet) Gateways() []netip.Prefix {
+	if s.GatewayV6.IsValid() {
+		return []netip.Prefix{s.Gateway, s.GatewayV6}
+	}
+	return []netip.Prefix{s.Gateway}
 }
 
 // Server is one bare-metal server attached to one leaf.

@@ -45,6 +45,7 @@ func (r *resolver) allocateNetworks() {
 	for _, n := range r.nets {
 		if !n.broken {
 			r.allocateSubnets(n)
+			r.allocateSubnetsV6(n)
 		}
 	}
 }

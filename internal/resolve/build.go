@@ -20,8 +20,11 @@ func (r *resolver) build() {
 			v6 = v6 || s.Prefix.Addr().Is6()
 		}
 		for _, sn := range d.m.Networks {
-			v6 = v6 || sn.Prefix.Addr().Is6()
+			v6 = v6 || sn.Prefix.Addr().Is6() || sn.PrefixV6.IsValid()
 		}
+	}
+	for _, c := range r.clus { // IPv6 pods need the fabric to carry IPv6
+		v6 = v6 || c.m.HasV6()
 	}
 	for _, l := range r.links {
 		addressEnds(l.m)

@@ -98,7 +98,7 @@ func networkPrefixes(d *model.Device, vrf string) []netip.Prefix {
 	var out []netip.Prefix
 	for _, sn := range d.Networks {
 		if sn.Network.VRF == vrf {
-			out = append(out, sn.Prefix)
+			out = append(out, sn.Prefixes()...)
 		}
 	}
 	return out

@@ -32,6 +32,9 @@ type cluster struct {
 	// that are nodes, by rack.
 	racks []*device
 	nodes map[*device][]*server
+	// familyRefused: a rack's subnet lacks one of the cluster's families,
+	// said once.
+	familyRefused bool
 }
 
 // Defaults a cluster takes where its intent is silent.
@@ -60,7 +63,7 @@ func (r *resolver) clusters() {
 		}
 		ok := r.clusterPeering(c)
 		ok = r.clusterASN(c) && ok
-		ok = r.clusterPrefixes(c) && ok
+		ok = r.clusterPrefixes(c) && r.clusterFamilies(c) && ok
 		ok = r.clusterBGP(c) && ok
 		if ok && r.clusterMembers(c) {
 			r.clus = append(r.clus, c)

@@ -96,6 +96,7 @@ func (r *resolver) clusterASNCollisions(c *cluster) {
 // node (unnumbered).
 func (r *resolver) clusterOutsiders() {
 	for _, c := range r.clus {
+		r.fabricCarriesV6(c)
 		sort.Slice(c.racks, func(a, b int) bool { return c.racks[a].m.Name < c.racks[b].m.Name })
 		for i, d := range c.racks {
 			rack := &model.Rack{Cluster: c.m, Leaf: d.m}
@@ -107,7 +108,10 @@ func (r *resolver) clusterOutsiders() {
 			opts := c.options()
 			if c.m.Peering == model.PeerListen {
 				rack.Subnet = c.net.m.SubnetOn(d.m)
-				g := &model.Group{Name: c.m.Name, ASN: c.groupASN(d.m), Listen: []netip.Prefix{rack.Subnet.Prefix},
+				if !r.rackFamilies(c, rack) {
+					continue
+				}
+				g := &model.Group{Name: c.m.Name, ASN: c.groupASN(d.m), Listen: rack.Listen(),
 					MaxPrefixes: c.m.BGP.MaxPrefixes, Options: opts, Announces: c.announces(i)}
 				g.Accept, g.Advertise = c.rules()
 				r.addClusterOutsider(d, &outsider{path: c.path, grp: g})
@@ -123,6 +127,7 @@ func (r *resolver) clusterOutsiders() {
 			c.m.Nodes = append(c.m.Nodes, rack.Nodes...)
 		}
 		sort.Slice(c.m.Nodes, func(a, b int) bool { return c.m.Nodes[a].Name < c.m.Nodes[b].Name })
+		r.calicoPeerNames(c)
 		r.out.Clusters = append(r.out.Clusters, c.m)
 	}
 	sort.Slice(r.out.Clusters, func(a, b int) bool { return r.out.Clusters[a].Name < r.out.Clusters[b].Name })

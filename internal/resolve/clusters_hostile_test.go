@@ -5,8 +5,11 @@ import (
 	"testing"
 )
 
-// hostileK8s is k8sBase with every cluster field written out.
+// hostileK8s is k8sBase with every cluster field written out (a
+// dual-stack cluster, so its network is dual-stack too).
 var hostileK8s = replace(k8sBase,
+	"linkIPv4: 10.0.0.0/24\n", "linkIPv4: 10.0.0.0/24\n    linkIPv6: \"fd00:ff::/64\"\n",
+	`{name: k8s, pool: 10.1.0.0/16}`, `{name: k8s, pool: 10.1.0.0/16, poolV6: "fd00:1::/48", prefixLengthV6: 64}`,
 	`{name: prod, cni: calico, network: k8s, racks: [leaf1, leaf2], podCIDRs: [10.244.0.0/16], services: {cluster: [10.96.0.0/12]}}`,
 	`{name: prod, cni: frr-k8s, peering: listen, network: k8s, racks: [leaf1, leaf2], nodes: [n1], export: fabric, asn: {model: per-cluster, cluster: "64512"}, podCIDRs: [10.244.0.0/16, "fd00:244::/56"], blockSize: 26, blockSizeV6: 64, services: {cluster: [10.96.0.0/12], external: [192.0.2.0/24], loadBalancer: [198.51.100.0/24]}, bgp: {keepalive: 3, hold: 9, gracefulRestart: false, bfd: true, maxPrefixes: 100}}`)
 

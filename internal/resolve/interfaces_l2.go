@@ -45,7 +45,7 @@ func serverInterfaces(d *model.Device) (ports, rest []*model.Interface) {
 	for _, sn := range d.Networks {
 		bridge.VLANs = append(bridge.VLANs, sn.Network.VLAN)
 		svis = append(svis, &model.Interface{Name: model.SVIName(sn.Network.VLAN), Kind: model.KindSVI,
-			VLANs: []int{sn.Network.VLAN}, Addrs: []netip.Prefix{sn.Gateway}, Instance: sn.Network.VRF, Network: sn.Network.Name})
+			VLANs: []int{sn.Network.VLAN}, Addrs: sn.Gateways(), Instance: sn.Network.VRF, Network: sn.Network.Name})
 	}
 	sort.Ints(bridge.VLANs)
 	sort.Slice(bonds, func(a, b int) bool { return model.NaturalLess(bonds[a].Name, bonds[b].Name) })

@@ -49,10 +49,17 @@ type network struct {
 	path *field.Path
 	// pool carves per-leaf subnets; nil when only Subnets give them.
 	pool *ipam.PrefixPool
+	// pool6 carves a dual-stack network's IPv6 subnets (poolV6).
+	pool6 *ipam.PrefixPool
 	// explicit are the pinned subnets by leaf, with where each is set.
 	explicit     map[*device]netip.Prefix
 	explicitPath map[*device]*field.Path
 	pinned       []*device // explicit's leaves, in intent order
+	// explicit6, explicitPath6 and pinned6: a dual-stack network's
+	// pinned IPv6 subnets, likewise.
+	explicit6     map[*device]netip.Prefix
+	explicitPath6 map[*device]*field.Path
+	pinned6       []*device
 	// leaves carry the network; listed says the intent named them.
 	leaves []*device
 	listed bool
@@ -75,7 +82,8 @@ func (r *resolver) networks() {
 			p = list.Key(in.Name)
 		}
 		n := &network{in: in, path: p, m: &model.Network{Name: in.Name, VLAN: in.VLAN},
-			explicit: map[*device]netip.Prefix{}, explicitPath: map[*device]*field.Path{}}
+			explicit: map[*device]netip.Prefix{}, explicitPath: map[*device]*field.Path{},
+			explicit6: map[*device]netip.Prefix{}, explicitPath6: map[*device]*field.Path{}}
 		if !networkName.MatchString(in.Name) {
 			r.errs = append(r.errs, field.Invalid(p.Child("name"), in.Name,
 				"a network name is 1-15 of a-z, 0-9 and '-', starting with a letter (it may name a VRF)"))
@@ -91,6 +99,7 @@ func (r *resolver) networks() {
 		r.networkPool(n)
 		r.networkRelay(n)
 		r.networkSubnets(n)
+		r.networkPoolV6(n)
 		r.networkLeaves(n)
 		r.nets = append(r.nets, n)
 		r.netByName[in.Name] = n

@@ -24,6 +24,10 @@ func (r *resolver) networkSubnets(n *network) {
 		case pfx.Bits() > pfx.Addr().BitLen()-2:
 			r.errs = append(r.errs, field.Invalid(p.Child("prefix"), sn.Prefix, "a network's subnet needs room for a gateway and hosts: /30 (/126) or larger"))
 		case r.subnetInPool(p.Child("prefix"), pfx):
+		case n.in.PoolV6 != "" && pfx.Addr().Is6(): // a dual-stack network's IPv6 side
+			if r.pinV6(n, d, pfx, p) {
+				continue
+			}
 		case n.pool != nil && n.pool.Prefix.Overlaps(pfx) && pfx.Bits() != n.pool.Bits:
 			// A block of another size would straddle the pool's slots.
 			r.errs = append(r.errs, field.Invalid(p.Child("prefix"), sn.Prefix, fmt.Sprintf(
@@ -59,11 +63,17 @@ func (r *resolver) networkLeaves(n *network) {
 		}
 	}
 	n.listed = len(n.in.Leaves) > 0
-	for _, d := range n.pinned { // in intent order: map order would shuffle the errors
-		if n.listed && !seen[d] {
-			r.errs = append(r.errs, field.Invalid(n.explicitPath[d], n.explicit[d].String(), fmt.Sprintf(
-				"%s is not in the network's leaves: add it to spec.networks[%s].leaves, or drop this subnet", d.m.Name, n.m.Name)))
-			n.broken = true
+	for _, side := range []struct {
+		pinned []*device
+		pfx    map[*device]netip.Prefix
+		path   map[*device]*field.Path
+	}{{n.pinned, n.explicit, n.explicitPath}, {n.pinned6, n.explicit6, n.explicitPath6}} {
+		for _, d := range side.pinned { // in intent order: map order would shuffle the errors
+			if n.listed && !seen[d] {
+				r.errs = append(r.errs, field.Invalid(side.path[d], side.pfx[d].String(), fmt.Sprintf(
+					"%s is not in the network's leaves: add it to spec.networks[%s].leaves, or drop this subnet", d.m.Name, n.m.Name)))
+				n.broken = true
+			}
 		}
 	}
 }
@@ -80,6 +90,9 @@ func (r *resolver) settleLeaves(withServers []*device) {
 				set[d] = n.pool != nil // without a pool, only the pinned subnets' leaves
 			}
 			for d := range n.explicit {
+				set[d] = true
+			}
+			for d := range n.explicit6 {
 				set[d] = true
 			}
 			n.leaves = n.leaves[:0]

@@ -48,8 +48,14 @@ func (r *resolver) poolSpans() []poolSpan {
 		if n.pool != nil {
 			spans = append(spans, poolSpan{p: n.pool.Prefix, net: n, pool: true, what: "pool", path: n.path.Child("pool")})
 		}
+		if n.pool6 != nil {
+			spans = append(spans, poolSpan{p: n.pool6.Prefix, net: n, pool: true, what: "pool", path: n.path.Child("poolV6")})
+		}
 		for _, d := range n.pinned {
 			spans = append(spans, poolSpan{p: n.explicit[d], net: n, what: "subnet", path: n.explicitPath[d]})
+		}
+		for _, d := range n.pinned6 {
+			spans = append(spans, poolSpan{p: n.explicit6[d], net: n, what: "subnet", path: n.explicitPath6[d]})
 		}
 	}
 	for _, d := range r.order {

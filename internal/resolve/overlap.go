@@ -39,6 +39,13 @@ func (r *resolver) checkOverlaps() {
 				p = e
 			}
 			spans = append(spans, span{sn.Prefix, "subnet", "network " + n.m.Name + " on " + sn.Leaf.Name, p})
+			if sn.PrefixV6.IsValid() {
+				p := n.path.Child("poolV6")
+				if e := n.explicitPath6[r.devs[sn.Leaf.Name]]; e != nil {
+					p = e
+				}
+				spans = append(spans, span{sn.PrefixV6, "subnet", "network " + n.m.Name + " on " + sn.Leaf.Name, p})
+			}
 		}
 	}
 	for _, l := range r.links {

@@ -133,12 +133,14 @@ func (cp *clusterProof) sessions(c *model.Cluster) ([]*rackSession, []Finding) {
 		if r.Session == nil || r.Subnet == nil {
 			continue
 		}
-		if !slices.ContainsFunc(r.Session.Group.Listen, func(l netip.Prefix) bool {
-			return l.Bits() <= r.Subnet.Prefix.Bits() && l.Contains(r.Subnet.Prefix.Addr())
-		}) {
-			problems = append(problems, cp.finding(c, r.Subnet.Prefix, "", []*model.Device{r.Leaf}, r.Nodes, fmt.Sprintf(
-				"%s cannot open sessions: they are on %s but %s's group %s listens on %v", nodeNames(r.Nodes), r.Subnet.Prefix,
-				r.Leaf.Name, r.Session.Group.Name, r.Session.Group.Listen)))
+		for _, sub := range r.Listen() { // each family's subnet: a session per family
+			if !slices.ContainsFunc(r.Session.Group.Listen, func(l netip.Prefix) bool {
+				return l.Bits() <= sub.Bits() && l.Contains(sub.Addr())
+			}) {
+				problems = append(problems, cp.finding(c, sub, "", []*model.Device{r.Leaf}, r.Nodes, fmt.Sprintf(
+					"%s cannot open sessions: they are on %s but %s's group %s listens on %v", nodeNames(r.Nodes), sub,
+					r.Leaf.Name, r.Session.Group.Name, r.Session.Group.Listen)))
+			}
 		}
 	}
 	return out, problems

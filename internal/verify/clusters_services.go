@@ -201,8 +201,10 @@ func (cp *clusterProof) whatIs(c *model.Cluster, q netip.Prefix) string {
 	}
 	for _, n := range cp.g.F.Networks {
 		for _, sn := range n.Subnets {
-			if sn.Prefix.Overlaps(q) {
-				return fmt.Sprintf("in network %s's subnet %s on %s", n.Name, sn.Prefix, sn.Leaf.Name)
+			for _, p := range sn.Prefixes() {
+				if p.Overlaps(q) {
+					return fmt.Sprintf("in network %s's subnet %s on %s", n.Name, p, sn.Leaf.Name)
+				}
 			}
 		}
 	}

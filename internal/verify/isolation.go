@@ -19,23 +19,33 @@ func (np *netProof) isolation() []Finding {
 	var out []Finding
 	for _, n := range g.F.Networks {
 		for _, sn := range n.Subnets {
-			for ii, in := range g.insts {
-				if in.name == n.VRF {
-					continue
-				}
-				target := fmt.Sprintf("%s subnet %s of %s", n.Name, sn.Prefix, sn.Leaf.Name)
-				if n.Kind.Lifecycle() {
-					target = fmt.Sprintf("%s subnet %s of %s", n.Kind, sn.Prefix, sn.Leaf.Name)
-				}
-				for _, f := range np.leaks(int32(ii), sn.Prefix, target) {
-					f.Network = n.Name
-					out = append(out, f)
-				}
+			for _, pfx := range sn.Prefixes() {
+				out = append(out, np.subnetLeaks(n, sn, pfx)...)
 			}
 		}
 	}
 	out = append(out, np.relayLeaks()...)
 	return append(out, sharedVNIs(g.F.VRFs)...)
+}
+
+// subnetLeaks reports the instances other than network n's own with a
+// route to its subnet prefix pfx on sn's leaf.
+func (np *netProof) subnetLeaks(n *model.Network, sn *model.NetworkSubnet, pfx netip.Prefix) []Finding {
+	var out []Finding
+	for ii, in := range np.g.insts {
+		if in.name == n.VRF {
+			continue
+		}
+		target := fmt.Sprintf("%s subnet %s of %s", n.Name, pfx, sn.Leaf.Name)
+		if n.Kind.Lifecycle() {
+			target = fmt.Sprintf("%s subnet %s of %s", n.Kind, pfx, sn.Leaf.Name)
+		}
+		for _, f := range np.leaks(int32(ii), pfx, target) {
+			f.Network = n.Name
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // leaks reports every device of instance ii with a route overlapping p.

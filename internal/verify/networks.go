@@ -239,21 +239,23 @@ func (np *netProof) reachability() []Finding {
 	for _, n := range g.F.Networks {
 		ii := g.instIndex(n.VRF)
 		for _, sn := range n.Subnets {
-			c := np.originClass(ii, sn.Prefix, sn.Leaf)
-			if c == nil {
-				out = append(out, np.finding(n, []*model.Device{sn.Leaf}, fmt.Sprintf("%s: %s does not originate its subnet %s in %s",
-					np.subject([]*model.Network{n}, []*model.Device{sn.Leaf}), sn.Leaf.Name, sn.Prefix, where(n.VRF))))
-				continue
+			for _, pfx := range sn.Prefixes() { // a dual-stack network's IPv6 subnet too
+				c := np.originClass(ii, pfx, sn.Leaf)
+				if c == nil {
+					out = append(out, np.finding(n, []*model.Device{sn.Leaf}, fmt.Sprintf("%s: %s does not originate its subnet %s in %s",
+						np.subject([]*model.Network{n}, []*model.Device{sn.Leaf}), sn.Leaf.Name, pfx, where(n.VRF))))
+					continue
+				}
+				out = append(out, np.unreached(n, sn, pfx, ii, c)...)
 			}
-			out = append(out, np.unreached(n, sn, ii, c)...)
 		}
 	}
 	return out
 }
 
 // unreached reports the leaves with network n that have no route to its
-// subnet sn (class c), one finding per reason.
-func (np *netProof) unreached(n *model.Network, sn *model.NetworkSubnet, ii int32, c *class) []Finding {
+// subnet sn's prefix pfx (class c), one finding per reason.
+func (np *netProof) unreached(n *model.Network, sn *model.NetworkSubnet, pfx netip.Prefix, ii int32, c *class) []Finding {
 	g := np.g
 	var order []string
 	leaves := map[string][]*model.Device{}
@@ -277,8 +279,8 @@ func (np *netProof) unreached(n *model.Network, sn *model.NetworkSubnet, ii int3
 	var out []Finding
 	for _, why := range order {
 		f := np.finding(n, leaves[why], fmt.Sprintf("%s: no route in %s to %s's subnet %s on %s: %s",
-			np.subject([]*model.Network{n}, leaves[why]), where(n.VRF), n.Name, sn.Prefix, sn.Leaf.Name, why))
-		f.Prefix, f.Origin = sn.Prefix.String(), sn.Leaf.Name
+			np.subject([]*model.Network{n}, leaves[why]), where(n.VRF), n.Name, pfx, sn.Leaf.Name, why))
+		f.Prefix, f.Origin = pfx.String(), sn.Leaf.Name
 		out = append(out, f)
 	}
 	return out

@@ -76,7 +76,7 @@ func TestAPIServer(t *testing.T) {
 		cl := build(tt.spec)
 		dirs[tt.name] = kustomize(t, tree(t, cl), cluster.Dir(cl))
 	}
-	for _, ex := range []string{"k8s-calico", "k8s-cilium"} {
+	for _, ex := range []string{"k8s-calico", "k8s-cilium", "k8s-dualstack"} {
 		files := exampleTree(t, ex)
 		for p := range files {
 			if dir, ok := strings.CutSuffix(p, "/kustomization.yaml"); ok && strings.HasPrefix(dir, cluster.Parent+"/") {

@@ -90,7 +90,7 @@ func TestGolden(t *testing.T) {
 // TestExamples pins the cluster directories of the k8s examples, as
 // `underlay render` writes them.
 func TestExamples(t *testing.T) {
-	for _, ex := range []string{"k8s-calico", "k8s-cilium"} {
+	for _, ex := range []string{"k8s-calico", "k8s-cilium", "k8s-dualstack"} {
 		t.Run(ex, func(t *testing.T) {
 			files := exampleTree(t, ex)
 			var b strings.Builder

@@ -1,6 +1,7 @@
 package cluster_test
 
 import (
+	"fmt"
 	"net/netip"
 	"sort"
 
@@ -52,6 +53,10 @@ func build(s spec) *model.Cluster {
 			p := netip.MustParsePrefix(netip.AddrFrom4([4]byte{10, 0, byte(101 + ri), 0}).String() + "/24")
 			r.Subnet = &model.NetworkSubnet{Network: c.Network, Leaf: leaf, Prefix: p,
 				Gateway: netip.PrefixFrom(p.Addr().Next(), 24)}
+			if s.dualStack { // the network is dual-stack too: fd00:10:0:101::/64, ...
+				p6 := netip.MustParsePrefix(fmt.Sprintf("fd00:10:0:%d::/64", 101+ri))
+				r.Subnet.PrefixV6, r.Subnet.GatewayV6 = p6, netip.PrefixFrom(p6.Addr().Next(), 64)
+			}
 		}
 		for pi, name := range rr.nodes {
 			n := &model.Node{Name: name, Server: &model.Server{Name: name, Leaf: leaf}, Rack: r}

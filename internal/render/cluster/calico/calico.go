@@ -103,28 +103,37 @@ func bgpConfiguration(c *model.Cluster) *BGPConfiguration {
 	return &BGPConfiguration{TypeMeta: typeMeta("BGPConfiguration"), ObjectMeta: meta(c, "default"), Spec: s}
 }
 
-// peers is the rack's BGPPeer: one for the rack's nodes, or one per node
-// when each has its own AS.
+// peers are the rack's BGPPeers: one for the rack's nodes, or one per
+// node when each has its own AS; and of each one per family, towards the
+// gateway's address of that family (calico-node's BIRD runs a session per
+// family: IPv4 routes over the IPv4 session, IPv6 over the IPv6 one).
 func peers(c *model.Cluster, r *model.Rack) []kube.Object {
-	base := BGPPeerSpec{PeerIP: r.Subnet.Gateway.Addr().String(), ASNumber: uint32(r.Leaf.ASN)}
-	if c.BGP.Keepalive > 0 {
-		base.KeepaliveTime = fmt.Sprintf("%ds", c.BGP.Keepalive)
-	}
-	if c.ASModel == model.ASPerNode {
-		var out []kube.Object
-		for _, n := range r.Nodes {
-			s := base
-			s.Node, s.LocalASNumber = n.Name, uint32(n.ASN)
-			out = append(out, &BGPPeer{TypeMeta: typeMeta("BGPPeer"), ObjectMeta: meta(c, c.Name+"-"+n.Name), Spec: s})
+	var out []kube.Object
+	for _, addr := range r.PeerAddrs() {
+		base := BGPPeerSpec{PeerIP: addr.String(), ASNumber: uint32(r.Leaf.ASN)}
+		if c.BGP.Keepalive > 0 {
+			base.KeepaliveTime = fmt.Sprintf("%ds", c.BGP.Keepalive)
 		}
-		return out
+		suffix := ""
+		if addr.Is6() {
+			suffix = "-v6"
+		}
+		if c.ASModel == model.ASPerNode {
+			for _, n := range r.Nodes {
+				s := base
+				s.Node, s.LocalASNumber = n.Name, uint32(n.ASN)
+				out = append(out, &BGPPeer{TypeMeta: typeMeta("BGPPeer"), ObjectMeta: meta(c, c.Name+"-"+n.Name+suffix), Spec: s})
+			}
+			continue
+		}
+		s := base
+		s.NodeSelector = hostnameIn(r.Nodes)
+		if c.ASModel == model.ASPerRack {
+			s.LocalASNumber = uint32(r.Leaf.ASN)
+		}
+		out = append(out, &BGPPeer{TypeMeta: typeMeta("BGPPeer"), ObjectMeta: meta(c, c.Name+"-"+r.Leaf.Name+suffix), Spec: s})
 	}
-	s := base
-	s.NodeSelector = hostnameIn(r.Nodes)
-	if c.ASModel == model.ASPerRack {
-		s.LocalASNumber = uint32(r.Leaf.ASN)
-	}
-	return []kube.Object{&BGPPeer{TypeMeta: typeMeta("BGPPeer"), ObjectMeta: meta(c, c.Name+"-"+r.Leaf.Name), Spec: s}}
+	return out
 }
 
 // hostnameIn is a Calico selector of the nodes by name.

@@ -31,7 +31,7 @@ import (
 
 // Objects returns the cluster's Cilium objects.
 func Objects(c *model.Cluster) ([]kube.Object, error) {
-	out := []kube.Object{peerConfig(c), advertisement(c)}
+	out := append(peerConfigs(c), advertisement(c))
 	for _, r := range c.Racks {
 		cc, err := clusterConfig(c, r)
 		if err != nil {
@@ -50,16 +50,20 @@ func Objects(c *model.Cluster) ([]kube.Object, error) {
 }
 
 func clusterConfig(c *model.Cluster, r *model.Rack) (*ClusterConfig, error) {
-	p := Peer{Name: r.Leaf.Name, PeerASN: uint32(r.Leaf.ASN), PeerConfigRef: &Ref{Name: c.Name}}
+	var peers []Peer
 	switch {
 	case c.Peering == model.PeerUnnumbered:
-		p.AutoDiscovery = &AutoDiscovery{Mode: "Unnumbered", DefaultGateway: &DefaultGateway{AddressFamily: "ipv6"}}
+		peers = append(peers, Peer{Name: r.Leaf.Name, PeerASN: uint32(r.Leaf.ASN), PeerConfigRef: &Ref{Name: c.Name},
+			AutoDiscovery: &AutoDiscovery{Mode: "Unnumbered", DefaultGateway: &DefaultGateway{AddressFamily: "ipv6"}}})
 	case r.Subnet != nil:
-		p.PeerAddress = r.Subnet.Gateway.Addr().String()
+		for _, a := range r.PeerAddrs() { // a peer per family, each with its family's config
+			peers = append(peers, Peer{Name: r.Leaf.Name + familySuffix(a), PeerASN: uint32(r.Leaf.ASN),
+				PeerConfigRef: &Ref{Name: c.Name + familySuffix(a)}, PeerAddress: a.String()})
+		}
 	default:
 		return nil, fmt.Errorf("rack %s has no subnet on the cluster's network", r.Leaf.Name)
 	}
-	in := Instance{Name: c.Name, Peers: []Peer{p}}
+	in := Instance{Name: c.Name, Peers: peers}
 	switch c.ASModel {
 	case model.ASPerRack:
 		in.LocalASN = uint32(r.Leaf.ASN)
@@ -75,26 +79,48 @@ func clusterConfig(c *model.Cluster, r *model.Rack) (*ClusterConfig, error) {
 // peer config's families select.
 const advertiseLabel = "underlay.dev/advertise"
 
-func peerConfig(c *model.Cluster) *PeerConfig {
+// peerConfigs are the peers' settings: under listen peering one per
+// family (the IPv4 session carries IPv4 only, the IPv6 session IPv6
+// only, so neither sends routes with a next hop of the other family);
+// unnumbered, one for the one session over IPv6 link-local, carrying
+// both families of a dual-stack cluster.
+func peerConfigs(c *model.Cluster) []kube.Object {
+	v4, v6 := []string{"ipv4"}, []string(nil)
+	if c.HasV6() {
+		v6 = []string{"ipv6"}
+	}
+	if c.Peering == model.PeerUnnumbered {
+		return []kube.Object{peerConfig(c, c.Name, append(v4, v6...))}
+	}
+	var out []kube.Object
+	for _, p := range c.PodCIDRs {
+		if p.Addr().Is4() {
+			out = append(out, peerConfig(c, c.Name, v4))
+		} else {
+			out = append(out, peerConfig(c, c.Name+familySuffix(p.Addr()), v6))
+		}
+	}
+	return out
+}
+
+func peerConfig(c *model.Cluster, name string, afis []string) *PeerConfig {
 	s := PeerConfigSpec{GracefulRestart: GracefulRestart{Enabled: c.BGP.GracefulRestart}}
 	if c.BGP.Keepalive > 0 || c.BGP.Hold > 0 {
 		s.Timers = &Timers{HoldTimeSeconds: c.BGP.Hold, KeepAliveTimeSeconds: c.BGP.Keepalive}
 	}
 	adv := &Selector{MatchLabels: map[string]string{advertiseLabel: c.Name}}
-	s.Families = []Family{{AFI: "ipv4", SAFI: "unicast", Advertisements: adv}}
-	if dualStack(c) {
-		s.Families = append(s.Families, Family{AFI: "ipv6", SAFI: "unicast", Advertisements: adv})
+	for _, afi := range afis {
+		s.Families = append(s.Families, Family{AFI: afi, SAFI: "unicast", Advertisements: adv})
 	}
-	return &PeerConfig{TypeMeta: typeMeta("CiliumBGPPeerConfig"), ObjectMeta: kube.Meta(c, "", c.Name), Spec: s}
+	return &PeerConfig{TypeMeta: typeMeta("CiliumBGPPeerConfig"), ObjectMeta: kube.Meta(c, "", name), Spec: s}
 }
 
-func dualStack(c *model.Cluster) bool {
-	for _, p := range append(append([]netip.Prefix(nil), c.PodCIDRs...), c.Services.All()...) {
-		if p.Addr().Is6() {
-			return true
-		}
+// familySuffix names the IPv6 peer and its config after the IPv4 one's.
+func familySuffix(a netip.Addr) string {
+	if a.Is6() {
+		return "-v6"
 	}
-	return false
+	return ""
 }
 
 func advertisement(c *model.Cluster) *Advertisement {

@@ -63,7 +63,7 @@ func Objects(c *model.Cluster) ([]kube.Object, error) {
 func config(c *model.Cluster, r *model.Rack, name string, asn model.ASN, sel metav1.LabelSelector) *frrv1beta1.FRRConfiguration {
 	bgp := frrv1beta1.BGPConfig{Routers: []frrv1beta1.Router{{
 		ASN:       uint32(asn),
-		Neighbors: []frrv1beta1.Neighbor{neighbor(c, r)},
+		Neighbors: neighbors(c, r),
 		Prefixes:  prefixes(c.Services.All()),
 	}}}
 	if c.BGP.BFD {
@@ -76,19 +76,32 @@ func config(c *model.Cluster, r *model.Rack, name string, asn model.ASN, sel met
 	}
 }
 
+// neighbors are the node's sessions with its leaf: one over the node's
+// interface (unnumbered, IPv6 link-local, carrying both families of a
+// dual-stack cluster), or one per family to the gateway's address of that
+// family (frr-k8s activates a neighbour in its address's family only).
+func neighbors(c *model.Cluster, r *model.Rack) []frrv1beta1.Neighbor {
+	if c.Peering == model.PeerUnnumbered {
+		n := neighbor(c, r)
+		n.Interface = c.NodeInterface // IPv6 link-local, the leaf's port at the other end
+		n.DualStackAddressFamily = c.HasV6()
+		return []frrv1beta1.Neighbor{n}
+	}
+	var out []frrv1beta1.Neighbor
+	for _, a := range r.PeerAddrs() {
+		n := neighbor(c, r)
+		n.Address = a.String()
+		out = append(out, n)
+	}
+	return out
+}
+
 func neighbor(c *model.Cluster, r *model.Rack) frrv1beta1.Neighbor {
 	n := frrv1beta1.Neighbor{
 		ASN:                   uint32(r.Leaf.ASN),
 		EnableGracefulRestart: c.BGP.GracefulRestart,
 		ToAdvertise:           frrv1beta1.Advertise{Allowed: frrv1beta1.AllowedOutPrefixes{Mode: frrv1beta1.AllowAll}},
 		ToReceive:             receive(c),
-		// IPv6 pod blocks and services over the IPv4 session too.
-		DualStackAddressFamily: hasV6(c),
-	}
-	if c.Peering == model.PeerUnnumbered {
-		n.Interface = c.NodeInterface // IPv6 link-local, the leaf's port at the other end
-	} else {
-		n.Address = r.Subnet.Gateway.Addr().String()
 	}
 	if c.BGP.Hold > 0 {
 		n.HoldTime = &metav1.Duration{Duration: time.Duration(c.BGP.Hold) * time.Second}
@@ -109,21 +122,10 @@ func receive(c *model.Cluster) frrv1beta1.Receive {
 		return frrv1beta1.Receive{Allowed: frrv1beta1.AllowedInPrefixes{Mode: frrv1beta1.AllowAll}}
 	}
 	sel := []frrv1beta1.PrefixSelector{{Prefix: "0.0.0.0/0"}}
-	if hasV6(c) {
+	if c.HasV6() {
 		sel = append(sel, frrv1beta1.PrefixSelector{Prefix: "::/0"})
 	}
 	return frrv1beta1.Receive{Allowed: frrv1beta1.AllowedInPrefixes{Prefixes: sel}}
-}
-
-// hasV6: the cluster has IPv6 pod or service ranges. Its sessions are
-// IPv4 (listen peering on the rack subnet's IPv4 gateway).
-func hasV6(c *model.Cluster) bool {
-	for _, p := range append(append([]netip.Prefix(nil), c.PodCIDRs...), c.Services.All()...) {
-		if p.Addr().Is6() {
-			return true
-		}
-	}
-	return false
 }
 
 func prefixes(ps []netip.Prefix) []string {
