@@ -81,8 +81,9 @@ function paintNode(n) {
   const state = device ? s.state : "";
   g.setAttribute("class", `node ${n.tier} ${state}`);
   g.dataset.state = state;
+  g.dataset.rv = s.resourceVersion || "";
   const stateText = device ? `${GLYPH[state] || "?"} ${state}${s.reason ? ": " + s.reason : ""}` : n.kind;
-  g.querySelector(".state").textContent = stateText;
+  fitText(g.querySelector(".state"), stateText);
   let rev = "";
   if (device) {
     const sess = s.expected >= 0 ? `${s.established}/${s.expected}` : `?/${n.expectedSessions}`;
@@ -92,6 +93,17 @@ function paintNode(n) {
   }
   g.querySelector(".rev").textContent = rev;
   g.setAttribute("aria-label", `${n.name}, ${device ? stateText + ", " + rev : n.kind}`);
+}
+
+// fitText keeps a node's state line inside its box: a long reason
+// ("✕ Degraded: HealthCheckFailed") in a smaller font, a longer one
+// squeezed to the box. By length, not by measuring: a measurement per node
+// would lay the page out once per device.
+function fitText(el, text) {
+  el.textContent = text;
+  el.classList.toggle("long", text.length > 24);
+  if (text.length <= 30) el.removeAttribute("textLength");
+  else { el.setAttribute("textLength", W - 12); el.setAttribute("lengthAdjust", "spacingAndGlyphs"); }
 }
 
 // edgeState compares the sessions the intent predicts on an edge with what
