@@ -73,6 +73,11 @@ func TestServeSeedLab(t *testing.T) {
 	tbrowser.Screenshot(t, page, "2-leaf1-degraded")
 	devicePage(t, page, nd)
 	tbrowser.Screenshot(t, page, "3-leaf1-error")
+	start := time.Now()
+	sessionsBack(t, page, 90*time.Second)
+	t.Logf("leaf1's session shown back up on the page %v after the rollback's status landed (%v after the page showed it)",
+		time.Since(landed).Round(100*time.Millisecond), time.Since(start).Round(100*time.Millisecond))
+	tbrowser.Screenshot(t, page, "4-leaf1-sessions-back")
 }
 
 // labConfig is the lab's admin kubeconfig, read as `underlay serve
@@ -247,6 +252,22 @@ func pageShows(t *testing.T, page context.Context, nd *v1alpha1.NetworkDevice, d
 		t.Errorf("leaf1 on the page reads %q (the API's reason %q), want %q with the health gate's stage", rec.Text, reasonOf(nd), want)
 	}
 	return shown{time.UnixMilli(rec.DOM), time.UnixMilli(rec.Painted), rec.Path}
+}
+
+// sessionsBack waits for the page to show leaf1's session up again on
+// the config it rolled back to, leaf1 still Degraded (its desired
+// revision was refused): the agent follows a rollback up with the sessions
+// as they come back, so the link does not stay red until the next apply.
+func sessionsBack(t *testing.T, page context.Context, d time.Duration) {
+	t.Helper()
+	_, err := chromedp.Run(page, chromedp.Poll[bool](`(() => {
+		const g = document.getElementById("n-leaf1"), label = document.getElementById("l0").textContent;
+		return g.dataset.state === "Degraded" && g.querySelector(".rev").textContent.endsWith("BGP 1/1") && label === "1 BGP ✓";
+	})()`, chromedp.WithPollingInterval(50*time.Millisecond), chromedp.WithPollingTimeout(d)))
+	if err != nil {
+		now := tbrowser.Evaluate[string](t, page, `document.getElementById("n-leaf1").getAttribute("aria-label") + " | link: " + document.getElementById("l0").textContent`)
+		t.Fatalf("waiting for the page to show leaf1's session back up after the rollback (%v): %v; the page shows %s", d, err, now)
+	}
 }
 
 // textFits checks every line of every node lies inside the node's box: a
