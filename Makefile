@@ -70,10 +70,10 @@ lab-baremetal: build
 	KUBEBUILDER_ASSETS=$$(./hack/k8s-bins.sh) ./hack/lab-baremetal.sh
 
 # The seed lab and its live page (root): lab up, then underlay serve on
-# 127.0.0.1:8080 with the lab's admin kubeconfig until Ctrl-C, then lab down.
+# 127.0.0.1:8080 (LISTEN=) with the lab's admin kubeconfig until Ctrl-C,
+# then lab down, also when up or serve fails. TestServeSeedLab is its test.
 serve-lab: build
-	KUBEBUILDER_ASSETS=$$(./hack/k8s-bins.sh) $(BIN) lab up examples/seed-lab/fabric.yaml
-	$(BIN) serve examples/seed-lab --kubeconfig /var/lib/underlay-lab/kubeconfig; $(BIN) lab down
+	KUBEBUILDER_ASSETS=$$(./hack/k8s-bins.sh) ./hack/serve-lab.sh
 
 # The property test on many seeds (root): irregular fabrics on real FRR, each
 # device's RIB against verify's. SEEDS=N runs seeds 1..N; SEEDS=3,17 reruns those.

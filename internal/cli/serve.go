@@ -3,13 +3,16 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"os"
 	"path/filepath"
 
+	"github.com/go-logr/logr"
 	"github.com/spf13/cobra"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
+	ctrllog "sigs.k8s.io/controller-runtime/pkg/log"
 
 	"underlay.dev/underlay/internal/serve"
 )
@@ -59,6 +62,10 @@ func runServe(cmd *cobra.Command, path string, o serveOptions) error {
 	if err != nil {
 		return failed(err)
 	}
+	// The watch's informer logs through controller-runtime's global logger,
+	// which, never set, prints a stack trace when the page stops: only its
+	// warnings and errors, to stderr (the page shows the watch's errors).
+	ctrllog.SetLogger(logr.FromSlogHandler(slog.NewTextHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: slog.LevelWarn})))
 	s, err := serve.New(serve.Options{Tree: tree, Config: cfg, Loopback: loopback, Log: cmd.ErrOrStderr()})
 	if err != nil {
 		return failed(err)

@@ -199,24 +199,7 @@ func brokenConfig(ctx context.Context, t *testing.T, l *lab.Lab, f *model.Fabric
 	if err != nil {
 		t.Fatal(err)
 	}
-	var cm corev1.ConfigMap
-	key := client.ObjectKey{Namespace: f.Namespace, Name: bundle.ConfigMapName("leaf1")}
-	if err := c.Get(ctx, key, &cm); err != nil {
-		t.Fatal(err)
-	}
-	bad := strings.Replace(cm.Data["frr.conf"], "remote-as 65100", "remote-as 65199", 1)
-	if bad == cm.Data["frr.conf"] {
-		t.Fatal("leaf1's frr.conf has no remote-as 65100")
-	}
-	cm.Data["frr.conf"] = bad
-	files := store.Files{}
-	for k, v := range cm.Data {
-		files[k] = []byte(v)
-	}
-	cm.Annotations[bundle.AnnotationHash] = bundle.ContentHash(files)
-	if err := c.Update(ctx, &cm); err != nil {
-		t.Fatal(err)
-	}
+	breakLeaf1(ctx, t, c, f.Namespace)
 	err = l.WaitApplied(ctx, 90*time.Second)
 	if err == nil || !strings.Contains(err.Error(), "leaf1") {
 		t.Fatalf("a session-breaking config was applied, or the failure does not name leaf1: %v", err)
@@ -242,6 +225,32 @@ func brokenConfig(ctx context.Context, t *testing.T, l *lab.Lab, f *model.Fabric
 		t.Fatal(err)
 	}
 	if err := l.WaitApplied(ctx, time.Minute); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// breakLeaf1 rewrites leaf1's ConfigMap with its BGP neighbor's ASN wrong
+// (65199 for the spine's 65100), with a matching content hash, as a bad
+// hand edit in Git would: the agent applies it, its health gate sees the
+// session down and it rolls back.
+func breakLeaf1(ctx context.Context, t *testing.T, c client.Client, namespace string) {
+	t.Helper()
+	var cm corev1.ConfigMap
+	key := client.ObjectKey{Namespace: namespace, Name: bundle.ConfigMapName("leaf1")}
+	if err := c.Get(ctx, key, &cm); err != nil {
+		t.Fatal(err)
+	}
+	bad := strings.Replace(cm.Data["frr.conf"], "remote-as 65100", "remote-as 65199", 1)
+	if bad == cm.Data["frr.conf"] {
+		t.Fatal("leaf1's frr.conf has no remote-as 65100")
+	}
+	cm.Data["frr.conf"] = bad
+	files := store.Files{}
+	for k, v := range cm.Data {
+		files[k] = []byte(v)
+	}
+	cm.Annotations[bundle.AnnotationHash] = bundle.ContentHash(files)
+	if err := c.Update(ctx, &cm); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"underlay.dev/underlay/api/v1alpha1"
 	"underlay.dev/underlay/internal/fleet"
 	"underlay.dev/underlay/internal/testutil/apiserver"
+	tbrowser "underlay.dev/underlay/internal/testutil/browser"
 )
 
 const rev1 = "sha256:1111111aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
@@ -150,11 +151,7 @@ func readLeaf1(t *testing.T, ctx context.Context) {
 // evaluate runs a JavaScript expression on the page and returns its value.
 func evaluate[T any](t *testing.T, ctx context.Context, expr string) T {
 	t.Helper()
-	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr))
-	if err != nil {
-		t.Fatalf("evaluating %s: %v", expr, err)
-	}
-	return v
+	return tbrowser.Evaluate[T](t, ctx, expr)
 }
 
 // setSessions writes "established/expected" into the status' counters,

@@ -37,6 +37,10 @@ type Status struct {
 	Peers         map[string]string `json:"peers,omitempty"`
 	LastError     string            `json:"lastError,omitempty"`
 	RollbackCount int64             `json:"rollbackCount"`
+	// ResourceVersion is the NetworkDevice's version this status was read
+	// from: the page marks each device with it, so a test (or a person
+	// with kubectl) can tell which status write the page shows.
+	ResourceVersion string `json:"resourceVersion,omitempty"`
 }
 
 // statusOf reads nd's status. The state is the most pressing condition
@@ -46,7 +50,8 @@ type Status struct {
 func statusOf(nd *v1alpha1.NetworkDevice) Status {
 	s := nd.Status
 	out := Status{Name: nd.Name, State: StateUnknown, DesiredRevision: s.DesiredRevision, AppliedRevision: s.AppliedRevision,
-		Established: -1, Expected: -1, LastError: s.LastError, RollbackCount: s.RollbackCount}
+		Established: -1, Expected: -1, LastError: s.LastError, RollbackCount: s.RollbackCount,
+		ResourceVersion: nd.ResourceVersion}
 	if s.SessionsEstablished != nil && s.SessionsExpected != nil {
 		out.Established, out.Expected = int(*s.SessionsEstablished), int(*s.SessionsExpected)
 	}

@@ -106,8 +106,9 @@ func Run(ctx context.Context, cfg Config) error {
 	}
 	rep := &Reporter{Client: mgr.GetClient(), Reader: mgr.GetAPIReader(), Device: cfg.Device, Namespace: cfg.Namespace, Fabric: cfg.Fabric,
 		Platform: cfg.Platform, Events: mgr.GetEventRecorder("underlay-agent"), Log: cfg.Log}
+	var settle settler
 	runner := &agent.Runner{Engine: cfg.Engine, DriftInterval: cfg.DriftInterval, DriftPolicy: cfg.DriftPolicy,
-		OnResult: func(res agent.Result) { report(ctx, rep, cfg.Engine, res) }}
+		OnResult: func(res agent.Result) { report(ctx, rep, cfg.Engine, &settle, res) }}
 	if err := mgr.Add(manager.RunnableFunc(func(ctx context.Context) error { runner.Run(ctx); return nil })); err != nil {
 		return err
 	}
@@ -129,9 +130,11 @@ func Run(ctx context.Context, cfg Config) error {
 }
 
 // report writes a result with the sessions read back from the device
-// and the ones its last-known-good expect.json gates on.
-func report(ctx context.Context, rep reporter, e *agent.Engine, res agent.Result) {
+// and the ones its last-known-good expect.json gates on; sessions not all
+// up yet are followed up by s.
+func report(ctx context.Context, rep reporter, e *agent.Engine, s *settler, res agent.Result) {
 	agent.Observe(res)
+	s.stop()
 	var exp []expect.Session
 	if _, files, err := e.Store.Good(); err == nil {
 		exp = expect.Parse(files[expect.FileName]).Sessions
@@ -146,4 +149,5 @@ func report(ctx context.Context, rep reporter, e *agent.Engine, res agent.Result
 		return
 	}
 	rep.Result(ctx, res, &st, exp)
+	s.follow(ctx, rep, e.Prober, &st, exp)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"sync"
 
 	"underlay.dev/underlay/api/v1alpha1"
 	"underlay.dev/underlay/internal/agent"
@@ -18,6 +19,7 @@ import (
 type reporter interface {
 	Desired(ctx context.Context, rev string)
 	Result(ctx context.Context, res agent.Result, st *driver.State, exp []expect.Session)
+	sessionReporter
 }
 
 var (
@@ -30,6 +32,9 @@ var (
 type LogReporter struct {
 	Device string
 	Log    *slog.Logger
+
+	mu       sync.Mutex
+	sessions [2]int32 // established, expected as Sessions last logged them
 }
 
 // Desired logs a new desired revision.
@@ -53,6 +58,21 @@ func (r *LogReporter) Result(_ context.Context, res agent.Result, st *driver.Sta
 	r.Log.Info("status", args...)
 }
 
+// Sessions logs the sessions of a follow-up after a result when their
+// counts changed since the follow-up's last probe.
+func (r *LogReporter) Sessions(_ context.Context, st *driver.State, exp []expect.Session) {
+	var s v1alpha1.NetworkDeviceStatus
+	setSessions(&s, st, exp)
+	counts := [2]int32{*s.SessionsEstablished, *s.SessionsExpected}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if counts == r.sessions {
+		return
+	}
+	r.sessions = counts
+	r.Log.Info("status", "device", r.Device, "sessions", counts[0], "expected", counts[1])
+}
+
 // RunOffline runs the agent on a configuration directory without an API
 // server: the directory is the only source and the log the only status.
 func RunOffline(ctx context.Context, cfg Config) error {
@@ -65,8 +85,9 @@ func RunOffline(ctx context.Context, cfg Config) error {
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	rep := &LogReporter{Device: cfg.Device, Log: log}
+	var settle settler
 	runner := &agent.Runner{Engine: cfg.Engine, DriftInterval: cfg.DriftInterval, DriftPolicy: cfg.DriftPolicy,
-		OnResult: func(res agent.Result) { report(ctx, rep, cfg.Engine, res) }}
+		OnResult: func(res agent.Result) { report(ctx, rep, cfg.Engine, &settle, res) }}
 	done := make(chan struct{})
 	go func() { runner.Run(ctx); close(done) }()
 	// An apply in flight finishes (or is cancelled) before Run returns.

@@ -100,6 +100,13 @@ func (r *Reporter) Result(ctx context.Context, res agent.Result, st *driver.Stat
 	}
 }
 
+// Sessions records the device's sessions as probed after a result (see
+// settler); nothing else of the status changes, and an unchanged one is
+// not written.
+func (r *Reporter) Sessions(ctx context.Context, st *driver.State, exp []expect.Session) {
+	r.update(ctx, func(s *v1alpha1.NetworkDeviceStatus) { setSessions(s, st, exp) })
+}
+
 // applyResult is the status after res.
 func applyResult(s *v1alpha1.NetworkDeviceStatus, res agent.Result, st *driver.State, exp []expect.Session) {
 	at := now()

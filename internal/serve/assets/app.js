@@ -118,14 +118,14 @@ function nodeView(n) {
 
 // nodeTexts is a node's lines of text: name, state, revision and sessions.
 function nodeTexts(n, v) {
-  return `<text x="6" y="14" class="name">${esc(n.name)}</text><text x="6" y="29" class="state">${esc(v.stateText)}</text>` +
+  return `<text x="6" y="14" class="name">${esc(n.name)}</text>${stateTextHTML(v.stateText)}` +
     `<text x="6" y="44" class="rev">${esc(v.rev)}</text>`;
 }
 
 // nodeHTML is a node's markup as first drawn, with its texts or without.
 function nodeHTML(n, texts) {
   const p = S.pos[n.id], v = nodeView(n);
-  return `<g class="${esc(v.cls)}" id="n-${esc(n.id)}" data-id="${esc(n.id)}" data-state="${esc(v.state)}" aria-label="${esc(v.label)}" ` +
+  return `<g class="${esc(v.cls)}" id="n-${esc(n.id)}" data-id="${esc(n.id)}" data-state="${esc(v.state)}" data-rv="${esc(st(n.id).resourceVersion || "")}" aria-label="${esc(v.label)}" ` +
     `tabindex="0" role="button" transform="translate(${p.x},${p.y})"><rect width="${W}" height="${H}" rx="3"/>${texts ? nodeTexts(n, v) : ""}</g>`;
 }
 
@@ -137,12 +137,32 @@ function paintNode(n) {
   const v = nodeView(n);
   g.setAttribute("class", v.cls);
   g.dataset.state = v.state;
+  g.dataset.rv = st(n.id).resourceVersion || "";
   g.setAttribute("aria-label", v.label);
   const [, name, state, rev] = g.children;
   if (!name) return;
   name.textContent = n.name;
-  state.textContent = v.stateText;
+  fitText(state, v.stateText);
   rev.textContent = v.rev;
+}
+
+// stateTextHTML is a node's state line as first drawn, fitted as fitText
+// fits it on a repaint.
+function stateTextHTML(text) {
+  const long = text.length > 24 ? " long" : "";
+  const squeeze = text.length > 30 ? ` textLength="${W - 12}" lengthAdjust="spacingAndGlyphs"` : "";
+  return `<text x="6" y="29" class="state${long}"${squeeze}>${esc(text)}</text>`;
+}
+
+// fitText keeps a node's state line inside its box: a long reason
+// ("✕ Degraded: HealthCheckFailed") in a smaller font, a longer one
+// squeezed to the box. By length, not by measuring: a measurement per node
+// would lay the page out once per device.
+function fitText(el, text) {
+  el.textContent = text;
+  el.classList.toggle("long", text.length > 24);
+  if (text.length <= 30) el.removeAttribute("textLength");
+  else { el.setAttribute("textLength", W - 12); el.setAttribute("lengthAdjust", "spacingAndGlyphs"); }
 }
 
 // edgeState compares the sessions the intent predicts on an edge with what
